@@ -1,0 +1,29 @@
+/**
+ * @stowage/core — the library every Stowage front end shares: the repository client, the
+ * build-info model and its collectors, and the local build-info store.
+ */
+export { StowageError, isStowageError, ErrorCodes } from './errors.ts';
+export type { StowageErrorOptions, ErrorCode } from './errors.ts';
+
+export { MultiHash, hashStream, hashFile } from './checksums.ts';
+export type { Checksums, ChecksumsWithSize } from './checksums.ts';
+
+export {
+  BUILD_INFO_VERSION,
+  STARTED_PATTERN,
+  formatStarted,
+  parseStarted,
+  newBuildInfo,
+  mergeBuildInfo,
+  validateBuildInfo,
+} from './buildinfo.ts';
+export type {
+  BuildInfo,
+  Module,
+  Artifact,
+  Dependency,
+  Vcs,
+  BuildStatus,
+  Agent,
+  NewBuildInfoOptions,
+} from './buildinfo.ts';
