@@ -1,0 +1,132 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { HttpError, errorBody } from './errors.ts';
+import type { ServerConfig } from './config.ts';
+import { Authenticator, type Principal } from './internal/auth.ts';
+import type { BlobStore } from './internal/blobstore.ts';
+import type { MetaStore } from './internal/metastore.ts';
+import { Services } from './internal/services.ts';
+import { genericRoutes } from './routes/generic.ts';
+import { storageRoutes } from './routes/storage.ts';
+import { buildRoutes } from './routes/builds.ts';
+import { systemRoutes } from './routes/system.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    stowage: Services;
+  }
+  interface FastifyRequest {
+    principal: Principal;
+    /** Throws unless anonymous read is on or the request carries a valid token. */
+    requireRead(): Principal;
+    /** Throws unless the request carries a valid token. */
+    requireWrite(): Principal;
+    requireAdmin(): Principal;
+  }
+}
+
+export interface AppOptions {
+  config: ServerConfig;
+  blobs: BlobStore;
+  meta: MetaStore;
+  adminToken: string;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Largest JSON document the API accepts (a big build-info). */
+const API_BODY_LIMIT = 64 * 1024 * 1024;
+
+/** Builds the Fastify application; listening is the caller's business (see startServer). */
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    // Matrix parameters (`;k=v`) belong to the path here, not to the query.
+    routerOptions: { ignoreTrailingSlash: false, maxParamLength: 2048 },
+    bodyLimit: API_BODY_LIMIT,
+    return503OnClosing: true,
+  });
+  const services = new Services({
+    blobs: opts.blobs,
+    meta: opts.meta,
+    config: opts.config,
+    auth: new Authenticator(opts.adminToken),
+    log: app.log,
+  });
+  app.decorate('stowage', services);
+  app.decorateRequest('principal', null as unknown as Principal);
+  app.decorateRequest('requireRead', function (this: { principal: Principal }) {
+    if (!this.principal.authenticated && !services.config.auth.anonymousRead) {
+      throw new HttpError(
+        'ERR_AUTH_REQUIRED',
+        'reading needs a token on this server (anonymous read is off)',
+        {
+          headers: { 'www-authenticate': 'Basic realm="Stowage"' },
+        },
+      );
+    }
+    return this.principal;
+  });
+  app.decorateRequest('requireWrite', function (this: { principal: Principal }) {
+    if (!this.principal.authenticated) {
+      throw new HttpError(
+        'ERR_AUTH_REQUIRED',
+        'this call changes the repository and needs a token',
+        {
+          headers: { 'www-authenticate': 'Basic realm="Stowage"' },
+        },
+      );
+    }
+    return this.principal;
+  });
+  app.decorateRequest(
+    'requireAdmin',
+    function (this: { principal: Principal; requireWrite(): Principal }) {
+      const p = this.requireWrite();
+      if (!p.admin) throw new HttpError('ERR_FORBIDDEN', 'this call needs an admin token');
+      return p;
+    },
+  );
+
+  app.addHook('onRequest', async (req) => {
+    req.principal = services.auth.authenticate(req.headers);
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    if (err instanceof HttpError) {
+      if (err.status >= 500) req.log.error({ err }, err.message);
+      else req.log.info({ code: err.code, status: err.status }, err.message);
+      return reply.code(err.status).headers(err.headers).send(errorBody(err));
+    }
+    const status = (err as { statusCode?: number }).statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      // Fastify's own 4xx (body too large, bad content type, malformed URL): keep its status.
+      const message = (err as Error).message;
+      return reply.code(status).send({ errors: [{ status, code: 'ERR_BODY_INVALID', message }] });
+    }
+    req.log.error({ err }, 'unhandled error');
+    const internal = new HttpError('ERR_INTERNAL', 'the server failed to handle the request');
+    return reply.code(500).send(errorBody(internal));
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    const err = new HttpError(
+      'ERR_NOT_FOUND',
+      `no route for ${req.method} ${req.url.split('?')[0]}`,
+    );
+    return reply.code(404).send(errorBody(err));
+  });
+
+  // The REST API takes its bodies as text; each handler parses and validates its JSON.
+  await app.register(async (api) => {
+    api.removeAllContentTypeParsers();
+    api.addContentTypeParser(
+      '*',
+      { parseAs: 'string', bodyLimit: API_BODY_LIMIT },
+      (_req, body, done) => done(null, body),
+    );
+    await api.register(systemRoutes);
+    await api.register(storageRoutes);
+    await api.register(buildRoutes);
+  });
+  await app.register(genericRoutes);
+  return app;
+}

@@ -1,0 +1,71 @@
+/**
+ * The server's error catalogue: every error that leaves an HTTP handler has a stable
+ * code, an HTTP status and a message that says what to do about it.
+ */
+export interface ErrorSpec {
+  status: number;
+  /** What the caller can do about it; appended to the message. */
+  hint?: string;
+}
+
+export const ERRORS = {
+  ERR_AUTH_REQUIRED: {
+    status: 401,
+    hint: 'send a token as "Authorization: Bearer <token>" (or basic auth with the token as password)',
+  },
+  ERR_AUTH_INVALID: {
+    status: 401,
+    hint: 'check the token; the admin token is in <data-dir>/admin.token',
+  },
+  ERR_FORBIDDEN: { status: 403 },
+  ERR_NOT_FOUND: { status: 404 },
+  ERR_REPO_NOT_FOUND: { status: 404, hint: 'list repositories with GET /api/repositories' },
+  ERR_REPO_INVALID: { status: 400 },
+  ERR_REPO_EXISTS: { status: 409 },
+  ERR_REPO_NOT_DEPLOYABLE: { status: 400 },
+  ERR_PATH_INVALID: { status: 400 },
+  ERR_CHECKSUM_INVALID: { status: 400 },
+  ERR_CHECKSUM_MISMATCH: { status: 409, hint: 'the body was not stored; upload the file again' },
+  ERR_CHECKSUM_DEPLOY_MISSING: {
+    status: 404,
+    hint: 'no stored content has that checksum; upload the body instead',
+  },
+  ERR_UPLOAD_INCOMPLETE: { status: 400, hint: 'nothing was stored; retry the upload' },
+  ERR_RANGE_NOT_SATISFIABLE: { status: 416 },
+  ERR_BODY_INVALID: { status: 400 },
+  ERR_BUILDINFO_INVALID: { status: 400 },
+  ERR_BUILD_NOT_FOUND: { status: 404, hint: 'list builds with GET /api/build' },
+  ERR_PROMOTION_MISSING_ARTIFACTS: { status: 409 },
+  ERR_PROMOTION_CONFLICT: { status: 409 },
+  ERR_PROMOTION_INVALID: { status: 400 },
+  ERR_INTERNAL: { status: 500, hint: 'see the server log for details' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class HttpError extends Error {
+  override name = 'HttpError';
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly headers: Record<string, string>;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    opts: { headers?: Record<string, string>; cause?: unknown; hint?: string } = {},
+  ) {
+    const spec: ErrorSpec = ERRORS[code];
+    const hint = opts.hint ?? spec.hint;
+    super(hint ? `${message}: ${hint}` : message, { cause: opts.cause });
+    this.code = code;
+    this.status = spec.status;
+    this.headers = opts.headers ?? {};
+  }
+}
+
+/** The Artifactory error body shape, with Stowage's code added. */
+export function errorBody(err: HttpError): {
+  errors: { status: number; code: string; message: string }[];
+} {
+  return { errors: [{ status: err.status, code: err.code, message: err.message }] };
+}

@@ -1,0 +1,121 @@
+import type { FastifyRequest } from 'fastify';
+import { HttpError } from '../errors.ts';
+
+/** The undecoded path and query of a request (Fastify's own params are decoded once already). */
+export function rawUrl(req: FastifyRequest): { path: string; query: string } {
+  const url = req.raw.url ?? '/';
+  const q = url.indexOf('?');
+  return q < 0 ? { path: url, query: '' } : { path: url.slice(0, q), query: url.slice(q + 1) };
+}
+
+/** Raw (still percent-encoded) query parameters; a key without '=' maps to ''. */
+export function rawQuery(req: FastifyRequest): Map<string, string> {
+  const out = new Map<string, string>();
+  const { query } = rawUrl(req);
+  if (!query) return out;
+  for (const part of query.split('&')) {
+    if (!part) continue;
+    const eq = part.indexOf('=');
+    out.set(eq < 0 ? part : part.slice(0, eq), eq < 0 ? '' : part.slice(eq + 1));
+  }
+  return out;
+}
+
+export function decodeQueryValue(v: string): string {
+  try {
+    return decodeURIComponent(v.replaceAll('+', ' '));
+  } catch {
+    throw new HttpError('ERR_PATH_INVALID', `query value "${v}" has an invalid percent-encoding`);
+  }
+}
+
+/** Interprets Artifactory's query flags: `1`, `true` or a bare key are on. */
+export function flag(q: Map<string, string>, key: string, dflt: boolean): boolean {
+  const v = q.get(key);
+  if (v === undefined) return dflt;
+  return v === '' || v === '1' || v.toLowerCase() === 'true';
+}
+
+export function baseUrl(req: FastifyRequest): string {
+  const host = req.headers['x-forwarded-host'] ?? req.headers.host ?? 'localhost';
+  const proto = req.headers['x-forwarded-proto'] ?? req.protocol;
+  return `${String(proto)}://${String(host)}`;
+}
+
+/** Parses a JSON body the API scope received as text. */
+export function parseJson(
+  body: unknown,
+  code: 'ERR_BODY_INVALID' | 'ERR_BUILDINFO_INVALID',
+  what: string,
+): unknown {
+  if (typeof body !== 'string' || body.trim() === '') {
+    throw new HttpError(code, `the request has no ${what} body`, { hint: `send ${what} as JSON` });
+  }
+  try {
+    return JSON.parse(body) as unknown;
+  } catch (err) {
+    throw new HttpError(code, `the ${what} body is not valid JSON (${(err as Error).message})`, {
+      hint: `send ${what} as a JSON document`,
+    });
+  }
+}
+
+const MIME: Record<string, string> = {
+  '.json': 'application/json',
+  '.txt': 'text/plain',
+  '.log': 'text/plain',
+  '.csv': 'text/csv',
+  '.html': 'text/html',
+  '.xml': 'application/xml',
+  '.pom': 'application/xml',
+  '.jar': 'application/java-archive',
+  '.zip': 'application/zip',
+  '.gz': 'application/gzip',
+  '.tgz': 'application/gzip',
+  '.tar': 'application/x-tar',
+  '.yaml': 'application/yaml',
+  '.yml': 'application/yaml',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.pdf': 'application/pdf',
+};
+
+export function mimeType(path: string): string {
+  const dot = path.lastIndexOf('.');
+  return (dot >= 0 && MIME[path.slice(dot).toLowerCase()]) || 'application/octet-stream';
+}
+
+/** Parses one `bytes=` range against a size; undefined means "send it all". Multi-ranges are answered whole. */
+export function parseRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | undefined {
+  if (!header) return undefined;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m) return undefined;
+  const [, a = '', b = ''] = m;
+  let start: number;
+  let end: number;
+  if (a === '' && b === '') return undefined;
+  if (a === '') {
+    const n = Number(b);
+    if (n === 0) throw unsatisfiable(size);
+    start = Math.max(0, size - n);
+    end = size - 1;
+  } else {
+    start = Number(a);
+    end = b === '' ? size - 1 : Math.min(Number(b), size - 1);
+  }
+  if (start >= size || end < start) throw unsatisfiable(size);
+  return { start, end };
+}
+
+function unsatisfiable(size: number): HttpError {
+  return new HttpError(
+    'ERR_RANGE_NOT_SATISFIABLE',
+    `the requested range is outside the file (size ${size})`,
+    {
+      headers: { 'content-range': `bytes */${size}` },
+    },
+  );
+}

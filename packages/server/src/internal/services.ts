@@ -1,0 +1,270 @@
+import type { Readable } from 'node:stream';
+import type { FastifyBaseLogger } from 'fastify';
+import type { BuildInfo } from '@stowage/core';
+import { HttpError } from '../errors.ts';
+import type { ServerConfig, Stage } from '../config.ts';
+import type { BlobStore } from './blobstore.ts';
+import type { ArtifactRecord, MetaStore, Properties, RepoConfig } from './metastore.ts';
+import { KeyedMutex } from './mutex.ts';
+import type { Authenticator } from './auth.ts';
+
+const HEX = { sha1: /^[0-9a-f]{40}$/i, sha256: /^[0-9a-f]{64}$/i, md5: /^[0-9a-f]{32}$/i } as const;
+
+export interface ExpectedChecksums {
+  sha1?: string;
+  sha256?: string;
+  md5?: string;
+}
+
+/** Build-info properties that stamp an artifact with its build. */
+export const BUILD_NAME_PROP = 'build.name';
+export const BUILD_NUMBER_PROP = 'build.number';
+
+/** The server's shared services; route files reach them as `app.stowage`. */
+export class Services {
+  readonly blobs: BlobStore;
+  readonly meta: MetaStore;
+  readonly config: ServerConfig;
+  readonly auth: Authenticator;
+  readonly log: FastifyBaseLogger;
+  readonly #blobLock = new KeyedMutex();
+
+  constructor(opts: {
+    blobs: BlobStore;
+    meta: MetaStore;
+    config: ServerConfig;
+    auth: Authenticator;
+    log: FastifyBaseLogger;
+  }) {
+    this.blobs = opts.blobs;
+    this.meta = opts.meta;
+    this.config = opts.config;
+    this.auth = opts.auth;
+    this.log = opts.log;
+  }
+
+  get stages(): Stage[] {
+    return this.config.stages;
+  }
+
+  async repo(key: string): Promise<RepoConfig> {
+    const repo = await this.meta.getRepo(key);
+    if (!repo) throw new HttpError('ERR_REPO_NOT_FOUND', `repository "${key}" does not exist`);
+    return repo;
+  }
+
+  async deployableRepo(key: string): Promise<RepoConfig> {
+    const repo = await this.repo(key);
+    if (repo.rclass !== 'local') {
+      throw new HttpError('ERR_REPO_NOT_DEPLOYABLE', `repository "${key}" is ${repo.rclass}`, {
+        hint: 'deploy to a local repository',
+      });
+    }
+    return repo;
+  }
+
+  /**
+   * Stores a file. With `body` the content streams to a temporary file while it is hashed;
+   * it becomes visible only after every given checksum matched. Without a body the content
+   * must already be stored under one of the given checksums (checksum deploy).
+   */
+  async deploy(d: {
+    repo: string;
+    path: string;
+    body: Readable | undefined;
+    expected: ExpectedChecksums;
+    properties: Properties;
+    user: string;
+    signal?: AbortSignal;
+  }): Promise<ArtifactRecord> {
+    await this.deployableRepo(d.repo);
+    if (d.path === '')
+      throw new HttpError('ERR_PATH_INVALID', 'a file path is required after the repository');
+    const expected = normalizeChecksums(d.expected);
+    if (!d.body) {
+      if (!expected.sha256 && !expected.sha1) {
+        throw new HttpError(
+          'ERR_CHECKSUM_INVALID',
+          'a checksum deploy needs X-Checksum-Sha256 or X-Checksum-Sha1',
+        );
+      }
+      const blob = await this.meta.findBlob(
+        expected.sha256 ? { sha256: expected.sha256 } : { sha1: expected.sha1 },
+      );
+      if (
+        !blob ||
+        (expected.sha1 && blob.sha1 !== expected.sha1) ||
+        (expected.md5 && blob.md5 !== expected.md5)
+      ) {
+        throw new HttpError(
+          'ERR_CHECKSUM_DEPLOY_MISSING',
+          `no stored content matches the checksums given for ${d.repo}/${d.path}`,
+        );
+      }
+      return this.#blobLock.run(blob.sha256, async () => {
+        if (!(await this.blobs.has(blob.sha256))) {
+          throw new HttpError(
+            'ERR_CHECKSUM_DEPLOY_MISSING',
+            `the content for ${blob.sha256} is gone from the blob store`,
+          );
+        }
+        return this.meta.deployArtifact({
+          repo: d.repo,
+          path: d.path,
+          blob,
+          user: d.user,
+          properties: d.properties,
+        });
+      });
+    }
+    let staged;
+    try {
+      staged = await this.blobs.stage(d.body, d.signal ? { signal: d.signal } : {});
+    } catch (err) {
+      throw new HttpError(
+        'ERR_UPLOAD_INCOMPLETE',
+        `the upload of ${d.repo}/${d.path} ended before its body was complete`,
+        {
+          cause: err,
+        },
+      );
+    }
+    for (const alg of ['sha1', 'sha256', 'md5'] as const) {
+      const want = expected[alg];
+      if (want && want !== staged[alg]) {
+        await staged.discard();
+        throw new HttpError(
+          'ERR_CHECKSUM_MISMATCH',
+          `${alg} of the received body is ${staged[alg]} but the client declared ${want} for ${d.repo}/${d.path}`,
+        );
+      }
+    }
+    const blob = { sha256: staged.sha256, sha1: staged.sha1, md5: staged.md5, size: staged.size };
+    return this.#blobLock.run(blob.sha256, async () => {
+      try {
+        await staged.commit();
+      } catch (err) {
+        await staged.discard();
+        throw err;
+      }
+      return this.meta.deployArtifact({
+        repo: d.repo,
+        path: d.path,
+        blob,
+        user: d.user,
+        properties: d.properties,
+      });
+    });
+  }
+
+  /** Removes blobs that no artifact references any more. */
+  async collectGarbage(digests: Iterable<string>): Promise<number> {
+    let removed = 0;
+    for (const sha256 of new Set(digests)) {
+      await this.#blobLock.run(sha256, async () => {
+        if (await this.meta.isBlobReferenced(sha256)) return;
+        await this.meta.deleteBlob(sha256);
+        await this.blobs.delete(sha256);
+        removed++;
+      });
+    }
+    return removed;
+  }
+
+  async deletePath(repo: string, path: string): Promise<number> {
+    const digests = await this.meta.deleteArtifacts(repo, path);
+    await this.collectGarbage(digests);
+    return digests.length;
+  }
+
+  async buildArtifacts(name: string, number: string, repo?: string): Promise<ArtifactRecord[]> {
+    return this.meta.findByProperties(
+      { [BUILD_NAME_PROP]: name, [BUILD_NUMBER_PROP]: number },
+      repo,
+    );
+  }
+
+  /** Deletes builds (and optionally the artifacts stamped with them). Returns the numbers deleted. */
+  async deleteBuilds(name: string, numbers: string[], deleteArtifacts: boolean): Promise<string[]> {
+    const deleted: string[] = [];
+    for (const number of numbers) {
+      if (deleteArtifacts) {
+        const digests: string[] = [];
+        for (const a of await this.buildArtifacts(name, number)) {
+          digests.push(...(await this.meta.deleteArtifacts(a.repo, a.path)));
+        }
+        await this.collectGarbage(digests);
+      }
+      if (await this.meta.deleteBuild(name, number)) deleted.push(number);
+    }
+    if (deleted.length)
+      this.log.info({ build: name, numbers: deleted, deleteArtifacts }, 'builds deleted');
+    return deleted;
+  }
+
+  /**
+   * Artifactory's build retention: keep the newest `count` builds and those started on or
+   * after `minimumBuildDate` (ms), never discarding the protected numbers.
+   */
+  async applyRetention(
+    name: string,
+    r: {
+      count?: number;
+      minimumBuildDate?: number;
+      deleteBuildArtifacts?: boolean;
+      buildNumbersNotToBeDiscarded?: string[];
+    },
+  ): Promise<string[]> {
+    const builds = await this.meta.listBuildNumbers(name);
+    const keep = new Set((r.buildNumbersNotToBeDiscarded ?? []).map(String));
+    const discard = builds
+      .filter((b, i) => {
+        if (keep.has(b.number)) return false;
+        if (r.count !== undefined && r.count >= 0 && i >= r.count) return true;
+        return r.minimumBuildDate !== undefined && b.startedMs < r.minimumBuildDate;
+      })
+      .map((b) => b.number);
+    return this.deleteBuilds(name, discard, r.deleteBuildArtifacts === true);
+  }
+
+  /** Retention a build-info asks for itself (`buildRetention`), else the server's configured default. */
+  async retentionAfterPublish(
+    doc: BuildInfo & { buildRetention?: Record<string, unknown> },
+  ): Promise<string[]> {
+    const own = doc.buildRetention;
+    if (own && typeof own === 'object') {
+      const r: Parameters<Services['applyRetention']>[1] = {};
+      if (typeof own.count === 'number' && own.count > 0) r.count = own.count;
+      if (typeof own.minimumBuildDate === 'number') r.minimumBuildDate = own.minimumBuildDate;
+      if (own.deleteBuildArtifacts === true) r.deleteBuildArtifacts = true;
+      if (Array.isArray(own.buildNumbersNotToBeDiscarded))
+        r.buildNumbersNotToBeDiscarded = own.buildNumbersNotToBeDiscarded.map(String);
+      if (r.count !== undefined || r.minimumBuildDate !== undefined)
+        return this.applyRetention(doc.name, r);
+    }
+    const cfg = this.config.retention;
+    if (!cfg || (cfg.maxBuilds === undefined && cfg.maxDays === undefined)) return [];
+    const r: Parameters<Services['applyRetention']>[1] = {
+      deleteBuildArtifacts: cfg.deleteArtifacts === true,
+    };
+    if (cfg.maxBuilds !== undefined) r.count = cfg.maxBuilds;
+    if (cfg.maxDays !== undefined) r.minimumBuildDate = Date.now() - cfg.maxDays * 86_400_000;
+    return this.applyRetention(doc.name, r);
+  }
+}
+
+export function normalizeChecksums(c: ExpectedChecksums): ExpectedChecksums {
+  const out: ExpectedChecksums = {};
+  for (const alg of ['sha1', 'sha256', 'md5'] as const) {
+    const v = c[alg]?.trim();
+    if (!v) continue;
+    if (!HEX[alg].test(v)) {
+      throw new HttpError(
+        'ERR_CHECKSUM_INVALID',
+        `the ${alg} checksum "${v}" is not ${alg === 'sha1' ? 40 : alg === 'sha256' ? 64 : 32} hex digits`,
+      );
+    }
+    out[alg] = v.toLowerCase();
+  }
+  return out;
+}

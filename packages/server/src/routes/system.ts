@@ -1,0 +1,118 @@
+import type { FastifyInstance } from 'fastify';
+import { HttpError } from '../errors.ts';
+import { validateRepoConfig, ConfigError } from '../config.ts';
+import { parseJson, baseUrl } from '../internal/http.ts';
+import type { RepoConfig } from '../internal/metastore.ts';
+import { VERSION } from '../version.ts';
+
+/** Artifactory's label for a repository class. */
+const TYPE_LABEL = { local: 'LOCAL', remote: 'REMOTE', virtual: 'VIRTUAL' } as const;
+
+export async function systemRoutes(app: FastifyInstance): Promise<void> {
+  app.get('/api/system/ping', async (_req, reply) => reply.type('text/plain').send('OK'));
+
+  app.get('/api/system/version', async (req) => {
+    req.requireRead();
+    return {
+      version: VERSION,
+      revision: VERSION,
+      addons: [],
+      license: 'Apache-2.0',
+      server: 'stowage',
+    };
+  });
+
+  app.get('/api/stowage/v1/stages', async (req) => {
+    req.requireRead();
+    return { stages: app.stowage.stages };
+  });
+
+  app.get('/api/repositories', async (req) => {
+    req.requireRead();
+    const q = req.query as Record<string, string | undefined>;
+    const base = baseUrl(req);
+    return (await app.stowage.meta.listRepos())
+      .filter((r) => !q.type || r.rclass === q.type.toLowerCase())
+      .filter((r) => !q.packageType || r.packageType === q.packageType.toLowerCase())
+      .map((r) => ({
+        key: r.key,
+        type: TYPE_LABEL[r.rclass],
+        description: r.description ?? '',
+        url: `${base}/${r.key}`,
+        packageType: r.packageType.charAt(0).toUpperCase() + r.packageType.slice(1),
+      }));
+  });
+
+  app.get('/api/repositories/:key', async (req) => {
+    req.requireRead();
+    return app.stowage.repo((req.params as { key: string }).key);
+  });
+
+  const save = async (
+    key: string,
+    body: unknown,
+    mode: 'create' | 'update',
+  ): Promise<RepoConfig> => {
+    const svc = app.stowage;
+    const existing = await svc.meta.getRepo(key);
+    if (mode === 'create' && existing) {
+      throw new HttpError('ERR_REPO_EXISTS', `repository "${key}" already exists`, {
+        hint: `update it with POST /api/repositories/${key}`,
+      });
+    }
+    if (mode === 'update' && !existing) await svc.repo(key);
+    const input = { ...(existing ?? {}), ...(body as Record<string, unknown>), key };
+    let cfg: RepoConfig;
+    try {
+      cfg = validateRepoConfig(input, `repository "${key}"`);
+    } catch (err) {
+      if (err instanceof ConfigError) throw new HttpError('ERR_REPO_INVALID', err.message);
+      throw err;
+    }
+    if (existing && existing.rclass !== cfg.rclass) {
+      throw new HttpError(
+        'ERR_REPO_INVALID',
+        `repository "${key}" is ${existing.rclass}; its class cannot change`,
+      );
+    }
+    await svc.meta.putRepo(cfg);
+    return cfg;
+  };
+
+  app.put('/api/repositories/:key', async (req, reply) => {
+    req.requireAdmin();
+    const key = (req.params as { key: string }).key;
+    const body = parseJson(req.body, 'ERR_BODY_INVALID', 'repository configuration');
+    const cfg = await save(key, body, 'create');
+    req.log.info({ repo: key }, 'repository created');
+    return reply.code(201).send(cfg);
+  });
+
+  app.post('/api/repositories/:key', async (req) => {
+    req.requireAdmin();
+    const key = (req.params as { key: string }).key;
+    const body = parseJson(req.body, 'ERR_BODY_INVALID', 'repository configuration');
+    return save(key, body, 'update');
+  });
+
+  app.delete('/api/repositories/:key', async (req, reply) => {
+    req.requireAdmin();
+    const svc = app.stowage;
+    const key = (req.params as { key: string }).key;
+    await svc.repo(key);
+    const stage = svc.stages.find((s) => s.repo === key);
+    if (stage) {
+      throw new HttpError(
+        'ERR_REPO_INVALID',
+        `repository "${key}" holds the "${stage.name}" stage`,
+        {
+          hint: 'change the stages in the server config first',
+        },
+      );
+    }
+    const digests = await svc.meta.deleteRepo(key);
+    await svc.collectGarbage(digests);
+    req.log.info({ repo: key }, 'repository deleted');
+    return reply.code(204).send();
+  });
+}
