@@ -1,0 +1,83 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, FsBlobStore, SqliteMetaStore, resolveConfig } from '../src/server.ts';
+
+export const TOKEN = 'stw_test_admin_token';
+export const AUTH = { authorization: `Bearer ${TOKEN}` };
+
+export interface TestApp {
+  app: FastifyInstance;
+  dir: string;
+  close(): Promise<void>;
+}
+
+/** A real app over real stores in a temporary directory, driven with app.inject(). */
+export async function makeApp(config: unknown = {}): Promise<TestApp> {
+  const dir = await mkdtemp(join(tmpdir(), 'stowage-server-test-'));
+  const blobs = new FsBlobStore({ dir });
+  await blobs.init();
+  const meta = new SqliteMetaStore({ dir });
+  const cfg = resolveConfig(config);
+  for (const r of cfg.repositories) await meta.putRepo(r);
+  const app = await buildApp({ config: cfg, blobs, meta, adminToken: TOKEN });
+  app.addHook('onClose', async () => meta.close());
+  return {
+    app,
+    dir,
+    close: async () => {
+      await app.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function sums(data: string | Buffer): { sha1: string; sha256: string; md5: string } {
+  return {
+    sha1: createHash('sha1').update(data).digest('hex'),
+    sha256: createHash('sha256').update(data).digest('hex'),
+    md5: createHash('md5').update(data).digest('hex'),
+  };
+}
+
+export async function deploy(
+  app: FastifyInstance,
+  url: string,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+): Promise<{ statusCode: number; json: () => unknown; body: string }> {
+  return app.inject({
+    method: 'PUT',
+    url,
+    payload: body,
+    headers: { ...AUTH, 'content-type': 'application/octet-stream', ...headers },
+  });
+}
+
+export function buildInfo(
+  name: string,
+  number: string,
+  artifacts: { name: string; data: string }[],
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    version: '1.0.1',
+    name,
+    number,
+    started: `2026-11-2${Number(number) % 10}T07:00:00.000+0000`,
+    modules: [
+      {
+        id: `${name}:${number}`,
+        artifacts: artifacts.map((a) => ({ name: a.name, ...sums(a.data) })),
+      },
+    ],
+    ...extra,
+  };
+}
+
+export function errorCode(res: { json: () => unknown }): string | undefined {
+  const body = res.json() as { errors?: { code?: string }[] };
+  return body.errors?.[0]?.code;
+}

@@ -1,0 +1,134 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startServer } from '../src/server.ts';
+
+async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (await check()) return;
+    await sleep(50);
+  }
+  assert.fail(`gave up waiting for ${what}`);
+}
+
+/** Sends a PUT that promises `declared` bytes, writes `sent` of them, and drops the connection. */
+async function cutUpload(
+  port: number,
+  token: string,
+  path: string,
+  declared: number | 'chunked',
+  sent: number,
+): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const sock = connect(port, '127.0.0.1', () => {
+      const lengthHeader =
+        declared === 'chunked' ? 'Transfer-Encoding: chunked' : `Content-Length: ${declared}`;
+      sock.write(
+        `PUT ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\n${lengthHeader}\r\n\r\n`,
+      );
+      const chunk = Buffer.alloc(sent, 0x61);
+      sock.write(
+        declared === 'chunked'
+          ? Buffer.concat([Buffer.from(`${sent.toString(16)}\r\n`), chunk, Buffer.from('\r\n')])
+          : chunk,
+        () => {
+          setTimeout(() => {
+            sock.destroy();
+            resolve();
+          }, 100);
+        },
+      );
+    });
+    sock.on('error', reject);
+  });
+}
+
+test('the admin token is created once, mode 0600, and kept across restarts', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'stowage-start-'));
+  try {
+    const first = await startServer({ dataDir, port: 0 });
+    assert.equal(first.adminTokenCreated, true);
+    assert.match(first.adminToken, /^stw_/);
+    assert.equal((await stat(first.adminTokenFile)).mode & 0o777, 0o600);
+    await first.close();
+    const second = await startServer({ dataDir, port: 0 });
+    assert.equal(second.adminTokenCreated, false);
+    assert.equal(second.adminToken, first.adminToken);
+    await second.close();
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('a client that disconnects halfway leaves no visible file and no temp file', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'stowage-cut-'));
+  try {
+    let s = await startServer({ dataDir, port: 0 });
+    const tmp = join(dataDir, 'tmp');
+    await cutUpload(
+      s.port,
+      s.adminToken,
+      '/generic-staging/cut/big.bin',
+      8 * 1024 * 1024,
+      1024 * 1024,
+    );
+    await cutUpload(
+      s.port,
+      s.adminToken,
+      '/generic-staging/cut/chunked.bin',
+      'chunked',
+      256 * 1024,
+    );
+    await waitFor(
+      async () => (await readdir(tmp)).length === 0,
+      'the temp files of cut uploads to go',
+    );
+    for (const name of ['big.bin', 'chunked.bin']) {
+      const res = await fetch(`${s.url}/generic-staging/cut/${name}`, {
+        method: 'HEAD',
+        headers: { authorization: `Bearer ${s.adminToken}` },
+      });
+      assert.equal(res.status, 404, name);
+    }
+    // A crash mid-upload leaves a temp file behind; the next start removes it.
+    await writeFile(join(tmp, 'crashed-upload.part'), 'partial');
+    await s.close();
+    s = await startServer({ dataDir, port: 0 });
+    assert.equal(s.cleanedTempFiles, 1);
+    assert.deepEqual(await readdir(tmp), []);
+    // The server still works after all that.
+    const put = await fetch(`${s.url}/generic-staging/cut/ok.txt`, {
+      method: 'PUT',
+      body: 'fine',
+      headers: { authorization: `Bearer ${s.adminToken}` },
+    });
+    assert.equal(put.status, 201);
+    await s.close();
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('a config file is read at start', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'stowage-cfg-'));
+  try {
+    const configFile = join(dataDir, 'stowage.yml');
+    await writeFile(
+      configFile,
+      'auth:\n  anonymousRead: true\nrepositories:\n  - key: nightly\nstages:\n  - { name: staged, repo: nightly }\n',
+    );
+    const s = await startServer({ dataDir, port: 0, configFile });
+    const repos = (await (await fetch(`${s.url}/api/repositories`)).json()) as { key: string }[];
+    assert.deepEqual(
+      repos.map((r) => r.key),
+      ['nightly'],
+    );
+    await s.close();
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,137 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { AUTH, deploy, errorCode, makeApp, type TestApp } from './helpers.ts';
+
+let t: TestApp;
+before(async () => {
+  t = await makeApp();
+});
+after(async () => t.close());
+const json = { ...AUTH, 'content-type': 'application/json' };
+
+test('ping answers without a token; version and stages need read access', async () => {
+  const ping = await t.app.inject({ url: '/api/system/ping' });
+  assert.equal(ping.statusCode, 200);
+  assert.equal(ping.body, 'OK');
+  assert.equal((await t.app.inject({ url: '/api/system/version' })).statusCode, 401);
+  const version = (await t.app.inject({ url: '/api/system/version', headers: AUTH })).json() as {
+    version: string;
+  };
+  assert.match(version.version, /^\d+\.\d+\.\d+/);
+  const stages = (await t.app.inject({ url: '/api/stowage/v1/stages', headers: AUTH })).json() as {
+    stages: { name: string; repo: string }[];
+  };
+  assert.deepEqual(
+    stages.stages.map((s) => s.name),
+    ['staged', 'qa', 'release'],
+  );
+});
+
+test('the default configuration creates the staging, qa and release repositories', async () => {
+  const repos = (await t.app.inject({ url: '/api/repositories', headers: AUTH })).json() as {
+    key: string;
+    type: string;
+    packageType: string;
+  }[];
+  assert.deepEqual(
+    repos.map((r) => r.key),
+    ['generic-qa', 'generic-release', 'generic-staging'],
+  );
+  assert.ok(repos.every((r) => r.type === 'LOCAL' && r.packageType === 'Generic'));
+  const filtered = (
+    await t.app.inject({ url: '/api/repositories?type=remote', headers: AUTH })
+  ).json() as unknown[];
+  assert.deepEqual(filtered, []);
+});
+
+test('repositories are created, updated and deleted through the API', async () => {
+  const created = await t.app.inject({
+    method: 'PUT',
+    url: '/api/repositories/team-files',
+    headers: json,
+    payload: JSON.stringify({ rclass: 'local', packageType: 'generic', description: 'team' }),
+  });
+  assert.equal(created.statusCode, 201, created.body);
+  const dup = await t.app.inject({
+    method: 'PUT',
+    url: '/api/repositories/team-files',
+    headers: json,
+    payload: '{}',
+  });
+  assert.equal(dup.statusCode, 409);
+  assert.equal(errorCode(dup), 'ERR_REPO_EXISTS');
+  const updated = await t.app.inject({
+    method: 'POST',
+    url: '/api/repositories/team-files',
+    headers: json,
+    payload: JSON.stringify({ description: 'renamed' }),
+  });
+  assert.equal(updated.statusCode, 200);
+  assert.equal((updated.json() as { description: string }).description, 'renamed');
+  assert.equal((await deploy(t.app, '/team-files/x.txt', 'x')).statusCode, 201);
+  const del = await t.app.inject({
+    method: 'DELETE',
+    url: '/api/repositories/team-files',
+    headers: AUTH,
+  });
+  assert.equal(del.statusCode, 204);
+  assert.equal(
+    (await t.app.inject({ url: '/api/repositories/team-files', headers: AUTH })).statusCode,
+    404,
+  );
+  assert.equal((await deploy(t.app, '/team-files/x.txt', 'x')).statusCode, 404);
+});
+
+test('invalid repository definitions are refused with the reason', async () => {
+  const badKey = await t.app.inject({
+    method: 'PUT',
+    url: '/api/repositories/-bad',
+    headers: json,
+    payload: '{}',
+  });
+  assert.equal(badKey.statusCode, 400);
+  assert.equal(errorCode(badKey), 'ERR_REPO_INVALID');
+  const reserved = await t.app.inject({
+    method: 'PUT',
+    url: '/api/repositories/api',
+    headers: json,
+    payload: '{}',
+  });
+  assert.equal(reserved.statusCode, 400);
+  assert.match(reserved.body, /reserved/);
+  const badType = await t.app.inject({
+    method: 'PUT',
+    url: '/api/repositories/x1',
+    headers: json,
+    payload: JSON.stringify({ rclass: 'weird' }),
+  });
+  assert.equal(badType.statusCode, 400);
+  const notJson = await t.app.inject({
+    method: 'PUT',
+    url: '/api/repositories/x2',
+    headers: json,
+    payload: '{',
+  });
+  assert.equal(notJson.statusCode, 400);
+  assert.equal(errorCode(notJson), 'ERR_BODY_INVALID');
+  const stage = await t.app.inject({
+    method: 'DELETE',
+    url: '/api/repositories/generic-qa',
+    headers: AUTH,
+  });
+  assert.equal(stage.statusCode, 400);
+  assert.match(stage.body, /stage/);
+  const anon = await t.app.inject({
+    method: 'PUT',
+    url: '/api/repositories/x3',
+    headers: { 'content-type': 'application/json' },
+    payload: '{}',
+  });
+  assert.equal(anon.statusCode, 401);
+});
+
+test('unknown routes answer with the error catalogue shape', async () => {
+  const res = await t.app.inject({ method: 'PATCH', url: '/api/nothing', headers: AUTH });
+  assert.equal(res.statusCode, 404);
+  assert.equal(errorCode(res), 'ERR_NOT_FOUND');
+});
