@@ -27,3 +27,31 @@ export type {
   Agent,
   NewBuildInfoOptions,
 } from './buildinfo.ts';
+
+export {
+  collectEnv,
+  collectGit,
+  detectCi,
+  stripCredentials,
+  DEFAULT_ENV_EXCLUDE,
+} from './collectors.ts';
+export type { CollectEnvOptions, CollectGitOptions, CiInfo } from './collectors.ts';
+
+export { BuildStore } from './store.ts';
+export type { BuildStoreOptions } from './store.ts';
+
+export { RepositoryClient } from './client.ts';
+export type {
+  RepositoryClientOptions,
+  RetryInfo,
+  UploadOptions,
+  UploadResult,
+  DownloadOptions,
+  StorageInfo,
+  FileListEntry,
+  PromotionRequest,
+  PromotionResult,
+  DeleteBuildsOptions,
+  RetentionOptions,
+  RepositorySummary,
+} from './client.ts';

@@ -1,0 +1,774 @@
+/**
+ * RepositoryClient: talks to Stowage (or Artifactory) over its public REST dialect with undici.
+ * Streams every artifact (never a whole file in memory), retries idempotent calls on network
+ * errors and 5xx with exponential backoff and jitter, and turns every failure into a StowageError.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, unlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Agent, request, type Dispatcher } from 'undici';
+import { validateBuildInfo, type BuildInfo } from './buildinfo.ts';
+import { MultiHash, hashFile, type Checksums, type ChecksumsWithSize } from './checksums.ts';
+import { ErrorCodes, StowageError } from './errors.ts';
+import { fileError } from './internal/files.ts';
+import {
+  backoffDelay,
+  encodePath,
+  encodeProperties,
+  httpError,
+  isTransient,
+  networkError,
+  readText,
+  retryAfterMs,
+  sleep,
+} from './internal/http.ts';
+
+export interface RepositoryClientOptions {
+  /** Base URL of the server, e.g. `http://127.0.0.1:8081` (a path prefix such as `/artifactory` is kept). */
+  url: string;
+  /** Access token: sent as `Bearer`, or as the basic-auth password when `user` is given. */
+  token?: string;
+  user?: string;
+  /** Extra attempts for idempotent calls (GET/HEAD/PUT/DELETE) after a network error or 5xx. Default 3. */
+  retries?: number;
+  /** Connect, headers and body-idle timeout in milliseconds. Default 60 000. */
+  timeoutMs?: number;
+  userAgent?: string;
+  /** Stamps requests with `X-Stowage-Build-Name` / `X-Stowage-Build-Number`. */
+  build?: { name: string; number: string };
+  /** First backoff delay in milliseconds (doubled per attempt, with jitter, capped at 10 s). Default 500. */
+  retryDelayMs?: number;
+  /** Called before each retry, e.g. to log "retrying in 1.2 s". */
+  onRetry?: (info: RetryInfo) => void;
+}
+
+export interface RetryInfo {
+  /** 1 for the first retry. */
+  attempt: number;
+  delayMs: number;
+  error: StowageError;
+}
+
+export interface UploadOptions {
+  repo: string;
+  path: string;
+  /** Local file to upload; streamed, and re-opened on each attempt. */
+  file: string;
+  /** Stored as matrix parameters (`;k=v1,v2`), e.g. `build.name`, `build.number`. */
+  properties?: Record<string, string | string[]>;
+  /** Try a checksum deploy (no body) first. Default true. */
+  checksumDeploy?: boolean;
+  onProgress?(sent: number, total: number): void;
+}
+
+export interface UploadResult extends Checksums {
+  repo: string;
+  path: string;
+  size: number;
+  downloadUri: string;
+  /** True when the server already had the content and no body was sent. */
+  deployedByChecksum: boolean;
+}
+
+export interface DownloadOptions {
+  repo: string;
+  path: string;
+  /** Destination file; written as `dest.part` and renamed when complete and verified. */
+  dest: string;
+  /** `total` is -1 when the server sends no Content-Length. */
+  onProgress?(received: number, total: number): void;
+}
+
+export interface StorageInfo {
+  repo: string;
+  path: string;
+  uri: string;
+  created?: string;
+  createdBy?: string;
+  lastModified?: string;
+  modifiedBy?: string;
+  lastUpdated?: string;
+  downloadUri?: string;
+  mimeType?: string;
+  /** Artifactory sends the size as a string. */
+  size?: string | number;
+  checksums?: Partial<Checksums>;
+  originalChecksums?: Partial<Checksums>;
+  /** Present for folders. */
+  children?: { uri: string; folder: boolean }[];
+}
+
+export interface FileListEntry {
+  uri: string;
+  size: number;
+  lastModified: string;
+  folder: boolean;
+  sha1?: string;
+  sha2?: string;
+}
+
+export interface PromotionRequest {
+  status?: string;
+  comment?: string;
+  ciUser?: string;
+  timestamp?: string;
+  dryRun?: boolean;
+  sourceRepo?: string;
+  targetRepo?: string;
+  copy?: boolean;
+  artifacts?: boolean;
+  dependencies?: boolean;
+  scopes?: string[];
+  properties?: Record<string, string[]>;
+  failFast?: boolean;
+}
+
+export interface PromotionResult {
+  messages: { level: string; message: string }[];
+}
+
+export interface DeleteBuildsOptions {
+  name: string;
+  numbers?: string[];
+  deleteAll?: boolean;
+  deleteArtifacts?: boolean;
+}
+
+export interface RetentionOptions {
+  count?: number;
+  minimumBuildDate?: number;
+  deleteBuildArtifacts?: boolean;
+  buildNumbersNotToBeDiscarded?: string[];
+}
+
+export interface RepositorySummary {
+  key: string;
+  type: string;
+  packageType: string;
+  description?: string;
+  url: string;
+}
+
+interface CallOptions {
+  method: Dispatcher.HttpMethod;
+  /** Path and query after the base URL, starting with `/`. */
+  path: string;
+  headers?: Record<string, string>;
+  /** A fresh body for each attempt (streams cannot be replayed). */
+  body?: () => string | Readable | undefined;
+  /** Statuses returned to the caller instead of thrown (2xx always are). */
+  accept?: number[];
+  /** What the request does, for error messages: "upload libs/a.tgz". */
+  what: string;
+}
+
+type Response = Dispatcher.ResponseData;
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+const MAX_DELAY_MS = 10_000;
+
+export class RepositoryClient {
+  readonly url: string;
+  readonly #headers: Record<string, string>;
+  readonly #retries: number;
+  readonly #timeoutMs: number;
+  readonly #retryDelayMs: number;
+  readonly #onRetry: ((info: RetryInfo) => void) | undefined;
+  readonly #agent: Agent;
+
+  constructor(opts: RepositoryClientOptions) {
+    let parsed: URL;
+    try {
+      parsed = new URL(opts.url);
+    } catch (err) {
+      throw new StowageError(ErrorCodes.CLIENT_URL, `${JSON.stringify(opts.url)} is not a URL`, {
+        hint: 'pass the server URL, e.g. http://127.0.0.1:8081',
+        cause: err,
+      });
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      throw new StowageError(
+        ErrorCodes.CLIENT_URL,
+        `Stowage URL ${opts.url} must start with http:// or https://`,
+        {
+          hint: 'pass the server URL, e.g. http://127.0.0.1:8081',
+        },
+      );
+    }
+    if (parsed.username || parsed.password) {
+      throw new StowageError(
+        ErrorCodes.CLIENT_URL,
+        'the Stowage URL must not contain credentials',
+        { hint: 'pass the user and token as options instead of inside the URL' },
+      );
+    }
+    this.url = `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
+    this.#retries = Math.max(0, Math.floor(opts.retries ?? 3));
+    this.#timeoutMs = opts.timeoutMs ?? 60_000;
+    this.#retryDelayMs = opts.retryDelayMs ?? 500;
+    this.#onRetry = opts.onRetry;
+    this.#agent = new Agent({
+      connectTimeout: this.#timeoutMs,
+      headersTimeout: this.#timeoutMs,
+      bodyTimeout: this.#timeoutMs,
+    });
+    const headers: Record<string, string> = {
+      'user-agent': opts.userAgent ?? 'stowage-core/0.1.0',
+    };
+    if (opts.user !== undefined) {
+      const basic = Buffer.from(`${opts.user}:${opts.token ?? ''}`).toString('base64');
+      headers.authorization = `Basic ${basic}`;
+    } else if (opts.token !== undefined && opts.token !== '') {
+      headers.authorization = `Bearer ${opts.token}`;
+    }
+    if (opts.build) {
+      headers['x-stowage-build-name'] = encodeHeader(opts.build.name);
+      headers['x-stowage-build-number'] = encodeHeader(opts.build.number);
+    }
+    this.#headers = headers;
+  }
+
+  /** Closes pooled connections. The client cannot be used afterwards. */
+  async close(): Promise<void> {
+    await this.#agent.close();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Plumbing
+
+  /** Runs `attempt` with the retry policy: idempotent methods retry transient failures. */
+  async #retrying<T>(method: string, attempt: () => Promise<T>): Promise<T> {
+    const retries = IDEMPOTENT.has(method) ? this.#retries : 0;
+    for (let n = 0; ; n++) {
+      try {
+        return await attempt();
+      } catch (err) {
+        if (!(err instanceof StowageError) || n >= retries || !isTransient(err)) throw err;
+        const advised = (err as StowageError & { retryAfterMs?: number }).retryAfterMs;
+        const delayMs =
+          advised !== undefined
+            ? Math.min(advised, MAX_DELAY_MS)
+            : backoffDelay(n, this.#retryDelayMs, MAX_DELAY_MS);
+        this.#onRetry?.({ attempt: n + 1, delayMs, error: err });
+        await sleep(delayMs);
+      }
+    }
+  }
+
+  /** One request; non-accepted statuses are read and thrown as StowageError. */
+  async #send(call: CallOptions): Promise<Response> {
+    let res: Response;
+    try {
+      res = await request(`${this.url}${call.path}`, {
+        method: call.method,
+        headers: { ...this.#headers, ...call.headers },
+        body: call.body?.() ?? null,
+        dispatcher: this.#agent,
+      });
+    } catch (err) {
+      if (err instanceof StowageError) throw err;
+      const local = findLocalFileError(err);
+      if (local) throw local;
+      throw networkError(err, this.url, call.what, this.#timeoutMs);
+    }
+    const ok = res.statusCode >= 200 && res.statusCode < 300;
+    if (ok || call.accept?.includes(res.statusCode)) return res;
+    let text = '';
+    try {
+      text = await readText(res.body);
+    } catch {
+      // The body is only used for the message; the status already says what failed.
+    }
+    const error = httpError(res.statusCode, text, this.url, call.what);
+    const advised = retryAfterMs(res.headers['retry-after']);
+    if (advised !== undefined) Object.assign(error, { retryAfterMs: advised });
+    throw error;
+  }
+
+  /** `#send` under the retry policy, with the body consumed as JSON. */
+  async #json<T>(call: CallOptions): Promise<T> {
+    return this.#retrying(call.method, async () => {
+      const res = await this.#send(call);
+      return (await this.#readJson(res, call.what)) as T;
+    });
+  }
+
+  /** `#send` under the retry policy, with the body discarded. */
+  async #empty(call: CallOptions): Promise<Response> {
+    return this.#retrying(call.method, async () => {
+      const res = await this.#send(call);
+      await res.body.dump().catch(() => {});
+      return res;
+    });
+  }
+
+  async #readJson(res: Response, what: string): Promise<unknown> {
+    let text: string;
+    try {
+      text = await res.body.text();
+    } catch (err) {
+      throw networkError(err, this.url, what, this.#timeoutMs);
+    }
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      throw new StowageError(
+        ErrorCodes.CLIENT_BAD_RESPONSE,
+        `Stowage at ${this.url} answered ${what} with something that is not JSON — is the URL that of a Stowage or Artifactory server (and not a web page or proxy)?`,
+        { hint: 'check the server URL', cause: err },
+      );
+    }
+  }
+
+  #badResponse(what: string, expected: string): StowageError {
+    return new StowageError(
+      ErrorCodes.CLIENT_BAD_RESPONSE,
+      `Stowage at ${this.url} answered ${what} without ${expected} — is the URL that of a Stowage or Artifactory server?`,
+      { hint: 'check the server URL and version' },
+    );
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // System
+
+  /** Resolves when the server answers its ping; throws ERR_CLIENT_UNREACHABLE etc. otherwise. */
+  async ping(): Promise<void> {
+    await this.#empty({ method: 'GET', path: '/api/system/ping', what: 'ping' });
+  }
+
+  async version(): Promise<{ version: string; revision?: string }> {
+    const v = await this.#json<{ version?: unknown; revision?: unknown }>({
+      method: 'GET',
+      path: '/api/system/version',
+      what: 'the version request',
+    });
+    if (typeof v?.version !== 'string') throw this.#badResponse('the version request', 'a version');
+    return typeof v.revision === 'string'
+      ? { version: v.version, revision: v.revision }
+      : { version: v.version };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Artifacts
+
+  /**
+   * Deploys a file: hashes it (streaming), tries a checksum deploy, and on 404 streams the body
+   * with its checksums so the server can verify what it received.
+   */
+  async upload(opts: UploadOptions): Promise<UploadResult> {
+    const sums = await hashFile(opts.file);
+    const target = `${opts.repo}/${opts.path.replace(/^\/+/, '')}`;
+    const matrix =
+      opts.properties && Object.keys(opts.properties).length > 0
+        ? `;${encodeProperties(opts.properties)}`
+        : '';
+    const path = `/${encodeURIComponent(opts.repo)}/${encodePath(opts.path)}${matrix}`;
+    const checksumHeaders = {
+      'x-checksum-sha1': sums.sha1,
+      'x-checksum-sha256': sums.sha256,
+      'x-checksum-md5': sums.md5,
+    };
+    const result = (deployedByChecksum: boolean, body: unknown): UploadResult => {
+      const uri = (body as { downloadUri?: unknown } | null)?.downloadUri;
+      return {
+        repo: opts.repo,
+        path: opts.path.replace(/^\/+/, ''),
+        size: sums.size,
+        sha1: sums.sha1,
+        sha256: sums.sha256,
+        md5: sums.md5,
+        downloadUri:
+          typeof uri === 'string'
+            ? uri
+            : `${this.url}/${encodeURIComponent(opts.repo)}/${encodePath(opts.path)}`,
+        deployedByChecksum,
+      };
+    };
+
+    if (opts.checksumDeploy !== false) {
+      const deployed = await this.#retrying('PUT', async () => {
+        const res = await this.#send({
+          method: 'PUT',
+          path,
+          headers: { ...checksumHeaders, 'x-checksum-deploy': 'true', 'content-length': '0' },
+          accept: [404],
+          what: `checksum deploy of ${target}`,
+        });
+        if (res.statusCode === 404) {
+          await res.body.dump().catch(() => {});
+          return undefined;
+        }
+        return { body: await this.#readJsonLenient(res) };
+      });
+      if (deployed) {
+        opts.onProgress?.(sums.size, sums.size);
+        return result(true, deployed.body);
+      }
+    }
+
+    const body = await this.#retrying('PUT', async () => {
+      const res = await this.#send({
+        method: 'PUT',
+        path,
+        headers: {
+          ...checksumHeaders,
+          'content-length': String(sums.size),
+          'content-type': 'application/octet-stream',
+        },
+        body: () => fileBody(opts.file, sums.size, opts.onProgress),
+        what: `upload of ${target}`,
+      });
+      return this.#readJsonLenient(res);
+    });
+    return result(false, body);
+  }
+
+  /** JSON when the body is JSON, undefined otherwise (deploy answers vary between servers). */
+  async #readJsonLenient(res: Response): Promise<unknown> {
+    const text = await res.body.text().catch(() => '');
+    try {
+      return JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Streams an artifact to `dest` (via `dest.part`), hashing on the way, and checks the result
+   * against the checksum headers the server sent. On mismatch nothing is left at `dest` or
+   * `dest.part` and ERR_CLIENT_CHECKSUM is thrown.
+   */
+  async download(opts: DownloadOptions): Promise<ChecksumsWithSize> {
+    const target = `${opts.repo}/${opts.path.replace(/^\/+/, '')}`;
+    const part = `${opts.dest}.part`;
+    try {
+      await mkdir(dirname(opts.dest), { recursive: true });
+    } catch (err) {
+      throw fileError(err, dirname(opts.dest), 'create the directory');
+    }
+    const what = `download of ${target}`;
+    const sums = await this.#retrying('GET', async () => {
+      const res = await this.#send({
+        method: 'GET',
+        path: `/${encodeURIComponent(opts.repo)}/${encodePath(opts.path)}`,
+        what,
+      });
+      const total = Number(res.headers['content-length'] ?? -1);
+      const hash = new MultiHash();
+      const onProgress = opts.onProgress;
+      let writeFailed: unknown;
+      const out = createWriteStream(part);
+      out.on('error', (err) => {
+        writeFailed = err;
+      });
+      try {
+        await pipeline(
+          res.body,
+          async function* (source: AsyncIterable<Buffer>) {
+            for await (const chunk of source) {
+              hash.update(chunk);
+              onProgress?.(hash.size, Number.isFinite(total) ? total : -1);
+              yield chunk;
+            }
+          },
+          out,
+        );
+      } catch (err) {
+        await unlink(part).catch(() => {});
+        if (writeFailed !== undefined) throw fileError(writeFailed, part, 'write');
+        throw networkError(err, this.url, what, this.#timeoutMs);
+      }
+      const got: ChecksumsWithSize = { ...hash.digest(), size: hash.size };
+      const problem = checkDownload(got, res.headers, total);
+      if (problem) {
+        await unlink(part).catch(() => {});
+        throw new StowageError(
+          ErrorCodes.CLIENT_CHECKSUM,
+          `downloaded ${target} from ${this.url} but ${problem} — the transfer was corrupted or the stored file is damaged; nothing was written to ${opts.dest}. Retry, and if it persists, re-upload the artifact`,
+          { hint: 'retry the download; if it fails again, re-upload the artifact' },
+        );
+      }
+      return got;
+    });
+    try {
+      await rename(part, opts.dest);
+    } catch (err) {
+      await unlink(part).catch(() => {});
+      throw fileError(err, opts.dest, 'write');
+    }
+    return sums;
+  }
+
+  /** File or folder information (GET /api/storage/{repo}/{path}). */
+  async storage(repo: string, path: string): Promise<StorageInfo> {
+    return this.#json<StorageInfo>({
+      method: 'GET',
+      path: `/api/storage/${encodeURIComponent(repo)}/${encodePath(path)}`,
+      what: `storage info of ${repo}/${path}`,
+    });
+  }
+
+  /** Files under a folder; `deep` lists the whole subtree (files only). */
+  async list(
+    repo: string,
+    path: string,
+    opts: { deep?: boolean } = {},
+  ): Promise<{ files: FileListEntry[] }> {
+    const query = opts.deep ? 'list&deep=1&listFolders=0' : 'list&deep=0&listFolders=1';
+    const res = await this.#json<{ files?: unknown }>({
+      method: 'GET',
+      path: `/api/storage/${encodeURIComponent(repo)}/${encodePath(path)}?${query}`,
+      what: `listing of ${repo}/${path}`,
+    });
+    if (!Array.isArray(res?.files))
+      throw this.#badResponse(`the listing of ${repo}/${path}`, 'a files list');
+    return { files: res.files as FileListEntry[] };
+  }
+
+  /** Properties of an item; `{}` when it exists but has none. */
+  async getProperties(repo: string, path: string): Promise<Record<string, string[]>> {
+    const what = `properties of ${repo}/${path}`;
+    const res = await this.#retrying('GET', async () => {
+      const r = await this.#send({
+        method: 'GET',
+        path: `/api/storage/${encodeURIComponent(repo)}/${encodePath(path)}?properties`,
+        accept: [404],
+        what,
+      });
+      if (r.statusCode === 404) {
+        await r.body.dump().catch(() => {});
+        return undefined;
+      }
+      return (await this.#readJson(r, what)) as { properties?: Record<string, string[]> };
+    });
+    if (res === undefined) {
+      // Artifactory answers 404 both for "no such item" and "no properties": tell them apart.
+      await this.storage(repo, path);
+      return {};
+    }
+    return res.properties ?? {};
+  }
+
+  async setProperties(
+    repo: string,
+    path: string,
+    props: Record<string, string | string[]>,
+    opts: { recursive?: boolean } = {},
+  ): Promise<void> {
+    const query = `properties=${encodeProperties(props, '|')}&recursive=${opts.recursive ? 1 : 0}`;
+    await this.#empty({
+      method: 'PUT',
+      path: `/api/storage/${encodeURIComponent(repo)}/${encodePath(path)}?${query}`,
+      what: `setting properties on ${repo}/${path}`,
+    });
+  }
+
+  async deleteProperties(
+    repo: string,
+    path: string,
+    keys: string[],
+    opts: { recursive?: boolean } = {},
+  ): Promise<void> {
+    const query = `properties=${keys.map(encodeURIComponent).join(',')}&recursive=${opts.recursive ? 1 : 0}`;
+    await this.#empty({
+      method: 'DELETE',
+      path: `/api/storage/${encodeURIComponent(repo)}/${encodePath(path)}?${query}`,
+      what: `deleting properties of ${repo}/${path}`,
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Builds
+
+  /** Validates and publishes a build-info (PUT /api/build). */
+  async publishBuild(info: BuildInfo): Promise<void> {
+    const doc = validateBuildInfo(info);
+    const json = JSON.stringify(doc);
+    await this.#empty({
+      method: 'PUT',
+      path: '/api/build',
+      headers: { 'content-type': 'application/json' },
+      body: () => json,
+      what: `publishing build ${doc.name} #${doc.number}`,
+    });
+  }
+
+  async getBuild(name: string, number: string): Promise<BuildInfo> {
+    const what = `build ${name} #${number}`;
+    const res = await this.#json<{ buildInfo?: unknown }>({
+      method: 'GET',
+      path: `/api/build/${encodeURIComponent(name)}/${encodeURIComponent(number)}`,
+      what,
+    });
+    const doc: unknown = res && typeof res === 'object' && 'buildInfo' in res ? res.buildInfo : res;
+    if (typeof doc !== 'object' || doc === null) throw this.#badResponse(what, 'a build-info');
+    return doc as BuildInfo;
+  }
+
+  async listBuilds(): Promise<{ name: string; lastStarted: string }[]> {
+    const res = await this.#json<{ builds?: { uri?: string; lastStarted?: string }[] }>({
+      method: 'GET',
+      path: '/api/build',
+      what: 'the build list',
+    });
+    return (res?.builds ?? []).map((b) => ({
+      name: decodeUri(b.uri ?? ''),
+      lastStarted: b.lastStarted ?? '',
+    }));
+  }
+
+  async listBuildNumbers(name: string): Promise<{ number: string; started: string }[]> {
+    type Entry = { uri?: string; started?: string };
+    const res = await this.#json<{ buildsNumbers?: Entry[]; buildNumbers?: Entry[] }>({
+      method: 'GET',
+      path: `/api/build/${encodeURIComponent(name)}`,
+      what: `the runs of build ${name}`,
+    });
+    return (res?.buildsNumbers ?? res?.buildNumbers ?? []).map((b) => ({
+      number: decodeUri(b.uri ?? ''),
+      started: b.started ?? '',
+    }));
+  }
+
+  /** POST /api/build/promote/{name}/{number}; never retried (not idempotent). */
+  async promote(name: string, number: string, body: PromotionRequest): Promise<PromotionResult> {
+    const json = JSON.stringify(body);
+    const res = await this.#json<{ messages?: unknown }>({
+      method: 'POST',
+      path: `/api/build/promote/${encodeURIComponent(name)}/${encodeURIComponent(number)}`,
+      headers: { 'content-type': 'application/json' },
+      body: () => json,
+      what: `promotion of build ${name} #${number}`,
+    });
+    return {
+      messages: Array.isArray(res?.messages) ? (res.messages as PromotionResult['messages']) : [],
+    };
+  }
+
+  async deleteBuilds(opts: DeleteBuildsOptions): Promise<void> {
+    const json = JSON.stringify({
+      buildName: opts.name,
+      buildNumbers: opts.numbers ?? [],
+      deleteArtifacts: opts.deleteArtifacts ?? false,
+      deleteAll: opts.deleteAll ?? false,
+    });
+    await this.#empty({
+      method: 'POST',
+      path: '/api/build/delete',
+      headers: { 'content-type': 'application/json' },
+      body: () => json,
+      what: `deleting runs of build ${opts.name}`,
+    });
+  }
+
+  async retention(name: string, opts: RetentionOptions): Promise<void> {
+    const json = JSON.stringify(opts);
+    await this.#empty({
+      method: 'POST',
+      path: `/api/build/retention/${encodeURIComponent(name)}?async=false`,
+      headers: { 'content-type': 'application/json' },
+      body: () => json,
+      what: `retention of build ${name}`,
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Repositories and Stowage's own namespace
+
+  async listRepositories(): Promise<RepositorySummary[]> {
+    const res = await this.#json<unknown>({
+      method: 'GET',
+      path: '/api/repositories',
+      what: 'the repository list',
+    });
+    if (!Array.isArray(res)) throw this.#badResponse('the repository list', 'a list');
+    return res as RepositorySummary[];
+  }
+
+  async stages(): Promise<{ name: string; repo: string }[]> {
+    const res = await this.#json<unknown>({
+      method: 'GET',
+      path: '/api/stowage/v1/stages',
+      what: 'the stage list',
+    });
+    const list = Array.isArray(res) ? res : (res as { stages?: unknown } | null)?.stages;
+    if (!Array.isArray(list)) throw this.#badResponse('the stage list', 'a list of stages');
+    return list as { name: string; repo: string }[];
+  }
+}
+
+/** A readable over the file that reports progress; errors carry a ready StowageError. */
+function fileBody(
+  file: string,
+  total: number,
+  onProgress?: (sent: number, total: number) => void,
+): Readable {
+  async function* chunks(): AsyncGenerator<Buffer> {
+    let sent = 0;
+    try {
+      for await (const chunk of createReadStream(file)) {
+        const buf = chunk as Buffer;
+        sent += buf.length;
+        onProgress?.(sent, total);
+        yield buf;
+      }
+    } catch (err) {
+      throw Object.assign(new Error(`cannot read ${file}`), {
+        localFileError: fileError(err, file, 'upload'),
+      });
+    }
+  }
+  return Readable.from(chunks(), { objectMode: false });
+}
+
+/** The StowageError a failing upload body left on the error undici rejected with, if any. */
+function findLocalFileError(err: unknown): StowageError | undefined {
+  let e: unknown = err;
+  for (let depth = 0; depth < 5 && typeof e === 'object' && e !== null; depth++) {
+    const local = (e as { localFileError?: unknown }).localFileError;
+    if (local instanceof StowageError) return local;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function checkDownload(
+  got: ChecksumsWithSize,
+  headers: Record<string, string | string[] | undefined>,
+  total: number,
+): string | undefined {
+  const header = (name: string): string | undefined => {
+    const v = headers[name];
+    return (Array.isArray(v) ? v[0] : v)?.trim().toLowerCase();
+  };
+  for (const [algo, name] of [
+    ['sha256', 'x-checksum-sha256'],
+    ['sha1', 'x-checksum-sha1'],
+    ['md5', 'x-checksum-md5'],
+  ] as const) {
+    const expected = header(name);
+    if (expected && expected !== got[algo]) {
+      return `its ${algo} is ${got[algo]} while the server announced ${expected}`;
+    }
+  }
+  if (Number.isFinite(total) && total >= 0 && total !== got.size) {
+    return `it has ${got.size} bytes while the server announced ${total}`;
+  }
+  return undefined;
+}
+
+function decodeUri(uri: string): string {
+  const s = uri.replace(/^\/+/, '');
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/** Header values must be Latin-1; non-ASCII build names are percent-encoded. */
+function encodeHeader(value: string): string {
+  return /^[\x20-\x7e]*$/.test(value) ? value : encodeURIComponent(value);
+}
