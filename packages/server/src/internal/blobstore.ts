@@ -105,7 +105,7 @@ export class FsBlobStore implements BlobStore {
   }
 
   open(sha256: string, range?: { start: number; end: number }): Readable {
-    return createReadStream(this.pathOf(sha256), range ?? {});
+    return createReadStream(this.pathOf(sha256), { ...(range ?? {}), highWaterMark: 1024 * 1024 });
   }
 
   async delete(sha256: string): Promise<void> {
