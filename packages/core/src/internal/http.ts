@@ -130,15 +130,11 @@ export function httpError(
     (status >= 500 || status === 429
       ? 'the server failed; retry later and check its log'
       : 'check the request and the server log');
-  const detail = serverMessage ? `: ${serverMessage}` : '';
-  return new StowageError(
-    code,
-    `Stowage at ${base} answered ${status} to ${what}${detail} — ${hint}`,
-    {
-      status,
-      hint,
-    },
-  );
+  // A server message already says what to do (Stowage's do); otherwise add the generic hint.
+  const message = serverMessage
+    ? `Stowage at ${base} answered ${status} to ${what}: ${serverMessage}`
+    : `Stowage at ${base} answered ${status} to ${what} — ${hint}`;
+  return new StowageError(code, message, { status, hint });
 }
 
 /** Exponential backoff with jitter: base·2^attempt, capped, scaled by a random factor in [0.5, 1). */
