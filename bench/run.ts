@@ -32,7 +32,9 @@ async function makePayload(): Promise<void> {
 
 function curl(args: string[]): number {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync('curl', ['-sS', '--fail', '-o', '/dev/null', ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const r = spawnSync('curl', ['-sS', '--fail', '-o', '/dev/null', ...args], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   if (r.status !== 0) throw new Error(`curl ${args.join(' ')} failed`);
   return Number(process.hrtime.bigint() - t0) / 1e9;
 }
@@ -44,9 +46,13 @@ async function peakRssMb(pid: number): Promise<number> {
 }
 
 async function startStowage(): Promise<{ url: string; token: string; pid: number }> {
-  const child = spawn(process.execPath, [join(import.meta.dirname, 'serve-child.ts'), join(root, 'stowage-data')], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [join(import.meta.dirname, 'serve-child.ts'), join(root, 'stowage-data')],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   children.push(child);
   const rl = createInterface({ input: child.stdout! });
   const [line] = (await once(rl, 'line')) as [string];
@@ -54,7 +60,9 @@ async function startStowage(): Promise<{ url: string; token: string; pid: number
 }
 
 async function startNginx(): Promise<string | undefined> {
-  const nginx = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => spawnSync(p, ['-v']).status === 0);
+  const nginx = ['/usr/sbin/nginx', '/usr/bin/nginx'].find(
+    (p) => spawnSync(p, ['-v']).status === 0,
+  );
   if (!nginx) return undefined;
   const dir = join(root, 'nginx');
   await mkdir(join(dir, 'www'), { recursive: true });
@@ -62,7 +70,7 @@ async function startNginx(): Promise<string | undefined> {
   const port = 18000 + Math.floor(Math.random() * 1000);
   await writeFile(
     join(dir, 'nginx.conf'),
-    `${process.getuid?.() === 0 ? "user root; " : ""}daemon off; worker_processes 1; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
+    `${process.getuid?.() === 0 ? 'user root; ' : ''}daemon off; worker_processes 1; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
 events {}
 http { access_log off; sendfile on; client_max_body_size 0; client_body_temp_path ${dir}/tmp;
   server { listen 127.0.0.1:${port}; root ${dir}/www; dav_methods PUT; create_full_put_path on; } }\n`,
@@ -70,7 +78,8 @@ http { access_log off; sendfile on; client_max_body_size 0; client_body_temp_pat
   const child = spawn(nginx, ['-c', join(dir, 'nginx.conf'), '-p', dir], { stdio: 'inherit' });
   children.push(child);
   for (let i = 0; i < 50; i++) {
-    if (spawnSync('curl', ['-s', '-o', '/dev/null', `http://127.0.0.1:${port}/`]).status === 0) return `http://127.0.0.1:${port}`;
+    if (spawnSync('curl', ['-s', '-o', '/dev/null', `http://127.0.0.1:${port}/`]).status === 0)
+      return `http://127.0.0.1:${port}`;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('nginx did not start');
@@ -91,7 +100,11 @@ try {
   await client.upload({ repo: 'generic-staging', path: 'bench/client.bin', file });
   const clientUp = Number(process.hrtime.bigint() - t0) / 1e9;
   t0 = process.hrtime.bigint();
-  await client.download({ repo: 'generic-staging', path: 'bench/client.bin', dest: join(root, 'back.bin') });
+  await client.download({
+    repo: 'generic-staging',
+    path: 'bench/client.bin',
+    dest: join(root, 'back.bin'),
+  });
   const clientDown = Number(process.hrtime.bigint() - t0) / 1e9;
   const rss = await peakRssMb(s.pid);
 
@@ -104,22 +117,48 @@ try {
   } else {
     console.log('nginx not installed (apt-get install nginx-light): no peer column');
   }
-  rows.push({ what: 'upload (curl PUT)', seconds: up, mbps: mb / up, ...(peerUp ? { peer: mb / peerUp } : {}) });
-  rows.push({ what: 'download (curl GET)', seconds: down, mbps: mb / down, ...(peerDown ? { peer: mb / peerDown } : {}) });
-  rows.push({ what: 'upload (core client: hash + checksum deploy attempt + PUT)', seconds: clientUp, mbps: mb / clientUp });
-  rows.push({ what: 'download (core client: stream + verify + rename)', seconds: clientDown, mbps: mb / clientDown });
+  rows.push({
+    what: 'upload (curl PUT)',
+    seconds: up,
+    mbps: mb / up,
+    ...(peerUp ? { peer: mb / peerUp } : {}),
+  });
+  rows.push({
+    what: 'download (curl GET)',
+    seconds: down,
+    mbps: mb / down,
+    ...(peerDown ? { peer: mb / peerDown } : {}),
+  });
+  rows.push({
+    what: 'upload (core client: hash + checksum deploy attempt + PUT)',
+    seconds: clientUp,
+    mbps: mb / clientUp,
+  });
+  rows.push({
+    what: 'download (core client: stream + verify + rename)',
+    seconds: clientDown,
+    mbps: mb / clientDown,
+  });
 
   console.log('');
   console.log('| transfer | Stowage MB/s | nginx MB/s | Stowage / nginx |');
   console.log('|---|---:|---:|---:|');
   for (const r of rows) {
     const ratio = r.peer ? (r.mbps / r.peer).toFixed(2) : '-';
-    console.log(`| ${r.what} | ${r.mbps.toFixed(0)} | ${r.peer ? r.peer.toFixed(0) : '-'} | ${ratio} |`);
+    console.log(
+      `| ${r.what} | ${r.mbps.toFixed(0)} | ${r.peer ? r.peer.toFixed(0) : '-'} | ${ratio} |`,
+    );
   }
-  console.log(`\nStowage server peak RSS during the run: ${rss.toFixed(0)} MiB (payload ${sizeMb} MiB)`);
+  console.log(
+    `\nStowage server peak RSS during the run: ${rss.toFixed(0)} MiB (payload ${sizeMb} MiB)`,
+  );
   await mkdir(join(import.meta.dirname, 'results'), { recursive: true });
   await writeFile(
-    join(import.meta.dirname, 'results', `transfer-${new Date().toISOString().slice(0, 19).replaceAll(':', '')}.json`),
+    join(
+      import.meta.dirname,
+      'results',
+      `transfer-${new Date().toISOString().slice(0, 19).replaceAll(':', '')}.json`,
+    ),
     JSON.stringify({ sizeMb, rows, stowagePeakRssMb: rss, node: process.version }, null, 2),
   );
 } finally {
