@@ -1,0 +1,112 @@
+/** `stowage serve`: the embedded repository server in the foreground. */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { startServer, type RunningServer } from '@stowage/server';
+import type { RunContext } from '../internal/context.ts';
+import { CliError, UsageError } from '../internal/errors.ts';
+import { Session } from '../internal/session.ts';
+
+interface ServeOptions {
+  port: string;
+  host: string;
+  dataDir?: string;
+  config?: string;
+  logLevel: string;
+}
+
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function serveCommand(program: Command, ctx: RunContext): void {
+  program
+    .command('serve')
+    .summary('run the embedded repository server')
+    .description(
+      'Run the embedded Artifactory-compatible repository server until SIGINT/SIGTERM.\n' +
+        'On the first start it creates an admin token, prints it once on stderr and stores it\n' +
+        'in <data-dir>/admin.token. Logs (JSON, pino) go to stdout.',
+    )
+    .option('--port <port>', 'port to listen on (0 picks a free one)', '8081')
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option(
+      '--data-dir <dir>',
+      'blobs, metadata and the admin token (default: $STOWAGE_DATA_DIR or ~/.stowage)',
+    )
+    .option(
+      '--config <file>',
+      'YAML or JSON server configuration (repositories, stages, retention)',
+    )
+    .option('--log-level <level>', `one of ${LEVELS.join(', ')}`, 'info')
+    .action(async (opts: ServeOptions, cmd: Command) => {
+      await serve(new Session(ctx, cmd), opts);
+    });
+}
+
+async function serve(s: Session, opts: ServeOptions): Promise<void> {
+  const port = Number(opts.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError(`--port must be a port number between 0 and 65535, got "${opts.port}"`);
+  }
+  if (!LEVELS.includes(opts.logLevel)) {
+    throw new UsageError(`--log-level must be one of ${LEVELS.join(', ')}, got "${opts.logLevel}"`);
+  }
+  const env = s.ctx.env;
+  const dataDir = s.path(
+    opts.dataDir ?? env.STOWAGE_DATA_DIR ?? join(env.HOME || homedir(), '.stowage'),
+  );
+  let server: RunningServer;
+  try {
+    server = await startServer({
+      dataDir,
+      host: opts.host,
+      port,
+      ...(opts.config ? { configFile: s.path(opts.config) } : {}),
+      logger: { level: opts.logLevel, stream: s.ctx.stdout },
+    });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') {
+      throw new CliError(
+        'ERR_CLI_PORT_IN_USE',
+        `port ${port} on ${opts.host} is already in use — is another Stowage running? pick another with --port`,
+      );
+    }
+    if (code === 'EACCES') {
+      throw new CliError(
+        'ERR_CLI_PORT_DENIED',
+        `not allowed to listen on ${opts.host}:${port}; use a port above 1023 with --port`,
+      );
+    }
+    throw err;
+  }
+
+  if (s.json) {
+    s.out(
+      JSON.stringify({
+        url: server.url,
+        port: server.port,
+        dataDir,
+        adminTokenFile: server.adminTokenFile,
+        adminTokenCreated: server.adminTokenCreated,
+      }),
+    );
+  } else {
+    s.out(`Stowage is listening on ${server.url} (data in ${dataDir})`);
+  }
+  if (server.adminTokenCreated) {
+    s.err(
+      `\nAn admin token was created. It is shown only this once and stored in ${server.adminTokenFile}:\n\n` +
+        `  ${server.adminToken}\n\n` +
+        `Use it with: export STOWAGE_URL=${server.url} STOWAGE_TOKEN=<the token>\n`,
+    );
+  }
+  if (server.cleanedTempFiles > 0) {
+    s.err(`removed ${server.cleanedTempFiles} temporary file(s) left by interrupted uploads`);
+  }
+  const signal = s.ctx.waitForShutdown
+    ? await s.ctx.waitForShutdown()
+    : await new Promise<string>(() => {});
+  server.app.log.info({ signal }, 'stopping');
+  await server.close();
+  if (!s.json) s.out(`Stowage stopped (${signal})`);
+}

@@ -1,0 +1,39 @@
+/**
+ * What a CLI run may touch. `run()` gets all of it as arguments, so tests drive the CLI without
+ * a child process, and nothing below `cli.ts` reads `process` itself.
+ */
+import { readFileSync } from 'node:fs';
+
+/** A stream the CLI writes to: `process.stdout`, or a collector in tests. */
+export interface Output {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface RunContext {
+  env: Record<string, string | undefined>;
+  stdout: Output;
+  stderr: Output;
+  /** Directory that relative paths are resolved against. */
+  cwd: string;
+  /**
+   * Resolves when the process is asked to stop (SIGINT/SIGTERM) with the signal's name. Only
+   * `stowage serve` waits on it; the bin installs the signal handlers lazily, when called.
+   */
+  waitForShutdown?: () => Promise<string>;
+}
+
+/** The CLI's version, read from its package.json (one level above both src/ and dist/). */
+export const VERSION: string = (() => {
+  try {
+    const pkg = JSON.parse(
+      readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+    ) as {
+      version?: unknown;
+    };
+    return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+})();
