@@ -1,6 +1,6 @@
 /** `stowage upload <pattern…> <repo/path/>` */
 import { stat } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, isAbsolute, relative } from 'node:path';
 import type { Command } from 'commander';
 import { glob } from 'tinyglobby';
 import { formatStarted, parseStarted, type Artifact, type UploadResult } from '@stowage/core';
@@ -190,7 +190,9 @@ async function upload(s: Session, args: string[], opts: UploadOptions): Promise<
   }
   for (const u of uploaded) {
     const how = u.deployedByChecksum ? ' (already stored; deployed by checksum)' : '';
-    s.out(`  ${u.source} → ${u.repo}/${u.path}  ${formatBytes(u.size)}${how}`);
+    const rel = relative(s.ctx.cwd, u.source);
+    const shown = rel.startsWith('..') || isAbsolute(rel) ? u.source : rel;
+    s.out(`  ${shown} → ${u.repo}/${u.path}  ${formatBytes(u.size)}${how}`);
   }
   const total = uploaded.reduce((a, u) => a + u.size, 0);
   s.out(
