@@ -5,6 +5,8 @@ import { Authenticator, type Principal } from './internal/auth.ts';
 import type { BlobStore } from './internal/blobstore.ts';
 import type { MetaStore } from './internal/metastore.ts';
 import { Services } from './internal/services.ts';
+import { Resolver } from './internal/resolver.ts';
+import { UpstreamClient, type UpstreamOptions } from './internal/upstream.ts';
 import { genericRoutes } from './routes/generic.ts';
 import { storageRoutes } from './routes/storage.ts';
 import { buildRoutes } from './routes/builds.ts';
@@ -30,6 +32,8 @@ export interface AppOptions {
   meta: MetaStore;
   adminToken: string;
   logger?: FastifyServerOptions['logger'];
+  /** How remote repositories reach their upstreams (timeouts, retries, cool-down). */
+  upstream?: UpstreamOptions;
 }
 
 /** Largest JSON document the API accepts (a big build-info). */
@@ -51,6 +55,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     auth: new Authenticator(opts.adminToken),
     log: app.log,
   });
+  const upstream = new UpstreamClient(opts.upstream);
+  services.resolver = new Resolver(services, upstream);
+  app.addHook('onClose', async () => upstream.close());
   app.decorate('stowage', services);
   app.decorateRequest('principal', null as unknown as Principal);
   app.decorateRequest('requireRead', function (this: { principal: Principal }) {

@@ -99,13 +99,54 @@ export function validateRepoConfig(input: unknown, where: string): RepoConfig {
       `${where}: packageType "${packageType}" of "${key}" is not supported yet; supported: ${[...PACKAGE_TYPES].join(', ')}`,
     );
   }
-  if (rclass !== 'local') {
-    throw new ConfigError(
-      `${where}: "${key}": only local repositories are supported in this version`,
-    );
-  }
   const out: RepoConfig = { key, rclass: rclass as RepoConfig['rclass'], packageType };
   if (typeof o.description === 'string') out.description = o.description;
+  for (const k of ['includesPattern', 'excludesPattern'] as const) {
+    if (o[k] === undefined) continue;
+    if (typeof o[k] !== 'string')
+      throw new ConfigError(
+        `${where}: ${k} of "${key}" must be a comma-separated list of patterns`,
+      );
+    out[k] = o[k];
+  }
+  if (rclass === 'remote') {
+    if (typeof o.url !== 'string' || !/^https?:\/\/[^/]/.test(o.url)) {
+      throw new ConfigError(
+        `${where}: remote repository "${key}" needs url: the upstream's http(s) URL`,
+      );
+    }
+    out.url = o.url;
+    if (o.metadataMaxAgeSec !== undefined) {
+      if (typeof o.metadataMaxAgeSec !== 'number' || o.metadataMaxAgeSec < 0) {
+        throw new ConfigError(
+          `${where}: metadataMaxAgeSec of "${key}" must be a number of seconds >= 0`,
+        );
+      }
+      out.metadataMaxAgeSec = o.metadataMaxAgeSec;
+    }
+  }
+  if (rclass === 'virtual') {
+    const members = o.repositories;
+    if (!Array.isArray(members) || members.some((m) => typeof m !== 'string')) {
+      throw new ConfigError(
+        `${where}: virtual repository "${key}" needs repositories: an ordered list of member keys`,
+      );
+    }
+    if (members.includes(key))
+      throw new ConfigError(`${where}: virtual repository "${key}" cannot contain itself`);
+    out.repositories = members as string[];
+    if (o.defaultDeploymentRepo !== undefined) {
+      if (
+        typeof o.defaultDeploymentRepo !== 'string' ||
+        !members.includes(o.defaultDeploymentRepo)
+      ) {
+        throw new ConfigError(
+          `${where}: defaultDeploymentRepo of "${key}" must be one of its repositories`,
+        );
+      }
+      out.defaultDeploymentRepo = o.defaultDeploymentRepo;
+    }
+  }
   return out;
 }
 
@@ -143,6 +184,21 @@ export function resolveConfig(doc: unknown, where = 'config'): ServerConfig {
     });
   }
   const keys = new Set(cfg.repositories.map((r) => r.key));
+  const byKey = new Map(cfg.repositories.map((r) => [r.key, r]));
+  for (const r of cfg.repositories) {
+    for (const m of r.repositories ?? []) {
+      const member = byKey.get(m);
+      if (!member)
+        throw new ConfigError(
+          `${where}: virtual repository "${r.key}" lists "${m}", which the config does not define`,
+        );
+      if (member.packageType !== r.packageType) {
+        throw new ConfigError(
+          `${where}: virtual repository "${r.key}" (${r.packageType}) cannot contain "${m}" (${member.packageType})`,
+        );
+      }
+    }
+  }
   for (const s of cfg.stages) {
     if (!keys.has(s.repo)) {
       throw new ConfigError(

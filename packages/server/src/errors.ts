@@ -38,6 +38,14 @@ export const ERRORS = {
   ERR_PROMOTION_MISSING_ARTIFACTS: { status: 409 },
   ERR_PROMOTION_CONFLICT: { status: 409 },
   ERR_PROMOTION_INVALID: { status: 400 },
+  ERR_UPSTREAM_UNAVAILABLE: {
+    status: 502,
+    hint: 'the upstream repository could not be reached and nothing is cached for this path; retry later',
+  },
+  ERR_UPSTREAM_INVALID: {
+    status: 502,
+    hint: 'the upstream sent something unusable; nothing was cached',
+  },
   ERR_INTERNAL: { status: 500, hint: 'see the server log for details' },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, FsBlobStore, SqliteMetaStore, resolveConfig } from '../src/server.ts';
+import type { UpstreamOptions } from '../src/internal/upstream.ts';
 
 export const TOKEN = 'stw_test_admin_token';
 export const AUTH = { authorization: `Bearer ${TOKEN}` };
@@ -15,14 +16,17 @@ export interface TestApp {
 }
 
 /** A real app over real stores in a temporary directory, driven with app.inject(). */
-export async function makeApp(config: unknown = {}): Promise<TestApp> {
+export async function makeApp(
+  config: unknown = {},
+  extra: { upstream?: UpstreamOptions } = {},
+): Promise<TestApp> {
   const dir = await mkdtemp(join(tmpdir(), 'stowage-server-test-'));
   const blobs = new FsBlobStore({ dir });
   await blobs.init();
   const meta = new SqliteMetaStore({ dir });
   const cfg = resolveConfig(config);
   for (const r of cfg.repositories) await meta.putRepo(r);
-  const app = await buildApp({ config: cfg, blobs, meta, adminToken: TOKEN });
+  const app = await buildApp({ config: cfg, blobs, meta, adminToken: TOKEN, ...extra });
   app.addHook('onClose', async () => meta.close());
   return {
     app,

@@ -9,6 +9,8 @@ import { MultiHash, type Checksums } from '@stowage/core';
 /** Content received and hashed but not yet visible under its digest. */
 export interface StagedBlob extends Checksums {
   size: number;
+  /** Reads the staged content back (e.g. to validate metadata before it is committed). */
+  read(): Readable;
   /** Makes the content addressable by its sha256 (idempotent when it already is). */
   commit(): Promise<void>;
   /** Throws the staged content away. */
@@ -73,6 +75,7 @@ export class FsBlobStore implements BlobStore {
     return {
       ...sums,
       size,
+      read: () => createReadStream(tmpPath),
       commit: async () => {
         if (done) return;
         const dest = this.pathOf(sums.sha256);

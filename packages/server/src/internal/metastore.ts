@@ -17,6 +17,8 @@ export interface RepoConfig {
   defaultDeploymentRepo?: string;
   includesPattern?: string;
   excludesPattern?: string;
+  /** Remote repositories: how long fetched metadata is served before it is revalidated. */
+  metadataMaxAgeSec?: number;
 }
 
 export interface BlobRecord {
@@ -45,6 +47,15 @@ export interface BuildSummary {
 }
 
 export type Properties = Record<string, string[]>;
+
+export interface CacheEntry {
+  repo: string;
+  path: string;
+  /** Epoch ms of the last successful fetch or revalidation. */
+  fetched: number;
+  etag?: string;
+  lastModified?: string;
+}
 
 /** One artifact move or copy inside a promotion. */
 export interface PromotionOp {
@@ -113,6 +124,10 @@ export interface MetaStore {
     user: string;
   }): Promise<void>;
 
+  /** When a remote repository last fetched or revalidated a path, and the validators it got. */
+  getCacheEntry(repo: string, path: string): Promise<CacheEntry | undefined>;
+  putCacheEntry(e: CacheEntry): Promise<void>;
+
   recordDownload(d: {
     repo: string;
     path: string;
@@ -179,6 +194,14 @@ CREATE TABLE IF NOT EXISTS downloads (
   build_number TEXT
 );
 CREATE INDEX IF NOT EXISTS downloads_build ON downloads(build_name, build_number);
+CREATE TABLE IF NOT EXISTS remote_cache (
+  repo TEXT NOT NULL,
+  path TEXT NOT NULL,
+  fetched INTEGER NOT NULL,
+  etag TEXT,
+  last_modified TEXT,
+  PRIMARY KEY (repo, path)
+);
 `;
 
 interface ArtifactRow {
@@ -636,6 +659,32 @@ export class SqliteMetaStore implements MetaStore {
     this.#run(
       'INSERT OR IGNORE INTO properties (artifact_id, key, value) SELECT :to, key, value FROM properties WHERE artifact_id = :from',
       { to: toId, from: fromId },
+    );
+  }
+
+  async getCacheEntry(repo: string, path: string): Promise<CacheEntry | undefined> {
+    const r = this.#get<{ fetched: number; etag: string | null; last_modified: string | null }>(
+      'SELECT fetched, etag, last_modified FROM remote_cache WHERE repo = :repo AND path = :path',
+      { repo, path },
+    );
+    if (!r) return undefined;
+    const e: CacheEntry = { repo, path, fetched: r.fetched };
+    if (r.etag) e.etag = r.etag;
+    if (r.last_modified) e.lastModified = r.last_modified;
+    return e;
+  }
+
+  async putCacheEntry(e: CacheEntry): Promise<void> {
+    this.#run(
+      `INSERT INTO remote_cache (repo, path, fetched, etag, last_modified) VALUES (:repo, :path, :fetched, :etag, :lm)
+       ON CONFLICT(repo, path) DO UPDATE SET fetched = excluded.fetched, etag = excluded.etag, last_modified = excluded.last_modified`,
+      {
+        repo: e.repo,
+        path: e.path,
+        fetched: e.fetched,
+        etag: e.etag ?? null,
+        lm: e.lastModified ?? null,
+      },
     );
   }
 

@@ -109,7 +109,8 @@ export async function promoteBuild(
   if (!build)
     throw new HttpError('ERR_BUILD_NOT_FOUND', `build "${name}" number "${number}" does not exist`);
   if (req.sourceRepo) await svc.repo(req.sourceRepo);
-  if (req.targetRepo) await svc.deployableRepo(req.targetRepo);
+  // A virtual target means its default deployment repository.
+  if (req.targetRepo) req = { ...req, targetRepo: (await svc.deployableRepo(req.targetRepo)).key };
 
   const failFast = req.failFast !== false;
   const move = req.copy !== true;

@@ -3,9 +3,10 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { BuildInfo } from '@stowage/core';
 import { HttpError } from '../errors.ts';
 import type { ServerConfig, Stage } from '../config.ts';
-import type { BlobStore } from './blobstore.ts';
+import type { BlobStore, StagedBlob } from './blobstore.ts';
 import type { ArtifactRecord, MetaStore, Properties, RepoConfig } from './metastore.ts';
 import { KeyedMutex } from './mutex.ts';
+import type { Resolver } from './resolver.ts';
 import type { Authenticator } from './auth.ts';
 
 const HEX = { sha1: /^[0-9a-f]{40}$/i, sha256: /^[0-9a-f]{64}$/i, md5: /^[0-9a-f]{32}$/i } as const;
@@ -28,6 +29,8 @@ export class Services {
   readonly auth: Authenticator;
   readonly log: FastifyBaseLogger;
   readonly #blobLock = new KeyedMutex();
+  /** Remote and virtual resolution; set by buildApp once the upstream client exists. */
+  resolver!: Resolver;
 
   constructor(opts: {
     blobs: BlobStore;
@@ -53,8 +56,11 @@ export class Services {
     return repo;
   }
 
+  /** The local repository a deploy lands in: the repository itself, or a virtual's default deployment repository. */
   async deployableRepo(key: string): Promise<RepoConfig> {
-    const repo = await this.repo(key);
+    let repo = await this.repo(key);
+    if (repo.rclass === 'virtual' && repo.defaultDeploymentRepo)
+      repo = await this.repo(repo.defaultDeploymentRepo);
     if (repo.rclass !== 'local') {
       throw new HttpError('ERR_REPO_NOT_DEPLOYABLE', `repository "${key}" is ${repo.rclass}`, {
         hint: 'deploy to a local repository',
@@ -77,7 +83,8 @@ export class Services {
     user: string;
     signal?: AbortSignal;
   }): Promise<ArtifactRecord> {
-    await this.deployableRepo(d.repo);
+    const target = await this.deployableRepo(d.repo);
+    d = { ...d, repo: target.key };
     if (d.path === '')
       throw new HttpError('ERR_PATH_INVALID', 'a file path is required after the repository');
     const expected = normalizeChecksums(d.expected);
@@ -117,7 +124,7 @@ export class Services {
         });
       });
     }
-    let staged;
+    let staged: StagedBlob;
     try {
       staged = await this.blobs.stage(d.body, d.signal ? { signal: d.signal } : {});
     } catch (err) {
@@ -139,6 +146,24 @@ export class Services {
         );
       }
     }
+    return this.commitStaged({
+      repo: d.repo,
+      path: d.path,
+      staged,
+      user: d.user,
+      properties: d.properties,
+    });
+  }
+
+  /** Makes staged content visible at repo/path (any repository class: remotes cache this way). */
+  async commitStaged(d: {
+    repo: string;
+    path: string;
+    staged: StagedBlob;
+    user: string;
+    properties: Properties;
+  }): Promise<ArtifactRecord> {
+    const { staged } = d;
     const blob = { sha256: staged.sha256, sha1: staged.sha1, md5: staged.md5, size: staged.size };
     return this.#blobLock.run(blob.sha256, async () => {
       try {

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { HttpError } from '../errors.ts';
 import { parseRepoPath, type RepoPath } from '../internal/paths.ts';
 import { baseUrl, mimeType, parseRange, rawUrl } from '../internal/http.ts';
@@ -61,11 +61,43 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
       return reply.type('application/json').send({ service: 'stowage', api: '/api/system/ping' });
     }
     const target = parseRepoPath(path);
-    await svc.repo(target.repo);
-    const art = target.folder ? undefined : await svc.meta.getArtifact(target.repo, target.path);
+    const repo = await svc.repo(target.repo);
+    let art: ArtifactRecord | undefined;
+    if (target.folder) {
+      art = undefined;
+    } else if (repo.rclass === 'local') {
+      art = await svc.meta.getArtifact(target.repo, target.path);
+    } else {
+      // Remote or virtual: a file not cached yet streams to the client while it is cached.
+      let streamed = false;
+      const live = (info: { size?: number; contentType?: string }): PassThrough => {
+        streamed = true;
+        const out = new PassThrough();
+        reply
+          .header('content-type', info.contentType ?? mimeType(target.path))
+          .header('x-stowage-cache', 'miss');
+        if (info.size !== undefined) reply.header('content-length', String(info.size));
+        void reply.send(out);
+        return out;
+      };
+      try {
+        const resolved = await svc.resolver.resolve(repo, target.path, head ? {} : { live });
+        if (streamed) return reply;
+        art = resolved?.art;
+        if (resolved?.stale) reply.header('x-stowage-cache', 'stale');
+      } catch (err) {
+        if (!streamed) throw err;
+        req.log.warn(
+          { err, repo: repo.key, path: target.path },
+          'upstream transfer failed mid-stream; the client got a cut response',
+        );
+        return reply;
+      }
+    }
     if (!art) {
-      if (await svc.meta.folderExists(target.repo, target.path))
+      if (repo.rclass === 'local' && (await svc.meta.folderExists(target.repo, target.path))) {
         return folderListing(req, reply, target, head);
+      }
       throw new HttpError('ERR_NOT_FOUND', `${target.repo}/${target.path} does not exist`);
     }
     setArtifactHeaders(reply, art);
@@ -84,7 +116,7 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
     }
     if (head) return reply.send();
     await svc.meta.recordDownload({
-      repo: art.repo,
+      repo: target.repo,
       path: art.path,
       sha256: art.sha256,
       user: who.user,
@@ -99,8 +131,8 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
   app.delete('/*', async (req, reply) => {
     const svc = app.stowage;
     req.requireWrite();
-    const target = parseRepoPath(rawUrl(req).path);
-    await svc.deployableRepo(target.repo);
+    const parsed = parseRepoPath(rawUrl(req).path);
+    const target = { ...parsed, repo: (await svc.deployableRepo(parsed.repo)).key };
     if (target.path === '') {
       throw new HttpError(
         'ERR_PATH_INVALID',

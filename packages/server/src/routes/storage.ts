@@ -125,8 +125,8 @@ export async function storageRoutes(app: FastifyInstance): Promise<void> {
   app.put(`${PREFIX}/*`, async (req, reply) => {
     const svc = app.stowage;
     req.requireWrite();
-    const target = parseRepoPath(rawUrl(req).path.slice(PREFIX.length));
-    await svc.deployableRepo(target.repo);
+    const parsed = parseRepoPath(rawUrl(req).path.slice(PREFIX.length));
+    const target = { ...parsed, repo: (await svc.deployableRepo(parsed.repo)).key };
     const q = rawQuery(req);
     const raw = q.get('properties');
     if (!raw) {
@@ -146,8 +146,8 @@ export async function storageRoutes(app: FastifyInstance): Promise<void> {
   app.delete(`${PREFIX}/*`, async (req, reply) => {
     const svc = app.stowage;
     req.requireWrite();
-    const target = parseRepoPath(rawUrl(req).path.slice(PREFIX.length));
-    await svc.deployableRepo(target.repo);
+    const parsed = parseRepoPath(rawUrl(req).path.slice(PREFIX.length));
+    const target = { ...parsed, repo: (await svc.deployableRepo(parsed.repo)).key };
     const raw = rawQuery(req).get('properties');
     if (!raw)
       throw new HttpError('ERR_BODY_INVALID', 'no property names given', {

@@ -1,0 +1,269 @@
+import { Transform, type Readable, type Writable } from 'node:stream';
+import { HttpError } from '../errors.ts';
+import type { ArtifactRecord, RepoConfig } from './metastore.ts';
+import type { Services } from './services.ts';
+import type { UpstreamClient } from './upstream.ts';
+import { allowedByPatterns, compilePatterns } from './antpattern.ts';
+
+/** Where a resolved file came from. */
+export interface Resolved {
+  art: ArtifactRecord;
+  /** The repository that holds it (a local member or a remote's cache). */
+  repo: string;
+  source: 'local' | 'cache' | 'upstream';
+  /** True when the upstream failed and an older cached copy is served. */
+  stale: boolean;
+}
+
+export interface ResolveOptions {
+  /**
+   * Metadata (indexes, packuments, maven-metadata.xml) is revalidated after the repository's
+   * metadata max-age; content (tarballs, jars, wheels) is immutable and cached for good.
+   */
+  metadata?: boolean;
+  /** Checks fetched content before it is cached; throw to refuse it. */
+  validate?: (body: Readable) => Promise<void>;
+  /**
+   * Called when an upstream starts sending content that is not cached yet: return a stream
+   * and the body is written to it while it is cached (the client need not wait).
+   */
+  live?: (info: { size?: number; contentType?: string }) => Writable;
+  /**
+   * Dependency-confusion guard: the folder that owns the package a path belongs to. When a
+   * local member of a virtual repository has anything under it, remotes are not asked.
+   */
+  packageOf?: (path: string) => string | undefined;
+}
+
+export const DEFAULT_METADATA_MAX_AGE_SEC = 600;
+
+/**
+ * Remote and virtual repositories, for every format: cache on first fetch, serve from disk
+ * after that, coalesce concurrent fetches of one path, revalidate metadata after its max-age,
+ * serve the cached copy when the upstream is down, and walk virtual members in order.
+ */
+export class Resolver {
+  readonly #svc: Services;
+  readonly #upstream: UpstreamClient;
+  readonly #inflight = new Map<string, Promise<Resolved | undefined>>();
+
+  constructor(svc: Services, upstream: UpstreamClient) {
+    this.#svc = svc;
+    this.#upstream = upstream;
+  }
+
+  /** Resolves repo/path in a local, remote or virtual repository. */
+  async resolve(
+    repo: RepoConfig,
+    path: string,
+    opts: ResolveOptions = {},
+    seen = new Set<string>(),
+  ): Promise<Resolved | undefined> {
+    if (repo.rclass === 'local') {
+      const art = await this.#svc.meta.getArtifact(repo.key, path);
+      return art ? { art, repo: repo.key, source: 'local', stale: false } : undefined;
+    }
+    if (repo.rclass === 'remote') return this.#remote(repo, path, opts);
+    if (seen.has(repo.key)) return undefined;
+    seen.add(repo.key);
+    const members = await this.members(repo);
+    const owner = opts.packageOf?.(path);
+    let localOwns = false;
+    if (owner !== undefined) {
+      for (const m of members) {
+        if (m.rclass === 'local' && (await this.#svc.meta.folderExists(m.key, owner)))
+          localOwns = true;
+      }
+    }
+    for (const m of members) {
+      if (m.rclass === 'remote' && localOwns) continue;
+      if (
+        !allowedByPatterns(
+          path,
+          compilePatterns(m.includesPattern),
+          compilePatterns(m.excludesPattern),
+        )
+      )
+        continue;
+      const found = await this.resolve(m, path, opts, seen);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /** A virtual repository's members, in order (missing ones are skipped with a log line). */
+  async members(repo: RepoConfig): Promise<RepoConfig[]> {
+    const out: RepoConfig[] = [];
+    for (const key of repo.repositories ?? []) {
+      const m = await this.#svc.meta.getRepo(key);
+      if (m) out.push(m);
+      else
+        this.#svc.log.warn(
+          { virtual: repo.key, member: key },
+          'virtual repository member does not exist',
+        );
+    }
+    return out;
+  }
+
+  async #remote(
+    repo: RepoConfig,
+    path: string,
+    opts: ResolveOptions,
+  ): Promise<Resolved | undefined> {
+    if (
+      !allowedByPatterns(
+        path,
+        compilePatterns(repo.includesPattern),
+        compilePatterns(repo.excludesPattern),
+      )
+    )
+      return undefined;
+    const meta = this.#svc.meta;
+    const cached = await meta.getArtifact(repo.key, path);
+    if (cached) {
+      const maxAge = (repo.metadataMaxAgeSec ?? DEFAULT_METADATA_MAX_AGE_SEC) * 1000;
+      const entry = opts.metadata ? await meta.getCacheEntry(repo.key, path) : undefined;
+      if (!opts.metadata || (entry && Date.now() - entry.fetched < maxAge)) {
+        return { art: cached, repo: repo.key, source: 'cache', stale: false };
+      }
+    }
+    const key = `${repo.key}\0${path}`;
+    const running = this.#inflight.get(key);
+    if (running) return running;
+    const p = this.#fetch(repo, path, cached, opts).finally(() => this.#inflight.delete(key));
+    this.#inflight.set(key, p);
+    return p;
+  }
+
+  async #fetch(
+    repo: RepoConfig,
+    path: string,
+    cached: ArtifactRecord | undefined,
+    opts: ResolveOptions,
+  ): Promise<Resolved | undefined> {
+    const svc = this.#svc;
+    const url = `${(repo.url ?? '').replace(/\/+$/, '')}/${path.split('/').map(encodeURIComponent).join('/')}`;
+    const stale = (err: unknown): Resolved => {
+      svc.log.warn(
+        { repo: repo.key, path, err: (err as Error).message },
+        'upstream failed; serving the cached copy',
+      );
+      return { art: cached as ArtifactRecord, repo: repo.key, source: 'cache', stale: true };
+    };
+    const headers: Record<string, string> = {};
+    const entry = cached ? await svc.meta.getCacheEntry(repo.key, path) : undefined;
+    if (entry?.etag) headers['if-none-match'] = entry.etag;
+    if (entry?.lastModified) headers['if-modified-since'] = entry.lastModified;
+    let res;
+    try {
+      res = await this.#upstream.get(url, { headers });
+    } catch (err) {
+      if (cached) return stale(err);
+      throw err;
+    }
+    if (res.status === 304 && cached) {
+      res.body.resume();
+      await svc.meta.putCacheEntry({ ...(entry ?? { repo: repo.key, path }), fetched: Date.now() });
+      return { art: cached, repo: repo.key, source: 'cache', stale: false };
+    }
+    if (res.status === 404 || res.status === 410) {
+      res.body.resume();
+      return undefined;
+    }
+    if (res.status !== 200) {
+      res.body.resume();
+      const err = new HttpError(
+        'ERR_UPSTREAM_INVALID',
+        `upstream ${url} answered HTTP ${res.status}`,
+      );
+      if (cached) return stale(err);
+      throw err;
+    }
+    const declared = Number(res.headers['content-length'] ?? Number.NaN);
+    let body: Readable = res.body;
+    if (opts.live && !cached) {
+      const info: { size?: number; contentType?: string } = {};
+      if (Number.isFinite(declared)) info.size = declared;
+      if (typeof res.headers['content-type'] === 'string')
+        info.contentType = res.headers['content-type'];
+      const t = tee(opts.live(info));
+      body.once('error', (err) => t.destroy(err));
+      body = body.pipe(t);
+    }
+    try {
+      const staged = await svc.blobs.stage(body);
+      try {
+        if (Number.isFinite(declared) && staged.size !== declared) {
+          throw new HttpError(
+            'ERR_UPSTREAM_INVALID',
+            `upstream ${url} sent ${staged.size} of ${declared} bytes`,
+          );
+        }
+        if (opts.validate) await opts.validate(staged.read());
+      } catch (err) {
+        await staged.discard();
+        throw err;
+      }
+      const art = await svc.commitStaged({
+        repo: repo.key,
+        path,
+        staged,
+        user: 'remote',
+        properties: {},
+      });
+      const e: Parameters<typeof svc.meta.putCacheEntry>[0] = {
+        repo: repo.key,
+        path,
+        fetched: Date.now(),
+      };
+      if (typeof res.headers.etag === 'string') e.etag = res.headers.etag;
+      if (typeof res.headers['last-modified'] === 'string')
+        e.lastModified = res.headers['last-modified'];
+      await svc.meta.putCacheEntry(e);
+      svc.log.info({ repo: repo.key, path, size: art.size }, 'cached from upstream');
+      return { art, repo: repo.key, source: 'upstream', stale: false };
+    } catch (err) {
+      const wrapped =
+        err instanceof HttpError
+          ? err
+          : new HttpError(
+              'ERR_UPSTREAM_INVALID',
+              `upstream ${url} broke off (${(err as Error).message})`,
+              { cause: err },
+            );
+      if (cached) return stale(wrapped);
+      throw wrapped;
+    }
+  }
+}
+
+/** Copies every chunk to `live` (honouring its backpressure) while passing it on; a live side that goes away is dropped. */
+function tee(live: Writable): Transform {
+  let attached = true;
+  const detach = (): void => {
+    attached = false;
+  };
+  live.once('close', detach);
+  live.once('error', detach);
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      if (!attached || live.write(chunk)) return cb(null, chunk);
+      const go = (): void => {
+        live.off('drain', go);
+        live.off('close', go);
+        cb(null, chunk);
+      };
+      live.on('drain', go);
+      live.on('close', go);
+    },
+    flush(cb) {
+      if (attached) live.end();
+      cb();
+    },
+    destroy(err, cb) {
+      if (attached && err) live.destroy(err);
+      cb(err);
+    },
+  });
+}
