@@ -12,6 +12,7 @@ import { Agent, request, type Dispatcher } from 'undici';
 import { validateBuildInfo, type BuildInfo } from './buildinfo.ts';
 import { MultiHash, hashFile, type Checksums, type ChecksumsWithSize } from './checksums.ts';
 import { ErrorCodes, StowageError } from './errors.ts';
+import type { RecordedDownload } from './deps/index.ts';
 import { fileError } from './internal/files.ts';
 import {
   backoffDelay,
@@ -696,6 +697,18 @@ export class RepositoryClient {
     const list = Array.isArray(res) ? res : (res as { stages?: unknown } | null)?.stages;
     if (!Array.isArray(list)) throw this.#badResponse('the stage list', 'a list of stages');
     return list as { name: string; repo: string }[];
+  }
+
+  /** Files the server served to a build, recorded from the build headers on downloads (Stowage's own API). */
+  async buildDownloads(name: string, number: string): Promise<RecordedDownload[]> {
+    const res = await this.#json<{ downloads?: unknown }>({
+      method: 'GET',
+      path: `/api/stowage/v1/builds/${encodeURIComponent(name)}/${encodeURIComponent(number)}/downloads`,
+      what: `the downloads recorded for ${name}#${number}`,
+    });
+    if (!Array.isArray(res?.downloads))
+      throw this.#badResponse('the download records', 'a list of downloads');
+    return res.downloads as RecordedDownload[];
   }
 }
 

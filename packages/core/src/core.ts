@@ -55,3 +55,9 @@ export type {
   RetentionOptions,
   RepositorySummary,
 } from './client.ts';
+
+export { SETUP_WRITERS, setupTool, setupTools } from './setup/index.ts';
+export type { SetupOptions, SetupResult, SetupWriter } from './setup/index.ts';
+
+export { DEPS_COLLECTORS, collectDependencies, mergeWithDownloads } from './deps/index.ts';
+export type { DepsOptions, DepsCollector, RecordedDownload } from './deps/index.ts';

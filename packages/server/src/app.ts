@@ -8,6 +8,7 @@ import { Services } from './internal/services.ts';
 import { Resolver } from './internal/resolver.ts';
 import { UpstreamClient, type UpstreamOptions } from './internal/upstream.ts';
 import { genericRoutes } from './routes/generic.ts';
+import { FORMATS } from './formats/index.ts';
 import { storageRoutes } from './routes/storage.ts';
 import { buildRoutes } from './routes/builds.ts';
 import { systemRoutes } from './routes/system.ts';
@@ -134,6 +135,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await api.register(storageRoutes);
     await api.register(buildRoutes);
   });
+  for (const format of FORMATS) if (format.routes) await app.register(format.routes);
   await app.register(genericRoutes);
   return app;
 }

@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { RepoConfig } from './internal/metastore.ts';
 import { REPO_KEY, RESERVED_KEYS } from './internal/paths.ts';
+import { FORMATS } from './formats/index.ts';
 
 /** A promotion stage: a name people use (`qa`) and the repository that holds its builds. */
 export interface Stage {
@@ -61,7 +62,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
 };
 
 const RCLASSES = new Set(['local', 'remote', 'virtual']);
-const PACKAGE_TYPES = new Set(['generic']);
+const PACKAGE_TYPES = new Set(FORMATS.map((f) => f.type));
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

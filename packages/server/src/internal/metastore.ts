@@ -137,6 +137,14 @@ export interface MetaStore {
     buildNumber?: string;
   }): Promise<void>;
 
+  /** Distinct files served to a build (by the build headers on the download requests). */
+  listBuildDownloads(
+    buildName: string,
+    buildNumber: string,
+  ): Promise<
+    { repo: string; path: string; sha1: string; sha256: string; md5: string; size: number }[]
+  >;
+
   close(): Promise<void>;
 }
 
@@ -708,6 +716,19 @@ export class SqliteMetaStore implements MetaStore {
         bn: d.buildName ?? null,
         bnum: d.buildNumber ?? null,
       },
+    );
+  }
+
+  async listBuildDownloads(
+    buildName: string,
+    buildNumber: string,
+  ): Promise<
+    { repo: string; path: string; sha1: string; sha256: string; md5: string; size: number }[]
+  > {
+    return this.#all(
+      `SELECT d.repo, d.path, d.sha256, b.sha1, b.md5, b.size FROM downloads d JOIN blobs b ON b.sha256 = d.sha256
+       WHERE d.build_name = :name AND d.build_number = :number GROUP BY d.repo, d.path, d.sha256 ORDER BY d.repo, d.path`,
+      { name: buildName, number: buildNumber },
     );
   }
 

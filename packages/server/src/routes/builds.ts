@@ -163,6 +163,17 @@ export async function buildRoutes(app: FastifyInstance): Promise<void> {
     return { buildName: name, discarded };
   });
 
+  // Stowage's own: what the server served to a build (for `stowage build add-deps`).
+  app.get('/api/stowage/v1/builds/:name/:number/downloads', async (req) => {
+    req.requireRead();
+    const { name, number } = req.params as { name: string; number: string };
+    return {
+      buildName: name,
+      buildNumber: number,
+      downloads: await app.stowage.meta.listBuildDownloads(name, number),
+    };
+  });
+
   app.post('/api/build/promote/*', async (req) => {
     const who = req.requireWrite();
     const { name, number } = nameAndNumber(req, '/api/build/promote');

@@ -5,6 +5,8 @@ import { parseRepoPath, type RepoPath } from '../internal/paths.ts';
 import { baseUrl, mimeType, parseRange, rawUrl } from '../internal/http.ts';
 import type { ArtifactRecord } from '../internal/metastore.ts';
 import { fileInfo } from './storage.ts';
+import { formatOf } from '../formats/index.ts';
+import type { ResolveOptions } from '../internal/resolver.ts';
 
 /**
  * Generic repository layout: `PUT|GET|HEAD|DELETE /{repo}/{path}`, with matrix
@@ -46,6 +48,8 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
       signal: abort.signal,
     });
     req.log.info({ repo: art.repo, path: art.path, size: art.size, byChecksum }, 'deployed');
+    const repo = await svc.repo(art.repo);
+    await formatOf(repo.packageType)?.afterDeploy?.(svc, repo, art);
     return reply.code(201).send(await fileInfo(req, art, { deploy: true }));
   });
 
@@ -81,7 +85,12 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
         return out;
       };
       try {
-        const resolved = await svc.resolver.resolve(repo, target.path, head ? {} : { live });
+        const format = formatOf(repo.packageType);
+        const opts: ResolveOptions = {};
+        if (format?.isMetadata?.(target.path)) opts.metadata = true;
+        else if (!head) opts.live = live;
+        if (format?.packageOf) opts.packageOf = format.packageOf;
+        const resolved = await svc.resolver.resolve(repo, target.path, opts);
         if (streamed) return reply;
         art = resolved?.art;
         if (resolved?.stale) reply.header('x-stowage-cache', 'stale');

@@ -1,0 +1,30 @@
+import type { FastifyInstance } from 'fastify';
+import type { ArtifactRecord, RepoConfig } from '../internal/metastore.ts';
+import type { Services } from '../internal/services.ts';
+
+/**
+ * A package format. Formats share one storage, one remote/virtual mechanism (Resolver) and
+ * one error catalogue; a format only adds what is its own: its routes, which of its paths
+ * are metadata, which package a path belongs to, and what to regenerate after a deploy.
+ */
+export interface FormatPlugin {
+  /** The `packageType` of repositories of this format. */
+  type: string;
+  /** Its own routes (e.g. under `/api/npm/{repo}/`), registered in their own encapsulated scope. */
+  routes?: (app: FastifyInstance) => Promise<void>;
+  /** Paths served through `/{repo}/{path}` (Maven's layout) that are metadata: revalidated after max-age. */
+  isMetadata?: (path: string) => boolean;
+  /** Dependency-confusion guard: the folder owning the package a path belongs to. */
+  packageOf?: (path: string) => string | undefined;
+  /** Called after a file was deployed through `PUT /{repo}/{path}` (e.g. to rewrite maven-metadata.xml). */
+  afterDeploy?: (svc: Services, repo: RepoConfig, art: ArtifactRecord) => Promise<void>;
+}
+
+const generic: FormatPlugin = { type: 'generic' };
+
+/** Every format the server knows. A format adds itself here. */
+export const FORMATS: readonly FormatPlugin[] = [generic];
+
+export function formatOf(packageType: string): FormatPlugin | undefined {
+  return FORMATS.find((f) => f.type === packageType);
+}
