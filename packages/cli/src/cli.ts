@@ -8,6 +8,7 @@ import { isStowageError } from '@stowage/core';
 import { buildCommand } from './commands/build.ts';
 import { downloadCommand } from './commands/download.ts';
 import { serveCommand } from './commands/serve.ts';
+import { setupCommand } from './commands/setup.ts';
 import { uploadCommand } from './commands/upload.ts';
 import { VERSION, type Output, type RunContext } from './internal/context.ts';
 import { CliError, UsageError } from './internal/errors.ts';
@@ -57,6 +58,7 @@ export function createProgram(ctx: RunContext): Command {
   uploadCommand(program, ctx);
   downloadCommand(program, ctx);
   buildCommand(program, ctx);
+  setupCommand(program, ctx);
   return program;
 }
 

@@ -398,7 +398,12 @@ export class RepositoryClient {
           what: `checksum deploy of ${target}`,
         });
         if (res.statusCode === 404) {
-          await res.body.dump().catch(() => {});
+          // Only "no stored content has that checksum" means "send the body"; a missing
+          // repository (or anything else) fails now rather than after streaming the file.
+          const text = await readText(res.body).catch(() => '');
+          if (/"code"\s*:\s*"ERR_(?!CHECKSUM_DEPLOY_MISSING")[A-Z_]+"/.test(text)) {
+            throw httpError(404, text, this.url, `checksum deploy of ${target}`);
+          }
           return undefined;
         }
         return { body: await this.#readJsonLenient(res) };
@@ -664,15 +669,22 @@ export class RepositoryClient {
     });
   }
 
-  async retention(name: string, opts: RetentionOptions): Promise<void> {
+  /** Applies retention; returns the build numbers the server discarded (when it says). */
+  async retention(name: string, opts: RetentionOptions): Promise<string[]> {
     const json = JSON.stringify(opts);
-    await this.#empty({
-      method: 'POST',
-      path: `/api/build/retention/${encodeURIComponent(name)}?async=false`,
-      headers: { 'content-type': 'application/json' },
-      body: () => json,
-      what: `retention of build ${name}`,
-    });
+    // Artifactory answers 204 with no body; Stowage lists what it discarded.
+    const res = (await this.#retrying('POST', async () =>
+      this.#readJsonLenient(
+        await this.#send({
+          method: 'POST',
+          path: `/api/build/retention/${encodeURIComponent(name)}?async=false`,
+          headers: { 'content-type': 'application/json' },
+          body: () => json,
+          what: `retention of build ${name}`,
+        }),
+      ),
+    )) as { discarded?: unknown } | null;
+    return Array.isArray(res?.discarded) ? res.discarded.map(String) : [];
   }
 
   // -------------------------------------------------------------------------------------------

@@ -1,7 +1,11 @@
 /** `stowage build …`: collect build-info locally, publish it, promote, inspect and clean up. */
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import {
   DEFAULT_ENV_EXCLUDE,
+  DEPS_COLLECTORS,
+  collectDependencies,
+  mergeWithDownloads,
   collectEnv,
   collectGit,
   formatStarted,
@@ -20,6 +24,7 @@ import { parseList, parseProps } from '../internal/props.ts';
 import { Session, nonNegativeInt, positiveInt } from '../internal/session.ts';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+const DEPS_TOOLS = (): string => Object.keys(DEPS_COLLECTORS).sort().join(', ') || 'none yet';
 
 export function buildCommand(program: Command, ctx: RunContext): void {
   const build = program
@@ -93,6 +98,64 @@ export function buildCommand(program: Command, ctx: RunContext): void {
           `recorded ${vcs.url ?? '(no remote)'} ${vcs.branch ?? '(detached)'} @ ${(vcs.revision ?? '?').slice(0, 12)} into build ${b.name} #${b.number}`,
         );
     });
+
+  build
+    .command('add-deps')
+    .summary("record a package manager's resolved dependencies, with checksums")
+    .description(
+      "Reads what a tool resolved (package-lock.json, requirements.txt with hashes or pip's\n" +
+        "installed set, go.sum, Maven's resolved tree, …) and cross-checks it against what the\n" +
+        'server recorded as downloaded for this build, so every dependency appears once with\n' +
+        'the checksums of the file actually served.',
+    )
+    .argument('<tool>', `the package manager (${DEPS_TOOLS()})`)
+    .argument('[name]', 'build name')
+    .argument('[number]', 'build number')
+    .option('--dir <path>', 'project directory', '.')
+    .option('--file <path>', "the lockfile or manifest (default: the tool's usual one)")
+    .option('--module <id>', 'module id in the build-info (default: <tool>:<directory name>)')
+    .option('--no-downloads', "don't cross-check with the server's download records")
+    .action(
+      async (
+        tool: string,
+        name: string | undefined,
+        number: string | undefined,
+        opts,
+        cmd: Command,
+      ) => {
+        const s = new Session(ctx, cmd);
+        const b = s.requireBuild(name, number);
+        const o = opts as { dir: string; file?: string; module?: string; downloads: boolean };
+        const dir = s.path(o.dir);
+        let deps = await collectDependencies(tool, {
+          dir,
+          ...(o.file ? { file: s.path(o.file) } : {}),
+        });
+        let recorded = 0;
+        if (o.downloads) {
+          const downloads = await s.withClient((c) => c.buildDownloads(b.name, b.number));
+          recorded = downloads.length;
+          deps = mergeWithDownloads(deps, downloads);
+        }
+        const id = o.module ?? `${tool}:${basename(dir)}`;
+        await s
+          .store()
+          .addPart(b.name, b.number, { modules: [{ id, type: tool, dependencies: deps }] });
+        const withSha256 = deps.filter((d) => d.sha256).length;
+        if (s.json)
+          s.printJson({
+            build: b,
+            module: id,
+            dependencies: deps.length,
+            withSha256,
+            downloadsRecorded: recorded,
+          });
+        else
+          s.out(
+            `recorded ${deps.length} ${tool} dependencies (${withSha256} with sha256; ${recorded} downloads on the server) into build ${b.name} #${b.number}, module ${id}`,
+          );
+      },
+    );
 
   build
     .command('publish')

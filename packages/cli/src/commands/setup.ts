@@ -1,0 +1,78 @@
+/** `stowage setup <tool…>`: point package managers at a Stowage repository. */
+import { appendFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import type { Command } from 'commander';
+import { setupTool, setupTools, type SetupOptions, type SetupResult } from '@stowage/core';
+import type { RunContext } from '../internal/context.ts';
+import { UsageError } from '../internal/errors.ts';
+import { Session } from '../internal/session.ts';
+
+export function setupCommand(program: Command, ctx: RunContext): void {
+  program
+    .command('setup')
+    .summary('configure package managers to resolve through Stowage')
+    .description(
+      "Writes each tool's own configuration (.npmrc, pip.conf, GOPROXY, settings.xml, a Gradle\n" +
+        'init script, …) so that it resolves through --repo (usually a virtual repository) and\n' +
+        "publishes to --deploy-repo. A user's existing file is left as it was unless --overwrite.\n" +
+        'Environment variables a tool needs are printed as `export` lines (secrets masked) or\n' +
+        'appended to --env-file (e.g. $GITHUB_ENV) with their real values.',
+    )
+    .argument('<tool...>', 'tools to configure (see the list below)')
+    .requiredOption('--repo <key>', 'repository to resolve from')
+    .option('--deploy-repo <key>', 'repository to publish to (default: --repo)')
+    .option('--dir <path>', 'project directory for project-level files', '.')
+    .option('--home <path>', 'home directory for user-level files (default: $HOME)')
+    .option('--overwrite', "replace the user's existing configuration files")
+    .option('--env-file <file>', 'append NAME=value lines here instead of printing them')
+    .addHelpText('after', () => `\nTools: ${setupTools().join(', ') || '(none yet)'}`)
+    .action(async (tools: string[], opts, cmd: Command) => {
+      const s = new Session(ctx, cmd);
+      const o = opts as {
+        repo: string;
+        deployRepo?: string;
+        dir: string;
+        home?: string;
+        overwrite?: boolean;
+        envFile?: string;
+      };
+      const known = setupTools();
+      const unknown = tools.filter((t) => !known.includes(t));
+      if (unknown.length)
+        throw new UsageError(
+          `cannot set up ${unknown.join(', ')}: known tools are ${known.join(', ')}`,
+        );
+      const token = s.globals.token ?? ctx.env.STOWAGE_TOKEN;
+      const build = s.build();
+      const base: SetupOptions = {
+        url: s.url,
+        repo: o.repo,
+        dir: s.path(o.dir),
+        home: o.home ? s.path(o.home) : (ctx.env.HOME ?? homedir()),
+        ...(o.deployRepo ? { deployRepo: o.deployRepo } : {}),
+        ...(token ? { token } : {}),
+        ...(ctx.env.STOWAGE_USER ? { user: ctx.env.STOWAGE_USER } : {}),
+        ...(o.overwrite ? { overwrite: true } : {}),
+        ...(build ? { build } : {}),
+      };
+      const results: SetupResult[] = [];
+      for (const tool of tools) results.push(await setupTool(tool, base));
+      if (o.envFile) {
+        const lines = results.flatMap((r) => r.env.map((e) => `${e.name}=${e.value}\n`));
+        if (lines.length) await appendFile(s.path(o.envFile), lines.join(''), { mode: 0o600 });
+      }
+      const masked = (r: SetupResult): SetupResult => ({
+        ...r,
+        env: r.env.map((e) => (e.secret ? { ...e, value: '***' } : e)),
+      });
+      if (s.json) return s.printJson({ results: results.map(masked) });
+      for (const r of results.map(masked)) {
+        s.out(`${r.tool}:`);
+        for (const f of r.files) s.out(`  ${f.action === 'written' ? 'wrote' : 'kept '} ${f.path}`);
+        if (!o.envFile) for (const e of r.env) s.out(`  export ${e.name}=${e.value}`);
+        else if (r.env.length)
+          s.out(`  appended ${r.env.map((e) => e.name).join(', ')} to ${o.envFile}`);
+        for (const n of r.notes) s.out(`  note: ${n}`);
+      }
+    });
+}
