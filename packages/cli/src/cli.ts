@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { isStowageError } from '@stowage/core';
 import { buildCommand } from './commands/build.ts';
 import { downloadCommand } from './commands/download.ts';
+import { goCommand } from './commands/go.ts';
 import { serveCommand } from './commands/serve.ts';
 import { setupCommand } from './commands/setup.ts';
 import { uploadCommand } from './commands/upload.ts';
@@ -58,6 +59,7 @@ export function createProgram(ctx: RunContext): Command {
   uploadCommand(program, ctx);
   downloadCommand(program, ctx);
   buildCommand(program, ctx);
+  goCommand(program, ctx);
   setupCommand(program, ctx);
   return program;
 }

@@ -6,6 +6,7 @@
  */
 import type { Dependency } from '../buildinfo.ts';
 import { StowageError } from '../errors.ts';
+import { collectGo } from './go.ts';
 
 export interface DepsOptions {
   /** Project directory. */
@@ -17,7 +18,9 @@ export interface DepsOptions {
 export type DepsCollector = (opts: DepsOptions) => Promise<Dependency[]>;
 
 /** Collectors by tool name; a format adds its own here. */
-export const DEPS_COLLECTORS: Record<string, DepsCollector> = {};
+export const DEPS_COLLECTORS: Record<string, DepsCollector> = {
+  go: collectGo,
+};
 
 export async function collectDependencies(tool: string, opts: DepsOptions): Promise<Dependency[]> {
   const collect = DEPS_COLLECTORS[tool];

@@ -4,6 +4,7 @@
  * `stowage setup <tool…>` and the setup action call `setupTool`.
  */
 import { StowageError } from '../errors.ts';
+import { setupGo } from './go.ts';
 
 export interface SetupOptions {
   /** Server base URL, e.g. http://127.0.0.1:8081. */
@@ -38,7 +39,9 @@ export interface SetupResult {
 export type SetupWriter = (opts: SetupOptions) => Promise<SetupResult>;
 
 /** Writers by tool name; a format adds its own here. */
-export const SETUP_WRITERS: Record<string, SetupWriter> = {};
+export const SETUP_WRITERS: Record<string, SetupWriter> = {
+  go: setupGo,
+};
 
 export function setupTools(): string[] {
   return Object.keys(SETUP_WRITERS).sort();

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { goFormat } from './go/index.ts';
 import type { ArtifactRecord, RepoConfig } from '../internal/metastore.ts';
 import type { Services } from '../internal/services.ts';
 
@@ -23,7 +24,7 @@ export interface FormatPlugin {
 const generic: FormatPlugin = { type: 'generic' };
 
 /** Every format the server knows. A format adds itself here. */
-export const FORMATS: readonly FormatPlugin[] = [generic];
+export const FORMATS: readonly FormatPlugin[] = [generic, goFormat];
 
 export function formatOf(packageType: string): FormatPlugin | undefined {
   return FORMATS.find((f) => f.type === packageType);

@@ -1,0 +1,10 @@
+/** The Go modules format: a GOPROXY under `/api/go/{repo}/` (see routes.ts). */
+import type { FormatPlugin } from '../index.ts';
+import { goPackageOf, goRoutes } from './routes.ts';
+
+export const goFormat: FormatPlugin = {
+  type: 'go',
+  routes: goRoutes,
+  packageOf: goPackageOf,
+  isMetadata: (path) => path.endsWith('/@v/list') || path.endsWith('/@latest'),
+};

@@ -1,0 +1,466 @@
+/**
+ * The GOPROXY protocol under `/api/go/{repo}/` (https://go.dev/ref/mod#goproxy-protocol):
+ * `{module}/@v/list`, `{module}/@v/{version}.info|.mod|.zip`, `{module}/@latest`, and the
+ * checksum-database pass-through `sumdb/{name}/…`. Local repositories answer from their files,
+ * remote ones through the shared Resolver (list and @latest are metadata, revalidated after
+ * max-age; .info/.mod/.zip are immutable), virtual ones merge their members' version lists and
+ * never take a module from a remote when a local member has it.
+ *
+ * Publishing: `PUT /api/go/{repo}/{module}/@v/{version}.zip` with the module zip; the server
+ * checks its layout and go.mod, then stores the .zip, the .mod (the zip's go.mod) and the .info.
+ *
+ * The repository segment may carry the build as matrix parameters
+ * (`/api/go/{repo};build.name=N;build.number=7/…`), because the go command sends no custom
+ * headers: downloads are then recorded for that build, and published files stamped with it.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { HttpError } from '../../errors.ts';
+import { rawUrl } from '../../internal/http.ts';
+import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/metastore.ts';
+import { KeyedMutex } from '../../internal/mutex.ts';
+import { parseMatrix, parseRepoPath } from '../../internal/paths.ts';
+import type { Services } from '../../internal/services.ts';
+import { allowedByPatterns, compilePatterns } from '../../internal/antpattern.ts';
+import { buildIdentity, setArtifactHeaders } from '../../routes/generic.ts';
+import {
+  checkModulePath,
+  checkVersionForPath,
+  compareVersions,
+  escapeCase,
+  isCanonicalVersion,
+  latestOf,
+  unescapeCase,
+} from './module.ts';
+import { MAX_ZIP_SIZE, checkModuleZip } from './zip.ts';
+
+const PREFIX = '/api/go/';
+const VERSION_CHARS = /^[a-z0-9._+~!-]+$/;
+
+/** A parsed GOPROXY request. */
+export interface GoRequest {
+  repo: string;
+  matrix: Properties;
+  kind: 'list' | 'latest' | 'info' | 'mod' | 'zip' | 'sumdb';
+  /** Case-encoded module path, as stored and as sent upstream. */
+  esc: string;
+  /** Decoded module path. */
+  module: string;
+  /** Decoded version (or version query, for .info). */
+  version: string;
+  /** For sumdb: the path below `sumdb/`. */
+  sumdb: string;
+}
+
+/** Parses `/api/go/{repo}[;matrix]/{rest}` from the raw URL, rejecting path tricks. */
+export function parseGoRequest(raw: string): GoRequest {
+  if (!raw.startsWith(PREFIX)) throw new HttpError('ERR_NOT_FOUND', `no route for ${raw}`);
+  const after = raw.slice(PREFIX.length);
+  const slash = after.indexOf('/');
+  const head = slash < 0 ? after : after.slice(0, slash);
+  const semi = head.indexOf(';');
+  const repoPart = semi < 0 ? head : head.slice(0, semi);
+  const matrix = semi < 0 ? {} : parseMatrix(head.slice(semi + 1));
+  if (slash < 0 || after.slice(slash + 1) === '') {
+    throw new HttpError('ERR_NOT_FOUND', `no module in ${raw}`, {
+      hint: 'use GOPROXY=<url>/api/go/<repo>',
+    });
+  }
+  const parsed = parseRepoPath(`/${repoPart}/${after.slice(slash + 1)}`);
+  if (parsed.folder || parsed.path.includes('\0')) {
+    throw new HttpError('ERR_PATH_INVALID', `"${raw}" is not a GOPROXY path`);
+  }
+  const segs = parsed.path.split('/');
+  const base = { repo: parsed.repo, matrix, esc: '', module: '', version: '', sumdb: '' };
+  if (segs[0] === 'sumdb') return { ...base, kind: 'sumdb', sumdb: segs.slice(1).join('/') };
+  const last = segs.at(-1) ?? '';
+  let modSegs: string[];
+  let kind: GoRequest['kind'];
+  let version = '';
+  if (last === '@latest' && segs.length >= 2) {
+    modSegs = segs.slice(0, -1);
+    kind = 'latest';
+  } else if (segs.length >= 3 && segs.at(-2) === '@v') {
+    modSegs = segs.slice(0, -2);
+    if (last === 'list') kind = 'list';
+    else {
+      const m = /^(.+)\.(info|mod|zip)$/.exec(last);
+      if (!m) throw new HttpError('ERR_NOT_FOUND', `"${last}" is not a GOPROXY file`);
+      kind = m[2] as 'info' | 'mod' | 'zip';
+      const escVersion = m[1] ?? '';
+      if (!VERSION_CHARS.test(escVersion)) {
+        throw new HttpError('ERR_PATH_INVALID', `version "${escVersion}" has invalid characters`);
+      }
+      version = unescapeCase(escVersion, 'version');
+    }
+  } else {
+    throw new HttpError('ERR_NOT_FOUND', `"${parsed.path}" is not a GOPROXY path`, {
+      hint: 'paths are {module}/@v/list, {module}/@v/{version}.info|.mod|.zip or {module}/@latest',
+    });
+  }
+  if (modSegs.some((s) => s.startsWith('@'))) {
+    throw new HttpError('ERR_PATH_INVALID', `"${parsed.path}" is not a GOPROXY path`);
+  }
+  const esc = modSegs.join('/');
+  const module = checkModulePath(unescapeCase(esc, 'module path'));
+  return { ...base, kind, esc, module, version };
+}
+
+const fileOf = (esc: string, version: string, ext: 'info' | 'mod' | 'zip'): string =>
+  `${esc}/@v/${escapeCase(version)}.${ext}`;
+
+/** Dependency-confusion guard: everything under `{module}/` belongs to `{module}/@v`. */
+export function goPackageOf(path: string): string | undefined {
+  const at = path.indexOf('/@v/');
+  if (at > 0) return path.slice(0, at + 3);
+  if (path.endsWith('/@latest')) return `${path.slice(0, -'/@latest'.length)}/@v`;
+  return undefined;
+}
+
+const CONTENT_TYPES = {
+  info: 'application/json',
+  latest: 'application/json',
+  mod: 'text/plain; charset=utf-8',
+  list: 'text/plain; charset=utf-8',
+  zip: 'application/zip',
+  sumdb: 'text/plain; charset=utf-8',
+} as const;
+
+export async function goRoutes(app: FastifyInstance): Promise<void> {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
+  const locks = new KeyedMutex();
+
+  const get = async (req: FastifyRequest, reply: FastifyReply, head: boolean): Promise<unknown> => {
+    const svc = app.stowage;
+    const who = req.requireRead();
+    const r = parseGoRequest(rawUrl(req).path);
+    const repo = await svc.repo(r.repo);
+    if (repo.packageType !== 'go') {
+      throw new HttpError('ERR_REPO_NOT_FOUND', `repository "${repo.key}" is not a Go repository`, {
+        hint: 'use a repository with packageType go',
+      });
+    }
+    const send = async (art: ArtifactRecord, stale = false): Promise<unknown> => {
+      setArtifactHeaders(reply, art);
+      reply.header('content-type', CONTENT_TYPES[r.kind]).header('content-length', art.size);
+      if (stale) reply.header('x-stowage-cache', 'stale');
+      if (head) return reply.send();
+      await svc.meta.recordDownload({
+        repo: repo.key,
+        path: art.path,
+        sha256: art.sha256,
+        user: who.user,
+        ...buildOf(req, r.matrix),
+      });
+      return reply.send(svc.blobs.open(art.sha256));
+    };
+    const notFound = (what: string): HttpError =>
+      new HttpError('ERR_NOT_FOUND', `${what} not found in ${repo.key}`);
+
+    switch (r.kind) {
+      case 'sumdb': {
+        const found =
+          repo.rclass === 'local' ? undefined : await sumdb(svc, repo, `sumdb/${r.sumdb}`);
+        if (!found) {
+          throw new HttpError('ERR_NOT_FOUND', `${repo.key} does not proxy checksum databases`, {
+            hint: 'the go command then asks the checksum database directly (or set GOSUMDB=off / GONOSUMDB)',
+          });
+        }
+        return send(found.art, found.stale);
+      }
+      case 'list': {
+        const versions = await versionsIn(svc, repo, r.esc, new Set());
+        const body = versions.length ? `${versions.join('\n')}\n` : '';
+        reply.header('content-type', CONTENT_TYPES.list).header('cache-control', 'no-cache');
+        if (versions.length === 0 && !(await knowsModule(svc, repo, r.esc))) {
+          throw notFound(`module ${r.module}`);
+        }
+        return head ? reply.send() : reply.send(body);
+      }
+      case 'latest': {
+        const found = await latestIn(svc, repo, r.esc, new Set());
+        if (!found) throw notFound(`a version of module ${r.module}`);
+        return send(found.art, found.stale);
+      }
+      default: {
+        const canonical = isCanonicalVersion(r.version);
+        if (!canonical && (r.kind !== 'info' || repo.rclass === 'local')) {
+          throw notFound(`${r.module}@${r.version} (not a canonical version)`);
+        }
+        const path = fileOf(r.esc, r.version, r.kind);
+        const found = await svc.resolver.resolve(repo, path, {
+          metadata: !canonical,
+          packageOf: goPackageOf,
+        });
+        if (!found) throw notFound(`${r.module}@${r.version} (${r.kind})`);
+        return send(found.art, found.stale);
+      }
+    }
+  };
+
+  app.get('/api/go/*', { exposeHeadRoute: false }, (req, reply) => get(req, reply, false));
+  app.head('/api/go/*', (req, reply) => get(req, reply, true));
+
+  app.put('/api/go/*', async (req, reply) => {
+    const svc = app.stowage;
+    const who = req.requireWrite();
+    const r = parseGoRequest(rawUrl(req).path);
+    if (r.kind !== 'zip') {
+      throw new HttpError(
+        'ERR_PATH_INVALID',
+        'publish a module with PUT {module}/@v/{version}.zip',
+        {
+          hint: 'the server derives the .mod and .info from the zip',
+        },
+      );
+    }
+    const target = await svc.deployableRepo(r.repo);
+    if (target.packageType !== 'go') {
+      throw new HttpError(
+        'ERR_REPO_NOT_DEPLOYABLE',
+        `repository "${target.key}" is not a Go repository`,
+      );
+    }
+    checkVersionForPath(r.module, r.version);
+    const paths = {
+      zip: fileOf(r.esc, r.version, 'zip'),
+      mod: fileOf(r.esc, r.version, 'mod'),
+      info: fileOf(r.esc, r.version, 'info'),
+    };
+    const body = (req.body as Readable | undefined) ?? req.raw;
+    return locks.run(`${target.key}\0${r.esc}@${r.version}`, async () => {
+      for (const p of Object.values(paths)) {
+        if (await svc.meta.getArtifact(target.key, p)) {
+          body.resume();
+          throw new HttpError(
+            'ERR_GO_VERSION_EXISTS',
+            `${r.module}@${r.version} is already published in ${target.key}`,
+          );
+        }
+      }
+      const dir = await mkdtemp(join(tmpdir(), 'stowage-go-'));
+      try {
+        const file = join(dir, 'module.zip');
+        try {
+          await pipeline(body, limit(MAX_ZIP_SIZE), createWriteStream(file));
+        } catch (err) {
+          if (err instanceof HttpError) throw err;
+          throw new HttpError('ERR_UPLOAD_INCOMPLETE', `the upload of ${paths.zip} broke off`, {
+            cause: err,
+          });
+        }
+        const gomod = await checkModuleZip(file, r.module, r.version);
+        const info = `${JSON.stringify({ Version: r.version, Time: new Date().toISOString() })}\n`;
+        const common = { repo: target.key, properties: r.matrix, user: who.user };
+        const zipArt = await svc.deploy({
+          ...common,
+          path: paths.zip,
+          body: createReadStream(file),
+          expected: {
+            sha1: header(req, 'x-checksum-sha1'),
+            sha256: header(req, 'x-checksum-sha256'),
+            md5: header(req, 'x-checksum-md5'),
+          },
+        });
+        const modArt = await svc.deploy({
+          ...common,
+          path: paths.mod,
+          body: Readable.from([Buffer.from(gomod)]),
+          expected: {},
+        });
+        // The .info goes last: a version is listed once its .info exists.
+        const infoArt = await svc.deploy({
+          ...common,
+          path: paths.info,
+          body: Readable.from([Buffer.from(info)]),
+          expected: {},
+        });
+        req.log.info(
+          { repo: target.key, module: r.module, version: r.version },
+          'go module published',
+        );
+        return reply.code(201).send({
+          repo: target.key,
+          module: r.module,
+          version: r.version,
+          files: [zipArt, modArt, infoArt].map((a) => ({
+            path: a.path,
+            size: a.size,
+            sha1: a.sha1,
+            sha256: a.sha256,
+            md5: a.md5,
+          })),
+        });
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+  });
+}
+
+function header(req: FastifyRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** The build a download belongs to: headers first, else the repository segment's matrix. */
+function buildOf(
+  req: FastifyRequest,
+  matrix: Properties,
+): { buildName?: string; buildNumber?: string } {
+  const fromHeaders = buildIdentity(req);
+  if (fromHeaders.buildName) return fromHeaders;
+  const buildName = matrix['build.name']?.[0];
+  const buildNumber = matrix['build.number']?.[0];
+  return buildName && buildNumber ? { buildName, buildNumber } : {};
+}
+
+function limit(max: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      seen += chunk.length;
+      if (seen > max) {
+        cb(new HttpError('ERR_GO_MODULE_INVALID', 'the module zip is larger than 500 MiB'));
+        return;
+      }
+      cb(null, chunk);
+    },
+  });
+}
+
+async function readText(svc: Services, art: ArtifactRecord): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of svc.blobs.open(art.sha256)) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function allowed(repo: RepoConfig, path: string): boolean {
+  return allowedByPatterns(
+    path,
+    compilePatterns(repo.includesPattern),
+    compilePatterns(repo.excludesPattern),
+  );
+}
+
+async function localOwner(svc: Services, members: RepoConfig[], esc: string): Promise<boolean> {
+  for (const m of members) {
+    if (m.rclass === 'local' && (await svc.meta.folderExists(m.key, `${esc}/@v`))) return true;
+  }
+  return false;
+}
+
+/** Published versions of a module in a repository, sorted; remotes answer from their `list`. */
+async function versionsIn(
+  svc: Services,
+  repo: RepoConfig,
+  esc: string,
+  seen: Set<string>,
+): Promise<string[]> {
+  const listPath = `${esc}/@v/list`;
+  if (repo.rclass === 'local') {
+    const folder = `${esc}/@v`;
+    const out: string[] = [];
+    for (const f of await svc.meta.listFiles(repo.key, folder)) {
+      const name = f.path.slice(folder.length + 1);
+      if (name.includes('/') || !name.endsWith('.info')) continue;
+      out.push(unescapeCase(name.slice(0, -'.info'.length), 'version'));
+    }
+    return sortVersions(out);
+  }
+  if (repo.rclass === 'remote') {
+    const found = await svc.resolver.resolve(repo, listPath, { metadata: true });
+    if (!found) return [];
+    const text = await readText(svc, found.art);
+    return sortVersions(text.split('\n').map((l) => l.trim().split(/\s+/)[0] ?? ''));
+  }
+  if (seen.has(repo.key)) return [];
+  seen.add(repo.key);
+  const members = await svc.resolver.members(repo);
+  const owned = await localOwner(svc, members, esc);
+  const all = new Set<string>();
+  let failure: unknown;
+  let answered = false;
+  for (const m of members) {
+    if ((owned && m.rclass === 'remote') || !allowed(m, listPath)) continue;
+    try {
+      for (const v of await versionsIn(svc, m, esc, seen)) all.add(v);
+      answered = true;
+    } catch (err) {
+      failure = err;
+      svc.log.warn(
+        { virtual: repo.key, member: m.key, err: (err as Error).message },
+        'a member failed to list module versions; listing the others',
+      );
+    }
+  }
+  if (!answered && failure) throw failure;
+  return sortVersions([...all]);
+}
+
+function sortVersions(vs: string[]): string[] {
+  return [...new Set(vs.filter(isCanonicalVersion))].sort(compareVersions);
+}
+
+/** True when the repository has anything for the module (an empty list is then 200, not 404). */
+async function knowsModule(svc: Services, repo: RepoConfig, esc: string): Promise<boolean> {
+  if (repo.rclass === 'local') return svc.meta.folderExists(repo.key, `${esc}/@v`);
+  if (repo.rclass === 'remote') return !!(await svc.meta.getArtifact(repo.key, `${esc}/@v/list`));
+  for (const m of await svc.resolver.members(repo)) {
+    if (m.key !== repo.key && m.rclass !== 'virtual' && (await knowsModule(svc, m, esc)))
+      return true;
+  }
+  return false;
+}
+
+/** What `@latest` names: the .info of the highest listed version, else a remote's own @latest. */
+async function latestIn(
+  svc: Services,
+  repo: RepoConfig,
+  esc: string,
+  seen: Set<string>,
+): Promise<{ art: ArtifactRecord; stale: boolean } | undefined> {
+  const latest = latestOf(await versionsIn(svc, repo, esc, new Set()));
+  if (latest) {
+    const found = await svc.resolver.resolve(repo, fileOf(esc, latest, 'info'), {
+      packageOf: goPackageOf,
+    });
+    if (found) return found;
+  }
+  if (repo.rclass === 'local') return undefined;
+  if (repo.rclass === 'remote') {
+    return svc.resolver.resolve(repo, `${esc}/@latest`, { metadata: true });
+  }
+  if (seen.has(repo.key)) return undefined;
+  seen.add(repo.key);
+  const members = await svc.resolver.members(repo);
+  const owned = await localOwner(svc, members, esc);
+  for (const m of members) {
+    if ((owned && m.rclass === 'remote') || !allowed(m, `${esc}/@latest`)) continue;
+    const found = await latestIn(svc, m, esc, seen);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Checksum-database pass-through: a remote asks its upstream; a virtual, its members in order. */
+async function sumdb(
+  svc: Services,
+  repo: RepoConfig,
+  path: string,
+): Promise<{ art: ArtifactRecord; stale: boolean } | undefined> {
+  if (repo.rclass === 'remote') return svc.resolver.resolve(repo, path, { metadata: true });
+  if (repo.rclass !== 'virtual') return undefined;
+  for (const m of await svc.resolver.members(repo)) {
+    if (m.rclass !== 'remote') continue;
+    const found = await svc.resolver.resolve(m, path, { metadata: true });
+    if (found) return found;
+  }
+  return undefined;
+}
