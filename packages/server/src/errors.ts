@@ -40,6 +40,10 @@ export const ERRORS = {
   ERR_PROMOTION_INVALID: { status: 400 },
   ERR_GO_MODULE_INVALID: { status: 400, hint: 'nothing was stored; fix the module' },
   ERR_GO_VERSION_EXISTS: { status: 409, hint: 'versions are immutable; publish a new one' },
+  ERR_MAVEN_RELEASE_EXISTS: {
+    status: 409,
+    hint: 'releases are immutable; deploy a new version, or a -SNAPSHOT to redeploy',
+  },
   ERR_UPSTREAM_UNAVAILABLE: {
     status: 502,
     hint: 'the upstream repository could not be reached and nothing is cached for this path; retry later',

@@ -1,7 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { goFormat } from './go/index.ts';
 import type { ArtifactRecord, RepoConfig } from '../internal/metastore.ts';
-import type { Services } from '../internal/services.ts';
+import type { Readable } from 'node:stream';
+import type { IncomingBlob, Services } from '../internal/services.ts';
+import { maven } from './maven/index.ts';
+
+/** A response a format computes rather than stores (a checksum file, a virtual's merged metadata). */
+export interface DerivedFile {
+  body: Buffer;
+  contentType: string;
+}
 
 /**
  * A package format. Formats share one storage, one remote/virtual mechanism (Resolver) and
@@ -19,12 +27,27 @@ export interface FormatPlugin {
   packageOf?: (path: string) => string | undefined;
   /** Called after a file was deployed through `PUT /{repo}/{path}` (e.g. to rewrite maven-metadata.xml). */
   afterDeploy?: (svc: Services, repo: RepoConfig, art: ArtifactRecord) => Promise<void>;
+  /** Called before a `PUT /{repo}/{path}` body becomes visible; throw to refuse it (e.g. an existing release). */
+  beforeDeploy?: (
+    svc: Services,
+    repo: RepoConfig,
+    path: string,
+    incoming: IncomingBlob,
+  ) => Promise<void>;
+  /** Checks upstream content fetched through `/{repo}/{path}` before it is cached; throw to refuse it. */
+  validate?: (path: string, body: Readable) => Promise<void>;
+  /** Answers a `GET|HEAD /{repo}/{path}` the format computes; undefined serves the stored file. */
+  serveDerived?: (
+    svc: Services,
+    repo: RepoConfig,
+    path: string,
+  ) => Promise<DerivedFile | undefined>;
 }
 
 const generic: FormatPlugin = { type: 'generic' };
 
 /** Every format the server knows. A format adds itself here. */
-export const FORMATS: readonly FormatPlugin[] = [generic, goFormat];
+export const FORMATS: readonly FormatPlugin[] = [generic, goFormat, maven];
 
 export function formatOf(packageType: string): FormatPlugin | undefined {
   return FORMATS.find((f) => f.type === packageType);

@@ -4,7 +4,7 @@ import type { BuildInfo } from '@stowage/core';
 import { HttpError } from '../errors.ts';
 import type { ServerConfig, Stage } from '../config.ts';
 import type { BlobStore, StagedBlob } from './blobstore.ts';
-import type { ArtifactRecord, MetaStore, Properties, RepoConfig } from './metastore.ts';
+import type { ArtifactRecord, BlobRecord, MetaStore, Properties, RepoConfig } from './metastore.ts';
 import { KeyedMutex } from './mutex.ts';
 import type { Resolver } from './resolver.ts';
 import type { Authenticator } from './auth.ts';
@@ -15,6 +15,11 @@ export interface ExpectedChecksums {
   sha1?: string;
   sha256?: string;
   md5?: string;
+}
+
+/** Content about to be deployed, for a format's checks before it becomes visible. */
+export interface IncomingBlob extends BlobRecord {
+  read(): Readable;
 }
 
 /** Build-info properties that stamp an artifact with its build. */
@@ -82,6 +87,8 @@ export class Services {
     properties: Properties;
     user: string;
     signal?: AbortSignal;
+    /** Throw to refuse the content before it becomes visible. */
+    check?: (incoming: IncomingBlob) => Promise<void>;
   }): Promise<ArtifactRecord> {
     const target = await this.deployableRepo(d.repo);
     d = { ...d, repo: target.key };
@@ -108,6 +115,7 @@ export class Services {
           `no stored content matches the checksums given for ${d.repo}/${d.path}`,
         );
       }
+      await d.check?.({ ...blob, read: () => this.blobs.open(blob.sha256) });
       return this.#blobLock.run(blob.sha256, async () => {
         if (!(await this.blobs.has(blob.sha256))) {
           throw new HttpError(
@@ -144,6 +152,14 @@ export class Services {
           'ERR_CHECKSUM_MISMATCH',
           `${alg} of the received body is ${staged[alg]} but the client declared ${want} for ${d.repo}/${d.path}`,
         );
+      }
+    }
+    if (d.check) {
+      try {
+        await d.check(staged);
+      } catch (err) {
+        await staged.discard();
+        throw err;
       }
     }
     return this.commitStaged({

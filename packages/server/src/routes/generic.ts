@@ -34,7 +34,10 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
     req.raw.once('close', () => {
       if (!req.raw.complete) abort.abort();
     });
+    const into = await svc.deployableRepo(target.repo);
+    const before = formatOf(into.packageType)?.beforeDeploy;
     const art = await svc.deploy({
+      ...(before && { check: (b) => before(svc, into, target.path, b) }),
       repo: target.repo,
       path: target.path,
       body,
@@ -66,6 +69,13 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
     }
     const target = parseRepoPath(path);
     const repo = await svc.repo(target.repo);
+    const derived = target.folder
+      ? undefined
+      : await formatOf(repo.packageType)?.serveDerived?.(svc, repo, target.path);
+    if (derived) {
+      reply.type(derived.contentType).header('content-length', String(derived.body.length));
+      return head ? reply.send() : reply.send(derived.body);
+    }
     let art: ArtifactRecord | undefined;
     if (target.folder) {
       art = undefined;
@@ -90,6 +100,8 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
         if (format?.isMetadata?.(target.path)) opts.metadata = true;
         else if (!head) opts.live = live;
         if (format?.packageOf) opts.packageOf = format.packageOf;
+        const validate = format?.validate;
+        if (validate) opts.validate = (b) => validate(target.path, b);
         const resolved = await svc.resolver.resolve(repo, target.path, opts);
         if (streamed) return reply;
         art = resolved?.art;
