@@ -7,6 +7,7 @@
 import type { Dependency } from '../buildinfo.ts';
 import { StowageError } from '../errors.ts';
 import { collectGo } from './go.ts';
+import { collectNpm } from './npm.ts';
 
 export interface DepsOptions {
   /** Project directory. */
@@ -19,6 +20,7 @@ export type DepsCollector = (opts: DepsOptions) => Promise<Dependency[]>;
 
 /** Collectors by tool name; a format adds its own here. */
 export const DEPS_COLLECTORS: Record<string, DepsCollector> = {
+  npm: collectNpm,
   go: collectGo,
 };
 

@@ -5,6 +5,7 @@
  */
 import { StowageError } from '../errors.ts';
 import { setupGo } from './go.ts';
+import { setupNpm } from './npm.ts';
 
 export interface SetupOptions {
   /** Server base URL, e.g. http://127.0.0.1:8081. */
@@ -40,6 +41,7 @@ export type SetupWriter = (opts: SetupOptions) => Promise<SetupResult>;
 
 /** Writers by tool name; a format adds its own here. */
 export const SETUP_WRITERS: Record<string, SetupWriter> = {
+  npm: setupNpm,
   go: setupGo,
 };
 

@@ -33,6 +33,8 @@ export interface ResolveOptions {
    * local member of a virtual repository has anything under it, remotes are not asked.
    */
   packageOf?: (path: string) => string | undefined;
+  /** Where a remote fetches a path when it is not `{url}/{path}` (e.g. PyPI files on another host). */
+  upstreamUrl?: (remote: RepoConfig, path: string) => Promise<string | undefined>;
 }
 
 export const DEFAULT_METADATA_MAX_AGE_SEC = 600;
@@ -143,7 +145,9 @@ export class Resolver {
     opts: ResolveOptions,
   ): Promise<Resolved | undefined> {
     const svc = this.#svc;
-    const url = `${(repo.url ?? '').replace(/\/+$/, '')}/${path.split('/').map(encodeURIComponent).join('/')}`;
+    const url =
+      (await opts.upstreamUrl?.(repo, path)) ??
+      `${(repo.url ?? '').replace(/\/+$/, '')}/${path.split('/').map(encodeURIComponent).join('/')}`;
     const stale = (err: unknown): Resolved => {
       svc.log.warn(
         { repo: repo.key, path, err: (err as Error).message },

@@ -1,0 +1,44 @@
+import { access, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SetupOptions, SetupResult } from './index.ts';
+
+/**
+ * npm: a project `.npmrc` whose registry is `<url>/api/npm/<repo>/` and whose token is scoped
+ * to that registry path (`//host/api/npm/<repo>/:_authToken`). An existing `.npmrc` is left
+ * as it was unless `overwrite`.
+ */
+export async function setupNpm(opts: SetupOptions): Promise<SetupResult> {
+  const registry = `${opts.url.replace(/\/+$/, '')}/api/npm/${encodeURIComponent(opts.repo)}/`;
+  const file = join(opts.dir, '.npmrc');
+  const result: SetupResult = { tool: 'npm', files: [], env: [], notes: [] };
+  const lines = [`registry=${registry}`];
+  const deploy = opts.deployRepo ?? opts.repo;
+  const deployRegistry = `${opts.url.replace(/\/+$/, '')}/api/npm/${encodeURIComponent(deploy)}/`;
+  if (opts.token) {
+    for (const r of new Set([registry, deployRegistry])) {
+      lines.push(`${r.replace(/^https?:/, '')}:_authToken=${opts.token}`);
+    }
+  }
+  if (deploy !== opts.repo) {
+    lines.push(`# npm publish --registry ${deployRegistry}`);
+    result.notes.push(`publish with: npm publish --registry ${deployRegistry}`);
+  }
+  let exists = true;
+  try {
+    await access(file);
+  } catch {
+    exists = false;
+  }
+  if (exists && !opts.overwrite) {
+    result.files.push({ path: file, action: 'kept' });
+    result.notes.push(
+      `${file} exists and was left as it was; pass overwrite to replace it, or add: registry=${registry}`,
+    );
+    return result;
+  }
+  await writeFile(file, `${lines.join('\n')}\n`, { mode: 0o600 });
+  result.files.push({ path: file, action: 'written' });
+  result.notes.push(`npm resolves from ${registry}`);
+  if (!opts.token) result.notes.push('no token given: only anonymous reads will work');
+  return result;
+}

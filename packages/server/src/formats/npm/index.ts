@@ -1,0 +1,11 @@
+import type { FormatPlugin } from '../index.ts';
+import { packageOfPath } from './packument.ts';
+import { npmRoutes } from './routes.ts';
+
+/** npm: the registry protocol under `/api/npm/{repo}/`, packuments and tarballs stored as artifacts. */
+export const npm: FormatPlugin = {
+  type: 'npm',
+  routes: npmRoutes,
+  isMetadata: (path) => path.endsWith('/package.json'),
+  packageOf: packageOfPath,
+};
