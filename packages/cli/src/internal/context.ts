@@ -24,8 +24,15 @@ export interface RunContext {
   waitForShutdown?: () => Promise<string>;
 }
 
-/** The CLI's version, read from its package.json (one level above both src/ and dist/). */
+/** Replaced by the version string in the single-file bundle (scripts/bundle.ts); unset otherwise. */
+declare const STOWAGE_BUNDLED_VERSION: string | undefined;
+
+/**
+ * The CLI's version: the bundle's, or read from its package.json (one level above both src/ and
+ * dist/).
+ */
 export const VERSION: string = (() => {
+  if (typeof STOWAGE_BUNDLED_VERSION === 'string') return STOWAGE_BUNDLED_VERSION;
   try {
     const pkg = JSON.parse(
       readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),

@@ -1,0 +1,121 @@
+/**
+ * Bundles the CLI, with @stowage/core, @stowage/server and every npm dependency inlined, into
+ * one file, dist/stowage.mjs, that runs on a machine with only Node installed (a Jenkins agent):
+ * `node stowage.mjs …`. Writes dist/stowage.licenses.txt beside it: the license of each package
+ * the bundle contains, found through esbuild's metafile. Run after `tsc -b` (it bundles dist/).
+ */
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const cliDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const outfile = path.join(cliDir, 'dist', 'stowage.mjs');
+const licensesFile = path.join(cliDir, 'dist', 'stowage.licenses.txt');
+
+interface PackageJson {
+  name?: string;
+  version?: string;
+  license?: string | { type?: string };
+}
+
+const readJson = (file: string): PackageJson =>
+  JSON.parse(readFileSync(file, 'utf8')) as PackageJson;
+const cliPackage = readJson(path.join(cliDir, 'package.json'));
+const entry = path.join(cliDir, 'dist', 'cli.js');
+// esbuild keeps the entry's own hashbang; the banner adds one only when it has none.
+const hashbang = readFileSync(entry, 'utf8').startsWith('#!') ? [] : ['#!/usr/bin/env node'];
+
+const result = await build({
+  entryPoints: [entry],
+  outfile,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node24',
+  // Builtins (node:sqlite included) stay imports; everything else is inlined.
+  packages: 'bundle',
+  // The version is read from package.json beside dist/ when unbundled; the bundle carries it.
+  define: { STOWAGE_BUNDLED_VERSION: JSON.stringify(cliPackage.version ?? '0.0.0') },
+  banner: {
+    // CommonJS dependencies (fastify, pino, undici, …) call require() for builtins.
+    js: [
+      ...hashbang,
+      `// stowage ${cliPackage.version ?? ''}: the Stowage CLI in one file. Licenses: stowage.licenses.txt`,
+      "import { createRequire as __stowageCreateRequire } from 'node:module';",
+      'const require = __stowageCreateRequire(import.meta.url);',
+    ].join('\n'),
+  },
+  legalComments: 'none',
+  metafile: true,
+  logLevel: 'warning',
+});
+
+writeFileSync(licensesFile, licenseTexts(Object.keys(result.metafile.inputs)));
+
+/** The license text of every package (workspace or node_modules) that an input file belongs to. */
+function licenseTexts(inputs: string[]): string {
+  const packageDirs = new Set<string>();
+  for (const input of inputs) {
+    const dir = packageDirOf(path.resolve(process.cwd(), input));
+    if (dir) packageDirs.add(dir);
+  }
+  const sections = [...packageDirs]
+    .map((dir) => {
+      const pkg = readJson(path.join(dir, 'package.json'));
+      const license = typeof pkg.license === 'string' ? pkg.license : (pkg.license?.type ?? '');
+      return { name: pkg.name ?? path.basename(dir), version: pkg.version ?? '', license, dir };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const seen = new Set<string>();
+  const parts: string[] = [];
+  for (const s of sections) {
+    const id = `${s.name}@${s.version}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const text = licenseFile(s.dir);
+    parts.push(
+      `${'-'.repeat(78)}\n${id}\nLicense: ${s.license || 'see below'}\n\n` +
+        (
+          text ?? `(no license file in the package; package.json says ${s.license || 'nothing'})`
+        ).trimEnd() +
+        '\n',
+    );
+  }
+  const title = `Licenses of the packages bundled into stowage.mjs (${parts.length} packages).\n`;
+  return [title, ...parts].join('\n');
+}
+
+/** The nearest directory above `file` with a package.json that names a package. */
+function packageDirOf(file: string): string | undefined {
+  let dir = path.dirname(file);
+  for (;;) {
+    try {
+      if (readJson(path.join(dir, 'package.json')).name) return dir;
+    } catch {
+      // no package.json here: keep walking up
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/** LICENSE, LICENCE, COPYING (any case, any extension) in the package, or the repository's. */
+function licenseFile(dir: string): string | undefined {
+  const names = readdirSync(dir).filter((name) => /^(licen[cs]e|copying)(\.|-|$)/i.test(name));
+  for (const name of names.sort()) {
+    const file = path.join(dir, name);
+    if (statSync(file).isFile()) return readFileSync(file, 'utf8');
+  }
+  // Workspace packages carry the repository's license.
+  if (dir.startsWith(path.resolve(cliDir, '..'))) {
+    const root = path.resolve(cliDir, '..', '..', 'LICENSE');
+    try {
+      return readFileSync(root, 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
