@@ -4,6 +4,8 @@
  * `stowage setup <tool…>` and the setup action call `setupTool`.
  */
 import { StowageError } from '../errors.ts';
+import { setupGradle } from './gradle.ts';
+import { setupMaven } from './maven.ts';
 import { setupGo } from './go.ts';
 import { setupNpm } from './npm.ts';
 
@@ -41,6 +43,8 @@ export type SetupWriter = (opts: SetupOptions) => Promise<SetupResult>;
 
 /** Writers by tool name; a format adds its own here. */
 export const SETUP_WRITERS: Record<string, SetupWriter> = {
+  gradle: setupGradle,
+  maven: setupMaven,
   npm: setupNpm,
   go: setupGo,
 };

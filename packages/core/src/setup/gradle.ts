@@ -1,0 +1,86 @@
+/**
+ * `gradle`: writes ~/.gradle/init.d/stowage.gradle, an init script that replaces every
+ * repository of every project (and of plugin resolution) with one Stowage repository and adds
+ * a `stowage` publishing repository to projects that apply `maven-publish`
+ * (`gradle publishAllPublicationsToStowageRepository`). An existing script is kept unless `overwrite`.
+ */
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SetupOptions, SetupResult } from './index.ts';
+import { repoUrl } from './maven.ts';
+
+/** A Groovy single-quoted string literal. */
+function lit(s: string): string {
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+export function gradleInitScript(opts: SetupOptions): string {
+  const resolve = repoUrl(opts.url, opts.repo);
+  const deploy = repoUrl(opts.url, opts.deployRepo ?? opts.repo);
+  const insecure = new URL(opts.url).protocol === 'http:';
+  const creds = opts.token
+    ? `
+      credentials {
+        username = STOWAGE_USER
+        password = STOWAGE_TOKEN
+      }`
+    : '';
+  const repo = (name: string, url: string): string => `maven {
+      name = ${lit(name)}
+      url = ${url}${insecure ? '\n      allowInsecureProtocol = true' : ''}${creds}
+    }`;
+  return `// Written by stowage setup gradle: resolve through ${opts.repo}, publish to ${opts.deployRepo ?? opts.repo}.
+def STOWAGE_URL = ${lit(resolve)}
+def STOWAGE_DEPLOY_URL = ${lit(deploy)}
+def STOWAGE_USER = ${lit(opts.user ?? 'token')}
+def STOWAGE_TOKEN = ${lit(opts.token ?? '')}
+
+def onlyStowage = { RepositoryHandler handler ->
+  handler.all { ArtifactRepository r ->
+    if (!(r instanceof MavenArtifactRepository) || r.url.toString() != STOWAGE_URL) {
+      handler.remove r
+    }
+  }
+  handler.${repo('stowage', 'STOWAGE_URL')}
+}
+
+settingsEvaluated { settings ->
+  onlyStowage(settings.pluginManagement.repositories)
+}
+
+allprojects { project ->
+  onlyStowage(project.buildscript.repositories)
+  onlyStowage(project.repositories)
+  project.plugins.withId('maven-publish') {
+    project.publishing.repositories.${repo('stowage', 'STOWAGE_DEPLOY_URL')}
+  }
+}
+`;
+}
+
+export async function setupGradle(opts: SetupOptions): Promise<SetupResult> {
+  const dir = join(opts.home, '.gradle', 'init.d');
+  const path = join(dir, 'stowage.gradle');
+  let kept = false;
+  try {
+    await stat(path);
+    kept = !opts.overwrite;
+  } catch {
+    // not there yet
+  }
+  if (kept) {
+    return {
+      tool: 'gradle',
+      files: [{ path, action: 'kept' }],
+      env: [],
+      notes: [`${path} exists and was left alone; pass overwrite to replace it`],
+    };
+  }
+  await mkdir(dir, { recursive: true });
+  await writeFile(path, gradleInitScript(opts), { mode: 0o600 });
+  const notes = [
+    `every Gradle build resolves through ${opts.repo}; maven-publish projects publish with publishAllPublicationsToStowageRepository`,
+  ];
+  if (opts.token) notes.push(`${path} holds the token (mode 600)`);
+  return { tool: 'gradle', files: [{ path, action: 'written' }], env: [], notes };
+}
