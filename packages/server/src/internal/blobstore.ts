@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat, unlink, readdir } from 'node:fs/promises';
+import { mkdir, rename, rm, stat, truncate, unlink, readdir, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -17,10 +17,27 @@ export interface StagedBlob extends Checksums {
   discard(): Promise<void>;
 }
 
+/**
+ * Content that arrives in pieces (an OCI chunked upload): appended in order to one temporary
+ * file and hashed as it goes. Nothing is addressable until `finish()` stages it.
+ */
+export interface UploadSession {
+  /** Bytes received so far. */
+  readonly size: number;
+  /** Appends `body`; a body cut off half way is rolled back (size stays where it was). */
+  append(body: Readable, opts?: { signal?: AbortSignal }): Promise<number>;
+  /** Ends the session: its content becomes a staged blob (commit or discard it). */
+  finish(): Promise<StagedBlob>;
+  /** Throws the received content away. */
+  discard(): Promise<void>;
+}
+
 /** Content-addressed blob storage (SHA-256). The file-system one is the default. */
 export interface BlobStore {
   /** Streams `body` to a temporary place while computing sha1/sha256/md5 in one pass. */
   stage(body: Readable, opts?: { signal?: AbortSignal }): Promise<StagedBlob>;
+  /** Starts an upload that arrives in pieces, kept in the temporary area. */
+  openUpload(): Promise<UploadSession>;
   has(sha256: string): Promise<boolean>;
   size(sha256: string): Promise<number | undefined>;
   /** A read stream over [start, end] (inclusive), or the whole blob. */
@@ -52,7 +69,7 @@ export class FsBlobStore implements BlobStore {
   }
 
   async stage(body: Readable, opts: { signal?: AbortSignal } = {}): Promise<StagedBlob> {
-    const tmpPath = join(this.#tmp, `${Date.now()}-${randomBytes(8).toString('hex')}.part`);
+    const tmpPath = this.#tmpName();
     const hash = new MultiHash();
     let size = 0;
     const tap = new Transform({
@@ -70,7 +87,71 @@ export class FsBlobStore implements BlobStore {
       await rm(tmpPath, { force: true });
       throw err;
     }
-    const sums = hash.digest();
+    return this.#staged(tmpPath, hash.digest(), size);
+  }
+
+  async openUpload(): Promise<UploadSession> {
+    const file = this.#tmpName();
+    await writeFile(file, '', { flag: 'wx', mode: 0o600 });
+    let size = 0;
+    // Hashed as it goes; a chunk cut off half way poisons it and finish() re-reads the file.
+    let hash: MultiHash | undefined = new MultiHash();
+    let ended = false;
+    const open = (): void => {
+      if (ended) throw new Error('the upload session has ended');
+    };
+    return {
+      get size() {
+        return size;
+      },
+      append: async (body, opts = {}) => {
+        open();
+        let added = 0;
+        const h = hash;
+        const tap = new Transform({
+          transform(chunk: Buffer, _enc, cb) {
+            h?.update(chunk);
+            added += chunk.length;
+            cb(null, chunk);
+          },
+        });
+        try {
+          await pipeline(body, tap, createWriteStream(file, { flags: 'a' }), {
+            signal: opts.signal,
+          });
+        } catch (err) {
+          if (added > 0) hash = undefined;
+          await truncate(file, size).catch(() => undefined);
+          throw err;
+        }
+        size += added;
+        return size;
+      },
+      finish: async () => {
+        open();
+        ended = true;
+        let sums: Checksums;
+        if (hash) sums = hash.digest();
+        else {
+          const h = new MultiHash();
+          for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 }))
+            h.update(chunk as Buffer);
+          sums = h.digest();
+        }
+        return this.#staged(file, sums, size);
+      },
+      discard: async () => {
+        ended = true;
+        await rm(file, { force: true });
+      },
+    };
+  }
+
+  #tmpName(): string {
+    return join(this.#tmp, `${Date.now()}-${randomBytes(8).toString('hex')}.part`);
+  }
+
+  #staged(tmpPath: string, sums: Checksums, size: number): StagedBlob {
     let done = false;
     return {
       ...sums,

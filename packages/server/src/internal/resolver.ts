@@ -33,8 +33,26 @@ export interface ResolveOptions {
    * local member of a virtual repository has anything under it, remotes are not asked.
    */
   packageOf?: (path: string) => string | undefined;
+  /**
+   * The same guard for layouts without a folder per package (CRAN, Conda): true when the
+   * local repository holds the package a path belongs to.
+   */
+  ownedBy?: (local: RepoConfig, path: string) => Promise<boolean>;
   /** Where a remote fetches a path when it is not `{url}/{path}` (e.g. PyPI files on another host). */
   upstreamUrl?: (remote: RepoConfig, path: string) => Promise<string | undefined>;
+  /** Content-addressed paths: the body must hash to this sha256 (hex), else nothing is cached. */
+  expectSha256?: string;
+  /**
+   * Extra headers for the upstream request (e.g. Accept, a token). When the upstream answers
+   * 401 it is called again with the WWW-Authenticate challenge, and the request is retried
+   * once with what it returns (e.g. a registry's Bearer token flow).
+   */
+  upstreamHeaders?: (req: {
+    remote: RepoConfig;
+    url: string;
+    challenge?: string;
+    upstream: UpstreamClient;
+  }) => Promise<Record<string, string>>;
 }
 
 export const DEFAULT_METADATA_MAX_AGE_SEC = 600;
@@ -75,6 +93,11 @@ export class Resolver {
       for (const m of members) {
         if (m.rclass === 'local' && (await this.#svc.meta.folderExists(m.key, owner)))
           localOwns = true;
+      }
+    }
+    if (!localOwns && opts.ownedBy) {
+      for (const m of members) {
+        if (m.rclass === 'local' && (await opts.ownedBy(m, path))) localOwns = true;
       }
     }
     for (const m of members) {
@@ -161,7 +184,15 @@ export class Resolver {
     if (entry?.lastModified) headers['if-modified-since'] = entry.lastModified;
     let res;
     try {
+      const extra = { remote: repo, url, upstream: this.#upstream };
+      Object.assign(headers, await opts.upstreamHeaders?.(extra));
       res = await this.#upstream.get(url, { headers });
+      const challenge = res.headers['www-authenticate'];
+      if (res.status === 401 && opts.upstreamHeaders && typeof challenge === 'string') {
+        res.body.resume();
+        Object.assign(headers, await opts.upstreamHeaders({ ...extra, challenge }));
+        res = await this.#upstream.get(url, { headers });
+      }
     } catch (err) {
       if (cached) return stale(err);
       throw err;
@@ -202,6 +233,12 @@ export class Resolver {
           throw new HttpError(
             'ERR_UPSTREAM_INVALID',
             `upstream ${url} sent ${staged.size} of ${declared} bytes`,
+          );
+        }
+        if (opts.expectSha256 && staged.sha256 !== opts.expectSha256) {
+          throw new HttpError(
+            'ERR_UPSTREAM_INVALID',
+            `upstream ${url} sent content with sha256 ${staged.sha256}, not ${opts.expectSha256}`,
           );
         }
         if (opts.validate) await opts.validate(staged.read());

@@ -1,0 +1,10 @@
+/** Docker/OCI images: the OCI distribution API under `/v2/{repo}/{image}/` (see routes.ts). */
+import type { FormatPlugin } from '../index.ts';
+import { dockerPackageOf, dockerRoutes } from './routes.ts';
+
+export const docker: FormatPlugin = {
+  type: 'docker',
+  routes: dockerRoutes,
+  packageOf: dockerPackageOf,
+  isMetadata: (path) => /\/_tags\/[^/]+$/.test(path) || path.endsWith('/_taglist.json'),
+};

@@ -1,0 +1,1032 @@
+/**
+ * The OCI distribution API (https://github.com/opencontainers/distribution-spec) under `/v2/`:
+ * version check and token endpoint for registry clients' login, blobs (GET/HEAD with ranges,
+ * DELETE), uploads (monolithic, chunked with Content-Range, cross-repository mount, cancel),
+ * manifests by tag and digest (PUT/GET/HEAD/DELETE), tags list with pagination, and referrers.
+ * Local repositories answer from their files; remote and virtual ones go through the shared
+ * Resolver (tags are metadata, revalidated after max-age; digests are cached for good).
+ *
+ * Stowage's own view of an image's layers and sizes is at
+ * `GET /api/stowage/v1/docker/{repo}/{image}/manifests/{reference}/layers`.
+ */
+import { createHash } from 'node:crypto';
+import { PassThrough, Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { HttpError } from '../../errors.ts';
+import { Authenticator } from '../../internal/auth.ts';
+import { baseUrl, decodeQueryValue, parseRange, rawQuery, rawUrl } from '../../internal/http.ts';
+import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/metastore.ts';
+import type { Resolved, ResolveOptions } from '../../internal/resolver.ts';
+import type { Services } from '../../internal/services.ts';
+import { buildIdentity } from '../../routes/generic.ts';
+import { OciError, ociBody, toOciError } from './errors.ts';
+import {
+  MAX_MANIFEST_SIZE,
+  PROP,
+  artifactTypeOf,
+  manifestProperties,
+  parseManifest,
+  totalSize,
+  type Descriptor,
+  type ParsedManifest,
+} from './manifest.ts';
+import {
+  MEDIA,
+  TAG,
+  blobPath,
+  isDigest,
+  manifestPath,
+  parseOciPath,
+  sha256Hex,
+  splitName,
+  tagListPath,
+  tagPath,
+  tagsFolder,
+  type OciRequest,
+} from './names.ts';
+import { UploadRegistry, type Upload } from './uploads.ts';
+import { TokenCache, upstreamUrlFor } from './upstream.ts';
+
+/** How long a token from `/v2/token` is said to last (it is the Stowage token itself). */
+const TOKEN_TTL_SEC = 3600;
+const LAYERS_PREFIX = '/api/stowage/v1/docker/';
+
+const uploadRegistries = new WeakMap<Services, UploadRegistry>();
+
+/** The upload sessions of an app (tests sweep them). */
+export function uploadsOf(svc: Services): UploadRegistry | undefined {
+  return uploadRegistries.get(svc);
+}
+
+/** Dependency-confusion guard: an image's tags and manifests belong to `{image}/_manifests`. */
+export function dockerPackageOf(path: string): string | undefined {
+  const m = /^(.+)\/_(?:tags|manifests)\//.exec(path);
+  return m?.[1] ? `${m[1]}/_manifests` : undefined;
+}
+
+export async function dockerRoutes(app: FastifyInstance): Promise<void> {
+  const svc = app.stowage;
+  const uploads = new UploadRegistry(svc.blobs);
+  uploadRegistries.set(svc, uploads);
+  app.addHook('onClose', async () => uploads.close());
+  const tokens = new TokenCache();
+  const registry = new Registry(svc, uploads, tokens);
+
+  await app.register(async (v2) => {
+    v2.removeAllContentTypeParsers();
+    v2.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
+    v2.addHook('onSend', async (_req, reply) => {
+      reply.header('docker-distribution-api-version', 'registry/2.0');
+    });
+    v2.setErrorHandler((err, req, reply) => {
+      let e: OciError;
+      if (err instanceof OciError) e = err;
+      else if (err instanceof HttpError) e = toOciError(err);
+      else {
+        const status = (err as { statusCode?: number }).statusCode;
+        if (typeof status === 'number' && status >= 400 && status < 500) {
+          e = new OciError(status === 413 ? 'SIZE_INVALID' : 'UNKNOWN', (err as Error).message, {
+            status,
+          });
+        } else {
+          req.log.error({ err }, 'unhandled error');
+          e = new OciError('UNKNOWN', 'the server failed to handle the request', { status: 500 });
+        }
+      }
+      if (e.status >= 500) req.log.error({ err }, e.message);
+      else req.log.info({ code: e.code, status: e.status }, e.message);
+      const headers = { ...e.headers };
+      if (e.code === 'UNAUTHORIZED') headers['www-authenticate'] = challenge(req);
+      return reply
+        .code(e.status)
+        .headers(headers)
+        .header('content-type', 'application/json')
+        .send(ociBody(e));
+    });
+
+    const version = async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+      if (!req.principal.authenticated && !svc.config.auth.anonymousRead) {
+        throw new OciError('UNAUTHORIZED', 'log in: the registry needs a token', {
+          detail: { realm: `${baseUrl(req)}/v2/token` },
+        });
+      }
+      return reply.type('application/json').send({});
+    };
+    v2.get('/v2/', version);
+    v2.get('/v2', version);
+
+    // Registry clients log in here: basic auth with the Stowage token as password → a bearer.
+    v2.get('/v2/token', async (req, reply) => {
+      const creds = Authenticator.credentials(req.headers);
+      if (!req.principal.authenticated || !creds) {
+        throw new OciError('UNAUTHORIZED', 'send the Stowage token as the basic-auth password', {
+          headers: { 'www-authenticate': 'Basic realm="stowage"' },
+        });
+      }
+      const issued = new Date().toISOString();
+      return reply.type('application/json').send({
+        token: creds.token,
+        access_token: creds.token,
+        expires_in: TOKEN_TTL_SEC,
+        issued_at: issued,
+      });
+    });
+
+    v2.route({
+      method: ['GET', 'HEAD', 'PUT', 'POST', 'PATCH', 'DELETE'],
+      url: '/v2/*',
+      exposeHeadRoute: false,
+      handler: async (req, reply) => registry.handle(req, reply),
+    });
+  });
+
+  // Stowage's own namespace: answers in Stowage's error format, not the registry's.
+  app.get(`${LAYERS_PREFIX}*`, async (req, reply) => {
+    req.requireRead();
+    const m = /^(.+)\/manifests\/([^/]+)\/layers$/.exec(
+      rawUrl(req).path.slice(LAYERS_PREFIX.length),
+    );
+    if (!m?.[1] || !m[2]) {
+      throw new HttpError('ERR_NOT_FOUND', `no route for GET ${rawUrl(req).path}`, {
+        hint: `use ${LAYERS_PREFIX}{repo}/{image}/manifests/{tag-or-digest}/layers`,
+      });
+    }
+    try {
+      const r = parseOciPath(`${decodeQueryValue(m[1])}/manifests/${m[2]}`);
+      if (!r || r.route.kind !== 'manifest') throw new HttpError('ERR_NOT_FOUND', 'no manifest');
+      return reply.send(await registry.layers(r, r.route.reference));
+    } catch (err) {
+      if (!(err instanceof OciError)) throw err;
+      const code =
+        err.status === 404
+          ? 'ERR_NOT_FOUND'
+          : err.status === 401
+            ? 'ERR_AUTH_REQUIRED'
+            : 'ERR_PATH_INVALID';
+      throw new HttpError(code, `${err.code}: ${err.message}`);
+    }
+  });
+}
+
+function challenge(req: FastifyRequest): string {
+  return `Bearer realm="${baseUrl(req)}/v2/token",service="stowage"`;
+}
+
+function bodyOf(req: FastifyRequest): Readable {
+  return (req.body as Readable | undefined) ?? req.raw;
+}
+
+function hasBody(req: FastifyRequest): boolean {
+  const len = req.headers['content-length'];
+  if (len !== undefined) return Number(len) > 0;
+  return req.headers['transfer-encoding'] !== undefined;
+}
+
+/** Reads a small document (a manifest), refusing more than `limit` bytes; the rest is drained. */
+function readLimited(body: Readable, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let n = 0;
+    body.on('data', (c: Buffer) => {
+      n += c.length;
+      if (n <= limit) chunks.push(c);
+    });
+    body.once('end', () => (n > limit ? reject(tooBig(n)) : resolve(Buffer.concat(chunks))));
+    body.once('error', reject);
+  });
+}
+
+function tooBig(n: number): OciError {
+  return new OciError(
+    'SIZE_INVALID',
+    `the manifest is ${n} bytes; manifests may be at most ${MAX_MANIFEST_SIZE} bytes (4 MiB)`,
+    { status: 413, detail: { size: n, limit: MAX_MANIFEST_SIZE } },
+  );
+}
+
+const rangeOf = (size: number): string => `0-${Math.max(0, size - 1)}`;
+
+/** The registry's request handling; one per app. */
+class Registry {
+  readonly #svc: Services;
+  readonly #uploads: UploadRegistry;
+  readonly #tokens: TokenCache;
+
+  constructor(svc: Services, uploads: UploadRegistry, tokens: TokenCache) {
+    this.#svc = svc;
+    this.#uploads = uploads;
+    this.#tokens = tokens;
+  }
+
+  async handle(req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+    const r = parseOciPath(rawUrl(req).path.slice('/v2/'.length));
+    if (!r) {
+      throw new OciError('NAME_UNKNOWN', `no registry endpoint at ${rawUrl(req).path}`, {
+        status: 404,
+      });
+    }
+    const m = req.method;
+    const route = r.route;
+    const unsupported = (): OciError =>
+      new OciError('UNSUPPORTED', `${m} is not supported on ${route.kind} endpoints`);
+    switch (route.kind) {
+      case 'blob':
+        if (m === 'GET' || m === 'HEAD') return this.#getBlob(req, reply, r, route.digest);
+        if (m === 'DELETE') return this.#deleteBlob(req, reply, r, route.digest);
+        throw unsupported();
+      case 'upload':
+        if (route.uuid === '') {
+          if (m === 'POST') return this.#startUpload(req, reply, r);
+          throw unsupported();
+        }
+        if (m === 'PATCH') return this.#patchUpload(req, reply, r, route.uuid);
+        if (m === 'PUT') return this.#finishUpload(req, reply, r, route.uuid);
+        if (m === 'GET') return this.#uploadStatus(req, reply, r, route.uuid);
+        if (m === 'DELETE') return this.#cancelUpload(req, reply, r, route.uuid);
+        throw unsupported();
+      case 'manifest':
+        if (m === 'GET' || m === 'HEAD') return this.#getManifest(req, reply, r, route.reference);
+        if (m === 'PUT') return this.#putManifest(req, reply, r, route.reference);
+        if (m === 'DELETE') return this.#deleteManifest(req, reply, r, route.reference);
+        throw unsupported();
+      case 'tags':
+        if (m === 'GET' || m === 'HEAD') return this.#tags(req, reply, r);
+        throw unsupported();
+      case 'referrers':
+        if (m === 'GET' || m === 'HEAD') return this.#referrers(req, reply, r, route.digest);
+        throw unsupported();
+    }
+  }
+
+  /** The named repository, which must be a Docker one. */
+  async #repo(r: OciRequest): Promise<RepoConfig> {
+    const repo = await this.#svc.meta.getRepo(r.repo);
+    if (!repo || repo.packageType !== 'docker') {
+      throw new OciError(
+        'NAME_UNKNOWN',
+        `"${r.repo}" is not a Docker repository on this server (use a repository with packageType docker)`,
+        { detail: { name: r.name } },
+      );
+    }
+    return repo;
+  }
+
+  /** The local repository pushes to `r` land in. */
+  async #target(r: OciRequest): Promise<RepoConfig> {
+    await this.#repo(r);
+    const target = await this.#svc.deployableRepo(r.repo);
+    if (target.packageType !== 'docker') {
+      throw new OciError('DENIED', `"${target.key}" is not a Docker repository`);
+    }
+    return target;
+  }
+
+  /** Resolver options for one image: where remotes fetch each path, and their token flow. */
+  #opts(image: string, accept: 'manifest' | 'any', extra: ResolveOptions = {}): ResolveOptions {
+    return {
+      ...this.#tokens.hooks(accept),
+      packageOf: dockerPackageOf,
+      upstreamUrl: async (remote, path) => {
+        const rest = path.slice(image.length + 1);
+        let what: string;
+        if (rest.startsWith('_blobs/sha256/')) what = `blobs/sha256:${rest.slice(14)}`;
+        else if (rest.startsWith('_manifests/sha256/')) what = `manifests/sha256:${rest.slice(18)}`;
+        else if (rest.startsWith('_tags/')) what = `manifests/${rest.slice(6)}`;
+        else what = 'tags/list';
+        return upstreamUrlFor(remote, image, what);
+      },
+      ...extra,
+    };
+  }
+
+  async #record(req: FastifyRequest, repo: string, art: ArtifactRecord): Promise<void> {
+    await this.#svc.meta.recordDownload({
+      repo,
+      path: art.path,
+      sha256: art.sha256,
+      user: req.principal.user,
+      ...buildIdentity(req),
+    });
+  }
+
+  // ---- blobs ----
+
+  async #getBlob(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    r: OciRequest,
+    digest: string,
+  ): Promise<unknown> {
+    req.requireRead();
+    const head = req.method === 'HEAD';
+    const repo = await this.#repo(r);
+    const hex = sha256Hex(digest);
+    const path = blobPath(r.image, hex);
+    let streamed = false;
+    const opts = this.#opts(r.image, 'any', { expectSha256: hex });
+    if (!head && repo.rclass !== 'local' && req.headers.range === undefined) {
+      // Not cached yet: the client gets the body while it is cached.
+      opts.live = (info) => {
+        streamed = true;
+        const out = new PassThrough();
+        reply
+          .header('content-type', 'application/octet-stream')
+          .header('docker-content-digest', digest)
+          .header('x-stowage-cache', 'miss');
+        if (info.size !== undefined) reply.header('content-length', String(info.size));
+        void reply.send(out);
+        return out;
+      };
+    }
+    let found: Resolved | undefined;
+    try {
+      found = await this.#svc.resolver.resolve(repo, path, opts);
+    } catch (err) {
+      if (!streamed) throw err;
+      req.log.warn({ err, repo: repo.key, path }, 'upstream blob transfer failed mid-stream');
+      return reply;
+    }
+    if (streamed) return reply;
+    if (!found) {
+      throw new OciError('BLOB_UNKNOWN', `blob ${digest} is not in ${r.name}`, {
+        detail: { digest },
+      });
+    }
+    const art = found.art;
+    reply
+      .header('content-type', 'application/octet-stream')
+      .header('docker-content-digest', `sha256:${art.sha256}`)
+      .header('accept-ranges', 'bytes')
+      .header('etag', `"sha256:${art.sha256}"`)
+      .header('cache-control', 'max-age=31536000');
+    if (found.stale) reply.header('x-stowage-cache', 'stale');
+    const range = parseRange(req.headers.range, art.size);
+    if (range) {
+      reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${art.size}`);
+      reply.header('content-length', String(range.end - range.start + 1));
+    } else reply.header('content-length', String(art.size));
+    if (head) return reply.send();
+    await this.#record(req, found.repo, art);
+    return reply.send(this.#svc.blobs.open(art.sha256, range));
+  }
+
+  async #deleteBlob(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    r: OciRequest,
+    digest: string,
+  ): Promise<unknown> {
+    req.requireWrite();
+    const target = await this.#target(r);
+    const removed = await this.#svc.deletePath(target.key, blobPath(r.image, sha256Hex(digest)));
+    if (removed === 0) {
+      throw new OciError('BLOB_UNKNOWN', `blob ${digest} is not in ${r.name}`, {
+        detail: { digest },
+      });
+    }
+    req.log.info({ repo: target.key, image: r.image, digest }, 'blob deleted');
+    return reply.code(202).header('content-length', '0').send();
+  }
+
+  // ---- uploads ----
+
+  #uploadHeaders(reply: FastifyReply, r: OciRequest, u: Upload): FastifyReply {
+    return reply
+      .header('location', `/v2/${r.name}/blobs/uploads/${u.uuid}`)
+      .header('range', rangeOf(u.session.size))
+      .header('docker-upload-uuid', u.uuid)
+      .header('content-length', '0');
+  }
+
+  #created(reply: FastifyReply, r: OciRequest, hex: string): FastifyReply {
+    return reply
+      .code(201)
+      .header('location', `/v2/${r.name}/blobs/sha256:${hex}`)
+      .header('docker-content-digest', `sha256:${hex}`)
+      .header('content-length', '0');
+  }
+
+  async #startUpload(req: FastifyRequest, reply: FastifyReply, r: OciRequest): Promise<unknown> {
+    const who = req.requireWrite();
+    const target = await this.#target(r);
+    const q = rawQuery(req);
+    const mount = q.get('mount');
+    const from = q.get('from');
+    if (mount !== undefined && from !== undefined) {
+      const hex = sha256Hex(decodeQueryValue(mount));
+      if (await this.#mount(target, r, hex, decodeQueryValue(from), who.user)) {
+        if (hasBody(req)) bodyOf(req).resume();
+        return this.#created(reply, r, hex).send();
+      }
+      // Not mountable: the client uploads instead (the spec's fallback).
+    }
+    const digest = q.get('digest');
+    if (digest !== undefined) {
+      const hex = sha256Hex(decodeQueryValue(digest));
+      await this.#svc.deploy({
+        repo: target.key,
+        path: blobPath(r.image, hex),
+        body: bodyOf(req),
+        expected: { sha256: hex },
+        properties: {},
+        user: who.user,
+        signal: abortOnClose(req),
+      });
+      return this.#created(reply, r, hex).send();
+    }
+    if (hasBody(req)) bodyOf(req).resume();
+    const u = await this.#uploads.start(target.key, r.image);
+    req.log.info({ repo: target.key, image: r.image, uuid: u.uuid }, 'blob upload started');
+    return this.#uploadHeaders(reply.code(202), r, u).send();
+  }
+
+  /** Links a blob another image (readable to the caller) holds; false when it has none. */
+  async #mount(
+    target: RepoConfig,
+    r: OciRequest,
+    hex: string,
+    from: string,
+    user: string,
+  ): Promise<boolean> {
+    let source: { repo: string; image: string };
+    try {
+      source = splitName(from);
+    } catch {
+      return false;
+    }
+    const repo = await this.#svc.meta.getRepo(source.repo);
+    if (!repo || repo.packageType !== 'docker') return false;
+    const keys = repo.rclass === 'virtual' ? (repo.repositories ?? []) : [repo.key];
+    for (const key of keys) {
+      const art = await this.#svc.meta.getArtifact(key, blobPath(source.image, hex));
+      if (!art) continue;
+      await this.#svc.deploy({
+        repo: target.key,
+        path: blobPath(r.image, hex),
+        body: undefined,
+        expected: { sha256: hex },
+        properties: {},
+        user,
+      });
+      return true;
+    }
+    return false;
+  }
+
+  async #session(req: FastifyRequest, r: OciRequest, uuid: string): Promise<Upload> {
+    req.requireWrite();
+    const target = await this.#target(r);
+    const u = this.#uploads.get(uuid);
+    if (!u || u.repo !== target.key || u.image !== r.image) {
+      if (hasBody(req)) bodyOf(req).resume();
+      throw new OciError('BLOB_UPLOAD_UNKNOWN', `no upload ${uuid} in progress for ${r.name}`, {
+        detail: { uuid },
+      });
+    }
+    return u;
+  }
+
+  /** Appends the request body, refusing a Content-Range that does not start where the data ends. */
+  async #append(req: FastifyRequest, r: OciRequest, u: Upload): Promise<void> {
+    const cr = req.headers['content-range'];
+    if (typeof cr === 'string' && cr !== '') {
+      const m = /^(?:bytes[= ])?(\d+)-(\d+)(?:\/\d+|\/\*)?$/.exec(cr.trim());
+      const start = Number(m?.[1]);
+      const end = Number(m?.[2]);
+      if (!m || start !== u.session.size || end < start) {
+        bodyOf(req).resume();
+        throw new OciError(
+          'RANGE_INVALID',
+          `chunk ${cr} does not continue the upload: ${u.session.size} bytes received so far, so the next chunk starts at ${u.session.size}`,
+          {
+            status: 416,
+            detail: { received: u.session.size },
+            headers: {
+              location: `/v2/${r.name}/blobs/uploads/${u.uuid}`,
+              range: rangeOf(u.session.size),
+              'docker-upload-uuid': u.uuid,
+            },
+          },
+        );
+      }
+      const before = u.session.size;
+      await this.#appendBody(req, u);
+      if (u.session.size - before !== end - start + 1) {
+        throw new OciError(
+          'SIZE_INVALID',
+          `chunk ${cr} announced ${end - start + 1} bytes but ${u.session.size - before} arrived`,
+          { status: 416, headers: { range: rangeOf(u.session.size) } },
+        );
+      }
+      return;
+    }
+    if (hasBody(req)) await this.#appendBody(req, u);
+  }
+
+  async #appendBody(req: FastifyRequest, u: Upload): Promise<void> {
+    try {
+      await u.session.append(bodyOf(req), { signal: abortOnClose(req) });
+    } catch (err) {
+      throw new OciError(
+        'BLOB_UPLOAD_INVALID',
+        `the chunk broke off (${(err as Error).message}); resume from byte ${u.session.size}`,
+        { detail: { received: u.session.size } },
+      );
+    }
+  }
+
+  async #patchUpload(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    r: OciRequest,
+    uuid: string,
+  ): Promise<unknown> {
+    const u = await this.#session(req, r, uuid);
+    return this.#uploads.lock.run(uuid, async () => {
+      await this.#append(req, r, u);
+      return this.#uploadHeaders(reply.code(202), r, u).send();
+    });
+  }
+
+  async #finishUpload(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    r: OciRequest,
+    uuid: string,
+  ): Promise<unknown> {
+    const u = await this.#session(req, r, uuid);
+    const digest = rawQuery(req).get('digest');
+    if (digest === undefined) {
+      if (hasBody(req)) bodyOf(req).resume();
+      throw new OciError('DIGEST_INVALID', 'finishing an upload needs ?digest=sha256:<hex>');
+    }
+    const hex = sha256Hex(decodeQueryValue(digest));
+    return this.#uploads.lock.run(uuid, async () => {
+      await this.#append(req, r, u);
+      this.#uploads.end(uuid);
+      const staged = await u.session.finish();
+      if (staged.sha256 !== hex) {
+        await staged.discard();
+        throw new OciError(
+          'DIGEST_INVALID',
+          `the uploaded content has digest sha256:${staged.sha256}, not sha256:${hex}; nothing was stored`,
+          { detail: { expected: `sha256:${hex}`, received: `sha256:${staged.sha256}` } },
+        );
+      }
+      await this.#svc.commitStaged({
+        repo: u.repo,
+        path: blobPath(r.image, hex),
+        staged,
+        user: req.principal.user,
+        properties: {},
+      });
+      req.log.info({ repo: u.repo, image: r.image, digest, size: staged.size }, 'blob uploaded');
+      return this.#created(reply, r, hex).send();
+    });
+  }
+
+  async #uploadStatus(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    r: OciRequest,
+    uuid: string,
+  ): Promise<unknown> {
+    const u = await this.#session(req, r, uuid);
+    return this.#uploadHeaders(reply.code(204), r, u).send();
+  }
+
+  async #cancelUpload(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    r: OciRequest,
+    uuid: string,
+  ): Promise<unknown> {
+    await this.#session(req, r, uuid);
+    await this.#uploads.lock.run(uuid, () => this.#uploads.cancel(uuid));
+    return reply.code(204).send();
+  }
+
+  // ---- manifests ----
+
+  /** Finds a manifest by tag or digest; remotes cache a tag's manifest under its digest too. */
+  async #findManifest(
+    repo: RepoConfig,
+    image: string,
+    ref: string,
+  ): Promise<{ found: Resolved; mediaType: string; props: Properties } | undefined> {
+    const svc = this.#svc;
+    const byDigest = isDigest(ref);
+    const hex = byDigest ? sha256Hex(ref) : '';
+    const path = byDigest ? manifestPath(image, hex) : tagPath(image, ref);
+    const validate = async (body: Readable): Promise<void> => {
+      parseManifest(await readLimited(body, MAX_MANIFEST_SIZE), undefined);
+    };
+    const found = await svc.resolver.resolve(
+      repo,
+      path,
+      this.#opts(
+        image,
+        'manifest',
+        byDigest ? { expectSha256: hex, validate } : { metadata: true, validate },
+      ),
+    );
+    if (!found) return undefined;
+    const { mediaType, props } = await this.#manifestMeta(found.repo, image, found.art);
+    if (found.source === 'upstream' && !byDigest) {
+      const mp = manifestPath(image, found.art.sha256);
+      if (!(await svc.meta.getArtifact(found.repo, mp))) {
+        const staged = await svc.blobs.stage(svc.blobs.open(found.art.sha256));
+        const { [PROP.tag]: _tag, ...digestProps } = props;
+        await svc.commitStaged({
+          repo: found.repo,
+          path: mp,
+          staged,
+          user: 'remote',
+          properties: digestProps,
+        });
+      }
+    }
+    return { found, mediaType, props };
+  }
+
+  /** A stored manifest's media type and layer record; computed (and kept) for cached upstream copies. */
+  async #manifestMeta(
+    repoKey: string,
+    image: string,
+    art: ArtifactRecord,
+  ): Promise<{ mediaType: string; props: Properties; parsed?: ParsedManifest }> {
+    const meta = this.#svc.meta;
+    const props = await meta.getProperties(art.id);
+    const mediaType = props[PROP.mediaType]?.[0];
+    if (mediaType) return { mediaType, props };
+    const parsed = await this.#readManifest(art.sha256);
+    const sizes = await this.#childSizes(repoKey, image, parsed);
+    const p = manifestProperties(image, `sha256:${art.sha256}`, parsed, totalSize(parsed, sizes));
+    const tag = /\/_tags\/([^/]+)$/.exec(art.path)?.[1];
+    if (tag) p[PROP.tag] = [tag];
+    await meta.setProperties(repoKey, art.path, p);
+    return { mediaType: parsed.mediaType, props: p, parsed };
+  }
+
+  async #readManifest(sha256: string): Promise<ParsedManifest> {
+    return parseManifest(
+      await readLimited(this.#svc.blobs.open(sha256), MAX_MANIFEST_SIZE),
+      undefined,
+    );
+  }
+
+  /** For an index: each child manifest's recorded total size, where the child is stored. */
+  async #childSizes(
+    repoKey: string,
+    image: string,
+    m: ParsedManifest,
+  ): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (!m.index) return out;
+    for (const e of m.entries) {
+      const hex = /^sha256:([a-f0-9]{64})$/.exec(e.digest)?.[1];
+      if (!hex) continue;
+      const art = await this.#svc.meta.getArtifact(repoKey, manifestPath(image, hex));
+      if (!art) continue;
+      const size = (await this.#svc.meta.getProperties(art.id))[PROP.size]?.[0];
+      if (size !== undefined) out.set(e.digest, Number(size));
+    }
+    return out;
+  }
+
+  async #getManifest(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    r: OciRequest,
+    ref: string,
+  ): Promise<unknown> {
+    req.requireRead();
+    const repo = await this.#repo(r);
+    const m = await this.#findManifest(repo, r.image, ref);
+    if (!m) {
+      throw new OciError('MANIFEST_UNKNOWN', `manifest ${ref} is not in ${r.name}`, {
+        detail: { reference: ref },
+      });
+    }
+    const art = m.found.art;
+    reply
+      .header('content-type', m.mediaType)
+      .header('docker-content-digest', `sha256:${art.sha256}`)
+      .header('etag', `"sha256:${art.sha256}"`)
+      .header('content-length', String(art.size));
+    if (m.found.stale) reply.header('x-stowage-cache', 'stale');
+    if (req.method === 'HEAD') return reply.send();
+    await this.#record(req, m.found.repo, art);
+    return reply.send(this.#svc.blobs.open(art.sha256));
+  }
+
+  async #putManifest(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    r: OciRequest,
+    ref: string,
+  ): Promise<unknown> {
+    const who = req.requireWrite();
+    const target = await this.#target(r);
+    const declaredLength = Number(req.headers['content-length'] ?? 0);
+    if (declaredLength > MAX_MANIFEST_SIZE) {
+      bodyOf(req).resume();
+      throw tooBig(declaredLength);
+    }
+    const body = await readLimited(bodyOf(req), MAX_MANIFEST_SIZE);
+    const ctype =
+      String(req.headers['content-type'] ?? '')
+        .split(';')[0]
+        ?.trim() ?? '';
+    const parsed = parseManifest(body, ctype === '' ? undefined : ctype);
+    const hex = createHash('sha256').update(body).digest('hex');
+    const digest = `sha256:${hex}`;
+    if (isDigest(ref) && ref !== digest) {
+      throw new OciError(
+        'DIGEST_INVALID',
+        `the manifest's digest is ${digest}, not ${ref} as the URL says; nothing was stored`,
+        { detail: { expected: ref, received: digest } },
+      );
+    }
+    const missing: string[] = [];
+    const refs: Descriptor[] = parsed.index
+      ? parsed.entries
+      : [...(parsed.config ? [parsed.config] : []), ...parsed.entries];
+    for (const d of refs) {
+      // Foreign layers (with urls) live elsewhere by design.
+      if (d.mediaType.includes('foreign')) continue;
+      const h = /^sha256:([a-f0-9]{64})$/.exec(d.digest)?.[1];
+      const path = h ? (parsed.index ? manifestPath(r.image, h) : blobPath(r.image, h)) : undefined;
+      if (!path || !(await this.#svc.meta.getArtifact(target.key, path))) missing.push(d.digest);
+    }
+    if (missing.length) {
+      throw new OciError(
+        'MANIFEST_BLOB_UNKNOWN',
+        `the manifest references ${parsed.index ? 'manifests' : 'blobs'} not pushed to ${r.name}: ${missing.join(', ')}`,
+        { detail: { missing } },
+      );
+    }
+    const props = manifestProperties(
+      r.image,
+      digest,
+      parsed,
+      totalSize(parsed, await this.#childSizes(target.key, r.image, parsed)),
+    );
+    const deploy = async (path: string, properties: Properties): Promise<void> => {
+      await this.#svc.deploy({
+        repo: target.key,
+        path,
+        body: Readable.from([body]),
+        expected: { sha256: hex },
+        properties,
+        user: who.user,
+      });
+    };
+    await deploy(manifestPath(r.image, hex), props);
+    if (!isDigest(ref)) await deploy(tagPath(r.image, ref), { ...props, [PROP.tag]: [ref] });
+    req.log.info(
+      { repo: target.key, image: r.image, reference: ref, digest, mediaType: parsed.mediaType },
+      'manifest pushed',
+    );
+    reply
+      .code(201)
+      .header('location', `/v2/${r.name}/manifests/${digest}`)
+      .header('docker-content-digest', digest)
+      .header('content-length', '0');
+    if (parsed.subject) reply.header('oci-subject', parsed.subject.digest);
+    return reply.send();
+  }
+
+  async #deleteManifest(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    r: OciRequest,
+    ref: string,
+  ): Promise<unknown> {
+    req.requireWrite();
+    const target = await this.#target(r);
+    let removed = 0;
+    if (isDigest(ref)) {
+      const hex = sha256Hex(ref);
+      removed += await this.#svc.deletePath(target.key, manifestPath(r.image, hex));
+      // Tags pointing at it go with it.
+      for (const f of await this.#svc.meta.listFiles(target.key, tagsFolder(r.image))) {
+        if (f.sha256 === hex) removed += await this.#svc.deletePath(target.key, f.path);
+      }
+    } else {
+      removed += await this.#svc.deletePath(target.key, tagPath(r.image, ref));
+    }
+    if (removed === 0) {
+      throw new OciError('MANIFEST_UNKNOWN', `manifest ${ref} is not in ${r.name}`, {
+        detail: { reference: ref },
+      });
+    }
+    req.log.info({ repo: target.key, image: r.image, reference: ref }, 'manifest deleted');
+    return reply.code(202).header('content-length', '0').send();
+  }
+
+  // ---- tags ----
+
+  async #tagsIn(repo: RepoConfig, image: string, seen: Set<string>): Promise<string[] | undefined> {
+    if (seen.has(repo.key)) return undefined;
+    seen.add(repo.key);
+    const svc = this.#svc;
+    if (repo.rclass === 'local') {
+      const prefix = `${tagsFolder(image)}/`;
+      const tags = (await svc.meta.listFiles(repo.key, tagsFolder(image)))
+        .map((f) => f.path.slice(prefix.length))
+        .filter((t) => TAG.test(t));
+      if (tags.length) return tags;
+      const known =
+        (await svc.meta.folderExists(repo.key, `${image}/_manifests`)) ||
+        (await svc.meta.folderExists(repo.key, `${image}/_blobs`));
+      return known ? [] : undefined;
+    }
+    if (repo.rclass === 'remote') {
+      let found: Resolved | undefined;
+      try {
+        found = await svc.resolver.resolve(
+          repo,
+          tagListPath(image),
+          this.#opts(image, 'any', { metadata: true }),
+        );
+      } catch (err) {
+        svc.log.warn(
+          { repo: repo.key, image, err: (err as Error).message },
+          'upstream tag list failed',
+        );
+        return undefined;
+      }
+      if (!found) return undefined;
+      const text = (await readLimited(svc.blobs.open(found.art.sha256), 16 * 1024 * 1024)).toString(
+        'utf8',
+      );
+      try {
+        const doc = JSON.parse(text) as { tags?: unknown };
+        return Array.isArray(doc.tags)
+          ? doc.tags.filter((t): t is string => typeof t === 'string')
+          : [];
+      } catch {
+        svc.log.warn({ repo: repo.key, image }, 'upstream tag list is not JSON');
+        return undefined;
+      }
+    }
+    let any = false;
+    const all = new Set<string>();
+    for (const m of await svc.resolver.members(repo)) {
+      const tags = await this.#tagsIn(m, image, seen);
+      if (!tags) continue;
+      any = true;
+      for (const t of tags) all.add(t);
+    }
+    return any ? [...all] : undefined;
+  }
+
+  async #tags(req: FastifyRequest, reply: FastifyReply, r: OciRequest): Promise<unknown> {
+    req.requireRead();
+    const repo = await this.#repo(r);
+    const found = await this.#tagsIn(repo, r.image, new Set());
+    if (!found) {
+      throw new OciError('NAME_UNKNOWN', `${r.name} has no manifests`, {
+        detail: { name: r.name },
+      });
+    }
+    const q = rawQuery(req);
+    const last = q.has('last') ? decodeQueryValue(q.get('last') ?? '') : undefined;
+    const nRaw = q.get('n');
+    let n: number | undefined;
+    if (nRaw !== undefined && nRaw !== '') {
+      n = Number(nRaw);
+      if (!Number.isSafeInteger(n) || n < 0) {
+        throw new OciError('UNSUPPORTED', `n=${nRaw} is not a non-negative integer`, {
+          status: 400,
+        });
+      }
+    }
+    let tags = [...new Set(found)].sort();
+    if (last !== undefined) tags = tags.filter((t) => t > last);
+    if (n !== undefined && tags.length > n) {
+      tags = tags.slice(0, n);
+      const lastShown = tags.at(-1);
+      if (lastShown !== undefined) {
+        reply.header(
+          'link',
+          `</v2/${r.name}/tags/list?n=${n}&last=${encodeURIComponent(lastShown)}>; rel="next"`,
+        );
+      }
+    }
+    return reply.type('application/json').send({ name: r.name, tags });
+  }
+
+  // ---- referrers ----
+
+  async #referrers(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    r: OciRequest,
+    digest: string,
+  ): Promise<unknown> {
+    req.requireRead();
+    const repo = await this.#repo(r);
+    sha256Hex(digest);
+    const q = rawQuery(req);
+    const filter = q.has('artifactType')
+      ? decodeQueryValue(q.get('artifactType') ?? '')
+      : undefined;
+    const locals =
+      repo.rclass === 'virtual'
+        ? (await this.#svc.resolver.members(repo)).filter((m) => m.rclass === 'local')
+        : repo.rclass === 'local'
+          ? [repo]
+          : [];
+    const manifests: Descriptor[] = [];
+    const seen = new Set<string>();
+    const prefix = `${r.image}/_manifests/sha256/`;
+    for (const local of locals) {
+      for (const art of await this.#svc.meta.findByProperties(
+        { [PROP.subject]: digest },
+        local.key,
+      )) {
+        if (!art.path.startsWith(prefix) || seen.has(art.sha256)) continue;
+        seen.add(art.sha256);
+        const m = await this.#readManifest(art.sha256);
+        const d: Descriptor = {
+          mediaType: m.mediaType,
+          digest: `sha256:${art.sha256}`,
+          size: art.size,
+        };
+        const at = artifactTypeOf(m);
+        if (at) d.artifactType = at;
+        if (m.annotations && Object.keys(m.annotations).length) d.annotations = m.annotations;
+        if (filter === undefined || d.artifactType === filter) manifests.push(d);
+      }
+    }
+    if (filter !== undefined) reply.header('oci-filters-applied', 'artifactType');
+    reply.header('content-type', MEDIA.ociIndex);
+    return reply.send(
+      Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA.ociIndex, manifests })),
+    );
+  }
+
+  // ---- Stowage's layer view ----
+
+  async layers(r: OciRequest, ref: string): Promise<unknown> {
+    const repo = await this.#repo(r);
+    const m = await this.#findManifest(repo, r.image, ref);
+    if (!m) {
+      throw new OciError('MANIFEST_UNKNOWN', `manifest ${ref} is not in ${r.name}`);
+    }
+    const art = m.found.art;
+    const parsed = await this.#readManifest(art.sha256);
+    const tags: string[] = [];
+    for (const f of await this.#svc.meta.listFiles(m.found.repo, tagsFolder(r.image))) {
+      if (f.sha256 === art.sha256) tags.push(f.path.slice(tagsFolder(r.image).length + 1));
+    }
+    const base = {
+      repo: r.repo,
+      image: r.image,
+      reference: ref,
+      digest: `sha256:${art.sha256}`,
+      mediaType: m.mediaType,
+      storedIn: m.found.repo,
+      tags,
+    };
+    const layerList = (p: ParsedManifest): { digest: string; size: number; mediaType: string }[] =>
+      p.entries.map((e) => ({ digest: e.digest, size: e.size, mediaType: e.mediaType }));
+    if (!parsed.index) {
+      return {
+        ...base,
+        config: parsed.config,
+        layers: layerList(parsed),
+        layerCount: parsed.entries.length,
+        totalSize: totalSize(parsed),
+      };
+    }
+    const children = [];
+    let total = 0;
+    for (const e of parsed.entries) {
+      const child = await this.#findManifest(repo, r.image, e.digest).catch(() => undefined);
+      const cp = child ? await this.#readManifest(child.found.art.sha256) : undefined;
+      const size = cp ? totalSize(cp) : undefined;
+      total += e.size + (size ?? 0);
+      children.push({
+        digest: e.digest,
+        mediaType: e.mediaType,
+        platform: e.platform,
+        manifestSize: e.size,
+        ...(cp
+          ? { layers: layerList(cp), layerCount: cp.entries.length, totalSize: size }
+          : { missing: true }),
+      });
+    }
+    return { ...base, manifests: children, totalSize: total };
+  }
+}
+
+function abortOnClose(req: FastifyRequest): AbortSignal {
+  const abort = new AbortController();
+  req.raw.once('close', () => {
+    if (!req.raw.complete) abort.abort();
+  });
+  return abort.signal;
+}
