@@ -118,6 +118,7 @@ async function loadPackument(
   }
   const docs: Packument[] = [];
   let stale = false;
+  let failure: unknown;
   for (const m of members) {
     if (m.rclass === 'remote' && localOwns) continue;
     const inc = compilePatterns(m.includesPattern);
@@ -130,10 +131,13 @@ async function loadPackument(
     } catch (err) {
       // One member failing does not hide what the others have.
       if (m.rclass !== 'remote' && m.rclass !== 'virtual') throw err;
+      failure = err;
       svc.log.warn({ virtual: repo.key, member: m.key, err }, 'npm member failed; skipped');
     }
   }
   const doc = mergePackuments(docs);
+  // Nothing found and a member failed: say so rather than "not found".
+  if (!doc && failure) throw failure;
   return doc ? { doc, stale } : undefined;
 }
 
