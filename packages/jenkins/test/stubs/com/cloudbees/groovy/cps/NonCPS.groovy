@@ -1,0 +1,11 @@
+package com.cloudbees.groovy.cps
+
+import java.lang.annotation.ElementType
+import java.lang.annotation.Retention
+import java.lang.annotation.RetentionPolicy
+import java.lang.annotation.Target
+
+/** Stand-in for Jenkins' workflow-cps annotation, so library code compiles outside Jenkins. */
+@Retention(RetentionPolicy.RUNTIME)
+@Target([ElementType.METHOD])
+@interface NonCPS {}
