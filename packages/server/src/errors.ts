@@ -45,6 +45,7 @@ export const ERRORS = {
     status: 409,
     hint: 'releases are immutable; deploy a new version, or a -SNAPSHOT to redeploy',
   },
+  ERR_PYPI_FILE_EXISTS: { status: 409, hint: 'files are immutable; upload a new version' },
   ERR_UPSTREAM_UNAVAILABLE: {
     status: 502,
     hint: 'the upstream repository could not be reached and nothing is cached for this path; retry later',

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { pypi } from './pypi/index.ts';
 import { goFormat } from './go/index.ts';
 import type { ArtifactRecord, RepoConfig } from '../internal/metastore.ts';
 import type { Readable } from 'node:stream';
@@ -49,7 +50,7 @@ export interface FormatPlugin {
 const generic: FormatPlugin = { type: 'generic' };
 
 /** Every format the server knows. A format adds itself here. */
-export const FORMATS: readonly FormatPlugin[] = [generic, goFormat, maven, npm, docker];
+export const FORMATS: readonly FormatPlugin[] = [generic, goFormat, maven, npm, docker, pypi];
 
 export function formatOf(packageType: string): FormatPlugin | undefined {
   return FORMATS.find((f) => f.type === packageType);

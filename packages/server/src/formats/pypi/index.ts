@@ -1,0 +1,9 @@
+import type { FormatPlugin } from '../index.ts';
+import { pypiRoutes } from './routes.ts';
+
+/** PyPI: the simple index, downloads and twine uploads under `/api/pypi/{repo}/`. */
+export const pypi: FormatPlugin = {
+  type: 'pypi',
+  routes: pypiRoutes,
+  packageOf: (path) => (path.startsWith('.') ? undefined : path.split('/')[0]),
+};
