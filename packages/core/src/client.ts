@@ -711,6 +711,38 @@ export class RepositoryClient {
     return list as { name: string; repo: string }[];
   }
 
+  /**
+   * Issues a token (Stowage's own API; admin only). With `build`, every download made with the
+   * token is recorded for that build — for package managers that cannot send build headers.
+   */
+  async createToken(opts: {
+    user?: string;
+    build?: { name: string; number: string };
+    expiresInSec?: number;
+  }): Promise<{ token: string; expires?: string }> {
+    const body = JSON.stringify({
+      ...(opts.user ? { user: opts.user } : {}),
+      ...(opts.build ? { buildName: opts.build.name, buildNumber: opts.build.number } : {}),
+      ...(opts.expiresInSec ? { expiresInSec: opts.expiresInSec } : {}),
+    });
+    const res = await this.#retrying('POST', async () =>
+      this.#readJson(
+        await this.#send({
+          method: 'POST',
+          path: '/api/stowage/v1/tokens',
+          headers: { 'content-type': 'application/json' },
+          body: () => body,
+          what: 'a token request',
+        }),
+        'a token request',
+      ),
+    );
+    const token = (res as { token?: unknown } | null)?.token;
+    if (typeof token !== 'string') throw this.#badResponse('a token request', 'a token');
+    const expires = (res as { expires?: unknown }).expires;
+    return typeof expires === 'string' ? { token, expires } : { token };
+  }
+
   /** Files the server served to a build, recorded from the build headers on downloads (Stowage's own API). */
   async buildDownloads(name: string, number: string): Promise<RecordedDownload[]> {
     const res = await this.#json<{ downloads?: unknown }>({

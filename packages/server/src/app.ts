@@ -53,7 +53,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     blobs: opts.blobs,
     meta: opts.meta,
     config: opts.config,
-    auth: new Authenticator(opts.adminToken),
+    auth: new Authenticator(opts.adminToken, opts.meta),
     log: app.log,
   });
   const upstream = new UpstreamClient(opts.upstream);
@@ -95,7 +95,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   );
 
   app.addHook('onRequest', async (req) => {
-    req.principal = services.auth.authenticate(req.headers);
+    req.principal = await services.auth.authenticate(req.headers);
   });
 
   app.setErrorHandler((err, req, reply) => {

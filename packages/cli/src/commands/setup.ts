@@ -1,5 +1,5 @@
 /** `stowage setup <tool…>`: point package managers at a Stowage repository. */
-import { appendFile } from 'node:fs/promises';
+import { appendFile, mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import type { Command } from 'commander';
 import { setupTool, setupTools, type SetupOptions, type SetupResult } from '@stowage/core';
@@ -25,6 +25,10 @@ export function setupCommand(program: Command, ctx: RunContext): void {
     .option('--home <path>', 'home directory for user-level files (default: $HOME)')
     .option('--overwrite', "replace the user's existing configuration files")
     .option('--env-file <file>', 'append NAME=value lines here instead of printing them')
+    .option(
+      '--no-build-token',
+      'write the given token as it is, instead of a token scoped to the build (whose downloads the server then records for it)',
+    )
     .addHelpText('after', () => `\nTools: ${setupTools().join(', ') || '(none yet)'}`)
     .action(async (tools: string[], opts, cmd: Command) => {
       const s = new Session(ctx, cmd);
@@ -35,6 +39,7 @@ export function setupCommand(program: Command, ctx: RunContext): void {
         home?: string;
         overwrite?: boolean;
         envFile?: string;
+        buildToken: boolean;
       };
       const known = setupTools();
       const unknown = tools.filter((t) => !known.includes(t));
@@ -42,8 +47,22 @@ export function setupCommand(program: Command, ctx: RunContext): void {
         throw new UsageError(
           `cannot set up ${unknown.join(', ')}: known tools are ${known.join(', ')}`,
         );
-      const token = s.globals.token ?? ctx.env.STOWAGE_TOKEN;
+      let token = s.globals.token ?? ctx.env.STOWAGE_TOKEN;
       const build = s.build();
+      const notes: string[] = [];
+      if (build && token && o.buildToken) {
+        // Package managers cannot send build headers; a build-scoped token lets the server
+        // record what this build downloaded. A server without the API keeps the given token.
+        try {
+          token = (await s.withClient((c) => c.createToken({ build, expiresInSec: 7 * 86_400 })))
+            .token;
+          notes.push(`using a token scoped to build ${build.name} #${build.number} (valid 7 days)`);
+        } catch (err) {
+          notes.push(
+            `kept the given token: could not issue a build-scoped one (${(err as Error).message})`,
+          );
+        }
+      }
       const base: SetupOptions = {
         url: s.url,
         repo: o.repo,
@@ -55,6 +74,7 @@ export function setupCommand(program: Command, ctx: RunContext): void {
         ...(o.overwrite ? { overwrite: true } : {}),
         ...(build ? { build } : {}),
       };
+      await mkdir(base.dir, { recursive: true });
       const results: SetupResult[] = [];
       for (const tool of tools) results.push(await setupTool(tool, base));
       if (o.envFile) {
@@ -65,7 +85,8 @@ export function setupCommand(program: Command, ctx: RunContext): void {
         ...r,
         env: r.env.map((e) => (e.secret ? { ...e, value: '***' } : e)),
       });
-      if (s.json) return s.printJson({ results: results.map(masked) });
+      if (s.json) return s.printJson({ notes, results: results.map(masked) });
+      for (const n of notes) s.err(n);
       for (const r of results.map(masked)) {
         s.out(`${r.tool}:`);
         for (const f of r.files) s.out(`  ${f.action === 'written' ? 'wrote' : 'kept '} ${f.path}`);

@@ -3,6 +3,7 @@ import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IncomingHttpHeaders } from 'node:http';
 import { HttpError } from '../errors.ts';
+import type { MetaStore, TokenRecord } from './metastore.ts';
 
 export const ADMIN_TOKEN_FILE = 'admin.token';
 
@@ -11,6 +12,8 @@ export interface Principal {
   user: string;
   authenticated: boolean;
   admin: boolean;
+  /** Set for a build-scoped token: downloads made with it belong to this build. */
+  build?: { name: string; number: string };
 }
 
 export const ANONYMOUS: Principal = { user: 'anonymous', authenticated: false, admin: false };
@@ -39,12 +42,39 @@ function digest(s: string): Buffer {
   return createHash('sha256').update(s).digest();
 }
 
-/** Checks tokens in constant time. */
+/** Checks tokens: the admin token in constant time, issued tokens by their stored SHA-256. */
 export class Authenticator {
   readonly #admin: Buffer;
+  readonly #meta: MetaStore;
 
-  constructor(adminToken: string) {
+  constructor(adminToken: string, meta: MetaStore) {
     this.#admin = digest(adminToken);
+    this.#meta = meta;
+  }
+
+  /**
+   * Issues a token (only its hash is stored). A build-scoped token ties every download made
+   * with it to that build, so package managers that cannot send headers are recorded too.
+   */
+  async issue(opts: {
+    user: string;
+    admin?: boolean;
+    build?: { name: string; number: string };
+    expiresInSec?: number;
+  }): Promise<{ token: string; expires?: number }> {
+    const token = `stw_${randomBytes(24).toString('base64url')}`;
+    const created = Date.now();
+    const record: TokenRecord = {
+      hash: digest(token).toString('hex'),
+      user: opts.user,
+      admin: opts.admin === true,
+      created,
+    };
+    if (opts.build) record.build = opts.build;
+    if (opts.expiresInSec !== undefined && opts.expiresInSec > 0)
+      record.expires = created + opts.expiresInSec * 1000;
+    await this.#meta.putToken(record);
+    return record.expires === undefined ? { token } : { token, expires: record.expires };
   }
 
   /** Reads Bearer, Basic (token as password) or X-JFrog-Art-Api credentials; undefined when none were sent. */
@@ -68,15 +98,22 @@ export class Authenticator {
     return undefined;
   }
 
-  authenticate(headers: IncomingHttpHeaders): Principal {
+  async authenticate(headers: IncomingHttpHeaders): Promise<Principal> {
     const creds = Authenticator.credentials(headers);
     if (!creds) return ANONYMOUS;
-    if (timingSafeEqual(digest(creds.token), this.#admin)) {
+    const d = digest(creds.token);
+    if (timingSafeEqual(d, this.#admin)) {
       return {
         user: creds.user && creds.user !== '' ? creds.user : 'admin',
         authenticated: true,
         admin: true,
       };
+    }
+    const issued = await this.#meta.findToken(d.toString('hex'));
+    if (issued && (issued.expires === undefined || issued.expires > Date.now())) {
+      const p: Principal = { user: issued.user, authenticated: true, admin: issued.admin };
+      if (issued.build) p.build = issued.build;
+      return p;
     }
     throw new HttpError('ERR_AUTH_INVALID', 'the token is not valid', {
       headers: { 'www-authenticate': 'Basic realm="Stowage"' },

@@ -48,6 +48,18 @@ export interface BuildSummary {
 
 export type Properties = Record<string, string[]>;
 
+/** An access token as stored: only its SHA-256 is kept. */
+export interface TokenRecord {
+  hash: string;
+  user: string;
+  admin: boolean;
+  /** A build-scoped token: every download made with it is recorded for this build. */
+  build?: { name: string; number: string };
+  created: number;
+  /** Epoch ms; undefined never expires. */
+  expires?: number;
+}
+
 export interface CacheEntry {
   repo: string;
   path: string;
@@ -123,6 +135,9 @@ export interface MetaStore {
     build: BuildInfo;
     user: string;
   }): Promise<void>;
+
+  putToken(t: TokenRecord): Promise<void>;
+  findToken(hash: string): Promise<TokenRecord | undefined>;
 
   /** When a remote repository last fetched or revalidated a path, and the validators it got. */
   getCacheEntry(repo: string, path: string): Promise<CacheEntry | undefined>;
@@ -202,6 +217,15 @@ CREATE TABLE IF NOT EXISTS downloads (
   build_number TEXT
 );
 CREATE INDEX IF NOT EXISTS downloads_build ON downloads(build_name, build_number);
+CREATE TABLE IF NOT EXISTS tokens (
+  hash TEXT PRIMARY KEY,
+  user TEXT NOT NULL,
+  admin INTEGER NOT NULL,
+  build_name TEXT,
+  build_number TEXT,
+  created INTEGER NOT NULL,
+  expires INTEGER
+);
 CREATE TABLE IF NOT EXISTS remote_cache (
   repo TEXT NOT NULL,
   path TEXT NOT NULL,
@@ -668,6 +692,40 @@ export class SqliteMetaStore implements MetaStore {
       'INSERT OR IGNORE INTO properties (artifact_id, key, value) SELECT :to, key, value FROM properties WHERE artifact_id = :from',
       { to: toId, from: fromId },
     );
+  }
+
+  async putToken(t: TokenRecord): Promise<void> {
+    this.#run(
+      `INSERT INTO tokens (hash, user, admin, build_name, build_number, created, expires)
+       VALUES (:hash, :user, :admin, :bn, :bnum, :created, :expires)`,
+      {
+        hash: t.hash,
+        user: t.user,
+        admin: t.admin ? 1 : 0,
+        bn: t.build?.name ?? null,
+        bnum: t.build?.number ?? null,
+        created: t.created,
+        expires: t.expires ?? null,
+      },
+    );
+  }
+
+  async findToken(hash: string): Promise<TokenRecord | undefined> {
+    const r = this.#get<{
+      hash: string;
+      user: string;
+      admin: number;
+      build_name: string | null;
+      build_number: string | null;
+      created: number;
+      expires: number | null;
+    }>('SELECT * FROM tokens WHERE hash = :hash', { hash });
+    if (!r) return undefined;
+    const t: TokenRecord = { hash: r.hash, user: r.user, admin: r.admin === 1, created: r.created };
+    if (r.build_name !== null && r.build_number !== null)
+      t.build = { name: r.build_name, number: r.build_number };
+    if (r.expires !== null) t.expires = r.expires;
+    return t;
   }
 
   async getCacheEntry(repo: string, path: string): Promise<CacheEntry | undefined> {

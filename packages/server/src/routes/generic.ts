@@ -176,11 +176,17 @@ function header(req: FastifyRequest, name: string): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
-/** The build a request says it belongs to, for the download record. */
+/**
+ * The build a request belongs to, for the download record: the X-Stowage-Build-Name/-Number
+ * headers, else the build its token was issued for (package managers that cannot send
+ * headers use a build-scoped token).
+ */
 export function buildIdentity(req: FastifyRequest): { buildName?: string; buildNumber?: string } {
   const buildName = header(req, 'x-stowage-build-name');
   const buildNumber = header(req, 'x-stowage-build-number');
-  return buildName && buildNumber ? { buildName, buildNumber } : {};
+  if (buildName && buildNumber) return { buildName, buildNumber };
+  const b = req.principal?.build;
+  return b ? { buildName: b.name, buildNumber: b.number } : {};
 }
 
 export function setArtifactHeaders(reply: FastifyReply, art: ArtifactRecord): void {

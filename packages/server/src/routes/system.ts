@@ -27,6 +27,48 @@ export async function systemRoutes(app: FastifyInstance): Promise<void> {
     return { stages: app.stowage.stages };
   });
 
+  // Stowage's own: issue a token, optionally scoped to a build (its downloads are recorded for that build).
+  app.post('/api/stowage/v1/tokens', async (req, reply) => {
+    const who = req.requireAdmin();
+    const body = (
+      req.body ? parseJson(req.body, 'ERR_BODY_INVALID', 'token request') : {}
+    ) as Record<string, unknown>;
+    const opts: Parameters<typeof app.stowage.auth.issue>[0] = {
+      user: typeof body.user === 'string' && body.user ? body.user : who.user,
+    };
+    if (body.buildName !== undefined || body.buildNumber !== undefined) {
+      if (
+        typeof body.buildName !== 'string' ||
+        !body.buildName ||
+        typeof body.buildNumber !== 'string' ||
+        !body.buildNumber
+      ) {
+        throw new HttpError(
+          'ERR_BODY_INVALID',
+          'a build-scoped token needs both buildName and buildNumber as strings',
+        );
+      }
+      opts.build = { name: body.buildName, number: body.buildNumber };
+    }
+    if (body.expiresInSec !== undefined) {
+      if (typeof body.expiresInSec !== 'number' || body.expiresInSec <= 0) {
+        throw new HttpError(
+          'ERR_BODY_INVALID',
+          'expiresInSec must be a positive number of seconds',
+        );
+      }
+      opts.expiresInSec = body.expiresInSec;
+    }
+    const issued = await app.stowage.auth.issue(opts);
+    req.log.info({ user: opts.user, build: opts.build }, 'token issued');
+    return reply.code(201).send({
+      token: issued.token,
+      user: opts.user,
+      ...(opts.build ? { buildName: opts.build.name, buildNumber: opts.build.number } : {}),
+      ...(issued.expires ? { expires: new Date(issued.expires).toISOString() } : {}),
+    });
+  });
+
   app.get('/api/repositories', async (req) => {
     req.requireRead();
     const q = req.query as Record<string, string | undefined>;

@@ -254,7 +254,7 @@ async function special(
     // Legacy `npm login`: the password is a Stowage token; it becomes the npm token.
     const body = jsonBody(req) as { name?: unknown; password?: unknown };
     const password = typeof body.password === 'string' ? body.password : '';
-    const p = svc.auth.authenticate({ authorization: `Bearer ${password}` });
+    const p = await svc.auth.authenticate({ authorization: `Bearer ${password}` });
     if (!p.authenticated)
       throw new HttpError('ERR_AUTH_INVALID', 'the password is not a valid token');
     return reply
