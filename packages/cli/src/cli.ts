@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { isStowageError } from '@stowage/core';
 import { buildCommand } from './commands/build.ts';
+import { dispatchCommand } from './commands/dispatch.ts';
 import { downloadCommand } from './commands/download.ts';
 import { goCommand } from './commands/go.ts';
 import { serveCommand } from './commands/serve.ts';
@@ -59,6 +60,7 @@ export function createProgram(ctx: RunContext): Command {
   uploadCommand(program, ctx);
   downloadCommand(program, ctx);
   buildCommand(program, ctx);
+  dispatchCommand(program, ctx);
   goCommand(program, ctx);
   setupCommand(program, ctx);
   return program;

@@ -62,3 +62,6 @@ export type { SetupOptions, SetupResult, SetupWriter } from './setup/index.ts';
 export { DEPS_COLLECTORS, collectDependencies, mergeWithDownloads } from './deps/index.ts';
 export type { DepsOptions, DepsCollector, RecordedDownload } from './deps/index.ts';
 export { publishGoModule, type GoPublishOptions, type GoPublishResult } from './publish/go.ts';
+
+export { publishMerged, diffBuilds, splitDependencyId } from './builds.ts';
+export type { BuildDiff, DependencyChange, ArtifactChange } from './builds.ts';

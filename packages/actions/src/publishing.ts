@@ -1,0 +1,51 @@
+/** Publishing the local build-info store, shared by the publish action and setup's post step. */
+import {
+  BuildStore,
+  mergeBuildInfo,
+  newBuildInfo,
+  parseStarted,
+  publishMerged,
+  type BuildInfo,
+  type CiInfo,
+  type RepositoryClient,
+} from '@stowage/core';
+import { USER_AGENT } from './constants.ts';
+
+export interface PublishStoreOptions {
+  client: RepositoryClient;
+  store: BuildStore;
+  name: string;
+  number: string;
+  ci: CiInfo;
+  dryRun?: boolean;
+}
+
+/**
+ * Merges the parts recorded locally, stamps agent/url/principal/duration, and publishes the
+ * result merged with what the server already has for the build (several jobs each publish a
+ * part). Clears the local parts after a real publish. Undefined when nothing was recorded.
+ */
+export async function publishStore(o: PublishStoreOptions): Promise<BuildInfo | undefined> {
+  const local = await o.store.load(o.name, o.number);
+  if (!local) return undefined;
+  const now = new Date();
+  const started = parseStarted(local.started);
+  const version = USER_AGENT.split('/')[1] ?? '0.0.0';
+  const base = newBuildInfo({
+    name: o.name,
+    number: o.number,
+    started,
+    agent: o.ci.agent ?? { name: 'GitHub Actions' },
+    buildAgent: { name: 'stowage-actions', version },
+    ...(o.ci.url ? { url: o.ci.url } : {}),
+    ...(o.ci.principal ? { principal: o.ci.principal } : {}),
+  });
+  const info = mergeBuildInfo(base, local);
+  info.name = o.name;
+  info.number = o.number;
+  info.durationMillis = Math.max(0, now.getTime() - started.getTime());
+  if (o.dryRun) return info;
+  const published = await publishMerged(o.client, info);
+  await o.store.clear(o.name, o.number);
+  return published;
+}

@@ -1,0 +1,44 @@
+/** The setup action's inputs: exactly the names in setup/action.yml. */
+import { SetupInput as I } from '../constants.ts';
+import { bool, list, str } from '../inputs.ts';
+
+export interface Inputs {
+  url: string;
+  token: string;
+  /** '' (use `url`) or 'embedded'. */
+  server: string;
+  'server-config': string;
+  cache: boolean;
+  tools: string[];
+  repo: string;
+  'deploy-repo': string;
+  'working-directory': string;
+  'build-name': string;
+  'build-number': string;
+  'collect-env': boolean;
+  'collect-git': boolean;
+  'auto-publish': boolean;
+}
+
+export function getInputs(): Inputs {
+  const server = str(I.server).toLowerCase();
+  if (server !== '' && server !== 'embedded') {
+    throw new Error(`input server must be "embedded" or empty, got "${server}"`);
+  }
+  return {
+    url: str(I.url),
+    token: str(I.token),
+    server,
+    'server-config': str(I.serverConfig),
+    cache: bool(I.cache, true),
+    tools: list(I.tools),
+    repo: str(I.repo),
+    'deploy-repo': str(I.deployRepo),
+    'working-directory': str(I.workingDirectory),
+    'build-name': str(I.buildName),
+    'build-number': str(I.buildNumber),
+    'collect-env': bool(I.collectEnv, true),
+    'collect-git': bool(I.collectGit, true),
+    'auto-publish': bool(I.autoPublish, true),
+  };
+}

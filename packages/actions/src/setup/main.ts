@@ -1,0 +1,170 @@
+/**
+ * setup: connect the job to a Stowage server (or start the embedded one), configure package
+ * managers to resolve through it, export the connection and the build for later steps and the
+ * CLI, and open the build (environment and git into the local build-info store).
+ * post: publish what the job recorded if no publish step did, stop the embedded server and save
+ * its data to the cache.
+ */
+import { join } from 'node:path';
+import * as core from '@actions/core';
+import {
+  BuildStore,
+  DEFAULT_ENV_EXCLUDE,
+  collectEnv,
+  collectGit,
+  formatStarted,
+  setupTool,
+  type BuildInfo,
+} from '@stowage/core';
+import { Env, SetupOutput } from '../constants.ts';
+import { buildApiUrl, withStowage } from '../client.ts';
+import { runner, storeDir } from '../inputs.ts';
+import { publishStore } from '../publishing.ts';
+import { loadSetupState, saveSetupState, savePublished } from '../state.ts';
+import { getInputs } from './context.ts';
+import { startEmbedded, stopEmbedded, type Embedded } from './embedded.ts';
+
+export async function main(): Promise<void> {
+  const inputs = getInputs();
+  const r = runner();
+  const buildName = inputs['build-name'] || r.ci.name || r.workflow;
+  const buildNumber = inputs['build-number'] || r.ci.number || '';
+  if (!buildName || !buildNumber) {
+    throw new Error(
+      'no build name/number: pass build-name and build-number outside GitHub Actions',
+    );
+  }
+
+  let url = inputs.url;
+  let token = inputs.token;
+  let embedded: Embedded | undefined;
+  if (inputs.server === 'embedded' || url === 'embedded') {
+    embedded = await startEmbedded({
+      serverScript: join(__dirname, 'server.cjs'),
+      temp: r.temp,
+      repository: r.repository,
+      workflow: r.workflow,
+      runId: r.env.GITHUB_RUN_ID ?? String(Date.now()),
+      cache: inputs.cache,
+      ...(inputs['server-config']
+        ? { configFile: join(r.workspace, inputs['server-config']) }
+        : {}),
+    });
+    url = embedded.url;
+    token = embedded.token;
+    core.info(`started the embedded Stowage server at ${url} (pid ${embedded.pid})`);
+  }
+  if (!url) throw new Error('pass the url of a Stowage server, or server: embedded');
+  url = url.replace(/\/+$/, '');
+  if (token) core.setSecret(token);
+
+  const store = join(storeDir(r));
+  const runUrl = r.ci.url ?? '';
+  await withStowage({ url, token }, (c) => c.ping());
+  core.exportVariable(Env.url, url);
+  if (token) core.exportVariable(Env.token, token);
+  core.exportVariable(Env.buildName, buildName);
+  core.exportVariable(Env.buildNumber, buildNumber);
+  core.exportVariable(Env.buildUrl, runUrl);
+  core.exportVariable(Env.store, store);
+  core.setOutput(SetupOutput.url, url);
+  core.setOutput(SetupOutput.buildName, buildName);
+  core.setOutput(SetupOutput.buildNumber, buildNumber);
+  core.setOutput(SetupOutput.buildUrl, buildApiUrl(url, buildName, buildNumber));
+
+  if (inputs.tools.length && !inputs.repo) {
+    throw new Error(`input repo is required to set up ${inputs.tools.join(', ')}`);
+  }
+  const dir = join(r.workspace, inputs['working-directory']);
+  for (const tool of inputs.tools) {
+    const res = await setupTool(tool, {
+      url,
+      repo: inputs.repo,
+      dir,
+      home: r.home,
+      ...(inputs['deploy-repo'] ? { deployRepo: inputs['deploy-repo'] } : {}),
+      ...(token ? { token } : {}),
+      build: { name: buildName, number: buildNumber },
+    });
+    core.startGroup(`${tool}: resolves from ${inputs.repo}`);
+    for (const f of res.files) core.info(`${f.action === 'written' ? 'wrote' : 'kept '} ${f.path}`);
+    for (const e of res.env) {
+      if (e.secret) core.setSecret(e.value);
+      core.exportVariable(e.name, e.value);
+      core.info(`exported ${e.name}`);
+    }
+    for (const n of res.notes) core.info(n);
+    core.endGroup();
+  }
+
+  const part: Partial<BuildInfo> = { started: formatStarted(new Date()) };
+  if (inputs['collect-env']) {
+    part.properties = collectEnv({ env: r.env, exclude: [...DEFAULT_ENV_EXCLUDE] });
+  }
+  if (inputs['collect-git']) {
+    const vcs = await collectGit({ cwd: r.workspace }).catch((err: unknown) => {
+      core.warning(`no git information recorded: ${String(err)}`);
+      return undefined;
+    });
+    if (vcs) part.vcs = [vcs];
+  }
+  await new BuildStore({ dir: store }).addPart(buildName, buildNumber, part);
+  core.info(`opened build ${buildName} #${buildNumber} (local store ${store})`);
+
+  saveSetupState({
+    buildName,
+    buildNumber,
+    storeDir: store,
+    autoPublish: inputs['auto-publish'],
+    ...(embedded
+      ? {
+          embedded: {
+            pid: embedded.pid,
+            dataDir: embedded.dataDir,
+            logFile: embedded.logFile,
+            cacheKey: embedded.cacheKey,
+            restoredKey: embedded.restoredKey,
+          },
+        }
+      : {}),
+  });
+}
+
+export async function post(): Promise<void> {
+  const s = loadSetupState();
+  const r = runner();
+  try {
+    if (!s.buildName) return; // main failed before opening the build
+    const published = (r.env[Env.published] ?? '').split('\n');
+    const ran = published.includes(`${s.buildName}#${s.buildNumber}`);
+    const store = new BuildStore({ dir: s.storeDir });
+    const pending = await store.load(s.buildName, s.buildNumber);
+    if (!s.autoPublish) {
+      savePublished('off');
+      if (pending) core.info('auto-publish is off: the build recorded locally is not published');
+      return;
+    }
+    if (!pending) {
+      savePublished(ran ? 'by-publish-step' : 'nothing-recorded');
+      core.info(
+        ran
+          ? `build ${s.buildName} #${s.buildNumber} was published by a publish step`
+          : 'nothing recorded: no build-info to publish',
+      );
+      return;
+    }
+    const url = r.env[Env.url] ?? '';
+    const token = r.env[Env.token] ?? '';
+    if (!url) throw new Error(`${Env.url} is not set: cannot publish the build`);
+    const info = await withStowage({ url, token }, (client) =>
+      publishStore({ client, store, name: s.buildName, number: s.buildNumber, ci: r.ci }),
+    );
+    savePublished('by-post');
+    core.info(
+      `published build ${s.buildName} #${s.buildNumber}${ran ? ' (what was recorded after the publish step)' : ''}: ${buildApiUrl(url, s.buildName, s.buildNumber)}`,
+    );
+    core.debug(JSON.stringify(info));
+  } finally {
+    if (s.embedded) await stopEmbedded(s.embedded);
+  }
+}

@@ -1,0 +1,202 @@
+/**
+ * Local stand-ins for what cannot run here, following the published contracts: GitHub's REST API
+ * (deployments, deployment statuses, issue comments, workflow dispatches) and the Actions cache
+ * service v2 that @actions/cache speaks (Twirp JSON at ACTIONS_RESULTS_URL, plus the signed blob
+ * URLs it hands out: a PUT of the archive, a GET to download it). Every request is recorded.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+
+export interface Recorded {
+  method: string;
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+export interface Stub {
+  url: string;
+  requests: Recorded[];
+  close(): Promise<void>;
+}
+
+interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+type Handler = (req: Recorded, base: string) => Reply | undefined;
+
+async function serve(handler: Handler): Promise<Stub> {
+  const requests: Recorded[] = [];
+  let base = '';
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const rec: Recorded = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('latin1'),
+      };
+      requests.push(rec);
+      const out = handler(rec, base) ?? { status: 404, body: { message: 'Not Found' } };
+      const raw =
+        out.body === undefined
+          ? ''
+          : Buffer.isBuffer(out.body)
+            ? out.body
+            : typeof out.body === 'string'
+              ? out.body
+              : JSON.stringify(out.body);
+      res.writeHead(out.status, {
+        ...(typeof out.body === 'object' && !Buffer.isBuffer(out.body)
+          ? { 'content-type': 'application/json' }
+          : {}),
+        ...out.headers,
+      });
+      res.end(raw);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const addr = server.address();
+  base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  return {
+    url: base,
+    requests,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+export interface Comment {
+  id: number;
+  body: string;
+  html_url: string;
+}
+
+/** GitHub's REST API: just the calls the actions and the CLI make. */
+export async function githubStub(): Promise<Stub & { comments: Map<number, Comment[]> }> {
+  let id = 100;
+  const comments = new Map<number, Comment[]>();
+  const stub = await serve((req) => {
+    const path = req.path.split('?')[0] ?? '';
+    const body = req.body ? (JSON.parse(req.body) as Record<string, unknown>) : {};
+    let m = /^\/repos\/([^/]+)\/([^/]+)\/deployments$/.exec(path);
+    if (m && req.method === 'POST') {
+      return { status: 201, body: { id: ++id, ref: body.ref, environment: body.environment } };
+    }
+    m = /^\/repos\/[^/]+\/[^/]+\/deployments\/(\d+)\/statuses$/.exec(path);
+    if (m && req.method === 'POST') {
+      return { status: 201, body: { id: ++id, state: body.state } };
+    }
+    m = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(path);
+    if (m) {
+      const list = comments.get(Number(m[1])) ?? [];
+      comments.set(Number(m[1]), list);
+      if (req.method === 'GET') return { status: 200, body: list };
+      if (req.method === 'POST') {
+        const c = {
+          id: ++id,
+          body: String(body.body),
+          html_url: `https://github.com/acme/reports/pull/${m[1]}#issuecomment-${id}`,
+        };
+        list.push(c);
+        return { status: 201, body: c };
+      }
+    }
+    m = /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/.exec(path);
+    if (m && req.method === 'PATCH') {
+      for (const list of comments.values()) {
+        const c = list.find((x) => x.id === Number(m?.[1]));
+        if (c) {
+          c.body = String(body.body);
+          return { status: 200, body: c };
+        }
+      }
+    }
+    m = /^\/repos\/[^/]+\/[^/]+\/actions\/workflows\/[^/]+\/dispatches$/.exec(path);
+    if (m && req.method === 'POST') return { status: 204 };
+    return undefined;
+  });
+  return Object.assign(stub, { comments });
+}
+
+const TWIRP = '/twirp/github.actions.results.api.v1.CacheService/';
+
+/** The Actions cache service v2 (what @actions/cache uses with ACTIONS_CACHE_SERVICE_V2). */
+export async function cacheStub(): Promise<Stub & { entries: Map<string, Buffer> }> {
+  const entries = new Map<string, Buffer>();
+  const pending = new Map<string, Buffer>();
+  const stub = await serve((req, base): Reply | undefined => {
+    const path = req.path.split('?')[0] ?? '';
+    if (path.startsWith(TWIRP) && req.method === 'POST') {
+      const body = JSON.parse(req.body || '{}') as Record<string, unknown>;
+      const method = path.slice(TWIRP.length);
+      const key = String(body.key ?? '');
+      if (method === 'GetCacheEntryDownloadURL') {
+        const restore = (body.restoreKeys ?? body.restore_keys ?? []) as string[];
+        const hit = entries.has(key)
+          ? key
+          : [...entries.keys()].reverse().find((k) => restore.some((p) => k.startsWith(p)));
+        if (!hit) return { status: 200, body: { ok: false } };
+        return {
+          status: 200,
+          body: {
+            ok: true,
+            signedDownloadUrl: `${base}/blob/${encodeURIComponent(hit)}`,
+            matchedKey: hit,
+          },
+        };
+      }
+      if (method === 'CreateCacheEntry') {
+        if (entries.has(key)) return { status: 409, body: { code: 'already_exists', msg: key } };
+        return {
+          status: 200,
+          body: { ok: true, signedUploadUrl: `${base}/blob/${encodeURIComponent(key)}?sig=x` },
+        };
+      }
+      if (method === 'FinalizeCacheEntryUpload') {
+        const blob = pending.get(key);
+        if (!blob) return { status: 200, body: { ok: false, message: 'nothing uploaded' } };
+        entries.set(key, blob);
+        return { status: 200, body: { ok: true, entryId: String(entries.size) } };
+      }
+    }
+    const blob = /^\/blob\/([^/]+)$/.exec(path);
+    if (blob?.[1]) {
+      const key = decodeURIComponent(blob[1]);
+      if (req.method === 'PUT') {
+        pending.set(key, Buffer.from(req.body, 'latin1'));
+        return {
+          status: 201,
+          headers: {
+            etag: '"0x1"',
+            'last-modified': new Date().toUTCString(),
+            'x-ms-request-id': 'stub',
+            'x-ms-version': '2025-01-05',
+            'x-ms-request-server-encrypted': 'true',
+          },
+        };
+      }
+      if (req.method === 'GET') {
+        const data = entries.get(key);
+        if (!data) return { status: 404 };
+        return {
+          status: 200,
+          body: data,
+          headers: {
+            'content-type': 'application/octet-stream',
+            'content-length': String(data.length),
+          },
+        };
+      }
+    }
+    return undefined;
+  });
+  return Object.assign(stub, { entries });
+}

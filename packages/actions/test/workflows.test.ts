@@ -1,0 +1,70 @@
+/** The example workflows parse and validate with GitHub's own workflow parser. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { PACKAGE } from './runner.ts';
+
+type Parser = typeof import('@actions/workflow-parser');
+
+/**
+ * @actions/workflow-parser imports its JSON schema without `with { type: 'json' }`, which Node's
+ * ESM loader refuses; bundled by esbuild (as for the actions themselves) it loads fine.
+ */
+async function loadParser(): Promise<Parser> {
+  const dir = await mkdtemp(join(tmpdir(), 'stowage-wfp-'));
+  try {
+    const outfile = join(dir, 'parser.cjs');
+    await build({
+      stdin: { contents: "export * from '@actions/workflow-parser';", resolveDir: PACKAGE },
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      outfile,
+      logLevel: 'error',
+    });
+    return createRequire(import.meta.url)(outfile) as Parser;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const DIR = join(PACKAGE, '..', '..', 'examples', 'workflows');
+
+test('examples/workflows: a scheduled, a manual promotion and a container workflow', async () => {
+  const names = (await readdir(DIR)).filter((f) => f.endsWith('.yml')).sort();
+  assert.deepEqual(names, ['container.yml', 'nightly-report.yml', 'promote.yml']);
+});
+
+for (const name of ['container.yml', 'nightly-report.yml', 'promote.yml']) {
+  test(`${name} is a valid workflow`, async () => {
+    const content = await readFile(join(DIR, name), 'utf8');
+    const { NoOperationTraceWriter, parseWorkflow } = await loadParser();
+    const result = parseWorkflow({ name, content }, new NoOperationTraceWriter());
+    const errors = result.context.errors.getErrors().map((e) => e.message);
+    assert.deepEqual(errors, []);
+    assert.ok(result.value, 'parsed');
+  });
+}
+
+test('the scheduled workflow runs on a cron; the promotion workflow takes the dispatch inputs', async () => {
+  const { parse } = await import('yaml');
+  const nightly = parse(await readFile(join(DIR, 'nightly-report.yml'), 'utf8')) as {
+    on: { schedule: { cron: string }[] };
+  };
+  assert.match(nightly.on.schedule[0]?.cron ?? '', /^\S+ \S+ \S+ \S+ \S+$/);
+  const promote = parse(await readFile(join(DIR, 'promote.yml'), 'utf8')) as {
+    on: { workflow_dispatch: { inputs: Record<string, unknown> } };
+    jobs: { promote: { environment: string } };
+  };
+  assert.deepEqual(Object.keys(promote.on.workflow_dispatch.inputs), [
+    'build-name',
+    'build-number',
+    'stage',
+    'comment',
+  ]);
+  assert.equal(promote.jobs.promote.environment, '${{ inputs.stage }}');
+});
