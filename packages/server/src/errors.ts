@@ -46,6 +46,12 @@ export const ERRORS = {
     hint: 'releases are immutable; deploy a new version, or a -SNAPSHOT to redeploy',
   },
   ERR_PYPI_FILE_EXISTS: { status: 409, hint: 'files are immutable; upload a new version' },
+  ERR_CRAN_PACKAGE_INVALID: { status: 400, hint: 'nothing was stored; fix the package' },
+  ERR_CRAN_VERSION_EXISTS: { status: 409, hint: 'versions are immutable; upload a new one' },
+  ERR_CONDA_PACKAGE_INVALID: { status: 400, hint: 'nothing was stored; fix the package' },
+  ERR_CONDA_FILE_EXISTS: { status: 409, hint: 'files are immutable; build a new one' },
+  ERR_NUGET_PACKAGE_INVALID: { status: 400, hint: 'nothing was stored; fix the package' },
+  ERR_NUGET_VERSION_EXISTS: { status: 409, hint: 'versions are immutable; push a new one' },
   ERR_UPSTREAM_UNAVAILABLE: {
     status: 502,
     hint: 'the upstream repository could not be reached and nothing is cached for this path; retry later',

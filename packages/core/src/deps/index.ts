@@ -9,6 +9,7 @@ import { StowageError } from '../errors.ts';
 import { collectMaven } from './maven.ts';
 import { collectGo } from './go.ts';
 import { collectNpm } from './npm.ts';
+import { collectR } from './r.ts';
 
 export interface DepsOptions {
   /** Project directory. */
@@ -24,6 +25,7 @@ export const DEPS_COLLECTORS: Record<string, DepsCollector> = {
   maven: collectMaven,
   npm: collectNpm,
   go: collectGo,
+  r: collectR,
 };
 
 export async function collectDependencies(tool: string, opts: DepsOptions): Promise<Dependency[]> {

@@ -8,6 +8,7 @@ import { setupGradle } from './gradle.ts';
 import { setupMaven } from './maven.ts';
 import { setupGo } from './go.ts';
 import { setupNpm } from './npm.ts';
+import { setupR } from './r.ts';
 
 export interface SetupOptions {
   /** Server base URL, e.g. http://127.0.0.1:8081. */
@@ -47,6 +48,7 @@ export const SETUP_WRITERS: Record<string, SetupWriter> = {
   maven: setupMaven,
   npm: setupNpm,
   go: setupGo,
+  r: setupR,
 };
 
 export function setupTools(): string[] {

@@ -7,6 +7,7 @@ import type { IncomingBlob, Services } from '../internal/services.ts';
 import { maven } from './maven/index.ts';
 import { npm } from './npm/index.ts';
 import { docker } from './docker/index.ts';
+import { cran } from './cran/index.ts';
 
 /** A response a format computes rather than stores (a checksum file, a virtual's merged metadata). */
 export interface DerivedFile {
@@ -50,7 +51,7 @@ export interface FormatPlugin {
 const generic: FormatPlugin = { type: 'generic' };
 
 /** Every format the server knows. A format adds itself here. */
-export const FORMATS: readonly FormatPlugin[] = [generic, goFormat, maven, npm, docker, pypi];
+export const FORMATS: readonly FormatPlugin[] = [generic, goFormat, maven, npm, docker, pypi, cran];
 
 export function formatOf(packageType: string): FormatPlugin | undefined {
   return FORMATS.find((f) => f.type === packageType);

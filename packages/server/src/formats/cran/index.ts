@@ -1,0 +1,9 @@
+import type { FormatPlugin } from '../index.ts';
+import { cranRoutes } from './routes.ts';
+
+/** CRAN: R package repositories (PACKAGES indexes, source and binary packages) under `/api/cran/{repo}/`. */
+export const cran: FormatPlugin = {
+  type: 'cran',
+  routes: cranRoutes,
+  isMetadata: (path) => /\/PACKAGES(\.gz|\.rds)?$/.test(path),
+};

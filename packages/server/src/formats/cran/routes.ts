@@ -1,0 +1,545 @@
+/**
+ * CRAN under `/api/cran/{repo}/`: what `install.packages(repos=…)` reads — `src/contrib/PACKAGES`,
+ * `PACKAGES.gz` and `PACKAGES.rds`, the package files beside them, old versions under
+ * `src/contrib/Archive/{pkg}/` — and the same layout for binaries
+ * (`bin/windows/contrib/{r}/`, `bin/macosx[/…]/contrib/{r}/`).
+ *
+ * Local repositories keep the newest version of a package in its contrib directory and older
+ * ones under `Archive/{pkg}/` (source packages), and regenerate the three index files of a
+ * directory after every upload. Remote ones proxy their upstream through the shared Resolver
+ * (indexes are metadata, revalidated after max-age; package files are immutable). Virtual ones
+ * merge their members' indexes, the first member to list a package winning, and never take a
+ * package from a remote when a local member holds it.
+ *
+ * Upload: `PUT /api/cran/{repo}/src/contrib/{pkg}_{version}.tar.gz` (or a binary directory), or
+ * `PUT|POST /api/cran/{repo}/sources` (Artifactory's form: the name comes from DESCRIPTION).
+ * The build may ride in the repository segment as matrix parameters (`{repo};build.name=…`).
+ */
+import { Readable } from 'node:stream';
+import { createGunzip, gunzipSync, gzipSync } from 'node:zlib';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { HttpError } from '../../errors.ts';
+import { rawUrl } from '../../internal/http.ts';
+import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/metastore.ts';
+import { KeyedMutex } from '../../internal/mutex.ts';
+import { parseMatrix, validateRelativePath } from '../../internal/paths.ts';
+import { normalizeChecksums, type Services } from '../../internal/services.ts';
+import type { StagedBlob } from '../../internal/blobstore.ts';
+import { extractTarMember } from '../../internal/tar.ts';
+import { buildIdentity, setArtifactHeaders } from '../../routes/generic.ts';
+import { extractZipMember } from '../pypi/zip.ts';
+import {
+  PACKAGES_FIELDS,
+  PACKAGE_NAME,
+  PACKAGE_VERSION,
+  compareRVersions,
+  parseDcf,
+  renderDcf,
+  renderRds,
+  type Stanza,
+} from './dcf.ts';
+
+const PREFIX = '/api/cran/';
+const CONTRIB = /^(src\/contrib|bin\/(?:windows|macosx(?:\/[A-Za-z0-9._-]+)*)\/contrib\/\d+\.\d+)$/;
+const FILE = /^([A-Za-z][A-Za-z0-9.]*[A-Za-z0-9])_(\d+(?:[.-]\d+)+)\.(tar\.gz|tgz|zip)$/;
+const INDEXES = ['PACKAGES', 'PACKAGES.gz', 'PACKAGES.rds'] as const;
+type IndexName = (typeof INDEXES)[number];
+
+/** What a CRAN path names. */
+export type CranPath =
+  | { kind: 'index'; dir: string; index: IndexName }
+  | { kind: 'file'; dir: string; pkg: string; version: string; archived: boolean }
+  | { kind: 'other' };
+
+export function classify(path: string): CranPath {
+  const slash = path.lastIndexOf('/');
+  const dir = path.slice(0, Math.max(0, slash));
+  const name = path.slice(slash + 1);
+  if (CONTRIB.test(dir) && (INDEXES as readonly string[]).includes(name)) {
+    return { kind: 'index', dir, index: name as IndexName };
+  }
+  const m = FILE.exec(name);
+  if (m && CONTRIB.test(dir)) {
+    return { kind: 'file', dir, pkg: m[1] ?? '', version: m[2] ?? '', archived: false };
+  }
+  const a = /^(src\/contrib)\/Archive\/([^/]+)$/.exec(dir);
+  if (m && a && a[2] === m[1] && m[3] === 'tar.gz') {
+    return { kind: 'file', dir: a[1] ?? '', pkg: m[1] ?? '', version: m[2] ?? '', archived: true };
+  }
+  return { kind: 'other' };
+}
+
+/** The package a path belongs to (its name before `_`). */
+function packageOfFile(path: string): string | undefined {
+  const c = classify(path);
+  return c.kind === 'file' ? c.pkg : undefined;
+}
+
+/** Dependency-confusion guard: a local repository holds the package when it has any version. */
+async function ownedBy(svc: Services, local: RepoConfig, path: string): Promise<boolean> {
+  const pkg = packageOfFile(path);
+  if (!pkg) return false;
+  return (await svc.meta.findByProperties({ 'cran.package': pkg }, local.key)).length > 0;
+}
+
+function parseRequest(raw: string): { repo: string; matrix: Properties; path: string } {
+  const after = raw.slice(PREFIX.length);
+  const slash = after.indexOf('/');
+  const head = slash < 0 ? after : after.slice(0, slash);
+  const semi = head.indexOf(';');
+  const repo = decodeURIComponent(semi < 0 ? head : head.slice(0, semi));
+  const matrix = semi < 0 ? {} : parseMatrix(head.slice(semi + 1));
+  let path = slash < 0 ? '' : after.slice(slash + 1);
+  try {
+    path = decodeURIComponent(path);
+  } catch {
+    throw new HttpError('ERR_PATH_INVALID', `"${raw}" has an invalid percent-encoding`);
+  }
+  if (path !== '') path = validateRelativePath(path);
+  return { repo, matrix, path };
+}
+
+async function readAll(body: Readable, max = 64 * 1024 * 1024): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const c of body) {
+    n += (c as Buffer).length;
+    if (n > max) throw new HttpError('ERR_UPSTREAM_INVALID', 'the index is too large');
+    chunks.push(c as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** The PACKAGES fields of a package, from its DESCRIPTION. */
+function indexFields(desc: Stanza, md5: string): Stanza {
+  const out: Stanza = {};
+  for (const f of PACKAGES_FIELDS) {
+    const v = desc[f];
+    if (v !== undefined && v !== '') out[f] = v.replace(/\s*\n\s*/g, ' ');
+  }
+  out.MD5sum = md5;
+  return out;
+}
+
+/** Reads DESCRIPTION from a source tarball, a macOS .tgz or a Windows .zip. */
+async function readDescription(
+  staged: StagedBlob,
+  kind: 'tar.gz' | 'tgz' | 'zip',
+): Promise<Stanza> {
+  let data: Buffer | undefined;
+  try {
+    if (kind === 'zip') {
+      data = (
+        await extractZipMember(
+          (start, end) => slice(staged.read(), start, end),
+          staged.size,
+          (n) => /^[^/]+\/DESCRIPTION$/.test(n),
+        )
+      )?.data;
+    } else {
+      const gunzip = createGunzip();
+      const src = staged.read();
+      src.once('error', (err) => gunzip.destroy(err));
+      data = (await extractTarMember(src.pipe(gunzip), (n) => /^[^/]+\/DESCRIPTION$/.test(n)))
+        ?.data;
+    }
+  } catch (err) {
+    throw new HttpError(
+      'ERR_CRAN_PACKAGE_INVALID',
+      `the package cannot be read (${(err as Error).message})`,
+      { cause: err },
+    );
+  }
+  if (!data)
+    throw new HttpError('ERR_CRAN_PACKAGE_INVALID', 'the package has no {pkg}/DESCRIPTION');
+  const desc = parseDcf(data.toString('utf8'))[0] ?? {};
+  const pkg = desc.Package ?? '';
+  const version = desc.Version ?? '';
+  if (!PACKAGE_NAME.test(pkg) || !PACKAGE_VERSION.test(version)) {
+    throw new HttpError(
+      'ERR_CRAN_PACKAGE_INVALID',
+      `DESCRIPTION names package "${pkg}" version "${version}", which R would not accept`,
+    );
+  }
+  return desc;
+}
+
+/** Stanzas and files of one contrib directory of a repository, per class. */
+class CranRepos {
+  readonly #svc: Services;
+  readonly #locks = new KeyedMutex();
+  constructor(svc: Services) {
+    this.#svc = svc;
+  }
+
+  /** The packages a local contrib directory holds (its newest versions). */
+  async #localStanzas(repo: RepoConfig, dir: string): Promise<Stanza[]> {
+    const out: Stanza[] = [];
+    for (const a of await this.#svc.meta.listFiles(repo.key, dir)) {
+      if (a.path.slice(dir.length + 1).includes('/')) continue;
+      const fields = (await this.#svc.meta.getProperties(a.id))['cran.fields']?.[0];
+      if (fields) out.push(JSON.parse(fields) as Stanza);
+    }
+    return out.sort((a, b) => (a.Package ?? '').localeCompare(b.Package ?? ''));
+  }
+
+  /** A remote's index, fetched as PACKAGES.gz (else PACKAGES) and revalidated after max-age. */
+  async #remoteStanzas(repo: RepoConfig, dir: string): Promise<Stanza[] | undefined> {
+    for (const index of ['PACKAGES.gz', 'PACKAGES'] as const) {
+      const decode = (b: Buffer): string =>
+        (index === 'PACKAGES.gz' ? gunzipSync(b, { maxOutputLength: 256 << 20 }) : b).toString(
+          'utf8',
+        );
+      const found = await this.#svc.resolver.resolve(repo, `${dir}/${index}`, {
+        metadata: true,
+        validate: async (body) => {
+          try {
+            decode(await readAll(body));
+          } catch (err) {
+            throw new HttpError(
+              'ERR_UPSTREAM_INVALID',
+              `${dir}/${index} is not a readable index (${(err as Error).message})`,
+            );
+          }
+        },
+      });
+      if (found) return parseDcf(decode(await readAll(this.#svc.blobs.open(found.art.sha256))));
+    }
+    return undefined;
+  }
+
+  /** A directory's packages in any repository; a virtual merges its members in order. */
+  async stanzas(repo: RepoConfig, dir: string, seen = new Set<string>()): Promise<Stanza[]> {
+    if (repo.rclass === 'local') return this.#localStanzas(repo, dir);
+    if (repo.rclass === 'remote') return (await this.#remoteStanzas(repo, dir)) ?? [];
+    if (seen.has(repo.key)) return [];
+    seen.add(repo.key);
+    const members = await this.#svc.resolver.members(repo);
+    const merged = new Map<string, Stanza>();
+    const localNames = new Set<string>();
+    const perMember: { m: RepoConfig; stanzas: Stanza[] }[] = [];
+    let failure: unknown;
+    let answered = false;
+    for (const m of members) {
+      try {
+        const stanzas = await this.stanzas(m, dir, seen);
+        answered = true;
+        perMember.push({ m, stanzas });
+        if (m.rclass === 'local') for (const s of stanzas) localNames.add(s.Package ?? '');
+      } catch (err) {
+        failure = err;
+        this.#svc.log.warn(
+          { virtual: repo.key, member: m.key, err: (err as Error).message },
+          'a member failed to list CRAN packages; listing the others',
+        );
+      }
+    }
+    if (!answered && failure) throw failure;
+    for (const { m, stanzas } of perMember) {
+      for (const s of stanzas) {
+        const name = s.Package ?? '';
+        if (merged.has(name) || (m.rclass !== 'local' && localNames.has(name))) continue;
+        merged.set(name, s);
+      }
+    }
+    return [...merged.values()];
+  }
+
+  /** An index file of a directory: stored for locals, passed through for remotes, merged for virtuals. */
+  async index(
+    repo: RepoConfig,
+    dir: string,
+    index: IndexName,
+  ): Promise<{ body: Buffer; art?: ArtifactRecord; stale?: boolean } | undefined> {
+    if (repo.rclass === 'remote') {
+      const found = await this.#svc.resolver.resolve(repo, `${dir}/${index}`, { metadata: true });
+      return found && { body: Buffer.alloc(0), art: found.art, stale: found.stale };
+    }
+    if (repo.rclass === 'local') {
+      const art = await this.#svc.meta.getArtifact(repo.key, `${dir}/${index}`);
+      if (art) return { body: Buffer.alloc(0), art };
+    }
+    return { body: renderIndex(await this.stanzas(repo, dir), index) };
+  }
+
+  /** Rewrites a local directory's PACKAGES, PACKAGES.gz and PACKAGES.rds from its packages. */
+  async regenerate(repo: RepoConfig, dir: string, user: string): Promise<void> {
+    const stanzas = await this.#localStanzas(repo, dir);
+    for (const index of INDEXES) {
+      await this.#svc.deploy({
+        repo: repo.key,
+        path: `${dir}/${index}`,
+        body: Readable.from([renderIndex(stanzas, index)]),
+        expected: {},
+        properties: {},
+        user,
+      });
+    }
+  }
+
+  /**
+   * Stores an uploaded package: the newest version of a source package sits in the contrib
+   * directory and the one it replaces moves to `Archive/{pkg}/`; an older version goes to the
+   * archive directly. Binary directories keep one version per package.
+   */
+  async store(
+    repo: RepoConfig,
+    dir: string,
+    ext: 'tar.gz' | 'tgz' | 'zip',
+    staged: StagedBlob,
+    desc: Stanza,
+    user: string,
+    matrix: Properties,
+  ): Promise<ArtifactRecord> {
+    return this.#locks.run(`${repo.key}\0${dir}`, async () => {
+      try {
+        return await this.#store(repo, dir, ext, staged, desc, user, matrix);
+      } catch (err) {
+        await staged.discard();
+        throw err;
+      }
+    });
+  }
+
+  async #store(
+    repo: RepoConfig,
+    dir: string,
+    ext: 'tar.gz' | 'tgz' | 'zip',
+    staged: StagedBlob,
+    desc: Stanza,
+    user: string,
+    matrix: Properties,
+  ): Promise<ArtifactRecord> {
+    const svc = this.#svc;
+    const pkg = desc.Package ?? '';
+    const version = desc.Version ?? '';
+    const file = `${pkg}_${version}.${ext}`;
+    const archive = `${dir}/Archive/${pkg}`;
+    const source = dir === 'src/contrib';
+    const current = (await svc.meta.listFiles(repo.key, dir)).filter((a) => {
+      const rest = a.path.slice(dir.length + 1);
+      return !rest.includes('/') && rest.startsWith(`${pkg}_`) && FILE.exec(rest)?.[1] === pkg;
+    });
+    if (
+      (await svc.meta.getArtifact(repo.key, `${dir}/${file}`)) ||
+      (source && (await svc.meta.getArtifact(repo.key, `${archive}/${file}`)))
+    ) {
+      throw new HttpError('ERR_CRAN_VERSION_EXISTS', `${pkg} ${version} is already in ${repo.key}`);
+    }
+    const newest = current.every(
+      (a) => compareRVersions(version, FILE.exec(a.path.slice(dir.length + 1))?.[2] ?? '0') > 0,
+    );
+    const properties: Properties = {
+      ...matrix,
+      'cran.package': [pkg],
+      'cran.version': [version],
+      'cran.fields': [JSON.stringify(indexFields(desc, staged.md5))],
+    };
+    const path = newest || !source ? `${dir}/${file}` : `${archive}/${file}`;
+    const art = await svc.commitStaged({ repo: repo.key, path, staged, user, properties });
+    if (newest) {
+      for (const old of current) {
+        if (source) {
+          const props = await svc.meta.getProperties(old.id);
+          await svc.meta.deployArtifact({
+            repo: repo.key,
+            path: `${archive}/${old.path.slice(dir.length + 1)}`,
+            blob: { sha256: old.sha256, sha1: old.sha1, md5: old.md5, size: old.size },
+            user,
+            properties: props,
+          });
+        }
+        await svc.deletePath(repo.key, old.path);
+      }
+      await this.regenerate(repo, dir, user);
+    }
+    return art;
+  }
+}
+
+function renderIndex(stanzas: Stanza[], index: IndexName): Buffer {
+  if (index === 'PACKAGES.rds') return renderRds(stanzas);
+  const text = Buffer.from(renderDcf(stanzas));
+  return index === 'PACKAGES.gz' ? gzipSync(text) : text;
+}
+
+const TYPES: Record<IndexName, string> = {
+  PACKAGES: 'text/plain; charset=utf-8',
+  'PACKAGES.gz': 'application/gzip',
+  'PACKAGES.rds': 'application/octet-stream',
+};
+
+export async function cranRoutes(app: FastifyInstance): Promise<void> {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
+  const repos = new CranRepos(app.stowage);
+
+  const cranRepo = async (key: string): Promise<RepoConfig> => {
+    const repo = await app.stowage.repo(key);
+    if (repo.packageType !== 'cran') {
+      throw new HttpError(
+        'ERR_REPO_INVALID',
+        `repository "${key}" is ${repo.packageType}, not cran`,
+        {
+          hint: 'use a repository whose packageType is cran',
+        },
+      );
+    }
+    return repo;
+  };
+
+  const get = async (req: FastifyRequest, reply: FastifyReply, head: boolean): Promise<unknown> => {
+    const svc = app.stowage;
+    const who = req.requireRead();
+    const r = parseRequest(rawUrl(req).path);
+    const repo = await cranRepo(r.repo);
+    const c = classify(r.path);
+    const send = async (art: ArtifactRecord, stale: boolean, record: boolean): Promise<unknown> => {
+      setArtifactHeaders(reply, art);
+      reply.header('content-length', String(art.size));
+      if (stale) reply.header('x-stowage-cache', 'stale');
+      if (c.kind === 'index') reply.header('content-type', TYPES[c.index]);
+      if (head) return reply.send();
+      if (record) {
+        const fromHeaders = buildIdentity(req);
+        const name = r.matrix['build.name']?.[0];
+        const number = r.matrix['build.number']?.[0];
+        await svc.meta.recordDownload({
+          repo: repo.key,
+          path: art.path,
+          sha256: art.sha256,
+          user: who.user,
+          ...(fromHeaders.buildName
+            ? fromHeaders
+            : name && number
+              ? { buildName: name, buildNumber: number }
+              : {}),
+        });
+      }
+      return reply.send(svc.blobs.open(art.sha256));
+    };
+    if (c.kind === 'index') {
+      const out = await repos.index(repo, c.dir, c.index);
+      if (!out) throw new HttpError('ERR_NOT_FOUND', `${repo.key}/${r.path} does not exist`);
+      if (out.art) return send(out.art, out.stale === true, false);
+      reply.header('content-type', TYPES[c.index]).header('content-length', out.body.length);
+      return head ? reply.send() : reply.send(out.body);
+    }
+    const found =
+      c.kind === 'file' || repo.rclass !== 'local'
+        ? await svc.resolver.resolve(repo, r.path, {
+            ...(c.kind === 'other' && { metadata: true }),
+            ownedBy: (local, path) => ownedBy(svc, local, path),
+          })
+        : undefined;
+    if (!found) throw new HttpError('ERR_NOT_FOUND', `${repo.key}/${r.path} does not exist`);
+    return send(found.art, found.stale, c.kind === 'file');
+  };
+
+  app.get('/api/cran/*', { exposeHeadRoute: false }, (req, reply) => get(req, reply, false));
+  app.head('/api/cran/*', (req, reply) => get(req, reply, true));
+
+  const upload = async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+    const svc = app.stowage;
+    const who = req.requireWrite();
+    const r = parseRequest(rawUrl(req).path);
+    const body = (req.body as Readable | undefined) ?? req.raw;
+    let dir: string;
+    let ext: 'tar.gz' | 'tgz' | 'zip';
+    let named: { pkg: string; version: string } | undefined;
+    const c = classify(r.path);
+    if (r.path === 'sources' || r.path === 'sources/') {
+      dir = 'src/contrib';
+      ext = 'tar.gz';
+    } else if (c.kind === 'file' && !c.archived) {
+      dir = c.dir;
+      const m = FILE.exec(r.path.slice(c.dir.length + 1));
+      ext = (m?.[3] ?? 'tar.gz') as typeof ext;
+      named = { pkg: c.pkg, version: c.version };
+    } else {
+      body.resume();
+      throw new HttpError('ERR_PATH_INVALID', `cannot upload to ${r.path || '/'}`, {
+        hint: 'PUT {pkg}_{version}.tar.gz to src/contrib/ (or .zip/.tgz to a bin/…/contrib/{r}/ directory), or to /sources',
+      });
+    }
+    if (dir === 'src/contrib' && ext !== 'tar.gz') {
+      body.resume();
+      throw new HttpError('ERR_PATH_INVALID', 'source packages are .tar.gz files');
+    }
+    const target = await svc.deployableRepo(r.repo);
+    if (target.packageType !== 'cran') await cranRepo(target.key);
+    const expected = normalizeChecksums({
+      sha1: header(req, 'x-checksum-sha1'),
+      sha256: header(req, 'x-checksum-sha256'),
+      md5: header(req, 'x-checksum-md5'),
+    });
+    let staged: StagedBlob | undefined;
+    try {
+      try {
+        staged = await svc.blobs.stage(body);
+      } catch (err) {
+        throw new HttpError(
+          'ERR_UPLOAD_INCOMPLETE',
+          'the upload ended before its body was complete',
+          {
+            cause: err,
+          },
+        );
+      }
+      for (const alg of ['sha1', 'sha256', 'md5'] as const) {
+        const want = expected[alg];
+        if (want && want !== staged[alg]) {
+          throw new HttpError(
+            'ERR_CHECKSUM_MISMATCH',
+            `${alg} of the received package is ${staged[alg]} but the client declared ${want}`,
+          );
+        }
+      }
+      const desc = await readDescription(staged, ext);
+      if (named && (named.pkg !== desc.Package || named.version !== desc.Version)) {
+        throw new HttpError(
+          'ERR_CRAN_PACKAGE_INVALID',
+          `the file is named ${named.pkg}_${named.version} but DESCRIPTION says ${desc.Package ?? ''} ${desc.Version ?? ''}`,
+        );
+      }
+      const s = staged;
+      staged = undefined;
+      const art = await repos.store(target, dir, ext, s, desc, who.user, r.matrix);
+      req.log.info({ repo: target.key, path: art.path, size: art.size }, 'cran package uploaded');
+      return reply.code(201).send({
+        repo: target.key,
+        path: art.path,
+        package: desc.Package,
+        version: desc.Version,
+        size: art.size,
+        checksums: { sha1: art.sha1, sha256: art.sha256, md5: art.md5 },
+      });
+    } finally {
+      if (staged) await staged.discard();
+    }
+  };
+  app.put('/api/cran/*', upload);
+  app.post('/api/cran/*', upload);
+}
+
+/** Bytes [start, end] of a stream (a staged upload has no random access). */
+function slice(src: Readable, start: number, end: number): Readable {
+  return Readable.from(
+    (async function* () {
+      let pos = 0;
+      for await (const c of src) {
+        const b = c as Buffer;
+        const lo = Math.max(start - pos, 0);
+        const hi = Math.min(end + 1 - pos, b.length);
+        if (hi > lo) yield b.subarray(lo, hi);
+        pos += b.length;
+        if (pos > end) break;
+      }
+    })(),
+  );
+}
+
+function header(req: FastifyRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
