@@ -6,6 +6,7 @@
  */
 import type { Dependency } from '../buildinfo.ts';
 import { StowageError } from '../errors.ts';
+import { collectPip } from './pip.ts';
 import { collectMaven } from './maven.ts';
 import { collectGo } from './go.ts';
 import { collectNpm } from './npm.ts';
@@ -22,6 +23,7 @@ export type DepsCollector = (opts: DepsOptions) => Promise<Dependency[]>;
 
 /** Collectors by tool name; a format adds its own here. */
 export const DEPS_COLLECTORS: Record<string, DepsCollector> = {
+  pip: collectPip,
   maven: collectMaven,
   npm: collectNpm,
   go: collectGo,

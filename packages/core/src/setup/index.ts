@@ -4,6 +4,7 @@
  * `stowage setup <tool…>` and the setup action call `setupTool`.
  */
 import { StowageError } from '../errors.ts';
+import { setupPip } from './pip.ts';
 import { setupGradle } from './gradle.ts';
 import { setupMaven } from './maven.ts';
 import { setupGo } from './go.ts';
@@ -44,6 +45,7 @@ export type SetupWriter = (opts: SetupOptions) => Promise<SetupResult>;
 
 /** Writers by tool name; a format adds its own here. */
 export const SETUP_WRITERS: Record<string, SetupWriter> = {
+  pip: setupPip,
   gradle: setupGradle,
   maven: setupMaven,
   npm: setupNpm,
