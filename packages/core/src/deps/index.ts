@@ -11,6 +11,7 @@ import { collectMaven } from './maven.ts';
 import { collectGo } from './go.ts';
 import { collectNpm } from './npm.ts';
 import { collectR } from './r.ts';
+import { collectConda } from './conda.ts';
 
 export interface DepsOptions {
   /** Project directory. */
@@ -28,6 +29,7 @@ export const DEPS_COLLECTORS: Record<string, DepsCollector> = {
   npm: collectNpm,
   go: collectGo,
   r: collectR,
+  conda: collectConda,
 };
 
 export async function collectDependencies(tool: string, opts: DepsOptions): Promise<Dependency[]> {

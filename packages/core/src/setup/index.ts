@@ -10,6 +10,7 @@ import { setupMaven } from './maven.ts';
 import { setupGo } from './go.ts';
 import { setupNpm } from './npm.ts';
 import { setupR } from './r.ts';
+import { setupConda } from './conda.ts';
 
 export interface SetupOptions {
   /** Server base URL, e.g. http://127.0.0.1:8081. */
@@ -51,6 +52,7 @@ export const SETUP_WRITERS: Record<string, SetupWriter> = {
   npm: setupNpm,
   go: setupGo,
   r: setupR,
+  conda: setupConda,
 };
 
 export function setupTools(): string[] {

@@ -8,6 +8,7 @@ import { maven } from './maven/index.ts';
 import { npm } from './npm/index.ts';
 import { docker } from './docker/index.ts';
 import { cran } from './cran/index.ts';
+import { conda } from './conda/index.ts';
 
 /** A response a format computes rather than stores (a checksum file, a virtual's merged metadata). */
 export interface DerivedFile {
@@ -51,7 +52,7 @@ export interface FormatPlugin {
 const generic: FormatPlugin = { type: 'generic' };
 
 /** Every format the server knows. A format adds itself here. */
-export const FORMATS: readonly FormatPlugin[] = [generic, goFormat, maven, npm, docker, pypi, cran];
+export const FORMATS: readonly FormatPlugin[] = [generic, goFormat, maven, npm, docker, pypi, cran, conda];
 
 export function formatOf(packageType: string): FormatPlugin | undefined {
   return FORMATS.find((f) => f.type === packageType);

@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 
 /** Largest member `extractTarMember` keeps in memory (a DESCRIPTION, an index.json). */
 const MAX_MEMBER = 16 * 1024 * 1024;
@@ -86,4 +86,21 @@ function paxPath(data: Buffer): string | undefined {
     if (m) return m[1];
   }
   return undefined;
+}
+
+/** Bytes [start, end] of a stream (for content without random access, e.g. a staged upload). */
+export function sliceStream(src: Readable, start: number, end: number): Readable {
+  return Readable.from(
+    (async function* () {
+      let pos = 0;
+      for await (const c of src) {
+        const b = c as Buffer;
+        const lo = Math.max(start - pos, 0);
+        const hi = Math.min(end + 1 - pos, b.length);
+        if (hi > lo) yield b.subarray(lo, hi);
+        pos += b.length;
+        if (pos > end) break;
+      }
+    })(),
+  );
 }

@@ -25,7 +25,7 @@ import { KeyedMutex } from '../../internal/mutex.ts';
 import { parseMatrix, validateRelativePath } from '../../internal/paths.ts';
 import { normalizeChecksums, type Services } from '../../internal/services.ts';
 import type { StagedBlob } from '../../internal/blobstore.ts';
-import { extractTarMember } from '../../internal/tar.ts';
+import { extractTarMember, sliceStream } from '../../internal/tar.ts';
 import { buildIdentity, setArtifactHeaders } from '../../routes/generic.ts';
 import { extractZipMember } from '../pypi/zip.ts';
 import {
@@ -131,7 +131,7 @@ async function readDescription(
     if (kind === 'zip') {
       data = (
         await extractZipMember(
-          (start, end) => slice(staged.read(), start, end),
+          (start, end) => sliceStream(staged.read(), start, end),
           staged.size,
           (n) => /^[^/]+\/DESCRIPTION$/.test(n),
         )
@@ -520,23 +520,6 @@ export async function cranRoutes(app: FastifyInstance): Promise<void> {
   };
   app.put('/api/cran/*', upload);
   app.post('/api/cran/*', upload);
-}
-
-/** Bytes [start, end] of a stream (a staged upload has no random access). */
-function slice(src: Readable, start: number, end: number): Readable {
-  return Readable.from(
-    (async function* () {
-      let pos = 0;
-      for await (const c of src) {
-        const b = c as Buffer;
-        const lo = Math.max(start - pos, 0);
-        const hi = Math.min(end + 1 - pos, b.length);
-        if (hi > lo) yield b.subarray(lo, hi);
-        pos += b.length;
-        if (pos > end) break;
-      }
-    })(),
-  );
 }
 
 function header(req: FastifyRequest, name: string): string | undefined {

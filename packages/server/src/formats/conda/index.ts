@@ -1,0 +1,10 @@
+import type { FormatPlugin } from '../index.ts';
+import { condaRoutes } from './routes.ts';
+
+/** Conda: channels (`{subdir}/repodata.json`, `.conda` packages) under `/api/conda/{repo}/`. */
+export const conda: FormatPlugin = {
+  type: 'conda',
+  routes: condaRoutes,
+  isMetadata: (path) =>
+    /(^|\/)(current_)?repodata\.json(\.zst|\.bz2)?$|channeldata\.json$/.test(path),
+};

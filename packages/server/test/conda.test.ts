@@ -1,0 +1,196 @@
+/**
+ * The Conda format through app.inject(): `.conda` uploads (info/index.json read from the zip's
+ * zstd tar, checked against the file name and subdir; checksums; immutable files), repodata
+ * regenerated, a remote proxying a second Stowage on 127.0.0.1, and a virtual that merges
+ * repodata without letting the remote shadow a package name its local member holds.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import yazl from 'yazl';
+import { AUTH, errorCode, makeApp, sums, type TestApp } from './helpers.ts';
+import { tarZst } from './archives.ts';
+
+async function condaPkg(
+  name: string,
+  version: string,
+  build: string,
+  subdir: string,
+): Promise<Buffer> {
+  const z = new yazl.ZipFile();
+  const o = { mtime: new Date(0) };
+  const index = { name, version, build, build_number: 0, depends: [], subdir };
+  z.addBuffer(Buffer.from('{"conda_pkg_format_version": 2}'), 'metadata.json', o);
+  z.addBuffer(tarZst({ 'lib/x.txt': 'x' }), `pkg-${name}-${version}-${build}.tar.zst`, o);
+  z.addBuffer(
+    tarZst({ 'info/index.json': JSON.stringify(index) }),
+    `info-${name}-${version}-${build}.tar.zst`,
+    o,
+  );
+  z.end();
+  const chunks: Buffer[] = [];
+  for await (const c of z.outputStream) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+const STAGES = [{ name: 'staged', repo: 'generic-staging' }];
+let up: TestApp;
+let t: TestApp;
+type Res = {
+  statusCode: number;
+  body: string;
+  json: () => unknown;
+  headers: Record<string, unknown>;
+};
+const put = (
+  app: TestApp,
+  url: string,
+  body: Buffer,
+  headers: Record<string, string> = {},
+): Promise<Res> =>
+  app.app.inject({
+    method: 'PUT',
+    url,
+    payload: body,
+    headers: { ...AUTH, 'content-type': 'application/octet-stream', ...headers },
+  });
+const get = (app: TestApp, url: string): Promise<Res> => app.app.inject({ url, headers: AUTH });
+
+before(async () => {
+  up = await makeApp({
+    auth: { anonymousRead: true },
+    stages: STAGES,
+    repositories: [{ key: 'generic-staging' }, { key: 'conda-up', packageType: 'conda' }],
+  });
+  await up.app.listen({ host: '127.0.0.1', port: 0 });
+  const addr = up.app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  t = await makeApp(
+    {
+      stages: STAGES,
+      repositories: [
+        { key: 'generic-staging' },
+        { key: 'conda-local', packageType: 'conda' },
+        {
+          key: 'conda-remote',
+          rclass: 'remote',
+          packageType: 'conda',
+          url: `http://127.0.0.1:${port}/api/conda/conda-up`,
+          metadataMaxAgeSec: 0,
+        },
+        {
+          key: 'conda',
+          rclass: 'virtual',
+          packageType: 'conda',
+          repositories: ['conda-local', 'conda-remote'],
+          defaultDeploymentRepo: 'conda-local',
+        },
+      ],
+    },
+    { upstream: { retries: 0, retryDelayMs: 10, cooldownMs: 0, timeoutMs: 2000 } },
+  );
+  for (const [n, v] of [
+    ['numpyish', '1.0'],
+    ['shared', '9.0'],
+  ] as const) {
+    const res = await put(
+      up,
+      `/api/conda/conda-up/linux-64/${n}-${v}-0.conda`,
+      await condaPkg(n, v, '0', 'linux-64'),
+    );
+    assert.equal(res.statusCode, 201, res.body);
+  }
+});
+
+after(async () => {
+  await t?.close();
+  await up?.close();
+});
+
+test('an upload is checked against its index.json and listed in the subdir repodata', async () => {
+  const body = await condaPkg('app', '1.0', 'h1_0', 'linux-64');
+  const res = await put(t, '/api/conda/conda/linux-64/app-1.0-h1_0.conda', body, {
+    'x-checksum-sha256': sums(body).sha256,
+  });
+  assert.equal(res.statusCode, 201, res.body);
+  const rd = (await get(t, '/api/conda/conda-local/linux-64/repodata.json')).json() as {
+    'packages.conda': Record<string, { sha256: string; size: number }>;
+  };
+  assert.equal(rd['packages.conda']['app-1.0-h1_0.conda']?.sha256, sums(body).sha256);
+  assert.equal(rd['packages.conda']['app-1.0-h1_0.conda']?.size, body.length);
+  assert.equal(
+    errorCode(await put(t, '/api/conda/conda-local/linux-64/app-1.0-h1_0.conda', body)),
+    'ERR_CONDA_FILE_EXISTS',
+  );
+  assert.equal(
+    errorCode(await put(t, '/api/conda/conda-local/linux-64/app-2.0-h1_0.conda', body)),
+    'ERR_CONDA_PACKAGE_INVALID',
+  );
+  assert.equal(
+    errorCode(await put(t, '/api/conda/conda-local/noarch/app-1.0-h1_0.conda', body)),
+    'ERR_CONDA_PACKAGE_INVALID',
+  );
+  assert.equal(
+    errorCode(await put(t, '/api/conda/conda-local/linux-64/b-1-0.conda', Buffer.from('junk'))),
+    'ERR_CONDA_PACKAGE_INVALID',
+  );
+  assert.equal(
+    errorCode(
+      await put(t, '/api/conda/conda-local/linux-64/b-1-0.conda', body, {
+        'x-checksum-sha256': '0'.repeat(64),
+      }),
+    ),
+    'ERR_CHECKSUM_MISMATCH',
+  );
+  assert.equal(
+    errorCode(await put(t, '/api/conda/conda-local/linux-64/b-1-0.tar.bz2', body)),
+    'ERR_CONDA_PACKAGE_INVALID',
+  );
+  assert.equal(
+    errorCode(await put(t, '/api/conda/conda-local/linux-64/repodata.json', body)),
+    'ERR_PATH_INVALID',
+  );
+  const noarch = (await get(t, '/api/conda/conda-local/noarch/repodata.json')).json() as {
+    info: { subdir: string };
+  };
+  assert.equal(noarch.info.subdir, 'noarch');
+});
+
+test('a virtual merges the remote, but a name its local holds is never taken from the remote', async () => {
+  assert.equal(
+    (
+      await put(
+        t,
+        '/api/conda/conda-local/linux-64/shared-0.1-0.conda',
+        await condaPkg('shared', '0.1', '0', 'linux-64'),
+      )
+    ).statusCode,
+    201,
+  );
+  const rd = (await get(t, '/api/conda/conda/linux-64/repodata.json')).json() as {
+    'packages.conda': Record<string, unknown>;
+  };
+  assert.deepEqual(Object.keys(rd['packages.conda']).sort(), [
+    'app-1.0-h1_0.conda',
+    'numpyish-1.0-0.conda',
+    'shared-0.1-0.conda',
+  ]);
+  assert.equal((await get(t, '/api/conda/conda/linux-64/shared-9.0-0.conda')).statusCode, 404);
+  const file = await get(t, '/api/conda/conda/linux-64/numpyish-1.0-0.conda');
+  assert.equal(file.statusCode, 200);
+  assert.equal(
+    file.headers['x-checksum-sha256'],
+    sums(await condaPkg('numpyish', '1.0', '0', 'linux-64')).sha256,
+  );
+  assert.equal(
+    (await get(t, '/api/conda/conda-remote/linux-64/current_repodata.json')).statusCode,
+    200,
+  );
+});
+
+test('with the upstream down, the cached repodata and packages are served', async () => {
+  await up.app.close();
+  const rd = await get(t, '/api/conda/conda-remote/linux-64/repodata.json');
+  assert.equal(rd.statusCode, 200);
+  assert.equal(rd.headers['x-stowage-cache'], 'stale');
+  assert.equal((await get(t, '/api/conda/conda/linux-64/numpyish-1.0-0.conda')).statusCode, 200);
+});
