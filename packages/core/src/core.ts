@@ -65,3 +65,27 @@ export { publishGoModule, type GoPublishOptions, type GoPublishResult } from './
 
 export { publishMerged, diffBuilds, splitDependencyId } from './builds.ts';
 export type { BuildDiff, DependencyChange, ArtifactChange } from './builds.ts';
+
+export type {
+  BuildDiffReport,
+  BuildFunnel,
+  BuildRefWithTime,
+  BuildSize,
+  ChecksumRedFlag,
+  DependencyDiffReport,
+  DependencyVariation,
+  DependencyVariationReport,
+  DurationStats,
+  FunnelReport,
+  FunnelStage,
+  ImageDiff,
+  ImageDiffReport,
+  ImageLayer,
+  ImageReport,
+  ImageRun,
+  LayerSet,
+  RepositoryStorage,
+  SizeGrowth,
+  SizeReport,
+  StorageReport,
+} from './analytics.ts';

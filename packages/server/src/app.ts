@@ -11,6 +11,7 @@ import { genericRoutes } from './routes/generic.ts';
 import { FORMATS } from './formats/index.ts';
 import { storageRoutes } from './routes/storage.ts';
 import { buildRoutes } from './routes/builds.ts';
+import { analyticsRoutes } from './routes/analytics.ts';
 import { systemRoutes } from './routes/system.ts';
 
 declare module 'fastify' {
@@ -134,6 +135,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await api.register(systemRoutes);
     await api.register(storageRoutes);
     await api.register(buildRoutes);
+    await api.register(analyticsRoutes);
   });
   for (const format of FORMATS) if (format.routes) await app.register(format.routes);
   await app.register(genericRoutes);

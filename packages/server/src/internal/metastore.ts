@@ -2,6 +2,7 @@ import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlit
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BuildInfo } from '@stowage/core';
+import { AnalyticsStore } from './analytics-store.ts';
 
 export type RepoClass = 'local' | 'remote' | 'virtual';
 
@@ -161,6 +162,9 @@ export interface MetaStore {
   >;
 
   close(): Promise<void>;
+
+  /** Build analytics tables (SQLite); absent on a store without them. */
+  readonly analytics?: AnalyticsStore;
 }
 
 const SCHEMA = `
@@ -279,6 +283,7 @@ function under(path: string): Record<string, string> {
 export class SqliteMetaStore implements MetaStore {
   readonly #db: DatabaseSync;
   readonly #stmts = new Map<string, StatementSync>();
+  readonly analytics: AnalyticsStore;
 
   constructor(opts: { dir: string } | { memory: true }) {
     if ('dir' in opts) {
@@ -290,6 +295,8 @@ export class SqliteMetaStore implements MetaStore {
     }
     this.#db.exec('PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
     this.#db.exec(SCHEMA);
+    // Analytics tables kept in step with `builds` by triggers (see analytics-store.ts).
+    this.analytics = new AnalyticsStore(this.#db);
   }
 
   #stmt(sql: string): StatementSync {

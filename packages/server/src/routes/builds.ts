@@ -3,6 +3,7 @@ import { parseStarted, validateBuildInfo, isStowageError, type BuildInfo } from 
 import { HttpError } from '../errors.ts';
 import { baseUrl, decodeQueryValue, flag, parseJson, rawQuery, rawUrl } from '../internal/http.ts';
 import { promoteBuild, validatePromotionRequest } from '../internal/promotion.ts';
+import { artifactoryDiff, loadBuild } from '../internal/analytics.ts';
 
 /** Build names are single URL segments (slashes encoded as %2F), numbers likewise. */
 function segments(req: FastifyRequest, prefix: string): string[] {
@@ -79,12 +80,17 @@ export async function buildRoutes(app: FastifyInstance): Promise<void> {
       };
     }
     const { name, number } = nameAndNumber(req, '/api/build');
-    const doc = await svc.meta.getBuild(name, number);
-    if (!doc)
-      throw new HttpError(
-        'ERR_BUILD_NOT_FOUND',
-        `build "${name}" number "${number}" does not exist`,
-      );
+    const doc = await loadBuild(svc, name, number);
+    // Artifactory's Builds Diff: ?diff={olderNumber}
+    const diff = rawQuery(req).get('diff');
+    if (diff !== undefined) {
+      if (diff === '')
+        throw new HttpError(
+          'ERR_QUERY_INVALID',
+          '"diff" needs the number of the build to compare with',
+        );
+      return artifactoryDiff(doc, await loadBuild(svc, name, decodeQueryValue(diff)));
+    }
     return {
       uri: `${base}/api/build/${encodeURIComponent(name)}/${encodeURIComponent(number)}`,
       buildInfo: doc,

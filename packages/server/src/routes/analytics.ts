@@ -1,0 +1,158 @@
+/**
+ * Stowage's own analytics API (Artifactory has none): `/api/stowage/v1/analytics/…`, read access.
+ * Every endpoint and its parameters are documented in the server README ("Analytics").
+ */
+import type { FastifyInstance } from 'fastify';
+import { HttpError } from '../errors.ts';
+import {
+  buildDiff,
+  dependencyDiff,
+  depVariations,
+  funnel,
+  imageDiff,
+  images,
+  loadBuild,
+  parseCount,
+  parseTime,
+  sizes,
+  storage,
+} from '../internal/analytics.ts';
+
+export const ANALYTICS_PREFIX = '/api/stowage/v1/analytics';
+
+type Query = Record<string, string | undefined>;
+
+const stringProps = (...names: string[]): { type: 'object'; properties: object } => ({
+  type: 'object',
+  properties: Object.fromEntries(names.map((n) => [n, { type: 'string' }])),
+});
+
+const PAIR = ['name', 'number', 'other', 'otherName'];
+
+function required(q: Query, key: string, example: string): string {
+  const v = q[key];
+  if (v === undefined || v === '') {
+    throw new HttpError('ERR_QUERY_INVALID', `the "${key}" query parameter is required`, {
+      hint: `e.g. ?${example}`,
+    });
+  }
+  return v;
+}
+
+/** `name` + `number` (the newer build) and `other` (+ `otherName`, default `name`). */
+function pair(q: Query): {
+  newer: { name: string; number: string };
+  older: { name: string; number: string };
+} {
+  const example = 'name=nightly-report&number=42&other=41';
+  const name = required(q, 'name', example);
+  return {
+    newer: { name, number: required(q, 'number', example) },
+    older: { name: q.otherName || name, number: required(q, 'other', example) },
+  };
+}
+
+export async function analyticsRoutes(app: FastifyInstance): Promise<void> {
+  const svc = app.stowage;
+
+  app.get(
+    `${ANALYTICS_PREFIX}/funnel`,
+    { schema: { querystring: stringProps('name', 'from', 'to') } },
+    async (req) => {
+      req.requireRead();
+      const q = req.query as Query;
+      const from = parseTime(q.from, 'from');
+      const to = parseTime(q.to, 'to');
+      return funnel(svc, {
+        ...(q.name ? { name: q.name } : {}),
+        ...(from !== undefined ? { from } : {}),
+        ...(to !== undefined ? { to } : {}),
+      });
+    },
+  );
+
+  app.get(
+    `${ANALYTICS_PREFIX}/deps`,
+    { schema: { querystring: stringProps('name', 'last', 'limit') } },
+    async (req) => {
+      req.requireRead();
+      const q = req.query as Query;
+      return depVariations(svc, {
+        name: required(q, 'name', 'name=nightly-report&last=20'),
+        last: parseCount(q.last, 'last', 20),
+        limit: parseCount(q.limit, 'limit', 50, 10_000),
+      });
+    },
+  );
+
+  app.get(
+    `${ANALYTICS_PREFIX}/deps/diff`,
+    { schema: { querystring: stringProps(...PAIR) } },
+    async (req) => {
+      req.requireRead();
+      const { newer, older } = pair(req.query as Query);
+      const [a, b] = await Promise.all([
+        loadBuild(svc, older.name, older.number),
+        loadBuild(svc, newer.name, newer.number),
+      ]);
+      return dependencyDiff(a, b);
+    },
+  );
+
+  app.get(
+    `${ANALYTICS_PREFIX}/diff`,
+    { schema: { querystring: stringProps(...PAIR) } },
+    async (req) => {
+      req.requireRead();
+      const { newer, older } = pair(req.query as Query);
+      const [a, b] = await Promise.all([
+        loadBuild(svc, older.name, older.number),
+        loadBuild(svc, newer.name, newer.number),
+      ]);
+      return buildDiff(a, b);
+    },
+  );
+
+  app.get(
+    `${ANALYTICS_PREFIX}/size`,
+    { schema: { querystring: stringProps('name', 'last', 'top') } },
+    async (req) => {
+      req.requireRead();
+      const q = req.query as Query;
+      return sizes(svc, {
+        name: required(q, 'name', 'name=nightly-report&last=30'),
+        last: parseCount(q.last, 'last', 30),
+        top: parseCount(q.top, 'top', 10),
+      });
+    },
+  );
+
+  app.get(`${ANALYTICS_PREFIX}/storage`, async (req) => {
+    req.requireRead();
+    return storage(svc);
+  });
+
+  app.get(
+    `${ANALYTICS_PREFIX}/images`,
+    { schema: { querystring: stringProps('name', 'last', 'image') } },
+    async (req) => {
+      req.requireRead();
+      const q = req.query as Query;
+      return images(svc, {
+        name: required(q, 'name', 'name=nightly-report&last=20'),
+        last: parseCount(q.last, 'last', 20),
+        ...(q.image ? { image: q.image } : {}),
+      });
+    },
+  );
+
+  app.get(
+    `${ANALYTICS_PREFIX}/images/diff`,
+    { schema: { querystring: stringProps(...PAIR) } },
+    async (req) => {
+      req.requireRead();
+      const { newer, older } = pair(req.query as Query);
+      return imageDiff(svc, older, newer);
+    },
+  );
+}
