@@ -84,36 +84,83 @@ export class Resolver {
       return art ? { art, repo: repo.key, source: 'local', stale: false } : undefined;
     }
     if (repo.rclass === 'remote') return this.#remote(repo, path, opts);
-    if (seen.has(repo.key)) return undefined;
-    seen.add(repo.key);
+    let found: Resolved | undefined;
+    await this.fromMembers(
+      repo,
+      { path, owner: opts.packageOf?.(path), ownedBy: opts.ownedBy, seen, first: true },
+      async (m) => (found = await this.resolve(m, path, opts, seen)),
+    );
+    return found;
+  }
+
+  /**
+   * The virtual-repository walk that every format's lookups and merged metadata share:
+   * members in order; remote members skipped when a local member owns the package (the
+   * dependency-confusion guard) or when their include/exclude patterns refuse `path`; a member
+   * that fails (an upstream down, a bad page) logged and skipped so the others still answer.
+   * When nothing answered and a member failed, the answer is a 404 that names the failure,
+   * never the upstream's 502: package managers treat 404 as "look elsewhere".
+   * With `first`, stops at the first member that answers.
+   */
+  async fromMembers<T>(
+    repo: RepoConfig,
+    q: {
+      path?: string;
+      owner?: string | undefined;
+      ownedBy?: ((local: RepoConfig, path: string) => Promise<boolean>) | undefined;
+      seen: Set<string>;
+      first?: boolean;
+    },
+    load: (member: RepoConfig) => Promise<T | undefined>,
+  ): Promise<{ member: RepoConfig; value: T }[]> {
+    if (q.seen.has(repo.key)) return [];
+    q.seen.add(repo.key);
     const members = await this.members(repo);
-    const owner = opts.packageOf?.(path);
     let localOwns = false;
-    if (owner !== undefined) {
-      for (const m of members) {
-        if (m.rclass === 'local' && (await this.#svc.meta.folderExists(m.key, owner)))
-          localOwns = true;
-      }
+    for (const m of members) {
+      if (m.rclass !== 'local' || localOwns) continue;
+      if (q.owner !== undefined && (await this.#svc.meta.folderExists(m.key, q.owner)))
+        localOwns = true;
+      else if (q.ownedBy && q.path !== undefined && (await q.ownedBy(m, q.path))) localOwns = true;
     }
-    if (!localOwns && opts.ownedBy) {
-      for (const m of members) {
-        if (m.rclass === 'local' && (await opts.ownedBy(m, path))) localOwns = true;
-      }
-    }
+    const out: { member: RepoConfig; value: T }[] = [];
+    const failed: string[] = [];
     for (const m of members) {
       if (m.rclass === 'remote' && localOwns) continue;
       if (
+        q.path !== undefined &&
         !allowedByPatterns(
-          path,
+          q.path,
           compilePatterns(m.includesPattern),
           compilePatterns(m.excludesPattern),
         )
-      )
+      ) {
         continue;
-      const found = await this.resolve(m, path, opts, seen);
-      if (found) return found;
+      }
+      try {
+        const value = await load(m);
+        if (value === undefined) continue;
+        out.push({ member: m, value });
+        if (q.first) break;
+      } catch (err) {
+        if (m.rclass === 'local') throw err;
+        failed.push(`${m.key} (${(err as Error).message})`);
+        this.#svc.log.warn(
+          { virtual: repo.key, member: m.key, path: q.path, err: (err as Error).message },
+          'virtual member failed; asking the others',
+        );
+      }
     }
-    return undefined;
+    if (out.length === 0 && failed.length > 0) {
+      throw new HttpError(
+        'ERR_NOT_FOUND',
+        `${repo.key}/${q.path ?? ''} was not found: member ${failed.join('; ')} could not answer`,
+        {
+          hint: 'nothing is cached for it; retry when the upstream is back',
+        },
+      );
+    }
+    return out;
   }
 
   /** A virtual repository's members, in order (missing ones are skipped with a log line). */

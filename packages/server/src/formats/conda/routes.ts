@@ -231,28 +231,15 @@ class CondaRepos {
     if (repo.rclass === 'remote')
       return (await this.#remote(repo, subdir)) ?? emptyRepodata(subdir);
     const out = emptyRepodata(subdir);
-    if (seen.has(repo.key)) return out;
-    seen.add(repo.key);
-    const parts: { m: RepoConfig; rd: Repodata }[] = [];
+    const parts = (
+      await this.#svc.resolver.fromMembers(repo, { seen }, (m) => this.repodata(m, subdir, seen))
+    ).map(({ member, value }) => ({ m: member, rd: value }));
     const localNames = new Set<string>();
-    let failure: unknown;
-    for (const m of await this.#svc.resolver.members(repo)) {
-      try {
-        const rd = await this.repodata(m, subdir, seen);
-        parts.push({ m, rd });
-        if (m.rclass === 'local') {
-          for (const r of [...Object.values(rd.packages), ...Object.values(rd['packages.conda'])])
-            localNames.add(r.name);
-        }
-      } catch (err) {
-        failure = err;
-        this.#svc.log.warn(
-          { virtual: repo.key, member: m.key, err: (err as Error).message },
-          'a member failed to give its repodata; merging the others',
-        );
-      }
+    for (const { m, rd } of parts) {
+      if (m.rclass !== 'local') continue;
+      for (const r of [...Object.values(rd.packages), ...Object.values(rd['packages.conda'])])
+        localNames.add(r.name);
     }
-    if (parts.length === 0 && failure) throw failure;
     for (const { m, rd } of parts) {
       for (const key of ['packages', 'packages.conda'] as const) {
         for (const [file, r] of Object.entries(rd[key])) {

@@ -212,29 +212,14 @@ class CranRepos {
   async stanzas(repo: RepoConfig, dir: string, seen = new Set<string>()): Promise<Stanza[]> {
     if (repo.rclass === 'local') return this.#localStanzas(repo, dir);
     if (repo.rclass === 'remote') return (await this.#remoteStanzas(repo, dir)) ?? [];
-    if (seen.has(repo.key)) return [];
-    seen.add(repo.key);
-    const members = await this.#svc.resolver.members(repo);
+    const perMember = (
+      await this.#svc.resolver.fromMembers(repo, { seen }, (m) => this.stanzas(m, dir, seen))
+    ).map(({ member, value }) => ({ m: member, stanzas: value }));
     const merged = new Map<string, Stanza>();
     const localNames = new Set<string>();
-    const perMember: { m: RepoConfig; stanzas: Stanza[] }[] = [];
-    let failure: unknown;
-    let answered = false;
-    for (const m of members) {
-      try {
-        const stanzas = await this.stanzas(m, dir, seen);
-        answered = true;
-        perMember.push({ m, stanzas });
-        if (m.rclass === 'local') for (const s of stanzas) localNames.add(s.Package ?? '');
-      } catch (err) {
-        failure = err;
-        this.#svc.log.warn(
-          { virtual: repo.key, member: m.key, err: (err as Error).message },
-          'a member failed to list CRAN packages; listing the others',
-        );
-      }
+    for (const { m, stanzas } of perMember) {
+      if (m.rclass === 'local') for (const s of stanzas) localNames.add(s.Package ?? '');
     }
-    if (!answered && failure) throw failure;
     for (const { m, stanzas } of perMember) {
       for (const s of stanzas) {
         const name = s.Package ?? '';

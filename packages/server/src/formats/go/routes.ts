@@ -380,28 +380,10 @@ async function versionsIn(
     const text = await readText(svc, found.art);
     return sortVersions(text.split('\n').map((l) => l.trim().split(/\s+/)[0] ?? ''));
   }
-  if (seen.has(repo.key)) return [];
-  seen.add(repo.key);
-  const members = await svc.resolver.members(repo);
-  const owned = await localOwner(svc, members, esc);
-  const all = new Set<string>();
-  let failure: unknown;
-  let answered = false;
-  for (const m of members) {
-    if ((owned && m.rclass === 'remote') || !allowed(m, listPath)) continue;
-    try {
-      for (const v of await versionsIn(svc, m, esc, seen)) all.add(v);
-      answered = true;
-    } catch (err) {
-      failure = err;
-      svc.log.warn(
-        { virtual: repo.key, member: m.key, err: (err as Error).message },
-        'a member failed to list module versions; listing the others',
-      );
-    }
-  }
-  if (!answered && failure) throw failure;
-  return sortVersions([...all]);
+  const lists = await svc.resolver.fromMembers(repo, { path: listPath, owner: esc, seen }, (m) =>
+    versionsIn(svc, m, esc, seen),
+  );
+  return sortVersions(lists.flatMap((l) => l.value));
 }
 
 function sortVersions(vs: string[]): string[] {

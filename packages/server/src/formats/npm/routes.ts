@@ -7,7 +7,6 @@ import { KeyedMutex } from '../../internal/mutex.ts';
 import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/metastore.ts';
 import type { ResolveOptions } from '../../internal/resolver.ts';
 import { BUILD_NAME_PROP, BUILD_NUMBER_PROP, type Services } from '../../internal/services.ts';
-import { allowedByPatterns, compilePatterns } from '../../internal/antpattern.ts';
 import { buildIdentity, setArtifactHeaders } from '../../routes/generic.ts';
 import {
   MAX_PACKUMENT_BYTES,
@@ -109,36 +108,11 @@ async function loadPackument(
     const data = await readLimited(svc.blobs.open(r.art.sha256), MAX_PACKUMENT_BYTES, path);
     return { doc: parsePackument(data, name), stale: r.stale };
   }
-  if (seen.has(repo.key)) return undefined;
-  seen.add(repo.key);
-  const members = await svc.resolver.members(repo);
-  let localOwns = false;
-  for (const m of members) {
-    if (m.rclass === 'local' && (await svc.meta.folderExists(m.key, name))) localOwns = true;
-  }
-  const docs: Packument[] = [];
-  let stale = false;
-  let failure: unknown;
-  for (const m of members) {
-    if (m.rclass === 'remote' && localOwns) continue;
-    const inc = compilePatterns(m.includesPattern);
-    if (!allowedByPatterns(path, inc, compilePatterns(m.excludesPattern))) continue;
-    try {
-      const r = await loadPackument(svc, m, name, seen);
-      if (!r) continue;
-      docs.push(r.doc);
-      stale ||= r.stale;
-    } catch (err) {
-      // One member failing does not hide what the others have.
-      if (m.rclass !== 'remote' && m.rclass !== 'virtual') throw err;
-      failure = err;
-      svc.log.warn({ virtual: repo.key, member: m.key, err }, 'npm member failed; skipped');
-    }
-  }
-  const doc = mergePackuments(docs);
-  // Nothing found and a member failed: say so rather than "not found".
-  if (!doc && failure) throw failure;
-  return doc ? { doc, stale } : undefined;
+  const found = await svc.resolver.fromMembers(repo, { path, owner: name, seen }, (m) =>
+    loadPackument(svc, m, name, seen),
+  );
+  const doc = mergePackuments(found.map((f) => f.value.doc));
+  return doc ? { doc, stale: found.some((f) => f.value.stale) } : undefined;
 }
 
 /** Resolver options for npm paths: packuments are metadata and validated; URLs follow npm's layout. */

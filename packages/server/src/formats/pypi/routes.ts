@@ -137,41 +137,20 @@ class PypiRepos {
   ): Promise<ProjectPage | undefined> {
     if (repo.rclass === 'local') return this.#localPage(repo, project);
     if (repo.rclass === 'remote') return this.#remotePage(repo, project);
-    if (seen.has(repo.key)) return undefined;
-    seen.add(repo.key);
-    const members = await this.#svc.resolver.members(repo);
-    let localOwns = false;
-    for (const m of members) {
-      if (m.rclass === 'local' && (await this.#svc.meta.folderExists(m.key, project)))
-        localOwns = true;
-    }
+    const pages = await this.#svc.resolver.fromMembers(repo, { owner: project, seen }, (m) =>
+      this.page(m, project, seen),
+    );
+    if (pages.length === 0) return undefined;
     const merged = new Map<string, ProjectFile>();
-    let found = false;
-    let failure: unknown;
-    for (const m of members) {
-      if (m.rclass === 'remote' && localOwns) continue;
-      let page: ProjectPage | undefined;
-      try {
-        page = await this.page(m, project, seen);
-      } catch (err) {
-        failure = err;
-        this.#svc.log.warn(
-          { virtual: repo.key, member: m.key, project, err: (err as Error).message },
-          'virtual member failed; skipped',
-        );
-        continue;
-      }
-      if (!page) continue;
-      found = true;
-      const inc = compilePatterns(m.includesPattern);
-      const exc = compilePatterns(m.excludesPattern);
+    for (const { member, value: page } of pages) {
+      const inc = compilePatterns(member.includesPattern);
+      const exc = compilePatterns(member.excludesPattern);
       for (const f of page.files) {
         if (!merged.has(f.filename) && allowedByPatterns(`${project}/${f.filename}`, inc, exc))
           merged.set(f.filename, f);
       }
     }
-    if (!found && failure) throw failure;
-    return found ? { name: project, files: [...merged.values()] } : undefined;
+    return { name: project, files: [...merged.values()] };
   }
 
   /** Project names a repository lists on its root page. */
