@@ -15,7 +15,9 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { RunningServer } from '@stowage/server';
 import { publishGoModule } from '../../packages/core/src/publish/go.ts';
-import { attachGoDownloads, collectGo } from '../../packages/core/src/deps/go.ts';
+import { collectGo } from '../../packages/core/src/deps/go.ts';
+import { mergeWithDownloads } from '../../packages/core/src/deps/index.ts';
+import { goDownloadId } from '../../packages/core/src/deps/downloads.ts';
 import { requireBuiltCli, runCli, tempDir } from './helpers.ts';
 import { startServer } from '@stowage/server';
 
@@ -204,7 +206,7 @@ describe(
         downloads: { repo: string; path: string; sha1: string; sha256: string; md5: string }[];
       };
       const app = join(work, 'app');
-      const deps = attachGoDownloads(await collectGo({ dir: app }), downloads);
+      const deps = mergeWithDownloads(await collectGo({ dir: app }), downloads, goDownloadId);
       assert.deepEqual(deps.map((d) => d.id).sort(), [
         'example.com/greet:v1.1.0',
         'example.com/local:v1.0.0',

@@ -60,6 +60,7 @@ export { SETUP_WRITERS, setupTool, setupTools } from './setup/index.ts';
 export type { SetupOptions, SetupResult, SetupWriter } from './setup/index.ts';
 
 export { DEPS_COLLECTORS, collectDependencies, mergeWithDownloads } from './deps/index.ts';
+export { DOWNLOAD_IDS, type DownloadId } from './deps/downloads.ts';
 export type { DepsOptions, DepsCollector, RecordedDownload } from './deps/index.ts';
 export { publishGoModule, type GoPublishOptions, type GoPublishResult } from './publish/go.ts';
 

@@ -4,7 +4,9 @@ import type { Command } from 'commander';
 import {
   DEFAULT_ENV_EXCLUDE,
   DEPS_COLLECTORS,
+  DOWNLOAD_IDS,
   collectDependencies,
+  isStowageError,
   mergeWithDownloads,
   collectEnv,
   collectGit,
@@ -13,6 +15,7 @@ import {
   newBuildInfo,
   parseStarted,
   type BuildInfo,
+  type Dependency,
   type PromotionRequest,
   type RepositoryClient,
 } from '@stowage/core';
@@ -24,6 +27,8 @@ import { parseList, parseProps } from '../internal/props.ts';
 import { Session, nonNegativeInt, positiveInt } from '../internal/session.ts';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+/** Collector errors that mean "there is no lockfile here". */
+const NO_LOCKFILE = new Set(['ERR_DEPS_LOCKFILE', 'ERR_FILE_NOT_FOUND']);
 const DEPS_TOOLS = (): string => Object.keys(DEPS_COLLECTORS).sort().join(', ') || 'none yet';
 
 export function buildCommand(program: Command, ctx: RunContext): void {
@@ -127,16 +132,23 @@ export function buildCommand(program: Command, ctx: RunContext): void {
         const b = s.requireBuild(name, number);
         const o = opts as { dir: string; file?: string; module?: string; downloads: boolean };
         const dir = s.path(o.dir);
-        let deps = await collectDependencies(tool, {
-          dir,
-          ...(o.file ? { file: s.path(o.file) } : {}),
-        });
-        let recorded = 0;
-        if (o.downloads) {
-          const downloads = await s.withClient((c) => c.buildDownloads(b.name, b.number));
-          recorded = downloads.length;
-          deps = mergeWithDownloads(deps, downloads);
+        const downloads = o.downloads
+          ? await s.withClient((c) => c.buildDownloads(b.name, b.number))
+          : undefined;
+        let deps: Dependency[];
+        try {
+          deps = await collectDependencies(tool, {
+            dir,
+            ...(o.file ? { file: s.path(o.file) } : {}),
+          });
+        } catch (err) {
+          // No lockfile to read: what the server served to the build is the record.
+          if (!downloads?.length || !isStowageError(err) || !NO_LOCKFILE.has(err.code)) throw err;
+          s.err(`${err.message}; using the ${downloads.length} downloads the server recorded`);
+          deps = [];
         }
+        if (downloads) deps = mergeWithDownloads(deps, downloads, DOWNLOAD_IDS[tool]);
+        const recorded = downloads?.length ?? 0;
         const id = o.module ?? `${tool}:${basename(dir)}`;
         await s
           .store()

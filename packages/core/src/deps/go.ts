@@ -3,7 +3,7 @@
  * direct or indirect from go.mod's require directives. The h1: hash is Go's own dirhash of the
  * module's files, not a checksum of the zip, so it is not put into the build-info (which has
  * no field for it); `parseGoSum` returns it for callers that want it. sha256/sha1/md5 come from
- * the downloads the server recorded for the build (`attachGoDownloads`) or, when given, from
+ * the downloads the server recorded for the build (`mergeWithDownloads` with `goDownloadId`) or, when given, from
  * the zip in the module cache.
  */
 import { readFile } from 'node:fs/promises';
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Dependency } from '../buildinfo.ts';
 import { hashFile } from '../checksums.ts';
 import { StowageError } from '../errors.ts';
-import type { DepsOptions, RecordedDownload } from './index.ts';
+import type { DepsOptions } from './index.ts';
 
 export interface GoSumEntry {
   module: string;
@@ -86,21 +86,4 @@ export async function collectGo(opts: DepsOptions & { modCache?: string }): Prom
     deps.push(d);
   }
   return deps;
-}
-
-/**
- * Gives each dependency the checksums of the module zip the server served for the build
- * (`{module}/@v/{version}.zip`, case-encoded); .mod, .info and list downloads are not
- * dependencies of their own and are left out.
- */
-export function attachGoDownloads(deps: Dependency[], downloads: RecordedDownload[]): Dependency[] {
-  const byPath = new Map<string, RecordedDownload>();
-  for (const dl of downloads) if (dl.path.endsWith('.zip')) byPath.set(dl.path, dl);
-  return deps.map((d) => {
-    const colon = d.id.lastIndexOf(':');
-    const dl = byPath.get(
-      `${escape(d.id.slice(0, colon))}/@v/${escape(d.id.slice(colon + 1))}.zip`,
-    );
-    return dl ? { ...d, sha1: dl.sha1, sha256: dl.sha256, md5: dl.md5 } : d;
-  });
 }

@@ -26,8 +26,8 @@ export type DepsCollector = (opts: DepsOptions) => Promise<Dependency[]>;
 export const DEPS_COLLECTORS: Record<string, DepsCollector> = {
   pip: collectPip,
   maven: collectMaven,
-  npm: collectNpm,
   go: collectGo,
+  npm: collectNpm,
   r: collectR,
   conda: collectConda,
 };
@@ -54,44 +54,51 @@ export interface RecordedDownload {
 }
 
 /**
- * Cross-checks collected dependencies with the server's download records: a dependency whose
- * file was downloaded gets any checksum it lacked; a recorded download no dependency claims is
- * added (id = its path). Every dependency appears exactly once (by sha256, else sha1, else id).
+ * Cross-checks collected dependencies with the server's download records. A dependency is
+ * paired with the file served for it by checksum, else by id (`idOf` maps a download's path
+ * to the id the tool's collector uses, see DOWNLOAD_IDS); a paired dependency takes the
+ * served file's checksums. A recorded download that no dependency claims is added under its
+ * id (downloads `idOf` maps to undefined, i.e. metadata, are left out). Every dependency
+ * appears exactly once (by sha256, else sha1, else id).
  */
 export function mergeWithDownloads(
   deps: Dependency[],
   downloads: RecordedDownload[],
-  idOf: (d: RecordedDownload) => string = (d) => d.path,
+  idOf: (path: string) => string | undefined = (path) => path,
 ): Dependency[] {
+  const byChecksum = new Map<string, RecordedDownload>();
+  const byId = new Map<string, RecordedDownload>();
+  for (const dl of downloads) {
+    for (const sum of [dl.sha256, dl.sha1, dl.md5]) byChecksum.set(sum, dl);
+    const id = idOf(dl.path);
+    if (id !== undefined && !byId.has(id)) byId.set(id, dl);
+  }
   const out: Dependency[] = [];
   const seen = new Set<string>();
-  const keyOf = (d: Dependency): string => d.sha256 ?? d.sha1 ?? d.md5 ?? `id:${d.id}`;
-  const byChecksum = new Map<string, RecordedDownload>();
-  for (const dl of downloads) {
-    byChecksum.set(dl.sha256, dl);
-    byChecksum.set(dl.sha1, dl);
-    byChecksum.set(dl.md5, dl);
-  }
   const claimed = new Set<RecordedDownload>();
+  const add = (d: Dependency): void => {
+    const key = d.sha256 ?? d.sha1 ?? d.md5 ?? `id:${d.id}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push(d);
+  };
   for (const d of deps) {
     const dl =
       (d.sha256 && byChecksum.get(d.sha256)) ||
       (d.sha1 && byChecksum.get(d.sha1)) ||
       (d.md5 && byChecksum.get(d.md5)) ||
-      undefined;
-    const merged: Dependency = dl
-      ? { ...d, sha1: d.sha1 ?? dl.sha1, sha256: d.sha256 ?? dl.sha256, md5: d.md5 ?? dl.md5 }
-      : d;
-    if (dl) claimed.add(dl);
-    const key = keyOf(merged);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(merged);
+      byId.get(d.id);
+    if (!dl) {
+      add(d);
+      continue;
+    }
+    claimed.add(dl);
+    add({ ...d, sha1: dl.sha1, sha256: dl.sha256, md5: dl.md5 });
   }
   for (const dl of downloads) {
-    if (claimed.has(dl) || seen.has(dl.sha256)) continue;
-    seen.add(dl.sha256);
-    out.push({ id: idOf(dl), sha1: dl.sha1, sha256: dl.sha256, md5: dl.md5 });
+    const id = idOf(dl.path);
+    if (claimed.has(dl) || id === undefined) continue;
+    add({ id, sha1: dl.sha1, sha256: dl.sha256, md5: dl.md5 });
   }
   return out;
 }
