@@ -21,6 +21,8 @@ import { promisify } from 'node:util';
 import { startServer, type RunningServer } from '@stowage/server';
 import { mavenSettings } from '../../packages/core/src/setup/maven.ts';
 import { collectMaven } from '../../packages/core/src/deps/maven.ts';
+import { mergeWithDownloads, type RecordedDownload } from '../../packages/core/src/deps/index.ts';
+import { DOWNLOAD_IDS } from '../../packages/core/src/deps/downloads.ts';
 import { tempDir } from './helpers.ts';
 
 const run = promisify(execFile);
@@ -252,6 +254,30 @@ describe('real mvn against Stowage', { skip: skipReason() }, () => {
     // (with the upstream down Stowage answers 502 rather than 404 for a path it never saw).
     await mvn(join(work, 'm2-b'), ['compile']);
     await stat(join(work, 'm2-b/org/apache/commons/commons-lang3/3.12.0/commons-lang3-3.12.0.jar'));
+  });
+
+  it('build-info dependencies from the downloads recorded for the build match the files mvn used', async () => {
+    // settings.xml sends the build's headers, so the server recorded what this build fetched;
+    // that record is the dependency list where dependency:tree cannot run (offline here).
+    const res = await get('api/stowage/v1/builds/mvn-e2e/1/downloads');
+    const { downloads } = JSON.parse(res.text) as { downloads: RecordedDownload[] };
+    const deps = mergeWithDownloads([], downloads, DOWNLOAD_IDS.maven);
+    const ids = deps.map((d) => d.id);
+    assert.ok(ids.includes('org.apache.commons:commons-lang3:3.12.0'), ids.join(', '));
+    assert.ok(
+      ids.every((id) => id.split(':').length >= 3),
+      'group:artifact:version ids, no poms or metadata',
+    );
+    assert.equal(new Set(ids).size, ids.length, 'each dependency once');
+    for (const d of deps) {
+      const [g, a, v, c] = d.id.split(':') as [string, string, string, string | undefined];
+      const file = join(work, 'm2-a', ...g.split('.'), a, v, `${a}-${v}${c ? `-${c}` : ''}.jar`);
+      assert.equal(
+        d.sha1,
+        await sha1File(file),
+        `${d.id}: the recorded sha1 is that of the jar mvn used`,
+      );
+    }
   });
 
   it(
