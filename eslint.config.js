@@ -25,5 +25,10 @@ export default tseslint.config(
     files: ['packages/cli/src/**', 'examples/**', 'bench/**', '**/test/**', 'test/**'],
     rules: { 'no-console': 'off' },
   },
+  {
+    // The web UI's browser code (bundled by esbuild into packages/server/dist/ui/).
+    files: ['packages/server/src/ui/web/**'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
   prettier,
 );

@@ -13,6 +13,7 @@ import { storageRoutes } from './routes/storage.ts';
 import { buildRoutes } from './routes/builds.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
 import { systemRoutes } from './routes/system.ts';
+import { uiRoutes } from './ui/ui.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -138,6 +139,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await api.register(analyticsRoutes);
   });
   for (const format of FORMATS) if (format.routes) await app.register(format.routes);
+  await app.register(uiRoutes);
   await app.register(genericRoutes);
   return app;
 }
