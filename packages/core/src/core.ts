@@ -67,6 +67,7 @@ export { publishGoModule, type GoPublishOptions, type GoPublishResult } from './
 export { publishMerged, diffBuilds, splitDependencyId } from './builds.ts';
 export type { BuildDiff, DependencyChange, ArtifactChange } from './builds.ts';
 
+export type { BuildPair } from './client.ts';
 export type {
   BuildDiffReport,
   BuildFunnel,

@@ -390,6 +390,12 @@ test('startup backfills the tables from the JSON documents of builds stored befo
   meta = new SqliteMetaStore({ dir });
   const rows = meta.analytics.recent('lib', 10);
   assert.equal(rows.length, 5);
-  assert.equal(meta.analytics.redFlags(rows.map((r) => r.id))[0]?.name, 'org:c');
+  assert.equal(
+    meta.analytics.depVariations(
+      rows.map((r) => r.id),
+      10,
+    ).flags[0]?.name,
+    'org:c',
+  );
   await meta.close();
 });

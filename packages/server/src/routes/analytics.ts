@@ -11,6 +11,7 @@ import {
   funnel,
   imageDiff,
   images,
+  MAX_DEPS_LAST,
   loadBuild,
   parseCount,
   parseTime,
@@ -79,7 +80,7 @@ export async function analyticsRoutes(app: FastifyInstance): Promise<void> {
       const q = req.query as Query;
       return depVariations(svc, {
         name: required(q, 'name', 'name=nightly-report&last=20'),
-        last: parseCount(q.last, 'last', 20),
+        last: parseCount(q.last, 'last', 20, MAX_DEPS_LAST),
         limit: parseCount(q.limit, 'limit', 50, 10_000),
       });
     },
