@@ -41,7 +41,7 @@ function errorPage(err: unknown): Page {
           'error',
           invalid
             ? `The server did not accept the token (${err.message}). Sign out, then sign in with a valid token.`
-            : `This server needs a token to read (${err.message}). Paste an API token into the sign-in form at the top of the page.`,
+            : `This server needs a token to read (anonymous read is off). Paste an API token into the sign-in form at the top of the page. (The server answered 401 ${err.code}.)`,
         ),
       ],
     };

@@ -16,7 +16,7 @@ export function refusal(err: unknown, action: string, doing: string): string {
     if (err.status === 401) {
       return session.token
         ? `The server refused to ${action}: the token is not valid (${err.message}). Sign out and sign in with a valid token.`
-        : `${doing} needs a token: sign in with a token that may ${action} (the server answered 401: ${err.message}).`;
+        : `${doing} needs a token: sign in with a token that may ${action}. (The server answered 401 ${err.code}.)`;
     }
     if (err.status === 403)
       return `Your token may not ${action} (the server answered 403: ${err.message}).`;
