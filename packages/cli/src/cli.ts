@@ -9,6 +9,7 @@ import { buildCommand } from './commands/build.ts';
 import { dispatchCommand } from './commands/dispatch.ts';
 import { downloadCommand } from './commands/download.ts';
 import { goCommand } from './commands/go.ts';
+import { helmCommand } from './commands/helm.ts';
 import { reportCommand } from './commands/report.ts';
 import { serveCommand } from './commands/serve.ts';
 import { setupCommand } from './commands/setup.ts';
@@ -63,6 +64,7 @@ export function createProgram(ctx: RunContext): Command {
   buildCommand(program, ctx);
   dispatchCommand(program, ctx);
   goCommand(program, ctx);
+  helmCommand(program, ctx);
   setupCommand(program, ctx);
   reportCommand(program, ctx);
   return program;

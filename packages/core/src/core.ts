@@ -63,6 +63,12 @@ export { DEPS_COLLECTORS, collectDependencies, mergeWithDownloads } from './deps
 export { DOWNLOAD_IDS, type DownloadId } from './deps/downloads.ts';
 export type { DepsOptions, DepsCollector, RecordedDownload } from './deps/index.ts';
 export { publishGoModule, type GoPublishOptions, type GoPublishResult } from './publish/go.ts';
+export {
+  pushHelmChart,
+  packageChart,
+  type HelmPushOptions,
+  type HelmPushResult,
+} from './publish/helm.ts';
 
 export { publishMerged, diffBuilds, splitDependencyId } from './builds.ts';
 export type { BuildDiff, DependencyChange, ArtifactChange } from './builds.ts';

@@ -52,6 +52,11 @@ export const ERRORS = {
   ERR_CRAN_VERSION_EXISTS: { status: 409, hint: 'versions are immutable; upload a new one' },
   ERR_CONDA_PACKAGE_INVALID: { status: 400, hint: 'nothing was stored; fix the package' },
   ERR_CONDA_FILE_EXISTS: { status: 409, hint: 'files are immutable; build a new one' },
+  ERR_HELM_CHART_INVALID: { status: 400, hint: 'nothing was stored; fix Chart.yaml (helm lint)' },
+  ERR_HELM_VERSION_EXISTS: {
+    status: 409,
+    hint: 'chart versions are immutable; bump the version in Chart.yaml',
+  },
   ERR_NUGET_PACKAGE_INVALID: { status: 400, hint: 'nothing was stored; fix the package' },
   ERR_NUGET_VERSION_EXISTS: { status: 409, hint: 'versions are immutable; push a new one' },
   ERR_UPSTREAM_UNAVAILABLE: {

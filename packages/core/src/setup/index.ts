@@ -11,6 +11,7 @@ import { setupGo } from './go.ts';
 import { setupNpm } from './npm.ts';
 import { setupR } from './r.ts';
 import { setupConda } from './conda.ts';
+import { setupHelm } from './helm.ts';
 
 export interface SetupOptions {
   /** Server base URL, e.g. http://127.0.0.1:8081. */
@@ -53,6 +54,7 @@ export const SETUP_WRITERS: Record<string, SetupWriter> = {
   go: setupGo,
   r: setupR,
   conda: setupConda,
+  helm: setupHelm,
 };
 
 export function setupTools(): string[] {

@@ -9,6 +9,7 @@ import { npm } from './npm/index.ts';
 import { docker } from './docker/index.ts';
 import { cran } from './cran/index.ts';
 import { conda } from './conda/index.ts';
+import { helm } from './helm/index.ts';
 
 /** A response a format computes rather than stores (a checksum file, a virtual's merged metadata). */
 export interface DerivedFile {
@@ -52,7 +53,7 @@ export interface FormatPlugin {
 const generic: FormatPlugin = { type: 'generic' };
 
 /** Every format the server knows. A format adds itself here. */
-export const FORMATS: readonly FormatPlugin[] = [generic, goFormat, maven, npm, docker, pypi, cran, conda];
+export const FORMATS: readonly FormatPlugin[] = [generic, goFormat, maven, npm, docker, pypi, cran, conda, helm];
 
 export function formatOf(packageType: string): FormatPlugin | undefined {
   return FORMATS.find((f) => f.type === packageType);

@@ -1,0 +1,108 @@
+/**
+ * A small streaming tar writer (POSIX ustar, with a pax `path` record for names that do not fit
+ * the ustar name/prefix fields). Only regular files: enough for a Helm chart archive. Each file's
+ * content is streamed from disk; nothing is held in memory but one 512-byte header at a time.
+ */
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+
+export interface TarFile {
+  /** The name inside the archive ("/"-separated). */
+  name: string;
+  /** The file on disk. */
+  source: string;
+  size: number;
+  mode?: number;
+  mtime?: Date;
+}
+
+function header(name: string, size: number, mode: number, mtime: Date, type: '0' | 'x'): Buffer {
+  const h = Buffer.alloc(512);
+  let prefix = '';
+  let base = name;
+  if (Buffer.byteLength(name) > 100) {
+    // Split at a "/" so the tail fits the name field and the head the prefix field.
+    for (let i = name.indexOf('/'); i > 0; i = name.indexOf('/', i + 1)) {
+      if (
+        Buffer.byteLength(name.slice(i + 1)) <= 100 &&
+        Buffer.byteLength(name.slice(0, i)) <= 155
+      ) {
+        prefix = name.slice(0, i);
+        base = name.slice(i + 1);
+        break;
+      }
+    }
+  }
+  h.write(base.slice(0, 100), 0, 100, 'utf8');
+  h.write(`${(mode & 0o7777).toString(8).padStart(7, '0')}\0`, 100);
+  h.write('0000000\0', 108);
+  h.write('0000000\0', 116);
+  h.write(`${size.toString(8).padStart(11, '0')}\0`, 124);
+  h.write(
+    `${Math.floor(mtime.getTime() / 1000)
+      .toString(8)
+      .padStart(11, '0')}\0`,
+    136,
+  );
+  h.write('        ', 148);
+  h.write(type, 156);
+  h.write('ustar\0', 257);
+  h.write('00', 263);
+  h.write(prefix, 345, 155, 'utf8');
+  let sum = 0;
+  for (const b of h) sum += b;
+  h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+  return h;
+}
+
+const pad = (size: number): Buffer => Buffer.alloc((512 - (size % 512)) % 512);
+
+/** True when a name fits ustar's name (100) and prefix (155) fields. */
+function fitsUstar(name: string): boolean {
+  if (Buffer.byteLength(name) <= 100) return true;
+  for (let i = name.indexOf('/'); i > 0; i = name.indexOf('/', i + 1)) {
+    if (Buffer.byteLength(name.slice(i + 1)) <= 100 && Buffer.byteLength(name.slice(0, i)) <= 155)
+      return true;
+  }
+  return false;
+}
+
+/** A pax extended header record `"<len> path=<name>\n"` (the length counts itself). */
+function paxPath(name: string): Buffer {
+  const body = ` path=${name}\n`;
+  const n = Buffer.byteLength(body);
+  let len = n + String(n).length;
+  while (String(len).length + n !== len) len = String(len).length + n;
+  return Buffer.from(`${len}${body}`);
+}
+
+/** The tar archive of `files`, in order, as a stream (pipe it through gzip for a .tgz). */
+export function tarStream(files: TarFile[]): Readable {
+  return Readable.from(
+    (async function* () {
+      for (const f of files) {
+        const mtime = f.mtime ?? new Date();
+        const mode = f.mode ?? 0o644;
+        if (!fitsUstar(f.name)) {
+          const pax = paxPath(f.name);
+          yield header('PaxHeader', pax.length, 0o644, mtime, 'x');
+          yield pax;
+          yield pad(pax.length);
+        }
+        yield header(f.name, f.size, mode, mtime, '0');
+        let sent = 0;
+        for await (const chunk of createReadStream(f.source)) {
+          const b = chunk as Buffer;
+          const room = f.size - sent;
+          if (room <= 0) break;
+          const part = b.length > room ? b.subarray(0, room) : b;
+          sent += part.length;
+          yield part;
+        }
+        if (sent !== f.size) throw new Error(`${f.source} changed size while it was archived`);
+        yield pad(f.size);
+      }
+      yield Buffer.alloc(1024);
+    })(),
+  );
+}

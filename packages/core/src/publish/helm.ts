@@ -1,0 +1,186 @@
+/**
+ * Pushes a Helm chart: a chart directory is packaged the way `helm package` does it (every file
+ * under `{name}/`, `.helmignore` honoured, `{name}-{version}.tgz`), then the archive is uploaded
+ * with ChartMuseum's `POST {url}/api/helm/{repo}/api/charts`; the server reads and checks its
+ * Chart.yaml and regenerates the repository's index.yaml.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative, sep } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import { request } from 'undici';
+import { hashFile, type ChecksumsWithSize } from '../checksums.ts';
+import { StowageError } from '../errors.ts';
+import { httpError } from '../internal/http.ts';
+import { tarStream, type TarFile } from '../internal/tar.ts';
+
+export interface HelmPushOptions {
+  /** Server base URL. */
+  url: string;
+  token?: string;
+  user?: string;
+  /** Local (or virtual with a default deployment) Helm repository. */
+  repo: string;
+  /** A chart archive (.tgz) or a chart directory (holding Chart.yaml). */
+  chart: string;
+  /** Stamps the pushed chart with the build. */
+  build?: { name: string; number: string };
+}
+
+export interface HelmPushResult extends ChecksumsWithSize {
+  name: string;
+  version: string;
+  repo: string;
+  /** Where the chart is in the repository, e.g. `charts/mychart-1.0.0.tgz`. */
+  path: string;
+  /** The archive's file name. */
+  file: string;
+  /** True when the directory was packaged here. */
+  packaged: boolean;
+  /** False when the same chart version (byte-identical) was already there. */
+  created: boolean;
+}
+
+const fail = (message: string, hint?: string): StowageError =>
+  new StowageError('ERR_HELM_CHART', message, hint ? { hint } : {});
+
+/** A top-level scalar of a Chart.yaml (enough to name the archive; the server checks the rest). */
+export function chartYamlField(text: string, key: string): string | undefined {
+  const re = new RegExp(
+    `^${key}:[ \\t]*(?:"([^"]*)"|'([^']*)'|([^#\\s][^#]*?))[ \\t]*(?:#.*)?$`,
+    'm',
+  );
+  const m = re.exec(text);
+  return m ? (m[1] ?? m[2] ?? m[3]) : undefined;
+}
+
+/** Turns a .helmignore glob into a test on a relative path (or on a base name). */
+function ignoreRule(line: string): ((rel: string, isDir: boolean) => boolean) | undefined {
+  let p = line.trim();
+  if (p === '' || p.startsWith('#') || p.startsWith('!')) return undefined;
+  const dirOnly = p.endsWith('/');
+  p = p.replace(/\/+$/, '').replace(/^\/+/, '');
+  const source = p
+    .split('')
+    .map((c) => (c === '*' ? '[^/]*' : c === '?' ? '[^/]' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  const re = new RegExp(`^${source}$`);
+  const byPath = p.includes('/');
+  return (rel, isDir) => {
+    if (dirOnly && !isDir) return false;
+    return re.test(byPath ? rel : rel.slice(rel.lastIndexOf('/') + 1));
+  };
+}
+
+/** The files of a chart directory, relative with "/" separators, sorted; `.helmignore` applied. */
+export async function chartFiles(dir: string): Promise<string[]> {
+  const ignore = ((await readFile(join(dir, '.helmignore'), 'utf8').catch(() => '')) || '')
+    .split('\n')
+    .map(ignoreRule)
+    .filter((r): r is (rel: string, isDir: boolean) => boolean => r !== undefined);
+  const skip = (rel: string, isDir: boolean): boolean =>
+    (isDir && rel.split('/').pop() === '.git') || ignore.some((r) => r(rel, isDir));
+  const out: string[] = [];
+  const walk = async (d: string): Promise<void> => {
+    for (const e of await readdir(d, { withFileTypes: true })) {
+      const full = join(d, e.name);
+      const rel = relative(dir, full).split(sep).join('/');
+      if (e.isDirectory()) {
+        if (!skip(rel, true)) await walk(full);
+      } else if (e.isFile() && !skip(rel, false)) out.push(rel);
+      // Symbolic links and other irregular files are left out.
+    }
+  };
+  await walk(dir);
+  return out.sort();
+}
+
+/** Packages a chart directory into `{outDir}/{name}-{version}.tgz`, as `helm package` does. */
+export async function packageChart(
+  dir: string,
+  outDir: string,
+): Promise<{ file: string; name: string; version: string }> {
+  let yaml: string;
+  try {
+    yaml = await readFile(join(dir, 'Chart.yaml'), 'utf8');
+  } catch {
+    throw fail(`${dir} has no Chart.yaml`, 'pass a chart directory or a packaged .tgz');
+  }
+  const name = chartYamlField(yaml, 'name');
+  const version = chartYamlField(yaml, 'version');
+  if (!name || !version || name.includes('/') || version.includes('/')) {
+    throw fail(`${join(dir, 'Chart.yaml')} has no usable name and version`);
+  }
+  const files: TarFile[] = [];
+  for (const rel of await chartFiles(dir)) {
+    const source = join(dir, ...rel.split('/'));
+    const st = await stat(source);
+    files.push({ name: `${name}/${rel}`, source, size: st.size, mode: 0o644, mtime: st.mtime });
+  }
+  const file = join(outDir, `${name}-${version}.tgz`);
+  await pipeline(tarStream(files), createGzip(), createWriteStream(file));
+  return { file, name, version };
+}
+
+/** Packages (when given a directory) and uploads a chart. */
+export async function pushHelmChart(opts: HelmPushOptions): Promise<HelmPushResult> {
+  const st = await stat(opts.chart).catch(() => undefined);
+  if (!st) throw fail(`${opts.chart} does not exist`);
+  const tmp = st.isDirectory() ? await mkdtemp(join(tmpdir(), 'stowage-helm-')) : undefined;
+  try {
+    const file = tmp ? (await packageChart(opts.chart, tmp)).file : opts.chart;
+    const sums = await hashFile(file);
+    const base = opts.url.replace(/\/+$/, '');
+    const target = `${base}/api/helm/${encodeURIComponent(opts.repo)}/api/charts`;
+    const headers: Record<string, string> = {
+      'content-type': 'application/gzip',
+      'content-length': String(sums.size),
+      'x-checksum-sha256': sums.sha256,
+      'x-checksum-sha1': sums.sha1,
+    };
+    if (opts.user !== undefined) {
+      headers.authorization = `Basic ${Buffer.from(`${opts.user}:${opts.token ?? ''}`).toString('base64')}`;
+    } else if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    if (opts.build) {
+      // Printable ASCII as it is (what the server records), like the repository client sends it.
+      const enc = (v: string): string => (/^[\x20-\x7e]*$/.test(v) ? v : encodeURIComponent(v));
+      headers['x-stowage-build-name'] = enc(opts.build.name);
+      headers['x-stowage-build-number'] = enc(opts.build.number);
+    }
+    const shown = file.slice(file.lastIndexOf(sep) + 1);
+    const what = `push of ${shown}`;
+    let res;
+    try {
+      res = await request(target, { method: 'POST', headers, body: createReadStream(file) });
+    } catch (err) {
+      throw new StowageError('ERR_CLIENT_UNREACHABLE', `${what} could not reach ${base}`, {
+        cause: err,
+        hint: 'check the server URL',
+      });
+    }
+    const text = await res.body.text();
+    if (res.statusCode !== 201 && res.statusCode !== 200) {
+      throw httpError(res.statusCode, text, base, what);
+    }
+    const body = JSON.parse(text) as {
+      repo?: string;
+      path?: string;
+      name?: string;
+      version?: string;
+    };
+    return {
+      name: body.name ?? '',
+      version: body.version ?? '',
+      repo: body.repo ?? opts.repo,
+      path: body.path ?? '',
+      file: body.path ? body.path.slice(body.path.lastIndexOf('/') + 1) : shown,
+      packaged: tmp !== undefined,
+      created: res.statusCode === 201,
+      ...sums,
+    };
+  } finally {
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  }
+}

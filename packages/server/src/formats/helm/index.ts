@@ -1,0 +1,9 @@
+import type { FormatPlugin } from '../index.ts';
+import { INDEX, helmRoutes } from './routes.ts';
+
+/** Helm: chart repositories (index.yaml and chart archives, ChartMuseum's push API) under `/api/helm/{repo}/`. */
+export const helm: FormatPlugin = {
+  type: 'helm',
+  routes: helmRoutes,
+  isMetadata: (path) => path === INDEX,
+};

@@ -1,0 +1,590 @@
+/**
+ * Helm chart repositories under `/api/helm/{repo}/`: what `helm repo add` and `helm pull` read —
+ * `index.yaml` and the chart archives it names (`charts/{name}-{version}.tgz`; a bare
+ * `{name}-{version}.tgz` is the same file) — and ChartMuseum's API for pushing and deleting.
+ *
+ * Local repositories keep each chart version at `charts/{name}-{version}.tgz` with its Chart.yaml
+ * fields as properties, and regenerate `index.yaml` after every upload and delete. Remote ones
+ * proxy a chart repository through the shared Resolver: its index.yaml is metadata (revalidated
+ * after max-age, served stale when the upstream is down), archives are immutable, and every
+ * url the upstream index names (relative or absolute, on any host) is rewritten to this
+ * repository's `charts/` path, which fetches from where the upstream said. Virtual ones merge
+ * their members' indexes (first member wins a version) and never take a chart name from a
+ * remote when a local member holds it.
+ *
+ * Upload: `POST /api/helm/{repo}/api/charts` (the .tgz as the body, or multipart field `chart`),
+ * or `PUT /api/helm/{repo}/[charts/]{file}.tgz`; delete: `DELETE /api/helm/{repo}/api/charts/{name}/{version}`.
+ * Query: `GET /api/stowage/v1/helm/{repo}/charts[/{name}[/{version}]]` (also at ChartMuseum's
+ * `GET /api/helm/{repo}/api/charts…`).
+ */
+import { Readable } from 'node:stream';
+import { Busboy, type BusboyHeaders } from '@fastify/busboy';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { HttpError } from '../../errors.ts';
+import type { StagedBlob } from '../../internal/blobstore.ts';
+import { rawUrl } from '../../internal/http.ts';
+import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/metastore.ts';
+import { KeyedMutex } from '../../internal/mutex.ts';
+import { parseMatrix, validateRelativePath } from '../../internal/paths.ts';
+import type { ResolveOptions } from '../../internal/resolver.ts';
+import {
+  BUILD_NAME_PROP,
+  BUILD_NUMBER_PROP,
+  normalizeChecksums,
+  type Services,
+} from '../../internal/services.ts';
+import { buildIdentity, setArtifactHeaders } from '../../routes/generic.ts';
+import {
+  CHART_NAME,
+  SEMVER,
+  chartFile,
+  parseIndex,
+  readChart,
+  renderIndex,
+  sortEntries,
+  type ChartEntry,
+} from './chart.ts';
+
+const PREFIX = '/api/helm/';
+const QUERY_PREFIX = '/api/stowage/v1/helm/';
+export const INDEX = 'index.yaml';
+const CHARTS = 'charts';
+const MAX_INDEX_BYTES = 128 * 1024 * 1024;
+const YAML_TYPE = 'application/x-yaml';
+/** Property holding a stored chart version's Chart.yaml fields (JSON). */
+const ENTRY_PROP = 'helm.chart';
+
+type Entries = Record<string, ChartEntry[]>;
+
+/** `charts/{file}.tgz` for a chart archive path (with or without `charts/`), else undefined. */
+export function chartPathOf(path: string): string | undefined {
+  const m = /^(?:charts\/)?([^/]+\.tgz)$/.exec(path);
+  return m ? `${CHARTS}/${m[1] ?? ''}` : undefined;
+}
+
+/** The chart names a file name `{name}-{version}.tgz` may stand for (names may hold dashes). */
+function candidateNames(path: string): string[] {
+  const file = path.slice(path.lastIndexOf('/') + 1).replace(/\.tgz$/, '');
+  const out: string[] = [];
+  for (let i = file.indexOf('-'); i > 0; i = file.indexOf('-', i + 1)) {
+    if (SEMVER.test(file.slice(i + 1)) && CHART_NAME.test(file.slice(0, i)))
+      out.push(file.slice(0, i));
+  }
+  return out;
+}
+
+function parseRequest(
+  raw: string,
+  prefix: string,
+): { repo: string; matrix: Properties; path: string } {
+  const after = raw.slice(prefix.length);
+  const slash = after.indexOf('/');
+  const head = slash < 0 ? after : after.slice(0, slash);
+  const semi = head.indexOf(';');
+  let repo: string;
+  let path = slash < 0 ? '' : after.slice(slash + 1);
+  try {
+    repo = decodeURIComponent(semi < 0 ? head : head.slice(0, semi));
+    path = decodeURIComponent(path);
+  } catch {
+    throw new HttpError('ERR_PATH_INVALID', `"${raw}" has an invalid percent-encoding`);
+  }
+  const matrix = semi < 0 ? {} : parseMatrix(head.slice(semi + 1));
+  if (path !== '') path = validateRelativePath(path);
+  return { repo, matrix, path };
+}
+
+async function readAll(body: Readable, max: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const c of body) {
+    n += (c as Buffer).length;
+    if (n > max) {
+      body.destroy();
+      throw new HttpError('ERR_UPSTREAM_INVALID', `index.yaml is larger than ${max} bytes`);
+    }
+    chunks.push(c as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Entries rewritten to point at this repository's `charts/` path (relative to the repo URL). */
+function localUrls(entries: Entries): Entries {
+  const out: Entries = {};
+  for (const [name, list] of Object.entries(entries)) {
+    out[name] = list.map((e) => ({ ...e, urls: [`${CHARTS}/${chartFile(e.name, e.version)}`] }));
+  }
+  return out;
+}
+
+/** Chart repositories of each class: their entries, their index.yaml, uploads and deletes. */
+export class HelmRepos {
+  readonly #svc: Services;
+  readonly #locks = new KeyedMutex();
+  /** Parsed upstream indexes by blob digest (a large upstream index is parsed once). */
+  readonly #parsed = new Map<string, Entries>();
+
+  constructor(svc: Services) {
+    this.#svc = svc;
+  }
+
+  /** A local repository's chart versions, from the properties stored with each archive. */
+  async #localEntries(repo: RepoConfig, name?: string): Promise<Entries> {
+    const out: Entries = {};
+    const arts = name
+      ? await this.#svc.meta.findByProperties({ 'helm.name': name }, repo.key)
+      : await this.#svc.meta.listFiles(repo.key, CHARTS);
+    for (const a of arts) {
+      const fields = (await this.#svc.meta.getProperties(a.id))[ENTRY_PROP]?.[0];
+      if (!fields) continue;
+      const e = JSON.parse(fields) as ChartEntry;
+      (out[e.name] ??= []).push({
+        ...e,
+        urls: [a.path],
+        created: new Date(a.created).toISOString(),
+        digest: a.sha256,
+      });
+    }
+    return out;
+  }
+
+  /** A remote's upstream index (revalidated after max-age), as the upstream wrote it. */
+  async upstreamIndex(repo: RepoConfig): Promise<{ entries: Entries; stale: boolean } | undefined> {
+    const found = await this.#svc.resolver.resolve(repo, INDEX, {
+      metadata: true,
+      // An index that is not one is never cached.
+      validate: async (body) => {
+        parseIndex((await readAll(body, MAX_INDEX_BYTES)).toString('utf8'));
+      },
+    });
+    if (!found) return undefined;
+    return { entries: await this.#parse(found.art), stale: found.stale };
+  }
+
+  async #parse(art: ArtifactRecord): Promise<Entries> {
+    const hit = this.#parsed.get(art.sha256);
+    if (hit) return hit;
+    const entries = parseIndex(
+      (await readAll(this.#svc.blobs.open(art.sha256), MAX_INDEX_BYTES)).toString('utf8'),
+    );
+    this.#parsed.clear();
+    this.#parsed.set(art.sha256, entries);
+    return entries;
+  }
+
+  /** Where a remote fetches a chart archive: the url its upstream index names for it. */
+  async upstreamUrl(remote: RepoConfig, path: string): Promise<string | undefined> {
+    const file = path.slice(path.lastIndexOf('/') + 1);
+    const idx = await this.upstreamIndex(remote).catch((err: unknown) => {
+      this.#svc.log.warn({ repo: remote.key, err }, 'upstream index unavailable');
+      return undefined;
+    });
+    const base = `${(remote.url ?? '').replace(/\/+$/, '')}/`;
+    for (const list of Object.values(idx?.entries ?? {})) {
+      for (const e of list) {
+        const url = e.urls?.[0];
+        if (chartFile(e.name, e.version) !== file || typeof url !== 'string') continue;
+        try {
+          return new URL(url, base).toString();
+        } catch {
+          break;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /** Dependency-confusion guard: a local repository holds the chart a path names. */
+  async ownedBy(local: RepoConfig, path: string): Promise<boolean> {
+    for (const name of candidateNames(path)) {
+      if ((await this.#svc.meta.findByProperties({ 'helm.name': name }, local.key)).length > 0)
+        return true;
+    }
+    return false;
+  }
+
+  resolveOptions(): ResolveOptions {
+    return {
+      ownedBy: (local, path) => this.ownedBy(local, path),
+      upstreamUrl: (remote, path) => this.upstreamUrl(remote, path),
+    };
+  }
+
+  /** A repository's chart versions; a virtual merges its members in order. */
+  async entries(
+    repo: RepoConfig,
+    seen = new Set<string>(),
+  ): Promise<{ entries: Entries; stale: boolean } | undefined> {
+    if (repo.rclass === 'local') return { entries: await this.#localEntries(repo), stale: false };
+    if (repo.rclass === 'remote') {
+      const idx = await this.upstreamIndex(repo);
+      return idx && { entries: localUrls(idx.entries), stale: idx.stale };
+    }
+    const perMember = await this.#svc.resolver.fromMembers(repo, { seen }, (m) =>
+      this.entries(m, seen),
+    );
+    const localNames = new Set<string>();
+    for (const { member, value } of perMember) {
+      if (member.rclass === 'local') for (const n of Object.keys(value.entries)) localNames.add(n);
+    }
+    const merged: Entries = {};
+    for (const { member, value } of perMember) {
+      for (const [name, list] of Object.entries(value.entries)) {
+        // A chart name a local member holds is never taken from a remote (dependency confusion).
+        if (member.rclass !== 'local' && localNames.has(name)) continue;
+        const have = (merged[name] ??= []);
+        for (const e of list) if (!have.some((h) => h.version === e.version)) have.push(e);
+      }
+    }
+    return {
+      entries: localUrls(merged),
+      stale: perMember.some((p) => p.value.stale),
+    };
+  }
+
+  /** The index.yaml a repository serves: stored for locals, rewritten for remotes, merged for virtuals. */
+  async index(repo: RepoConfig): Promise<{ art?: ArtifactRecord; body?: Buffer; stale: boolean }> {
+    if (repo.rclass === 'local') {
+      const art = await this.#svc.meta.getArtifact(repo.key, INDEX);
+      return art ? { art, stale: false } : { body: renderIndex({}), stale: false };
+    }
+    const got = await this.entries(repo);
+    if (!got) throw new HttpError('ERR_NOT_FOUND', `${repo.key} has no ${INDEX} upstream`);
+    return { body: renderIndex(got.entries), stale: got.stale };
+  }
+
+  /** Rewrites a local repository's index.yaml from the charts it holds. */
+  async #regenerate(repo: RepoConfig, user: string): Promise<void> {
+    const entries = await this.#localEntries(repo);
+    await this.#svc.deploy({
+      repo: repo.key,
+      path: INDEX,
+      body: Readable.from([renderIndex(localUrls(entries))]),
+      expected: {},
+      properties: {},
+      user,
+    });
+  }
+
+  /**
+   * Stores an uploaded chart (its Chart.yaml already checked) and regenerates index.yaml. An
+   * existing version is refused unless the upload is byte-identical (then nothing changes).
+   */
+  async store(
+    repo: RepoConfig,
+    staged: StagedBlob,
+    chart: ChartEntry,
+    user: string,
+    properties: Properties,
+  ): Promise<{ art: ArtifactRecord; created: boolean }> {
+    return this.#locks.run(repo.key, async () => {
+      const path = `${CHARTS}/${chartFile(chart.name, chart.version)}`;
+      const existing = await this.#svc.meta.getArtifact(repo.key, path);
+      if (existing) {
+        await staged.discard();
+        if (existing.sha256 === staged.sha256) return { art: existing, created: false };
+        throw new HttpError(
+          'ERR_HELM_VERSION_EXISTS',
+          `${chart.name} ${chart.version} is already in ${repo.key} with other content (sha256 ${existing.sha256})`,
+        );
+      }
+      const art = await this.#svc.commitStaged({
+        repo: repo.key,
+        path,
+        staged,
+        user,
+        properties: {
+          ...properties,
+          'helm.name': [chart.name],
+          'helm.version': [chart.version],
+          ...(chart.appVersion !== undefined && { 'helm.appVersion': [chart.appVersion] }),
+          [ENTRY_PROP]: [JSON.stringify(chart)],
+        },
+      });
+      await this.#regenerate(repo, user);
+      return { art, created: true };
+    });
+  }
+
+  /** Deletes a chart version (or every version of a chart) and regenerates index.yaml. */
+  async remove(
+    repo: RepoConfig,
+    name: string,
+    version: string | undefined,
+    user: string,
+  ): Promise<number> {
+    return this.#locks.run(repo.key, async () => {
+      let removed = 0;
+      for (const a of await this.#svc.meta.findByProperties({ 'helm.name': name }, repo.key)) {
+        const v = (await this.#svc.meta.getProperties(a.id))['helm.version']?.[0];
+        if (version !== undefined && v !== version) continue;
+        removed += await this.#svc.deletePath(repo.key, a.path);
+      }
+      if (removed > 0) await this.#regenerate(repo, user);
+      return removed;
+    });
+  }
+}
+
+export async function helmRoutes(app: FastifyInstance): Promise<void> {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
+  const repos = new HelmRepos(app.stowage);
+
+  const helmRepo = async (key: string): Promise<RepoConfig> => {
+    const repo = await app.stowage.repo(key);
+    if (repo.packageType !== 'helm') {
+      throw new HttpError(
+        'ERR_REPO_INVALID',
+        `repository "${key}" is ${repo.packageType}, not helm`,
+        {
+          hint: 'use a repository whose packageType is helm',
+        },
+      );
+    }
+    return repo;
+  };
+
+  /** ChartMuseum's shapes: all charts by name, one chart's versions, or one version. */
+  const query = async (repo: RepoConfig, segs: string[]): Promise<unknown> => {
+    const [name, version, ...rest] = segs;
+    if (rest.length > 0)
+      throw new HttpError('ERR_NOT_FOUND', `no chart query for ${segs.join('/')}`);
+    const all = sortEntries((await repos.entries(repo))?.entries ?? {});
+    if (name === undefined) return all;
+    const list = all[name];
+    if (!list) throw new HttpError('ERR_NOT_FOUND', `chart ${name} is not in ${repo.key}`);
+    if (version === undefined) return list;
+    const one = list.find((e) => e.version === version);
+    if (!one)
+      throw new HttpError('ERR_NOT_FOUND', `chart ${name} ${version} is not in ${repo.key}`);
+    return one;
+  };
+
+  const get = async (req: FastifyRequest, reply: FastifyReply, head: boolean): Promise<unknown> => {
+    const svc = app.stowage;
+    const who = req.requireRead();
+    const r = parseRequest(rawUrl(req).path, PREFIX);
+    const repo = await helmRepo(r.repo);
+    const segs = r.path.split('/');
+    if (segs[0] === 'api' && segs[1] === 'charts') {
+      return reply.send(
+        await query(
+          repo,
+          segs.slice(2).filter((s) => s !== ''),
+        ),
+      );
+    }
+    if (r.path === INDEX || r.path === '') {
+      const idx = await repos.index(repo);
+      if (idx.stale) reply.header('x-stowage-cache', 'stale');
+      if (idx.art) {
+        setArtifactHeaders(reply, idx.art);
+        reply.header('content-type', YAML_TYPE).header('content-length', String(idx.art.size));
+        return head ? reply.send() : reply.send(svc.blobs.open(idx.art.sha256));
+      }
+      const body = idx.body ?? Buffer.alloc(0);
+      reply.header('content-type', YAML_TYPE).header('content-length', String(body.length));
+      return head ? reply.send() : reply.send(body);
+    }
+    const path = chartPathOf(r.path);
+    if (!path) throw new HttpError('ERR_NOT_FOUND', `${repo.key}/${r.path} does not exist`);
+    const found = await svc.resolver.resolve(repo, path, repos.resolveOptions());
+    if (!found) throw new HttpError('ERR_NOT_FOUND', `${repo.key}/${r.path} does not exist`);
+    const art = found.art;
+    setArtifactHeaders(reply, art);
+    reply.header('content-type', 'application/gzip').header('content-length', String(art.size));
+    if (found.stale) reply.header('x-stowage-cache', 'stale');
+    if (head) return reply.send();
+    const fromHeaders = buildIdentity(req);
+    const name = r.matrix['build.name']?.[0];
+    const number = r.matrix['build.number']?.[0];
+    await svc.meta.recordDownload({
+      repo: found.repo,
+      path: art.path,
+      sha256: art.sha256,
+      user: who.user,
+      ...(fromHeaders.buildName
+        ? fromHeaders
+        : name && number
+          ? { buildName: name, buildNumber: number }
+          : {}),
+    });
+    return reply.send(svc.blobs.open(art.sha256));
+  };
+
+  app.get(`${PREFIX}*`, { exposeHeadRoute: false }, (req, reply) => get(req, reply, false));
+  app.head(`${PREFIX}*`, (req, reply) => get(req, reply, true));
+
+  app.get(`${QUERY_PREFIX}*`, async (req, reply) => {
+    req.requireRead();
+    const r = parseRequest(rawUrl(req).path, QUERY_PREFIX);
+    const segs = r.path.split('/').filter((s) => s !== '');
+    if (segs[0] !== 'charts')
+      throw new HttpError('ERR_NOT_FOUND', `no route for GET ${rawUrl(req).path}`, {
+        hint: 'query GET /api/stowage/v1/helm/{repo}/charts[/{name}[/{version}]]',
+      });
+    return reply.send(await query(await helmRepo(r.repo), segs.slice(1)));
+  });
+
+  const upload = async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+    const svc = app.stowage;
+    const who = req.requireWrite();
+    const r = parseRequest(rawUrl(req).path, PREFIX);
+    const pushApi = /^api\/charts\/?$/.test(r.path) && req.method === 'POST';
+    if (!pushApi && !chartPathOf(r.path)) {
+      req.raw.resume();
+      throw new HttpError('ERR_PATH_INVALID', `cannot upload to ${r.path || '/'}`, {
+        hint: 'POST the chart .tgz to /api/helm/{repo}/api/charts, or PUT it to /api/helm/{repo}/{name}-{version}.tgz',
+      });
+    }
+    const target = await svc.deployableRepo(r.repo);
+    if (target.packageType !== 'helm') {
+      req.raw.resume();
+      await helmRepo(target.key);
+    }
+    const expected = normalizeChecksums({
+      sha1: header(req, 'x-checksum-sha1'),
+      sha256: header(req, 'x-checksum-sha256'),
+      md5: header(req, 'x-checksum-md5'),
+    });
+    let staged: StagedBlob | undefined;
+    try {
+      const ct = String(req.headers['content-type'] ?? '').toLowerCase();
+      staged = ct.startsWith('multipart/form-data')
+        ? await receiveMultipart(svc, req)
+        : await stageBody(svc, (req.body as Readable | undefined) ?? req.raw);
+      for (const alg of ['sha1', 'sha256', 'md5'] as const) {
+        const want = expected[alg];
+        if (want && want !== staged[alg]) {
+          throw new HttpError(
+            'ERR_CHECKSUM_MISMATCH',
+            `${alg} of the received chart is ${staged[alg]} but the client declared ${want}`,
+          );
+        }
+      }
+      const chart = await readChart(staged.read());
+      const properties: Properties = { ...r.matrix };
+      const build = buildIdentity(req);
+      if (build.buildName && build.buildNumber) {
+        properties[BUILD_NAME_PROP] = [build.buildName];
+        properties[BUILD_NUMBER_PROP] = [build.buildNumber];
+      }
+      const s = staged;
+      staged = undefined;
+      const { art, created } = await repos.store(target, s, chart, who.user, properties);
+      req.log.info(
+        { repo: target.key, path: art.path, size: art.size, created },
+        created ? 'helm chart uploaded' : 'helm chart upload identical to the stored one',
+      );
+      return reply.code(created ? 201 : 200).send({
+        saved: true,
+        repo: target.key,
+        path: art.path,
+        name: chart.name,
+        version: chart.version,
+        size: art.size,
+        digest: art.sha256,
+        checksums: { sha1: art.sha1, sha256: art.sha256, md5: art.md5 },
+      });
+    } finally {
+      if (staged) await staged.discard();
+    }
+  };
+  app.put(`${PREFIX}*`, upload);
+  app.post(`${PREFIX}*`, upload);
+
+  app.delete(`${PREFIX}*`, async (req, reply) => {
+    const svc = app.stowage;
+    const who = req.requireWrite();
+    const r = parseRequest(rawUrl(req).path, PREFIX);
+    const target = await svc.deployableRepo(r.repo);
+    if (target.packageType !== 'helm') await helmRepo(target.key);
+    const m = /^api\/charts\/([^/]+)(?:\/([^/]+))?$/.exec(r.path);
+    if (!m) {
+      throw new HttpError('ERR_PATH_INVALID', `cannot delete ${r.path || '/'}`, {
+        hint: 'DELETE /api/helm/{repo}/api/charts/{name}/{version}',
+      });
+    }
+    const name = m[1] ?? '';
+    const removed = await repos.remove(target, name, m[2], who.user);
+    if (removed === 0) {
+      throw new HttpError(
+        'ERR_NOT_FOUND',
+        `chart ${name}${m[2] ? ` ${m[2]}` : ''} is not in ${target.key}`,
+      );
+    }
+    req.log.info({ repo: target.key, name, version: m[2], removed }, 'helm chart deleted');
+    return reply.send({ deleted: true });
+  });
+}
+
+async function stageBody(svc: Services, body: Readable): Promise<StagedBlob> {
+  try {
+    return await svc.blobs.stage(body);
+  } catch (err) {
+    throw new HttpError('ERR_UPLOAD_INCOMPLETE', 'the upload ended before its body was complete', {
+      cause: err,
+    });
+  }
+}
+
+/** ChartMuseum's multipart push: the archive is the `chart` file part (a `prov` part is ignored). */
+async function receiveMultipart(svc: Services, req: FastifyRequest): Promise<StagedBlob> {
+  let staged: StagedBlob | undefined;
+  const abort = new AbortController();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let pending: Promise<void> = Promise.resolve();
+      let bb;
+      try {
+        bb = Busboy({ headers: req.headers as BusboyHeaders, limits: { files: 2, fields: 20 } });
+      } catch (err) {
+        reject(
+          new HttpError(
+            'ERR_BODY_INVALID',
+            `the multipart body cannot be read (${(err as Error).message})`,
+          ),
+        );
+        return;
+      }
+      let taken = false;
+      bb.on('file', (name, stream) => {
+        if (name !== 'chart' || taken) return void stream.resume();
+        taken = true;
+        pending = svc.blobs.stage(stream, { signal: abort.signal }).then((s) => {
+          staged = s;
+        });
+        pending.catch(() => stream.resume());
+      });
+      bb.on('finish', () => pending.then(resolve, reject));
+      bb.on('error', (err: Error) =>
+        reject(
+          new HttpError('ERR_BODY_INVALID', `the multipart body is malformed (${err.message})`),
+        ),
+      );
+      req.raw.once('close', () => {
+        if (!req.raw.complete) {
+          abort.abort();
+          reject(
+            new HttpError('ERR_UPLOAD_INCOMPLETE', 'the upload ended before its body was complete'),
+          );
+        }
+      });
+      req.raw.pipe(bb);
+    });
+  } catch (err) {
+    if (staged) await staged.discard();
+    throw err;
+  }
+  if (!staged)
+    throw new HttpError('ERR_BODY_INVALID', 'the multipart upload has no "chart" file part', {
+      hint: 'send the archive as form field "chart" (curl -F chart=@mychart-1.0.0.tgz)',
+    });
+  return staged;
+}
+
+function header(req: FastifyRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
