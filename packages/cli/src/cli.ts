@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { isStowageError } from '@stowage/core';
 import { buildCommand } from './commands/build.ts';
 import { dispatchCommand } from './commands/dispatch.ts';
+import { dockerCommand } from './commands/docker.ts';
 import { downloadCommand } from './commands/download.ts';
 import { goCommand } from './commands/go.ts';
 import { helmCommand } from './commands/helm.ts';
@@ -66,6 +67,7 @@ export function createProgram(ctx: RunContext): Command {
   goCommand(program, ctx);
   helmCommand(program, ctx);
   setupCommand(program, ctx);
+  dockerCommand(program, ctx);
   reportCommand(program, ctx);
   return program;
 }

@@ -3,6 +3,7 @@
  * Streams every artifact (never a whole file in memory), retries idempotent calls on network
  * errors and 5xx with exponential backoff and jitter, and turns every failure into a StowageError.
  */
+import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -181,6 +182,52 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 const MAX_DELAY_MS = 10_000;
 
 /** Two builds for the analytics diffs: `number` (newer) against `other` (older). */
+export interface RegistryManifest {
+  /** `sha256:` of the bytes. */
+  digest: string;
+  /** The Content-Type the registry answered with. */
+  mediaType: string;
+  body: Buffer;
+}
+
+/** `GET /api/stowage/v1/docker/{repo}/{image}/manifests/{reference}/layers`. */
+export interface ImageLayersView {
+  repo: string;
+  image: string;
+  reference: string;
+  digest: string;
+  mediaType: string;
+  storedIn: string;
+  tags: string[];
+  config?: { mediaType: string; digest: string; size: number };
+  layers?: { digest: string; size: number; mediaType: string }[];
+  layerCount?: number;
+  /** Config plus layers (an image), or manifests plus their images (an index). */
+  totalSize: number;
+  manifests?: {
+    digest: string;
+    mediaType: string;
+    platform?: Record<string, unknown>;
+    manifestSize: number;
+    layers?: { digest: string; size: number; mediaType: string }[];
+    layerCount?: number;
+    totalSize?: number;
+    missing?: boolean;
+  }[];
+}
+
+/** Manifests and indexes the registry clients here accept. */
+const MANIFEST_ACCEPT = [
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+].join(', ');
+/** The distribution spec lets registries refuse manifests above 4 MiB. */
+const MAX_REGISTRY_DOCUMENT = 4 * 1024 * 1024;
+
+const encodeImageName = (name: string): string => name.split('/').map(encodeURIComponent).join('/');
+
 export interface BuildPair {
   name: string;
   number: string;
@@ -834,6 +881,83 @@ export class RepositoryClient {
 
   async imageDiff(opts: BuildPair): Promise<ImageDiffReport> {
     return this.#analytics('images/diff', { ...opts }, `the image diff of ${opts.name}`);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // OCI registry (`/v2/{repo}/{image}/…`, Stowage's server only)
+
+  /**
+   * A manifest or index by tag or digest, as the registry serves it (bytes unchanged, so their
+   * sha256 is the digest). `name` is `{repo}/{image}`.
+   */
+  async registryManifest(name: string, reference: string): Promise<RegistryManifest> {
+    const what = `manifest ${name}:${reference}`;
+    return this.#retrying('GET', async () => {
+      const res = await this.#send({
+        method: 'GET',
+        path: `/v2/${encodeImageName(name)}/manifests/${encodeURIComponent(reference)}`,
+        headers: { accept: MANIFEST_ACCEPT },
+        what,
+      });
+      const body = await this.#readSmall(res, what);
+      const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+      const header = res.headers['docker-content-digest'];
+      if (typeof header === 'string' && header !== digest) {
+        throw this.#badResponse(what, `a body matching its Docker-Content-Digest ${header}`);
+      }
+      const type = res.headers['content-type'];
+      return {
+        digest,
+        mediaType: (typeof type === 'string' ? type : '').split(';')[0]?.trim() ?? '',
+        body,
+      };
+    });
+  }
+
+  /** A small blob (an image config) by digest; refused above 4 MiB. */
+  async registryBlob(name: string, digest: string): Promise<Buffer> {
+    const what = `blob ${name}@${digest}`;
+    return this.#retrying('GET', async () => {
+      const res = await this.#send({
+        method: 'GET',
+        path: `/v2/${encodeImageName(name)}/blobs/${encodeURIComponent(digest)}`,
+        what,
+      });
+      return this.#readSmall(res, what);
+    });
+  }
+
+  /** Stowage's layer view of a manifest: layers, sizes, tags (`/api/stowage/v1/docker/…/layers`). */
+  async imageLayers(name: string, reference: string): Promise<ImageLayersView> {
+    const what = `the layers of ${name}:${reference}`;
+    const res = await this.#json<unknown>({
+      method: 'GET',
+      path: `/api/stowage/v1/docker/${encodeImageName(name)}/manifests/${encodeURIComponent(reference)}/layers`,
+      what,
+    });
+    if (typeof res !== 'object' || res === null || !('digest' in res))
+      throw this.#badResponse(what, 'a layer view');
+    return res as ImageLayersView;
+  }
+
+  async #readSmall(res: Response, what: string): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of res.body) {
+        const b = chunk as Buffer;
+        size += b.length;
+        if (size > MAX_REGISTRY_DOCUMENT) {
+          res.body.destroy();
+          throw this.#badResponse(what, `a document under ${MAX_REGISTRY_DOCUMENT} bytes`);
+        }
+        chunks.push(b);
+      }
+    } catch (err) {
+      if (err instanceof StowageError) throw err;
+      throw networkError(err, this.url, what, this.#timeoutMs);
+    }
+    return Buffer.concat(chunks);
   }
 }
 

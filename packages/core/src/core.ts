@@ -54,6 +54,8 @@ export type {
   DeleteBuildsOptions,
   RetentionOptions,
   RepositorySummary,
+  RegistryManifest,
+  ImageLayersView,
 } from './client.ts';
 
 export { SETUP_WRITERS, setupTool, setupTools } from './setup/index.ts';
@@ -69,6 +71,24 @@ export {
   type HelmPushOptions,
   type HelmPushResult,
 } from './publish/helm.ts';
+
+export {
+  parseImageRef,
+  moduleIdOf,
+  skopeoLocation,
+  registryLocation,
+  skopeoCopy,
+  readRemoteImage,
+  dockerModule,
+  blobArtifactName,
+  type ImageRef,
+  type ImageBlob,
+  type ImagePlatform,
+  type RemoteImage,
+  type SkopeoCopyOptions,
+  type SkopeoCopyResult,
+} from './publish/docker.ts';
+export { registryHost, mergeAuths } from './setup/docker.ts';
 
 export { publishMerged, diffBuilds, splitDependencyId } from './builds.ts';
 export type { BuildDiff, DependencyChange, ArtifactChange } from './builds.ts';

@@ -68,6 +68,7 @@ export function setupCommand(program: Command, ctx: RunContext): void {
         repo: o.repo,
         dir: s.path(o.dir),
         home: o.home ? s.path(o.home) : (ctx.env.HOME ?? homedir()),
+        ...(ctx.env.XDG_RUNTIME_DIR && !o.home ? { runtimeDir: ctx.env.XDG_RUNTIME_DIR } : {}),
         ...(o.deployRepo ? { deployRepo: o.deployRepo } : {}),
         ...(token ? { token } : {}),
         ...(ctx.env.STOWAGE_USER ? { user: ctx.env.STOWAGE_USER } : {}),

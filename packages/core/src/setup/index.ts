@@ -12,6 +12,7 @@ import { setupNpm } from './npm.ts';
 import { setupR } from './r.ts';
 import { setupConda } from './conda.ts';
 import { setupHelm } from './helm.ts';
+import { setupDocker } from './docker.ts';
 
 export interface SetupOptions {
   /** Server base URL, e.g. http://127.0.0.1:8081. */
@@ -27,6 +28,8 @@ export interface SetupOptions {
   dir: string;
   /** Home directory (user-level files such as ~/.m2/settings.xml go here). */
   home: string;
+  /** $XDG_RUNTIME_DIR, where podman and skopeo keep `containers/auth.json` (else under home). */
+  runtimeDir?: string;
   /** Replace existing files; otherwise a writer leaves a user's file as it was and says so. */
   overwrite?: boolean;
   /** The build whose downloads the server should record (sent as headers where the tool allows). */
@@ -55,6 +58,7 @@ export const SETUP_WRITERS: Record<string, SetupWriter> = {
   r: setupR,
   conda: setupConda,
   helm: setupHelm,
+  docker: setupDocker,
 };
 
 export function setupTools(): string[] {
