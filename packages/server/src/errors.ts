@@ -40,7 +40,10 @@ export const ERRORS = {
   ERR_PROMOTION_INVALID: { status: 400 },
   ERR_QUERY_INVALID: { status: 400, hint: 'see the analytics section of the server README' },
   ERR_ANALYTICS_UNAVAILABLE: { status: 501, hint: 'analytics need the SQLite metadata store' },
-  ERR_NPM_VERSION_EXISTS: { status: 403, hint: 'published versions are immutable; bump the version' },
+  ERR_NPM_VERSION_EXISTS: {
+    status: 403,
+    hint: 'published versions are immutable; bump the version',
+  },
   ERR_GO_MODULE_INVALID: { status: 400, hint: 'nothing was stored; fix the module' },
   ERR_GO_VERSION_EXISTS: { status: 409, hint: 'versions are immutable; publish a new one' },
   ERR_MAVEN_RELEASE_EXISTS: {

@@ -53,7 +53,17 @@ export interface FormatPlugin {
 const generic: FormatPlugin = { type: 'generic' };
 
 /** Every format the server knows. A format adds itself here. */
-export const FORMATS: readonly FormatPlugin[] = [generic, goFormat, maven, npm, docker, pypi, cran, conda, helm];
+export const FORMATS: readonly FormatPlugin[] = [
+  generic,
+  goFormat,
+  maven,
+  npm,
+  docker,
+  pypi,
+  cran,
+  conda,
+  helm,
+];
 
 export function formatOf(packageType: string): FormatPlugin | undefined {
   return FORMATS.find((f) => f.type === packageType);
