@@ -83,11 +83,23 @@ export const ReportInput = {
   summary: 'summary',
   prComment: 'pr-comment',
   chart: 'chart',
+  history: 'history',
   githubToken: 'github-token',
+} as const;
+
+/** Defaults of the report action (action.yml says the same). */
+export const ReportDefaults = {
+  /** Builds in the size, dependency-variation and image histories. */
+  history: 10,
+  /** Rows shown before a table goes into a collapsed `<details>`. */
+  tableRows: 10,
+  /** Most-changed dependencies listed in the variation table. */
+  variationLimit: 10,
 } as const;
 
 export const ReportOutput = {
   diff: 'diff',
+  analytics: 'analytics',
   commentId: 'comment-id',
   commentUrl: 'comment-url',
 } as const;

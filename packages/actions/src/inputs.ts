@@ -20,6 +20,16 @@ export function bool(name: string, dflt: boolean): boolean {
   throw new Error(`input ${name} must be true or false, got "${v}"`);
 }
 
+/** A positive integer input; empty means `dflt`. */
+export function positiveInt(name: string, dflt: number): number {
+  const v = str(name);
+  if (v === '') return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`input ${name} must be a positive integer, got "${v}"`);
+  return n;
+}
+
 /** Items separated by newlines, commas or spaces; `#` starts a comment. */
 export function list(name: string): string[] {
   return core

@@ -7,16 +7,20 @@
  * - a build assembled by two jobs, merged on the server;
  * - the embedded server: started by setup, build auto-published by the post step, data saved to
  *   the cache and restored by the next job;
+ * - the report's analytics sections over seeded builds (size history, dependency diff with a
+ *   same-version checksum change, dependency variation, promotion funnel, Docker layers), its PR
+ *   comment updated in place, and the fallback on a server without the analytics API;
  * - the manual promotion path: a workflow_dispatch run of the promote action, and the CLI's
  *   `stowage promote --dispatch` that triggers it.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createServer, request as httpRequest } from 'node:http';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RepositoryClient, setupTool, type BuildInfo } from '@stowage/core';
+import { formatStarted, RepositoryClient, setupTool, type BuildInfo } from '@stowage/core';
 import { startServer, type RunningServer } from '@stowage/server';
 import { Job, PACKAGE } from './runner.ts';
 import { cacheStub, githubStub, type Stub } from './stubs.ts';
@@ -251,8 +255,9 @@ test('a scheduled task: setup → npm install through Stowage → publish → re
     second.report,
     /version changed \| npm:[^|]* \| csv-tiny[^|]* \| 1\.0\.0 \| 1\.1\.0/,
   );
-  assert.match(second.report, /artifact changed/);
-  assert.match(second.report, /```mermaid\npie/);
+  assert.match(second.report, /\*\*Artifacts:\*\* 0 added, 0 removed, 2 changed/);
+  assert.match(second.report, /### Size over the last 2 builds\n\n```mermaid\nxychart-beta/);
+  assert.equal(second.outputs.analytics, 'true');
   const diff = JSON.parse(second.outputs.diff ?? '{}') as { from: { number: string } };
   assert.equal(diff.from.number, '1');
   const comments = gh.comments.get(7) ?? [];
@@ -265,6 +270,226 @@ test('a scheduled task: setup → npm install through Stowage → publish → re
   assert.equal((gh.comments.get(7) ?? []).length, 1);
   assert.equal(calls(gh, 'PATCH', /\/issues\/comments\/\d+$/).length, 1);
   assert.equal(again.outputs['comment-id'], String(comments[0]?.id));
+});
+
+const sha = (c: string): string => c.repeat(64);
+
+/** Build `n` of "analytics-demo": one generic artifact, npm dependencies, one Docker image. */
+function seededBuild(n: number, started: Date): BuildInfo {
+  const deps = [
+    { id: `lodash:${n === 1 ? '4.17.20' : '4.17.21'}`, sha256: sha(n === 1 ? '1' : '2') },
+    // Same version in every build, other content in #3: the red flag.
+    { id: 'left-pad:1.3.0', sha256: sha(n === 3 ? '4' : '3') },
+    ...(n === 3 ? [{ id: 'chalk:5.3.0', sha256: sha('5') }] : []),
+  ];
+  return {
+    version: '1.0.1',
+    name: 'analytics-demo',
+    number: String(n),
+    started: formatStarted(started),
+    modules: [
+      {
+        id: 'acme:app',
+        type: 'npm',
+        artifacts: [
+          {
+            name: 'app.tgz',
+            path: `app/${n}/app.tgz`,
+            size: 1000 * n,
+            sha256: sha(String.fromCharCode(96 + n)),
+          },
+        ],
+        dependencies: deps,
+      },
+      {
+        id: `registry.local/app:${n}`,
+        type: 'docker',
+        artifacts: [
+          { name: 'sha256__base', sha256: sha('f'), size: 50_000 },
+          {
+            name: `sha256__app${n}`,
+            sha256: sha(String(5 + n)),
+            size: 2000 + n * 100,
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** A proxy to the server that answers 404 for the analytics API, as Artifactory would. */
+async function withoutAnalytics(target: string): Promise<{ url: string; close(): Promise<void> }> {
+  const proxy = createServer((req, res) => {
+    if (req.url?.startsWith('/api/stowage/v1/analytics/')) {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ errors: [{ status: 404, message: 'Not Found' }] }));
+      return;
+    }
+    const up = httpRequest(
+      `${target}${req.url ?? '/'}`,
+      { method: req.method, headers: req.headers },
+      (ur) => {
+        res.writeHead(ur.statusCode ?? 502, ur.headers);
+        ur.pipe(res);
+      },
+    );
+    up.on('error', () => res.destroy());
+    req.pipe(up);
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+  const addr = proxy.address();
+  return {
+    url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`,
+    close: () =>
+      new Promise((r) => {
+        proxy.closeAllConnections();
+        proxy.close(() => r());
+      }),
+  };
+}
+
+test('report: analytics sections (sizes, dependency diff and variation, funnel, images), PR comment updated', async () => {
+  const c = client();
+  const t0 = Date.now() - 3 * 3_600_000;
+  for (const n of [1, 2, 3]) await c.publishBuild(seededBuild(n, new Date(t0 + n * 600_000)));
+  const promote = (n: string, stage: string, repo: string): Promise<unknown> =>
+    c.promote('analytics-demo', n, { status: stage, targetRepo: repo, artifacts: false });
+  await promote('1', 'staged', 'generic-staging');
+  await promote('1', 'qa', 'generic-qa');
+  await promote('1', 'release', 'generic-release');
+  await promote('2', 'qa', 'generic-qa');
+  await promote('3', 'staged', 'generic-staging');
+
+  const event = join(work, 'event-analytics.json');
+  await writeFile(event, JSON.stringify({ pull_request: { number: 11 } }));
+  const job = await newJob('analytics', {
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_EVENT_PATH: event,
+    STOWAGE_URL: server.url,
+    STOWAGE_TOKEN: server.adminToken,
+  });
+  const inputs = {
+    'build-name': 'analytics-demo',
+    'build-number': '3',
+    history: '5',
+    'github-token': 'gh-token',
+  };
+  const res = await job.step('report', inputs);
+  assert.equal(res.code, 0, res.stdout + res.stderr);
+  const md = res.summary;
+  assert.equal(res.outputs.analytics, 'true');
+
+  // Artifacts and the size change against #2, the size history as a Mermaid xychart.
+  assert.match(md, /### Artifacts: 3, 5[0-9.]+ KiB \(\+1\.07 KiB since #2\)/);
+  assert.match(md, /### Size over the last 3 builds/);
+  assert.match(
+    md,
+    /```mermaid\nxychart-beta\n {2}title "Total artifact size \(KiB\)"\n {2}x-axis \["#1", "#2", "#3"\]/,
+  );
+  assert.match(md, /\n {2}bar \[\d+(\.\d+)?, \d+(\.\d+)?, \d+(\.\d+)?\]\n {2}line \[/);
+
+  // The dependency diff against #2, the same-version checksum change called out first.
+  assert.match(md, /### Changes since #2/);
+  assert.match(
+    md,
+    /> \[!CAUTION\]\n> \*\*Same version, different content:\*\* 1 dependency changed checksum/,
+  );
+  assert.match(md, /> - `left-pad:1\.3\.0` \(acme:app\): `3{12}` → `4{12}`/);
+  assert.match(
+    md,
+    /\*\*Dependencies:\*\* 1 added, 0 removed, 0 upgraded or downgraded, 1 with other content, 1 unchanged\./,
+  );
+  assert.match(md, /\| ⚠️ \*\*checksum changed\*\* \| acme:app \| left-pad:1\.3\.0 \|/);
+  assert.match(md, /\| added \| acme:app \| chalk:5\.3\.0 \|/);
+  assert.match(
+    md,
+    /\*\*Artifacts:\*\* 0 added, 0 removed, 1 changed \(image layers: see Docker images\)/,
+  );
+  assert.match(
+    md,
+    /\| changed \| acme:app \| app\/3\/app\.tgz \| 1\.95 KiB \| 2\.93 KiB \| \+1000 B \|/,
+  );
+  assert.ok(
+    md.indexOf('[!CAUTION]') < md.indexOf('| Dependency | Module |'),
+    'the red flag comes before the table',
+  );
+
+  // Dependency variation over the last builds: lodash changed version, left-pad content.
+  assert.match(md, /### Dependency variation over the last 3 builds/);
+  assert.match(md, /\| lodash \| 2 \| 1 \| 0 \| 3 \| 4\.17\.21 \|/);
+  assert.match(md, /\| left-pad \| 1 \| 0 \| \*\*1\*\* ⚠️ \| 3 \| 1\.3\.0 \|/);
+  assert.match(md, /\| left-pad \| 1\.3\.0 \| `3{12}` `4{12}` \| #1 #2 #3 \|/);
+
+  // Docker: this run's image with its new layer, layers against #2, sizes per run.
+  assert.match(md, /### Docker images/);
+  assert.match(md, /\| registry\.local\/app \| 3 \| 2 \| 51\.1 KiB \| 1 \| 2\.25 KiB \|/);
+  assert.match(
+    md,
+    /\| registry\.local\/app \| 1 \(48\.8 KiB\) \| 1 \(2\.25 KiB\) \| 1 \(2\.15 KiB\) \|/,
+  );
+  assert.match(md, /title "Image size per run, new layers in front \(KiB\)"/);
+
+  // The promotion funnel of the build name, and this build's own promotions.
+  assert.match(md, /### Promotion funnel: analytics-demo/);
+  assert.match(md, /3 builds published · 1 reached release · rolled back: 0 builds/);
+  assert.match(md, /lead time to release: median \d+(\.\d+)? (min|h)/);
+  assert.match(
+    md,
+    /x-axis \["published", "staged", "qa", "release"\]\n {2}y-axis "builds"\n {2}bar \[3, 3, 2, 1\]/,
+  );
+  assert.match(md, /\| qa \| generic-qa \| 2 \| 2 \| 67% \|/);
+  assert.match(
+    md,
+    /### Promotions of this build\n\n\| Status[^\n]*\n[^\n]*\n\| staged \| generic-staging \|/,
+  );
+  assert.doesNotMatch(md, /no analytics API/);
+
+  // One PR comment with the same report, updated (not repeated) by the next run.
+  const comments = gh.comments.get(11) ?? [];
+  assert.equal(comments.length, 1);
+  assert.match(
+    comments[0]?.body ?? '',
+    /^<!-- stowage-report:analytics-demo -->\n## Stowage: build analytics-demo #3/,
+  );
+  assert.match(comments[0]?.body ?? '', /> \[!CAUTION\]/);
+  const patches = calls(gh, 'PATCH', /\/issues\/comments\/\d+$/).length;
+  await promote('3', 'qa', 'generic-qa');
+  const again = await job.step('report', inputs);
+  assert.equal(again.code, 0, again.stdout + again.stderr);
+  assert.equal((gh.comments.get(11) ?? []).length, 1);
+  assert.equal(calls(gh, 'PATCH', /\/issues\/comments\/\d+$/).length, patches + 1);
+  assert.equal(again.outputs['comment-id'], String(comments[0]?.id));
+  assert.match(gh.comments.get(11)?.[0]?.body ?? '', /\| qa \| generic-qa \| 3 \| 3 \| 100% \|/);
+
+  // compare-to: against #1 instead.
+  const vs1 = await job.step('report', { ...inputs, 'compare-to': '1', 'pr-comment': 'false' });
+  assert.equal(vs1.code, 0, vs1.stdout + vs1.stderr);
+  assert.match(vs1.summary, /### Changes since #1/);
+  assert.match(
+    vs1.summary,
+    /\| version changed \| acme:app \| lodash:4\.17\.21 \| 4\.17\.20 \| 4\.17\.21 \|/,
+  );
+
+  // A server without the analytics API (Artifactory): the client-side diff, said in one line.
+  const proxy = await withoutAnalytics(server.url);
+  try {
+    const plain = await job.step('report', { ...inputs, url: proxy.url, 'pr-comment': 'false' });
+    assert.equal(plain.code, 0, plain.stdout + plain.stderr);
+    assert.equal(plain.outputs.analytics, 'false');
+    assert.match(
+      plain.summary,
+      /^> This server has no analytics API \(HTTP 404\): changes are computed from the two build-info documents/m,
+    );
+    assert.match(plain.summary, /### Changes since #2/);
+    assert.match(plain.summary, /> \[!CAUTION\]/);
+    assert.doesNotMatch(
+      plain.summary,
+      /### Size over|### Dependency variation|### Promotion funnel|### Docker images/,
+    );
+    assert.match(plain.summary, /### Promotions of this build/);
+  } finally {
+    await proxy.close();
+  }
 });
 
 test('a build assembled by two jobs is merged on the server', async () => {

@@ -1,7 +1,7 @@
 /** The report action's inputs: exactly the names in report/action.yml. */
 import * as core from '@actions/core';
-import { ReportInput as I } from '../constants.ts';
-import { bool, buildRef, connection, runner, str } from '../inputs.ts';
+import { ReportDefaults, ReportInput as I } from '../constants.ts';
+import { bool, buildRef, connection, positiveInt, runner, str } from '../inputs.ts';
 
 export interface Inputs {
   url: string;
@@ -13,6 +13,8 @@ export interface Inputs {
   summary: boolean;
   'pr-comment': boolean;
   chart: boolean;
+  /** Builds in the size chart, dependency variation and image history (default 10). */
+  history: number;
   'github-token': string;
 }
 
@@ -31,6 +33,7 @@ export function getInputs(): Inputs {
     summary: bool(I.summary, true),
     'pr-comment': bool(I.prComment, true),
     chart: bool(I.chart, true),
+    history: positiveInt(I.history, ReportDefaults.history),
     'github-token': githubToken,
   };
 }
