@@ -12,6 +12,7 @@ import { collectGo } from './go.ts';
 import { collectNpm } from './npm.ts';
 import { collectR } from './r.ts';
 import { collectConda } from './conda.ts';
+import { collectNuget } from './nuget.ts';
 
 export interface DepsOptions {
   /** Project directory. */
@@ -30,6 +31,7 @@ export const DEPS_COLLECTORS: Record<string, DepsCollector> = {
   npm: collectNpm,
   r: collectR,
   conda: collectConda,
+  nuget: collectNuget,
 };
 
 export async function collectDependencies(tool: string, opts: DepsOptions): Promise<Dependency[]> {

@@ -13,6 +13,7 @@ import { setupR } from './r.ts';
 import { setupConda } from './conda.ts';
 import { setupHelm } from './helm.ts';
 import { setupDocker } from './docker.ts';
+import { setupNuget } from './nuget.ts';
 
 export interface SetupOptions {
   /** Server base URL, e.g. http://127.0.0.1:8081. */
@@ -59,6 +60,7 @@ export const SETUP_WRITERS: Record<string, SetupWriter> = {
   conda: setupConda,
   helm: setupHelm,
   docker: setupDocker,
+  nuget: setupNuget,
 };
 
 export function setupTools(): string[] {

@@ -10,6 +10,7 @@ import { docker } from './docker/index.ts';
 import { cran } from './cran/index.ts';
 import { conda } from './conda/index.ts';
 import { helm } from './helm/index.ts';
+import { nuget } from './nuget/index.ts';
 
 /** A response a format computes rather than stores (a checksum file, a virtual's merged metadata). */
 export interface DerivedFile {
@@ -63,6 +64,7 @@ export const FORMATS: readonly FormatPlugin[] = [
   cran,
   conda,
   helm,
+  nuget,
 ];
 
 export function formatOf(packageType: string): FormatPlugin | undefined {

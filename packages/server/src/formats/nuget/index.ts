@@ -1,0 +1,11 @@
+import type { FormatPlugin } from '../index.ts';
+import { packageOf } from './repos.ts';
+import { nugetRoutes } from './routes.ts';
+
+/** NuGet: v3 feeds under `/api/nuget/v3/{repo}/` and v2 OData feeds under `/api/nuget/{repo}/`. */
+export const nuget: FormatPlugin = {
+  type: 'nuget',
+  routes: nugetRoutes,
+  isMetadata: (path) => path.startsWith('.nuget/') || /^[^/]+\/index\.json$/.test(path),
+  packageOf,
+};
