@@ -40,9 +40,24 @@ test('download paths map to the ids each collector uses; metadata maps to nothin
     ['r', 'src/contrib/PACKAGES.gz', undefined],
     ['conda', 'noarch/tiny-1.0-py_0.conda', 'tiny:1.0:py_0'],
     ['conda', 'noarch/repodata.json', undefined],
+    ['nuget', 'newtonsoft.json/13.0.1/newtonsoft.json.13.0.1.nupkg', 'newtonsoft.json:13.0.1'],
+    ['nuget', 'newtonsoft.json/index.json', undefined],
   ];
   for (const [tool, path, id] of cases)
     assert.equal(DOWNLOAD_IDS[tool]?.(path), id, `${tool} ${path}`);
+});
+
+test('ids pair case-insensitively (NuGet stores lower-case ids)', () => {
+  const dl = {
+    repo: 'nuget',
+    path: 'tiny.base/1.0.0/tiny.base.1.0.0.nupkg',
+    sha1: 'a'.repeat(40),
+    sha256: 'b'.repeat(64),
+    md5: 'c'.repeat(32),
+  };
+  const [dep] = mergeWithDownloads([{ id: 'Tiny.Base:1.0.0' }], [dl], DOWNLOAD_IDS.nuget);
+  assert.equal(dep?.id, 'Tiny.Base:1.0.0');
+  assert.equal(dep?.sha256, dl.sha256);
 });
 
 test('a lockfile entry without a comparable hash is paired with its download by id', () => {

@@ -50,5 +50,5 @@ test('config mistakes name the fix', () => {
   bad({ stages: [{ name: 'qa', repo: 'nowhere' }] }, /does not define/);
   bad({ auth: { anonymousRead: 'yes' } }, /true or false/);
   bad({ retention: { maxBuilds: -1 } }, /positive/);
-  bad({ repositories: [{ key: 'x', packageType: 'npm' }] }, /not supported yet/);
+  bad({ repositories: [{ key: 'x', packageType: 'cobol' }] }, /not supported yet/);
 });

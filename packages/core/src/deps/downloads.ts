@@ -73,6 +73,13 @@ export function condaDownloadId(path: string): string | undefined {
   return m ? `${m[1]}:${m[2]}:${m[3]}` : undefined;
 }
 
+/** NuGet: `{id}/{version}/{id}.{version}.nupkg` (stored lower-case) → `id:version`. */
+export function nugetDownloadId(path: string): string | undefined {
+  const m = /^([^/]+)\/([^/]+)\/([^/]+)\.nupkg$/.exec(path);
+  if (!m || m[3] !== `${m[1]}.${m[2]}`) return undefined;
+  return `${m[1]}:${m[2]}`;
+}
+
 /** Download-path mappers by tool name (the keys of DEPS_COLLECTORS). */
 export const DOWNLOAD_IDS: Record<string, DownloadId> = {
   npm: npmDownloadId,
@@ -81,4 +88,5 @@ export const DOWNLOAD_IDS: Record<string, DownloadId> = {
   maven: mavenDownloadId,
   r: rDownloadId,
   conda: condaDownloadId,
+  nuget: nugetDownloadId,
 };

@@ -73,7 +73,9 @@ export function mergeWithDownloads(
   for (const dl of downloads) {
     for (const sum of [dl.sha256, dl.sha1, dl.md5]) byChecksum.set(sum, dl);
     const id = idOf(dl.path);
-    if (id !== undefined && !byId.has(id)) byId.set(id, dl);
+    // Ids compare case-insensitively: NuGet stores lower-cased ids, lockfiles keep the case.
+    const key = id?.toLowerCase();
+    if (key !== undefined && !byId.has(key)) byId.set(key, dl);
   }
   const out: Dependency[] = [];
   const seen = new Set<string>();
@@ -89,7 +91,7 @@ export function mergeWithDownloads(
       (d.sha256 && byChecksum.get(d.sha256)) ||
       (d.sha1 && byChecksum.get(d.sha1)) ||
       (d.md5 && byChecksum.get(d.md5)) ||
-      byId.get(d.id);
+      byId.get(d.id.toLowerCase());
     if (!dl) {
       add(d);
       continue;
