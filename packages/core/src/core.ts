@@ -60,6 +60,7 @@ export type {
 
 export { SETUP_WRITERS, setupTool, setupTools } from './setup/index.ts';
 export type { SetupOptions, SetupResult, SetupWriter } from './setup/index.ts';
+export { tokenForBuild } from './setup/token.ts';
 
 export { DEPS_COLLECTORS, collectDependencies, mergeWithDownloads } from './deps/index.ts';
 export { DOWNLOAD_IDS, type DownloadId } from './deps/downloads.ts';

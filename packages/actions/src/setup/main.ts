@@ -14,6 +14,7 @@ import {
   collectGit,
   formatStarted,
   setupTool,
+  tokenForBuild,
   type BuildInfo,
 } from '@stowage/core';
 import { Env, SetupOutput } from '../constants.ts';
@@ -76,6 +77,17 @@ export async function main(): Promise<void> {
     throw new Error(`input repo is required to set up ${inputs.tools.join(', ')}`);
   }
   const dir = join(r.workspace, inputs['working-directory']);
+  // Package managers cannot send build headers: their configuration carries a token scoped to
+  // this build, so the server records what the build downloads. STOWAGE_TOKEN stays as given.
+  let toolToken = token;
+  if (inputs.tools.length && token) {
+    const t = await withStowage({ url, token }, (c) =>
+      tokenForBuild(c, { token, build: { name: buildName, number: buildNumber } }),
+    );
+    if (t.token) core.setSecret(t.token);
+    toolToken = t.token ?? token;
+    if (t.note) core.info(t.note);
+  }
   for (const tool of inputs.tools) {
     const res = await setupTool(tool, {
       url,
@@ -83,7 +95,7 @@ export async function main(): Promise<void> {
       dir,
       home: r.home,
       ...(inputs['deploy-repo'] ? { deployRepo: inputs['deploy-repo'] } : {}),
-      ...(token ? { token } : {}),
+      ...(toolToken ? { token: toolToken } : {}),
       build: { name: buildName, number: buildNumber },
     });
     core.startGroup(`${tool}: resolves from ${inputs.repo}`);

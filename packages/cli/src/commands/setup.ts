@@ -2,7 +2,13 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import type { Command } from 'commander';
-import { setupTool, setupTools, type SetupOptions, type SetupResult } from '@stowage/core';
+import {
+  setupTool,
+  setupTools,
+  tokenForBuild,
+  type SetupOptions,
+  type SetupResult,
+} from '@stowage/core';
 import type { RunContext } from '../internal/context.ts';
 import { UsageError } from '../internal/errors.ts';
 import { Session } from '../internal/session.ts';
@@ -51,17 +57,9 @@ export function setupCommand(program: Command, ctx: RunContext): void {
       const build = s.build();
       const notes: string[] = [];
       if (build && token && o.buildToken) {
-        // Package managers cannot send build headers; a build-scoped token lets the server
-        // record what this build downloaded. A server without the API keeps the given token.
-        try {
-          token = (await s.withClient((c) => c.createToken({ build, expiresInSec: 7 * 86_400 })))
-            .token;
-          notes.push(`using a token scoped to build ${build.name} #${build.number} (valid 7 days)`);
-        } catch (err) {
-          notes.push(
-            `kept the given token: could not issue a build-scoped one (${(err as Error).message})`,
-          );
-        }
+        const t = await s.withClient((c) => tokenForBuild(c, { token, build }));
+        token = t.token;
+        if (t.note) notes.push(t.note);
       }
       const base: SetupOptions = {
         url: s.url,
