@@ -1,6 +1,6 @@
 /**
  * Conda channels against real package tooling: packages are made by conda-package-handling
- * (`cph create` from a directory with info/index.json), uploaded to an upstream Stowage and to a
+ * (`cph create` from a directory with info/index.json, as `.conda` and as `.tar.bz2`), uploaded to an upstream Stowage and to a
  * downstream local; the downstream virtual [conda-local, conda-remote → upstream] serves a merged
  * repodata.json, checked against the fields conda documents for it (written out by hand below:
  * no schema file is available offline), and the packages it serves are read back with
@@ -9,6 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -71,7 +72,8 @@ function repodataProblems(rd: unknown, subdir: string): string[] {
       continue;
     }
     for (const [file, rec] of Object.entries(recs as Record<string, Record<string, unknown>>)) {
-      if (key === 'packages.conda' && !file.endsWith('.conda')) p.push(`${file} is not .conda`);
+      const ext = key === 'packages.conda' ? '.conda' : '.tar.bz2';
+      if (!file.endsWith(ext)) p.push(`${file} is not ${ext}`);
       for (const [f, t] of Object.entries(RECORD_FIELDS)) {
         if (kind(rec[f]) !== t) p.push(`${key}.${file}.${f}: expected ${t}`);
       }
@@ -80,17 +82,18 @@ function repodataProblems(rd: unknown, subdir: string): string[] {
       }
       if (!/^[0-9a-f]{64}$/.test(String(rec.sha256))) p.push(`${file}: sha256 is not hex`);
       if (!/^[0-9a-f]{32}$/.test(String(rec.md5))) p.push(`${file}: md5 is not hex`);
-      if (`${String(rec.name)}-${String(rec.version)}-${String(rec.build)}.conda` !== file)
+      if (`${String(rec.name)}-${String(rec.version)}-${String(rec.build)}${ext}` !== file)
         p.push(`${file}: name-version-build does not match`);
     }
   }
   return p;
 }
 
-/** Makes a .conda with `cph create` from a directory holding info/index.json and one file. */
+/** Makes a .conda (or .tar.bz2) with `cph create` from a directory with info/index.json. */
 async function makePackage(
   work: string,
   idx: { name: string; version: string; build: string; subdir: string; depends?: string[] },
+  ext: 'conda' | 'tar.bz2' = 'conda',
 ): Promise<string> {
   const dir = join(work, 'pkgsrc', `${idx.name}-${idx.version}-${idx.subdir}`);
   await mkdir(join(dir, 'info'), { recursive: true });
@@ -112,7 +115,7 @@ async function makePackage(
   await writeFile(join(dir, 'info', 'paths.json'), JSON.stringify({ paths: [], paths_version: 1 }));
   const out = join(work, 'out');
   await mkdir(out, { recursive: true });
-  const file = `${idx.name}-${idx.version}-${idx.build}.conda`;
+  const file = `${idx.name}-${idx.version}-${idx.build}.${ext}`;
   await run('cph', ['create', dir, file, '--out-folder', out]);
   return join(out, file);
 }
@@ -122,8 +125,9 @@ async function upload(
   repo: string,
   subdir: string,
   file: string,
+  as = file.split('/').pop() ?? '',
 ): Promise<Response> {
-  return fetch(`${s.url}/api/conda/${repo}/${subdir}/${file.split('/').pop() ?? ''}`, {
+  return fetch(`${s.url}/api/conda/${repo}/${subdir}/${as}`, {
     method: 'PUT',
     headers: { authorization: `Bearer ${s.adminToken}` },
     body: await readFile(file),
@@ -196,6 +200,9 @@ describe(
         const res = await upload(up, 'conda-up', idx.subdir, await makePackage(work, idx));
         assert.equal(res.status, 201, await res.text());
       }
+      const bz = { name: 'tinybz', version: '0.5', build: 'h0_0', subdir: 'linux-64' };
+      const res = await upload(up, 'conda-up', 'linux-64', await makePackage(work, bz, 'tar.bz2'));
+      assert.equal(res.status, 201, await res.text());
     });
 
     after(async () => {
@@ -220,14 +227,56 @@ describe(
       assert.equal(wrong.status, 400, 'a linux-64 package is refused in osx-64');
     });
 
+    it('a cph-made .tar.bz2 is read and stored; a re-upload or a wrong name is refused', async () => {
+      const file = await makePackage(
+        work,
+        {
+          name: 'tinytool',
+          version: '1.0',
+          build: 'h0_0',
+          subdir: 'linux-64',
+          depends: ['tinylib'],
+        },
+        'tar.bz2',
+      );
+      const res = await upload(down, 'conda', 'linux-64', file);
+      const text = await res.text();
+      assert.equal(res.status, 201, text);
+      assert.equal((JSON.parse(text) as { repo: string }).repo, 'conda-local');
+      const again = await upload(down, 'conda', 'linux-64', file);
+      assert.equal(again.status, 409);
+      const renamed = await upload(down, 'conda', 'linux-64', file, 'tinytool-1.1-h0_0.tar.bz2');
+      assert.equal(renamed.status, 400, 'index.json names tinytool-1.0, not 1.1');
+      assert.match(await renamed.text(), /describes tinytool-1\.0-h0_0\.tar\.bz2/);
+      const asConda = await upload(down, 'conda', 'linux-64', file, 'tinytool-1.0-h0_0.conda');
+      assert.equal(asConda.status, 400, 'a .tar.bz2 is not a .conda');
+      const bytes = await readFile(file);
+      for (let i = 0; i < 16; i++) bytes[(bytes.length >> 1) + i] ^= 0xff;
+      const corrupt = await fetch(
+        `${down.url}/api/conda/conda/linux-64/tinytool-1.2-h0_0.tar.bz2`,
+        {
+          method: 'PUT',
+          headers: { authorization: `Bearer ${down.adminToken}` },
+          body: bytes,
+        },
+      );
+      assert.equal(corrupt.status, 400, 'a corrupt bzip2 stream is refused');
+      assert.match(await corrupt.text(), /cannot be read \(bzip2: /);
+    });
+
     it('the virtual serves merged repodata that matches conda’s documented record', async () => {
       for (const subdir of ['linux-64', 'noarch']) {
         const res = await fetch(`${down.url}/api/conda/conda/${subdir}/repodata.json`);
         assert.equal(res.status, 200);
         const rd = (await res.json()) as {
+          packages: Record<string, { depends: string[] }>;
           'packages.conda': Record<string, { depends: string[] }>;
         };
         assert.deepEqual(repodataProblems(rd, subdir), []);
+        assert.deepEqual(
+          Object.keys(rd.packages).sort(),
+          subdir === 'noarch' ? [] : ['tinybz-0.5-h0_0.tar.bz2', 'tinytool-1.0-h0_0.tar.bz2'],
+        );
         const files = Object.keys(rd['packages.conda']).sort();
         assert.deepEqual(
           files,
@@ -238,10 +287,14 @@ describe(
       }
       const current = (await (
         await fetch(`${down.url}/api/conda/conda/linux-64/current_repodata.json`)
-      ).json()) as { 'packages.conda': Record<string, unknown> };
+      ).json()) as { packages: Record<string, unknown>; 'packages.conda': Record<string, unknown> };
       assert.deepEqual(Object.keys(current['packages.conda']).sort(), [
         'tinyapp-0.1-h0_0.conda',
         'tinylib-1.1-h0_0.conda',
+      ]);
+      assert.deepEqual(Object.keys(current.packages).sort(), [
+        'tinybz-0.5-h0_0.tar.bz2',
+        'tinytool-1.0-h0_0.tar.bz2',
       ]);
       const zst = await fetch(`${down.url}/api/conda/conda/linux-64/repodata.json.zst`);
       const json = JSON.parse(zstdDecompressSync(Buffer.from(await zst.arrayBuffer())).toString());
@@ -256,17 +309,26 @@ describe(
       async () => {
         const rd = (await (
           await fetch(`${down.url}/api/conda/conda/linux-64/repodata.json`)
-        ).json()) as {
-          'packages.conda': Record<string, { sha256: string; name: string; version: string }>;
-        };
-        for (const [file, rec] of Object.entries(rd['packages.conda'])) {
+        ).json()) as Record<
+          'packages' | 'packages.conda',
+          Record<
+            string,
+            { sha256: string; md5: string; size: number; name: string; version: string }
+          >
+        >;
+        const all = [...Object.entries(rd['packages.conda']), ...Object.entries(rd.packages)];
+        assert.equal(all.length, 5);
+        for (const [file, rec] of all) {
           const res = await fetch(
             `${down.url}/api/conda/conda;build.name=cj;build.number=3/linux-64/${file}`,
           );
           assert.equal(res.status, 200);
           assert.equal(res.headers.get('x-checksum-sha256'), rec.sha256);
+          const bytes = Buffer.from(await res.arrayBuffer());
+          assert.equal(bytes.length, rec.size);
+          assert.equal(createHash('md5').update(bytes).digest('hex'), rec.md5);
           const path = join(work, file);
-          await writeFile(path, Buffer.from(await res.arrayBuffer()));
+          await writeFile(path, bytes);
           const { stdout } = await run(PY, [
             '-c',
             'import json,sys\nfrom conda_package_streaming import package_streaming as ps\nfor tar, member in ps.stream_conda_info(sys.argv[1]):\n  if member.name == "info/index.json":\n    print(json.dumps(json.load(tar.extractfile(member))))',
@@ -280,7 +342,7 @@ describe(
           headers: { authorization: `Bearer ${down.adminToken}` },
         });
         const { downloads } = (await dl.json()) as { downloads: { path: string }[] };
-        assert.equal(downloads.length, 3);
+        assert.equal(downloads.length, 5);
       },
     );
   },

@@ -1,14 +1,45 @@
 /**
  * The Conda format through app.inject(): `.conda` uploads (info/index.json read from the zip's
- * zstd tar, checked against the file name and subdir; checksums; immutable files), repodata
+ * zstd tar, checked against the file name and subdir; checksums; immutable files), `.tar.bz2`
+ * uploads (info/index.json read from the streamed bzip2 tar; the test compresses with Python's
+ * bz2 module, as Node has no bzip2 encoder), repodata
  * regenerated, a remote proxying a second Stowage on 127.0.0.1, and a virtual that merges
  * repodata without letting the remote shadow a package name its local member holds.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import yazl from 'yazl';
 import { AUTH, errorCode, makeApp, sums, type TestApp } from './helpers.ts';
-import { tarZst } from './archives.ts';
+import { tar, tarZst } from './archives.ts';
+
+/** bzip2 with Python's bz2 module (Debian's python3, which CI installs for the Conda tests). */
+function bzip2(data: Buffer): Buffer {
+  return execFileSync(
+    '/usr/bin/python3',
+    ['-c', 'import bz2,sys; sys.stdout.buffer.write(bz2.compress(sys.stdin.buffer.read(), 9))'],
+    { input: data, maxBuffer: 64 << 20 },
+  );
+}
+
+/** A `.tar.bz2` package; `filler` bytes of incompressible data go before info/index.json. */
+function tarBz2Pkg(
+  name: string,
+  version: string,
+  build: string,
+  subdir: string,
+  opts: { filler?: number; index?: boolean } = {},
+): Buffer {
+  const index = { name, version, build, build_number: 0, depends: [], subdir };
+  return bzip2(
+    tar({
+      'lib/x.txt': 'x',
+      ...(opts.filler ? { 'lib/filler.bin': randomBytes(opts.filler) } : {}),
+      ...(opts.index === false ? {} : { 'info/index.json': JSON.stringify(index) }),
+    }),
+  );
+}
 
 async function condaPkg(
   name: string,
@@ -155,6 +186,76 @@ test('an upload is checked against its index.json and listed in the subdir repod
   assert.equal(noarch.info.subdir, 'noarch');
 });
 
+test('a .tar.bz2 upload is read from its streamed bzip2 tar and listed under packages', async () => {
+  // 2 MB of random data before info/index.json: three bzip2 blocks are decoded on the way.
+  const body = tarBz2Pkg('bzapp', '2.0', 'h1_0', 'linux-64', { filler: 2 << 20 });
+  const url = '/api/conda/conda/linux-64/bzapp-2.0-h1_0.tar.bz2';
+  const res = await put(t, url, body, { 'x-checksum-md5': sums(body).md5 });
+  assert.equal(res.statusCode, 201, res.body);
+  assert.equal((res.json() as { repo: string }).repo, 'conda-local');
+  type Rd = {
+    packages: Record<string, { md5: string; sha256: string; size: number; name: string }>;
+    'packages.conda': Record<string, unknown>;
+  };
+  for (const index of ['repodata.json', 'current_repodata.json']) {
+    const rd = (await get(t, `/api/conda/conda-local/linux-64/${index}`)).json() as Rd;
+    const rec = rd.packages['bzapp-2.0-h1_0.tar.bz2'];
+    assert.equal(rec?.name, 'bzapp', index);
+    assert.equal(rec.sha256, sums(body).sha256);
+    assert.equal(rec.md5, sums(body).md5);
+    assert.equal(rec.size, body.length);
+    assert.equal(rd['packages.conda']['bzapp-2.0-h1_0.tar.bz2'], undefined);
+  }
+  const merged = (await get(t, '/api/conda/conda/linux-64/repodata.json')).json() as Rd;
+  assert.ok(merged.packages['bzapp-2.0-h1_0.tar.bz2'], 'the virtual lists it');
+  const file = await get(t, url);
+  assert.equal(file.statusCode, 200);
+  assert.equal(file.headers['x-checksum-sha256'], sums(body).sha256);
+  const again = await put(t, url, body);
+  assert.equal(again.statusCode, 409);
+  assert.equal(errorCode(again), 'ERR_CONDA_FILE_EXISTS');
+  const small = tarBz2Pkg('bzapp', '2.0', 'h1_0', 'linux-64');
+  assert.equal(
+    errorCode(await put(t, url.replace('bzapp-2.0', 'bzapp-2.1'), small)),
+    'ERR_CONDA_PACKAGE_INVALID',
+    'a name that is not the index.json’s is refused',
+  );
+  assert.equal(
+    errorCode(await put(t, '/api/conda/conda/osx-64/bzapp-2.0-h1_0.tar.bz2', small)),
+    'ERR_CONDA_PACKAGE_INVALID',
+    'a linux-64 package is refused in osx-64',
+  );
+  assert.equal(
+    errorCode(
+      await put(t, url.replace('2.0', '2.2'), body, { 'x-checksum-sha256': '0'.repeat(64) }),
+    ),
+    'ERR_CHECKSUM_MISMATCH',
+  );
+});
+
+test('bad .tar.bz2 uploads: no info/index.json, a corrupt or truncated bzip2 stream', async () => {
+  const url = '/api/conda/conda-local/linux-64/bad-1.0-0.tar.bz2';
+  const invalid = async (body: Buffer, message: RegExp): Promise<void> => {
+    const res = await put(t, url, body);
+    assert.equal(res.statusCode, 400, res.body);
+    assert.equal(errorCode(res), 'ERR_CONDA_PACKAGE_INVALID');
+    assert.match(res.body, message);
+  };
+  await invalid(tarBz2Pkg('bad', '1.0', '0', 'linux-64', { index: false }), /no info\/index\.json/);
+  const good = tarBz2Pkg('bad', '1.0', '0', 'linux-64', { filler: 1 << 20 });
+  const corrupt = Buffer.from(good);
+  for (let i = 0; i < 64; i++) corrupt[(good.length >> 1) + i] ^= 0x5a;
+  await invalid(corrupt, /cannot be read \(bzip2: /);
+  await invalid(good.subarray(0, good.length - 1000), /cannot be read \(bzip2: /);
+  await invalid(Buffer.from('BZh9 not really'), /cannot be read/);
+  await invalid(bzip2(Buffer.from('not a tar at all')), /no info\/index\.json/);
+  const rd = (await get(t, '/api/conda/conda-local/linux-64/repodata.json')).json() as {
+    packages: Record<string, unknown>;
+  };
+  assert.equal(rd.packages['bad-1.0-0.tar.bz2'], undefined, 'nothing was stored');
+  assert.equal((await get(t, url)).statusCode, 404);
+});
+
 test('a virtual merges the remote, but a name its local holds is never taken from the remote', async () => {
   assert.equal(
     (
@@ -185,6 +286,13 @@ test('a virtual merges the remote, but a name its local holds is never taken fro
     (await get(t, '/api/conda/conda-remote/linux-64/current_repodata.json')).statusCode,
     200,
   );
+  for (const repo of ['conda', 'conda-local']) {
+    assert.equal(
+      (await get(t, `/api/conda/${repo}/linux-64/repodata.json.bz2`)).statusCode,
+      404,
+      'no .bz2 repodata is made: clients fall back to .zst or plain JSON',
+    );
+  }
 });
 
 test('with the upstream down, the cached repodata and packages are served', async () => {

@@ -1,6 +1,7 @@
 /**
  * Conda channels under `/api/conda/{repo}/`: `{subdir}/repodata.json`, `current_repodata.json`
- * and `repodata.json.zst`, and the package files (`.conda`, `.tar.bz2`) beside them.
+ * and `repodata.json.zst`, and the package files (`.conda`, `.tar.bz2`) beside them. No `.bz2`
+ * repodata is made: there is no bzip2 encoder in Node nor a permissively licensed pure-JS one.
  *
  * Local repositories store uploaded packages (`PUT|POST /api/conda/{repo}/{subdir}/{file}`; the
  * package's `info/index.json` is read from the streamed upload and must match the file name and
@@ -23,6 +24,7 @@ import type { StagedBlob } from '../../internal/blobstore.ts';
 import { extractTarMember, sliceStream } from '../../internal/tar.ts';
 import { buildIdentity, setArtifactHeaders } from '../../routes/generic.ts';
 import { extractZipMember } from '../pypi/zip.ts';
+import { bunzip2 } from './bzip2.ts';
 
 const PREFIX = '/api/conda/';
 const SUBDIR = /^(noarch|[a-z0-9]+-[a-z0-9_]+)$/;
@@ -135,23 +137,21 @@ function parseRepodata(text: string, subdir: string): Repodata {
 
 /** Reads `info/index.json` from a `.conda` (zip of zstd tars) or a `.tar.bz2` package. */
 async function readIndexJson(staged: StagedBlob, ext: 'conda' | 'tar.bz2'): Promise<Record_> {
-  if (ext === 'tar.bz2') {
-    throw new HttpError(
-      'ERR_CONDA_PACKAGE_INVALID',
-      '.tar.bz2 packages cannot be read by this server yet',
-      { hint: 'upload the .conda form (cph transmute pkg.tar.bz2 .conda)' },
-    );
-  }
   let data: Buffer | undefined;
   try {
-    const info = await extractZipMember(
-      (start, end) => sliceStream(staged.read(), start, end),
-      staged.size,
-      (n) => /^info-.+\.tar\.zst$/.test(n),
-    );
-    if (info) {
-      const tar = zstdDecompressSync(info.data, { maxOutputLength: 256 << 20 });
-      data = (await extractTarMember(Readable.from([tar]), (n) => n === 'info/index.json'))?.data;
+    if (ext === 'tar.bz2') {
+      const tar = Readable.from(bunzip2(staged.read()));
+      data = (await extractTarMember(tar, (n) => n === 'info/index.json'))?.data;
+    } else {
+      const info = await extractZipMember(
+        (start, end) => sliceStream(staged.read(), start, end),
+        staged.size,
+        (n) => /^info-.+\.tar\.zst$/.test(n),
+      );
+      if (info) {
+        const tar = zstdDecompressSync(info.data, { maxOutputLength: 256 << 20 });
+        data = (await extractTarMember(Readable.from([tar]), (n) => n === 'info/index.json'))?.data;
+      }
     }
   } catch (err) {
     throw new HttpError(
@@ -162,7 +162,10 @@ async function readIndexJson(staged: StagedBlob, ext: 'conda' | 'tar.bz2'): Prom
   }
   if (!data) {
     throw new HttpError('ERR_CONDA_PACKAGE_INVALID', 'the package has no info/index.json', {
-      hint: 'a .conda file holds info-{name}.tar.zst with info/index.json',
+      hint:
+        ext === 'conda'
+          ? 'a .conda file holds info-{name}.tar.zst with info/index.json'
+          : 'a .tar.bz2 package is a bzip2-compressed tar holding info/index.json',
     });
   }
   let idx: unknown;
@@ -374,6 +377,11 @@ export async function condaRoutes(app: FastifyInstance): Promise<void> {
       reply.header('content-type', TYPES[c.index]).header('content-length', body.length);
       return head ? reply.send() : reply.send(body);
     }
+    if (repo.rclass === 'virtual' && /^[^/]+\/(current_)?repodata\.json\.bz2$/.test(r.path)) {
+      // A member remote's .bz2 would lack the other members' packages: let the client fall
+      // back to the merged .zst or plain JSON.
+      throw new HttpError('ERR_NOT_FOUND', `${repo.key}/${r.path} is not served (no bzip2)`);
+    }
     const found =
       c.kind === 'file' || repo.rclass !== 'local'
         ? await svc.resolver.resolve(repo, r.path, {
@@ -434,6 +442,10 @@ export async function condaRoutes(app: FastifyInstance): Promise<void> {
             `${alg} of the received package is ${staged[alg]} but the client declared ${want}`,
           );
         }
+      }
+      // Refused before the package is read (decoding a .tar.bz2 is slow); store() checks again.
+      if (await svc.meta.getArtifact(target.key, `${c.subdir}/${c.file}`)) {
+        throw new HttpError('ERR_CONDA_FILE_EXISTS', `${target.key}/${r.path} already exists`);
       }
       const idx = await readIndexJson(staged, c.ext);
       const expectedName = `${idx.name}-${idx.version}-${idx.build}.${c.ext}`;
