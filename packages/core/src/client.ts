@@ -927,6 +927,101 @@ export class RepositoryClient {
     });
   }
 
+  /**
+   * Pushes a blob unless the image already has it: HEAD, then one monolithic
+   * `POST /v2/{name}/blobs/uploads/?digest=` streaming the file (or the small buffer). The
+   * registry verifies the digest. Returns true when the blob was sent.
+   */
+  async registryPushBlob(
+    name: string,
+    blob: { digest: string; size: number } & ({ file: string } | { data: Buffer }),
+  ): Promise<boolean> {
+    const base = `/v2/${encodeImageName(name)}/blobs`;
+    const what = `blob ${name}@${blob.digest}`;
+    const head = await this.#empty({
+      method: 'HEAD',
+      path: `${base}/${encodeURIComponent(blob.digest)}`,
+      accept: [404],
+      what,
+    });
+    if (head.statusCode === 200) return false;
+    // Content-addressed: sending the same bytes again is harmless, so it retries like a PUT.
+    await this.#retrying('PUT', async () => {
+      const res = await this.#send({
+        method: 'POST',
+        path: `${base}/uploads/?digest=${encodeURIComponent(blob.digest)}`,
+        headers: {
+          'content-type': 'application/octet-stream',
+          'content-length': String(blob.size),
+        },
+        body: () => ('file' in blob ? fileBody(blob.file, blob.size) : Readable.from([blob.data])),
+        what: `upload of ${what}`,
+      });
+      await res.body.dump().catch(() => {});
+    });
+    return true;
+  }
+
+  /** `PUT /v2/{name}/manifests/{reference}`; returns the digest the registry answered. */
+  async registryPutManifest(
+    name: string,
+    reference: string,
+    mediaType: string,
+    body: Buffer,
+  ): Promise<string> {
+    const res = await this.#empty({
+      method: 'PUT',
+      path: `/v2/${encodeImageName(name)}/manifests/${encodeURIComponent(reference)}`,
+      headers: { 'content-type': mediaType, 'content-length': String(body.length) },
+      body: () => Readable.from([body]),
+      what: `manifest ${name}:${reference}`,
+    });
+    const digest = res.headers['docker-content-digest'];
+    return typeof digest === 'string'
+      ? digest
+      : `sha256:${createHash('sha256').update(body).digest('hex')}`;
+  }
+
+  /** Streams a blob to `dest` (via `dest.part`), checking its sha256 against the digest. */
+  async registryDownloadBlob(name: string, digest: string, dest: string): Promise<void> {
+    const what = `blob ${name}@${digest}`;
+    const part = `${dest}.part`;
+    await mkdir(dirname(dest), { recursive: true });
+    await this.#retrying('GET', async () => {
+      const res = await this.#send({
+        method: 'GET',
+        path: `/v2/${encodeImageName(name)}/blobs/${encodeURIComponent(digest)}`,
+        what,
+      });
+      const hash = createHash('sha256');
+      try {
+        await pipeline(
+          res.body,
+          async function* (source: AsyncIterable<Buffer>) {
+            for await (const chunk of source) {
+              hash.update(chunk);
+              yield chunk;
+            }
+          },
+          createWriteStream(part),
+        );
+      } catch (err) {
+        await unlink(part).catch(() => {});
+        throw networkError(err, this.url, what, this.#timeoutMs);
+      }
+      const got = `sha256:${hash.digest('hex')}`;
+      if (got !== digest) {
+        await unlink(part).catch(() => {});
+        throw new StowageError(
+          ErrorCodes.CLIENT_CHECKSUM,
+          `${what} arrived with sha256 ${got}; nothing was written`,
+          { hint: 'retry; if it persists the stored blob is damaged' },
+        );
+      }
+    });
+    await rename(part, dest);
+  }
+
   /** Stowage's layer view of a manifest: layers, sizes, tags (`/api/stowage/v1/docker/…/layers`). */
   async imageLayers(name: string, reference: string): Promise<ImageLayersView> {
     const what = `the layers of ${name}:${reference}`;

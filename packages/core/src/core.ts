@@ -68,7 +68,13 @@ export type { DepsOptions, DepsCollector, RecordedDownload } from './deps/index.
 export { publishGoModule, type GoPublishOptions, type GoPublishResult } from './publish/go.ts';
 export {
   pushHelmChart,
+  pushHelmChartOci,
+  pullHelmChartOci,
   packageChart,
+  HELM_OCI_MEDIA,
+  type ChartMetadata,
+  type HelmOciPushOptions,
+  type HelmOciPushResult,
   type HelmPushOptions,
   type HelmPushResult,
 } from './publish/helm.ts';

@@ -18,6 +18,9 @@ export {
   type ArtifactRecord,
 } from './internal/metastore.ts';
 export { VERSION } from './version.ts';
+/** Chart.yaml as the server checks it, for clients that must agree (`stowage helm push --oci`). */
+export { readChart, type ChartEntry } from './formats/helm/chart.ts';
+export { HELM_OCI, ociTagOf } from './formats/helm/oci.ts';
 
 export interface StartOptions {
   /** Where blobs, metadata and the admin token live. */

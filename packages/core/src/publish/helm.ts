@@ -4,6 +4,7 @@
  * with ChartMuseum's `POST {url}/api/helm/{repo}/api/charts`; the server reads and checks its
  * Chart.yaml and regenerates the repository's index.yaml.
  */
+import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { request } from 'undici';
 import { hashFile, type ChecksumsWithSize } from '../checksums.ts';
+import type { RepositoryClient } from '../client.ts';
 import { StowageError } from '../errors.ts';
 import { httpError } from '../internal/http.ts';
 import { tarStream, type TarFile } from '../internal/tar.ts';
@@ -183,4 +185,145 @@ export async function pushHelmChart(opts: HelmPushOptions): Promise<HelmPushResu
   } finally {
     if (tmp) await rm(tmp, { recursive: true, force: true });
   }
+}
+
+/** Helm's OCI media types (helm.sh/helm/v3/pkg/registry/constants.go). */
+export const HELM_OCI_MEDIA = {
+  manifest: 'application/vnd.oci.image.manifest.v1+json',
+  config: 'application/vnd.cncf.helm.config.v1+json',
+  chart: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip',
+  provenance: 'application/vnd.cncf.helm.chart.provenance.v1.prov',
+} as const;
+
+/** Chart.yaml's fields, as the caller read and checked them. */
+export type ChartMetadata = { name: string; version: string } & Record<string, unknown>;
+
+export interface HelmOciPushOptions {
+  client: RepositoryClient;
+  /** `{repo}[/{path}]`: the chart becomes the image `{repo}/{path}/{name}`, tag its version. */
+  target: string;
+  /** A chart archive (.tgz) or a chart directory (holding Chart.yaml). */
+  chart: string;
+  /** Reads and checks `{chart}/Chart.yaml` from the archive; the fields become the OCI config. */
+  readMetadata: (archive: string) => Promise<ChartMetadata>;
+}
+
+export interface HelmOciPushResult extends ChecksumsWithSize {
+  name: string;
+  version: string;
+  /** `{repo}/{path}/{name}` */
+  image: string;
+  /** The version with `+` as `_` (OCI tags cannot hold `+`), as Helm tags it. */
+  tag: string;
+  /** `{image}:{tag}` */
+  reference: string;
+  manifestDigest: string;
+  configDigest: string;
+  /** The archive's file name. */
+  file: string;
+  packaged: boolean;
+}
+
+/**
+ * Pushes a chart as an OCI artifact, as `helm push chart.tgz oci://host/{target}` does: the
+ * Chart.yaml fields as the config blob (Helm's config media type), the .tgz as the one chart
+ * layer (streamed from the file), and an OCI image manifest tagged with the version.
+ */
+export async function pushHelmChartOci(opts: HelmOciPushOptions): Promise<HelmOciPushResult> {
+  const st = await stat(opts.chart).catch(() => undefined);
+  if (!st) throw fail(`${opts.chart} does not exist`);
+  const target = opts.target.replace(/^oci:\/\//, '').replace(/\/+$/, '');
+  if (target === '' || target.startsWith('/'))
+    throw fail(`"${opts.target}" is not {repo}[/{path}]`, 'e.g. --oci docker-local/charts');
+  const tmp = st.isDirectory() ? await mkdtemp(join(tmpdir(), 'stowage-helm-')) : undefined;
+  try {
+    const file = tmp ? (await packageChart(opts.chart, tmp)).file : opts.chart;
+    const meta = await opts.readMetadata(file);
+    const sums = await hashFile(file);
+    const config = Buffer.from(JSON.stringify(meta));
+    const configDigest = `sha256:${createHash('sha256').update(config).digest('hex')}`;
+    const chartDigest = `sha256:${sums.sha256}`;
+    const image = `${target}/${meta.name}`;
+    const tag = meta.version.replaceAll('+', '_');
+    await opts.client.registryPushBlob(image, {
+      digest: configDigest,
+      size: config.length,
+      data: config,
+    });
+    await opts.client.registryPushBlob(image, { digest: chartDigest, size: sums.size, file });
+    const annotations: Record<string, string> = {
+      'org.opencontainers.image.title': meta.name,
+      'org.opencontainers.image.version': meta.version,
+    };
+    if (typeof meta.description === 'string')
+      annotations['org.opencontainers.image.description'] = meta.description;
+    const manifest = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: HELM_OCI_MEDIA.manifest,
+        config: { mediaType: HELM_OCI_MEDIA.config, digest: configDigest, size: config.length },
+        layers: [{ mediaType: HELM_OCI_MEDIA.chart, digest: chartDigest, size: sums.size }],
+        annotations,
+      }),
+    );
+    const manifestDigest = await opts.client.registryPutManifest(
+      image,
+      tag,
+      HELM_OCI_MEDIA.manifest,
+      manifest,
+    );
+    return {
+      name: meta.name,
+      version: meta.version,
+      image,
+      tag,
+      reference: `${image}:${tag}`,
+      manifestDigest,
+      configDigest,
+      file: file.slice(file.lastIndexOf(sep) + 1),
+      packaged: tmp !== undefined,
+      ...sums,
+    };
+  } finally {
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Pulls a chart pushed as an OCI artifact (`{repo}/{path}/{name}:{version}` or `…@sha256:…`)
+ * to `dest`: the manifest's chart layer, streamed and checked against its digest.
+ */
+export async function pullHelmChartOci(opts: {
+  client: RepositoryClient;
+  reference: string;
+  dest: string;
+}): Promise<{ image: string; manifestDigest: string; chartDigest: string; size: number }> {
+  const ref = opts.reference.replace(/^oci:\/\//, '');
+  const m = /^(.+?)(?:@(sha256:[a-f0-9]{64})|:([^:/@]+))$/.exec(ref);
+  if (!m?.[1] || !m[1].includes('/'))
+    throw fail(
+      `"${opts.reference}" is not {repo}/{name}:{version}`,
+      'e.g. docker-local/charts/app:1.2.0',
+    );
+  const image = m[1];
+  const reference = m[2] ?? (m[3] ?? '').replaceAll('+', '_');
+  const got = await opts.client.registryManifest(image, reference);
+  let doc: { config?: { mediaType?: unknown }; layers?: unknown };
+  try {
+    doc = JSON.parse(got.body.toString('utf8')) as typeof doc;
+  } catch {
+    throw fail(`${ref} is not an OCI manifest`);
+  }
+  if (doc.config?.mediaType !== HELM_OCI_MEDIA.config)
+    throw fail(`${ref} is not a Helm chart (its config is not ${HELM_OCI_MEDIA.config})`);
+  const layer = (Array.isArray(doc.layers) ? (doc.layers as unknown[]) : []).find(
+    (l): l is { digest: string; size: number } =>
+      typeof l === 'object' &&
+      l !== null &&
+      (l as { mediaType?: unknown }).mediaType === HELM_OCI_MEDIA.chart &&
+      typeof (l as { digest?: unknown }).digest === 'string',
+  );
+  if (!layer) throw fail(`${ref} has no chart layer`);
+  await opts.client.registryDownloadBlob(image, layer.digest, opts.dest);
+  return { image, manifestDigest: got.digest, chartDigest: layer.digest, size: layer.size };
 }

@@ -68,6 +68,8 @@ export function toOciError(err: HttpError): OciError {
     ERR_RANGE_NOT_SATISFIABLE: 'RANGE_INVALID',
     ERR_UPSTREAM_UNAVAILABLE: 'UNAVAILABLE',
     ERR_UPSTREAM_INVALID: 'UNAVAILABLE',
+    // A Helm chart manifest whose config is not chart metadata, or without its chart layer.
+    ERR_HELM_CHART_INVALID: 'MANIFEST_INVALID',
   };
   const mapped = map[err.code];
   const code = mapped ?? (err.status >= 500 ? 'UNKNOWN' : 'DENIED');

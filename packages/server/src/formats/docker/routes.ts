@@ -19,6 +19,7 @@ import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/meta
 import type { Resolved, ResolveOptions } from '../../internal/resolver.ts';
 import type { Services } from '../../internal/services.ts';
 import { buildIdentity } from '../../routes/generic.ts';
+import { MAX_HELM_CONFIG, helmOciProperties } from '../helm/oci.ts';
 import { OciError, ociBody, toOciError } from './errors.ts';
 import {
   MAX_MANIFEST_SIZE,
@@ -766,12 +767,19 @@ class Registry {
         { detail: { missing } },
       );
     }
-    const props = manifestProperties(
-      r.image,
-      digest,
-      parsed,
-      totalSize(parsed, await this.#childSizes(target.key, r.image, parsed)),
-    );
+    // A Helm chart (`helm push … oci://`): its config is checked as Chart.yaml and recorded.
+    const chart = parsed.index
+      ? undefined
+      : await helmOciProperties(parsed, (d) => this.#readConfig(target.key, r.image, d.digest));
+    const props = {
+      ...manifestProperties(
+        r.image,
+        digest,
+        parsed,
+        totalSize(parsed, await this.#childSizes(target.key, r.image, parsed)),
+      ),
+      ...chart,
+    };
     const deploy = async (path: string, properties: Properties): Promise<void> => {
       await this.#svc.deploy({
         repo: target.key,
@@ -795,6 +803,13 @@ class Registry {
       .header('content-length', '0');
     if (parsed.subject) reply.header('oci-subject', parsed.subject.digest);
     return reply.send();
+  }
+
+  /** A small config blob already pushed to the image (checked to exist before). */
+  async #readConfig(repoKey: string, image: string, digest: string): Promise<Buffer> {
+    const art = await this.#svc.meta.getArtifact(repoKey, blobPath(image, sha256Hex(digest)));
+    if (!art) throw new OciError('MANIFEST_BLOB_UNKNOWN', `config ${digest} is not in ${image}`);
+    return readLimited(this.#svc.blobs.open(art.sha256), MAX_HELM_CONFIG);
   }
 
   async #deleteManifest(

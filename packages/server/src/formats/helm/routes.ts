@@ -44,6 +44,7 @@ import {
   sortEntries,
   type ChartEntry,
 } from './chart.ts';
+import { HELM_OCI_PROP, ociTagOf } from './oci.ts';
 
 const PREFIX = '/api/helm/';
 const QUERY_PREFIX = '/api/stowage/v1/helm/';
@@ -148,6 +149,36 @@ export class HelmRepos {
     return out;
   }
 
+  /**
+   * The charts pushed as OCI artifacts to a docker repository, from the properties the registry
+   * recorded on each manifest. `urls` hold the OCI reference (`{repo}/{image}:{tag}`) and `digest`
+   * the chart layer's sha256, as in a chart repository's index.
+   */
+  async #ociEntries(repo: RepoConfig): Promise<Entries> {
+    const out: Entries = {};
+    const found = await this.#svc.meta.findByProperties(
+      { [HELM_OCI_PROP.marker]: 'chart' },
+      repo.key,
+    );
+    for (const a of found) {
+      const m = /^(.+)\/_manifests\/sha256\/([a-f0-9]{64})$/.exec(a.path);
+      if (!m) continue;
+      const props = await this.#svc.meta.getProperties(a.id);
+      const fields = props[HELM_OCI_PROP.entry]?.[0];
+      if (!fields) continue;
+      const e = JSON.parse(fields) as ChartEntry;
+      const layer = props[HELM_OCI_PROP.chartDigest]?.[0] ?? '';
+      (out[e.name] ??= []).push({
+        ...e,
+        urls: [`oci://${repo.key}/${m[1] ?? ''}:${ociTagOf(e.version)}`],
+        created: new Date(a.created).toISOString(),
+        digest: layer.replace(/^sha256:/, ''),
+        manifestDigest: `sha256:${m[2] ?? ''}`,
+      });
+    }
+    return out;
+  }
+
   /** A remote's upstream index (revalidated after max-age), as the upstream wrote it. */
   async upstreamIndex(repo: RepoConfig): Promise<{ entries: Entries; stale: boolean } | undefined> {
     const found = await this.#svc.resolver.resolve(repo, INDEX, {
@@ -215,6 +246,10 @@ export class HelmRepos {
     repo: RepoConfig,
     seen = new Set<string>(),
   ): Promise<{ entries: Entries; stale: boolean } | undefined> {
+    const oci = repo.packageType === 'docker';
+    // Docker repositories: charts pushed as OCI artifacts (a remote's are the cached ones).
+    if (oci && repo.rclass !== 'virtual')
+      return { entries: await this.#ociEntries(repo), stale: false };
     if (repo.rclass === 'local') return { entries: await this.#localEntries(repo), stale: false };
     if (repo.rclass === 'remote') {
       const idx = await this.upstreamIndex(repo);
@@ -237,7 +272,8 @@ export class HelmRepos {
       }
     }
     return {
-      entries: localUrls(merged),
+      // OCI references name the image, not this repository's charts/ path.
+      entries: oci ? merged : localUrls(merged),
       stale: perMember.some((p) => p.value.stale),
     };
   }
@@ -424,7 +460,11 @@ export async function helmRoutes(app: FastifyInstance): Promise<void> {
       throw new HttpError('ERR_NOT_FOUND', `no route for GET ${rawUrl(req).path}`, {
         hint: 'query GET /api/stowage/v1/helm/{repo}/charts[/{name}[/{version}]]',
       });
-    return reply.send(await query(await helmRepo(r.repo), segs.slice(1)));
+    // Charts pushed as OCI artifacts to a docker repository are queried the same way.
+    const repo = await app.stowage.repo(r.repo);
+    return reply.send(
+      await query(repo.packageType === 'docker' ? repo : await helmRepo(r.repo), segs.slice(1)),
+    );
   });
 
   const upload = async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
