@@ -251,7 +251,10 @@ describe(
       const asConda = await upload(down, 'conda', 'linux-64', file, 'tinytool-1.0-h0_0.conda');
       assert.equal(asConda.status, 400, 'a .tar.bz2 is not a .conda');
       const bytes = await readFile(file);
-      for (let i = 0; i < 16; i++) bytes[(bytes.length >> 1) + i] ^= 0xff;
+      for (let i = 0; i < 16; i++) {
+        const at = (bytes.length >> 1) + i;
+        bytes[at] = (bytes[at] ?? 0) ^ 0xff;
+      }
       const corrupt = await fetch(
         `${down.url}/api/conda/conda/linux-64/tinytool-1.2-h0_0.tar.bz2`,
         {

@@ -244,7 +244,10 @@ test('bad .tar.bz2 uploads: no info/index.json, a corrupt or truncated bzip2 str
   await invalid(tarBz2Pkg('bad', '1.0', '0', 'linux-64', { index: false }), /no info\/index\.json/);
   const good = tarBz2Pkg('bad', '1.0', '0', 'linux-64', { filler: 1 << 20 });
   const corrupt = Buffer.from(good);
-  for (let i = 0; i < 64; i++) corrupt[(good.length >> 1) + i] ^= 0x5a;
+  for (let i = 0; i < 64; i++) {
+    const at = (good.length >> 1) + i;
+    corrupt[at] = (corrupt[at] ?? 0) ^ 0x5a;
+  }
   await invalid(corrupt, /cannot be read \(bzip2: /);
   await invalid(good.subarray(0, good.length - 1000), /cannot be read \(bzip2: /);
   await invalid(Buffer.from('BZh9 not really'), /cannot be read/);

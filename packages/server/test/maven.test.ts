@@ -48,7 +48,9 @@ after(async () => {
   await new Promise((r) => upstream.close(r));
 });
 
-async function get(url: string): Promise<{ statusCode: number; body: string }> {
+async function get(
+  url: string,
+): Promise<{ statusCode: number; body: string; json: () => unknown }> {
   return t.app.inject({ url, headers: AUTH });
 }
 
