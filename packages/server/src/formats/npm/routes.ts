@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../../errors.ts';
 import { baseUrl, rawUrl } from '../../internal/http.ts';
 import { KeyedMutex } from '../../internal/mutex.ts';
+import { SizedLru } from '../../internal/lru.ts';
 import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/metastore.ts';
 import type { ResolveOptions } from '../../internal/resolver.ts';
 import { BUILD_NAME_PROP, BUILD_NUMBER_PROP, type Services } from '../../internal/services.ts';
@@ -76,22 +77,74 @@ async function get(svc: Services, req: FastifyRequest, reply: FastifyReply): Pro
   if (target.kind === 'tarball') {
     return tarball(svc, req, reply, repo, target.name, target.file, who.user);
   }
-  const found = await loadPackument(svc, repo, target.name);
-  if (!found) throw new HttpError('ERR_NOT_FOUND', `package ${target.name} is not in ${repoKey}`);
-  if (found.stale) reply.header('x-stowage-cache', 'stale');
-  const doc = rewriteTarballs(found.doc, npmBase(req, repoKey));
-  if (target.rest.length > 0) {
-    const spec = target.rest.join('/');
-    const version = doc['dist-tags'][spec] ?? spec;
-    const m = doc.versions[version];
-    if (!m) throw new HttpError('ERR_NOT_FOUND', `${target.name}@${spec} does not exist`);
-    return reply.type('application/json').send(m);
+  const sources = await packumentSources(svc, repo, target.name);
+  if (sources.length === 0) {
+    throw new HttpError('ERR_NOT_FOUND', `package ${target.name} is not in ${repoKey}`);
   }
+  if (sources.some((x) => x.stale)) reply.header('x-stowage-cache', 'stale');
   const accept = String(req.headers.accept ?? '');
-  if (accept.includes(ABBREVIATED) && !accept.includes('application/json')) {
-    return reply.type(ABBREVIATED).send(abbreviate(doc));
+  const abbreviated = accept.includes(ABBREVIATED) && !accept.includes('application/json');
+  const spec = target.rest.join('/');
+  const view = spec ? `version:${spec}` : abbreviated ? 'abbreviated' : 'full';
+  // The answer depends only on the stored packuments, the URL base and the view: render once.
+  const key = `${npmBase(req, repoKey)}\0${target.name}\0${view}\0${sources.map((x) => x.sha256).join(',')}`;
+  let body = rendered.get(key);
+  if (body === undefined) {
+    const doc = rewriteTarballs(
+      await mergeSources(svc, sources, target.name),
+      npmBase(req, repoKey),
+    );
+    let value: unknown = doc;
+    if (spec) {
+      const version = doc['dist-tags'][spec] ?? spec;
+      value = doc.versions[version];
+      if (!value) throw new HttpError('ERR_NOT_FOUND', `${target.name}@${spec} does not exist`);
+    } else if (abbreviated) {
+      value = abbreviate(doc);
+    }
+    body = JSON.stringify(value);
+    rendered.set(key, body, body.length);
   }
-  return reply.type('application/json').send(doc);
+  return reply.type(abbreviated && !spec ? ABBREVIATED : 'application/json').send(body);
+}
+
+/** Rendered packument answers by (base URL, name, view, source digests); 64 MiB at most. */
+const rendered = new SizedLru<string>(64 * 1024 * 1024);
+
+/** The stored packuments `name` is made of in `repo` (a virtual: its members', in merge order). */
+async function packumentSources(
+  svc: Services,
+  repo: RepoConfig,
+  name: string,
+  seen = new Set<string>(),
+): Promise<{ sha256: string; stale: boolean }[]> {
+  const path = packumentPath(name);
+  if (repo.rclass !== 'virtual') {
+    const r = await svc.resolver.resolve(repo, path, remoteOptions(svc, name));
+    return r ? [{ sha256: r.art.sha256, stale: r.stale }] : [];
+  }
+  const found = await svc.resolver.fromMembers(repo, { path, owner: name, seen }, async (m) => {
+    const s = await packumentSources(svc, m, name, seen);
+    return s.length ? s : undefined;
+  });
+  return found.flatMap((f) => f.value);
+}
+
+async function mergeSources(
+  svc: Services,
+  sources: { sha256: string }[],
+  name: string,
+): Promise<Packument> {
+  const path = packumentPath(name);
+  const docs: Packument[] = [];
+  for (const x of sources) {
+    docs.push(
+      parsePackument(await readLimited(svc.blobs.open(x.sha256), MAX_PACKUMENT_BYTES, path), name),
+    );
+  }
+  const doc = mergePackuments(docs);
+  if (!doc) throw new HttpError('ERR_NOT_FOUND', `package ${name} has no packument`);
+  return doc;
 }
 
 /** The packument of `name` as `repo` serves it (virtual: merged across members), with its source's tarball URLs. */
@@ -99,20 +152,10 @@ async function loadPackument(
   svc: Services,
   repo: RepoConfig,
   name: string,
-  seen = new Set<string>(),
 ): Promise<{ doc: Packument; stale: boolean } | undefined> {
-  const path = packumentPath(name);
-  if (repo.rclass !== 'virtual') {
-    const r = await svc.resolver.resolve(repo, path, remoteOptions(svc, name));
-    if (!r) return undefined;
-    const data = await readLimited(svc.blobs.open(r.art.sha256), MAX_PACKUMENT_BYTES, path);
-    return { doc: parsePackument(data, name), stale: r.stale };
-  }
-  const found = await svc.resolver.fromMembers(repo, { path, owner: name, seen }, (m) =>
-    loadPackument(svc, m, name, seen),
-  );
-  const doc = mergePackuments(found.map((f) => f.value.doc));
-  return doc ? { doc, stale: found.some((f) => f.value.stale) } : undefined;
+  const sources = await packumentSources(svc, repo, name);
+  if (sources.length === 0) return undefined;
+  return { doc: await mergeSources(svc, sources, name), stale: sources.some((x) => x.stale) };
 }
 
 /** Resolver options for npm paths: packuments are metadata and validated; URLs follow npm's layout. */
