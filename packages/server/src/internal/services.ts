@@ -55,9 +55,19 @@ export class Services {
     return this.config.stages;
   }
 
-  async repo(key: string): Promise<RepoConfig> {
+  /** The repository `key`; with `packageType`, also checks it is of that format. */
+  async repo(key: string, packageType?: string): Promise<RepoConfig> {
     const repo = await this.meta.getRepo(key);
     if (!repo) throw new HttpError('ERR_REPO_NOT_FOUND', `repository "${key}" does not exist`);
+    if (packageType !== undefined && repo.packageType !== packageType) {
+      throw new HttpError(
+        'ERR_REPO_INVALID',
+        `repository "${key}" is ${repo.packageType}, not ${packageType}`,
+        {
+          hint: `use a repository whose packageType is ${packageType}`,
+        },
+      );
+    }
     return repo;
   }
 

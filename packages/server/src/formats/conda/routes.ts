@@ -325,19 +325,7 @@ export async function condaRoutes(app: FastifyInstance): Promise<void> {
   app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
   const repos = new CondaRepos(app.stowage);
 
-  const condaRepo = async (key: string): Promise<RepoConfig> => {
-    const repo = await app.stowage.repo(key);
-    if (repo.packageType !== 'conda') {
-      throw new HttpError(
-        'ERR_REPO_INVALID',
-        `repository "${key}" is ${repo.packageType}, not conda`,
-        {
-          hint: 'use a repository whose packageType is conda',
-        },
-      );
-    }
-    return repo;
-  };
+  const condaRepo = (key: string): Promise<RepoConfig> => app.stowage.repo(key, 'conda');
 
   const get = async (req: FastifyRequest, reply: FastifyReply, head: boolean): Promise<unknown> => {
     const svc = app.stowage;

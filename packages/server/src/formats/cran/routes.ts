@@ -359,19 +359,7 @@ export async function cranRoutes(app: FastifyInstance): Promise<void> {
   app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
   const repos = new CranRepos(app.stowage);
 
-  const cranRepo = async (key: string): Promise<RepoConfig> => {
-    const repo = await app.stowage.repo(key);
-    if (repo.packageType !== 'cran') {
-      throw new HttpError(
-        'ERR_REPO_INVALID',
-        `repository "${key}" is ${repo.packageType}, not cran`,
-        {
-          hint: 'use a repository whose packageType is cran',
-        },
-      );
-    }
-    return repo;
-  };
+  const cranRepo = (key: string): Promise<RepoConfig> => app.stowage.repo(key, 'cran');
 
   const get = async (req: FastifyRequest, reply: FastifyReply, head: boolean): Promise<unknown> => {
     const svc = app.stowage;

@@ -367,19 +367,7 @@ export async function helmRoutes(app: FastifyInstance): Promise<void> {
   app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
   const repos = new HelmRepos(app.stowage);
 
-  const helmRepo = async (key: string): Promise<RepoConfig> => {
-    const repo = await app.stowage.repo(key);
-    if (repo.packageType !== 'helm') {
-      throw new HttpError(
-        'ERR_REPO_INVALID',
-        `repository "${key}" is ${repo.packageType}, not helm`,
-        {
-          hint: 'use a repository whose packageType is helm',
-        },
-      );
-    }
-    return repo;
-  };
+  const helmRepo = (key: string): Promise<RepoConfig> => app.stowage.repo(key, 'helm');
 
   /** ChartMuseum's shapes: all charts by name, one chart's versions, or one version. */
   const query = async (repo: RepoConfig, segs: string[]): Promise<unknown> => {

@@ -56,12 +56,8 @@ function split(req: FastifyRequest): { repoKey: string; raw: string } {
   return { repoKey: decodeURIComponent(m[1] ?? ''), raw: m[2] ?? '' };
 }
 
-async function npmRepo(svc: Services, key: string): Promise<RepoConfig> {
-  const repo = await svc.repo(key);
-  if (repo.packageType !== 'npm') {
-    throw new HttpError('ERR_REPO_INVALID', `repository "${key}" is ${repo.packageType}, not npm`);
-  }
-  return repo;
+function npmRepo(svc: Services, key: string): Promise<RepoConfig> {
+  return svc.repo(key, 'npm');
 }
 
 function npmBase(req: FastifyRequest, repo: string): string {

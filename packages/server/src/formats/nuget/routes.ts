@@ -111,17 +111,7 @@ export async function nugetRoutes(app: FastifyInstance): Promise<void> {
       req.principal = await app.stowage.auth.authenticate({ 'x-jfrog-art-api': key });
   });
 
-  const nugetRepo = async (key: string): Promise<RepoConfig> => {
-    const repo = await app.stowage.repo(key);
-    if (repo.packageType !== 'nuget') {
-      throw new HttpError(
-        'ERR_REPO_INVALID',
-        `repository "${key}" is ${repo.packageType}, not nuget`,
-        { hint: 'use a repository whose packageType is nuget' },
-      );
-    }
-    return repo;
-  };
+  const nugetRepo = (key: string): Promise<RepoConfig> => app.stowage.repo(key, 'nuget');
 
   const get = async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const who = req.requireRead();

@@ -226,19 +226,7 @@ export async function pypiRoutes(app: FastifyInstance): Promise<void> {
   app.addContentTypeParser('*', (_req, _payload, done) => done(null));
   const repos = new PypiRepos(app.stowage);
 
-  const pypiRepo = async (key: string): Promise<RepoConfig> => {
-    const repo = await app.stowage.repo(key);
-    if (repo.packageType !== 'pypi') {
-      throw new HttpError(
-        'ERR_REPO_INVALID',
-        `repository "${key}" is ${repo.packageType}, not pypi`,
-        {
-          hint: 'use a repository whose packageType is pypi',
-        },
-      );
-    }
-    return repo;
-  };
+  const pypiRepo = (key: string): Promise<RepoConfig> => app.stowage.repo(key, 'pypi');
 
   const redirect = (to: string) => async (req: FastifyRequest, reply: FastifyReply) => {
     req.requireRead();
