@@ -18,7 +18,6 @@
  * `GET /api/helm/{repo}/api/charts…`).
  */
 import { Readable } from 'node:stream';
-import { Busboy, type BusboyHeaders } from '@fastify/busboy';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../../errors.ts';
 import type { StagedBlob } from '../../internal/blobstore.ts';
@@ -33,6 +32,7 @@ import {
   normalizeChecksums,
   type Services,
 } from '../../internal/services.ts';
+import { receiveMultipart } from '../../internal/multipart.ts';
 import { buildIdentity, setArtifactHeaders } from '../../routes/generic.ts';
 import {
   CHART_NAME,
@@ -480,7 +480,7 @@ export async function helmRoutes(app: FastifyInstance): Promise<void> {
     try {
       const ct = String(req.headers['content-type'] ?? '').toLowerCase();
       staged = ct.startsWith('multipart/form-data')
-        ? await receiveMultipart(svc, req)
+        ? await receiveChartPart(svc, req)
         : await stageBody(svc, (req.body as Readable | undefined) ?? req.raw);
       for (const alg of ['sha1', 'sha256', 'md5'] as const) {
         const want = expected[alg];
@@ -558,58 +558,16 @@ async function stageBody(svc: Services, body: Readable): Promise<StagedBlob> {
 }
 
 /** ChartMuseum's multipart push: the archive is the `chart` file part (a `prov` part is ignored). */
-async function receiveMultipart(svc: Services, req: FastifyRequest): Promise<StagedBlob> {
-  let staged: StagedBlob | undefined;
-  const abort = new AbortController();
-  try {
-    await new Promise<void>((resolve, reject) => {
-      let pending: Promise<void> = Promise.resolve();
-      let bb;
-      try {
-        bb = Busboy({ headers: req.headers as BusboyHeaders, limits: { files: 2, fields: 20 } });
-      } catch (err) {
-        reject(
-          new HttpError(
-            'ERR_BODY_INVALID',
-            `the multipart body cannot be read (${(err as Error).message})`,
-          ),
-        );
-        return;
-      }
-      let taken = false;
-      bb.on('file', (name, stream) => {
-        if (name !== 'chart' || taken) return void stream.resume();
-        taken = true;
-        pending = svc.blobs.stage(stream, { signal: abort.signal }).then((s) => {
-          staged = s;
-        });
-        pending.catch(() => stream.resume());
-      });
-      bb.on('finish', () => pending.then(resolve, reject));
-      bb.on('error', (err: Error) =>
-        reject(
-          new HttpError('ERR_BODY_INVALID', `the multipart body is malformed (${err.message})`),
-        ),
-      );
-      req.raw.once('close', () => {
-        if (!req.raw.complete) {
-          abort.abort();
-          reject(
-            new HttpError('ERR_UPLOAD_INCOMPLETE', 'the upload ended before its body was complete'),
-          );
-        }
-      });
-      req.raw.pipe(bb);
-    });
-  } catch (err) {
-    if (staged) await staged.discard();
-    throw err;
-  }
-  if (!staged)
+async function receiveChartPart(svc: Services, req: FastifyRequest): Promise<StagedBlob> {
+  const upload = await receiveMultipart(svc, req, {
+    take: (field) => field === 'chart',
+    limits: { files: 2, fields: 20 },
+  });
+  if (!upload.file)
     throw new HttpError('ERR_BODY_INVALID', 'the multipart upload has no "chart" file part', {
       hint: 'send the archive as form field "chart" (curl -F chart=@mychart-1.0.0.tgz)',
     });
-  return staged;
+  return upload.file.staged;
 }
 
 function header(req: FastifyRequest, name: string): string | undefined {

@@ -14,7 +14,6 @@
  * The build may ride in the repository segment as matrix parameters (`{repo};build.name=…`).
  */
 import { Transform, type Readable } from 'node:stream';
-import { Busboy, type BusboyHeaders } from '@fastify/busboy';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../../errors.ts';
 import type { StagedBlob } from '../../internal/blobstore.ts';
@@ -22,6 +21,7 @@ import { baseUrl, decodeQueryValue, rawQuery, rawUrl } from '../../internal/http
 import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/metastore.ts';
 import { parseMatrix } from '../../internal/paths.ts';
 import { normalizeChecksums, type Services } from '../../internal/services.ts';
+import { receiveMultipart } from '../../internal/multipart.ts';
 import { buildIdentity, setArtifactHeaders } from '../../routes/generic.ts';
 import {
   registrationIndex,
@@ -412,7 +412,6 @@ async function sendFile(ctx: Ctx, path: string, pkg: boolean): Promise<unknown> 
 /** The package of a push: the first file part of a multipart body (as NuGet sends it), or the raw body. */
 async function receive(svc: Services, req: FastifyRequest): Promise<StagedBlob> {
   const ct = String(req.headers['content-type'] ?? '').toLowerCase();
-  const abort = new AbortController();
   const incomplete = (err?: unknown): HttpError =>
     new HttpError('ERR_UPLOAD_INCOMPLETE', 'the push ended before its body was complete', {
       cause: err,
@@ -424,54 +423,23 @@ async function receive(svc: Services, req: FastifyRequest): Promise<StagedBlob> 
       throw incomplete(err);
     }
   }
-  let staged: StagedBlob | undefined;
-  await new Promise<void>((resolve, reject) => {
-    let pending: Promise<void> | undefined;
-    let bb;
-    try {
-      bb = Busboy({ headers: req.headers as BusboyHeaders, limits: { files: 1, fields: 20 } });
-    } catch (err) {
-      reject(
-        new HttpError(
-          'ERR_BODY_INVALID',
-          `the multipart body cannot be read (${(err as Error).message})`,
-        ),
-      );
-      return;
-    }
-    bb.on('file', (_name, stream) => {
-      if (pending) return void stream.resume();
-      pending = svc.blobs.stage(stream, { signal: abort.signal }).then((s) => {
-        staged = s;
-      });
-      pending.catch(() => stream.resume());
+  const body = (req.body as Readable | undefined) ?? req.raw;
+  const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(String(req.headers['content-type']));
+  const fix = closingDelimiterFix(boundary?.[1] ?? boundary?.[2] ?? '');
+  body.once('error', (err) => fix.destroy(err));
+  let upload;
+  try {
+    upload = await receiveMultipart(svc, req, {
+      take: () => true,
+      body: body.pipe(fix),
+      limits: { files: 1, fields: 20 },
     });
-    bb.on('finish', () => {
-      if (!pending)
-        reject(new HttpError('ERR_NUGET_PACKAGE_INVALID', 'the push has no package file part'));
-      else pending.then(resolve, (err: unknown) => reject(incomplete(err)));
-    });
-    bb.on('error', (err: Error) =>
-      reject(new HttpError('ERR_BODY_INVALID', `the multipart body is malformed (${err.message})`)),
-    );
-    req.raw.once('close', () => {
-      if (!req.raw.complete) {
-        abort.abort();
-        reject(incomplete());
-      }
-    });
-    const body = (req.body as Readable | undefined) ?? req.raw;
-    const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(String(req.headers['content-type']));
-    const fix = closingDelimiterFix(boundary?.[1] ?? boundary?.[2] ?? '');
-    body.once('error', (err) => fix.destroy(err));
-    body.pipe(fix).pipe(bb);
-  }).catch(async (err: unknown) => {
-    if (staged) await staged.discard();
-    throw err;
-  });
-  if (!staged)
+  } catch (err) {
+    throw err instanceof HttpError && err.code !== 'ERR_UPLOAD_INCOMPLETE' ? err : incomplete(err);
+  }
+  if (!upload.file)
     throw new HttpError('ERR_NUGET_PACKAGE_INVALID', 'the push has no package file part');
-  return staged;
+  return upload.file.staged;
 }
 
 /**

@@ -1,14 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PassThrough, Readable } from 'node:stream';
 import { createHash } from 'node:crypto';
-import { Busboy, type BusboyHeaders } from '@fastify/busboy';
 import { HttpError } from '../../errors.ts';
 import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/metastore.ts';
 import type { Services } from '../../internal/services.ts';
-import type { StagedBlob } from '../../internal/blobstore.ts';
 import type { ResolveOptions } from '../../internal/resolver.ts';
 import { allowedByPatterns, compilePatterns } from '../../internal/antpattern.ts';
 import { buildIdentity, setArtifactHeaders } from '../../routes/generic.ts';
+import { receiveMultipart } from '../../internal/multipart.ts';
 import { checkFilename, checkProject, fileBelongsTo, normalizeName } from './names.ts';
 import {
   JSON_TYPE,
@@ -350,57 +349,15 @@ async function receiveUpload(
       hint: 'upload with `twine upload --repository-url <stowage>/api/pypi/<repo>/`',
     });
   }
-  const fields = new Map<string, string>();
-  let staged: StagedBlob | undefined;
-  let filename: string | undefined;
-  const abort = new AbortController();
+  const upload = await receiveMultipart(svc, req, {
+    take: (field) => field === 'content',
+    preservePath: true,
+    limits: { files: 2, fields: 500, fieldSize: 1024 * 1024 },
+  });
+  const { fields } = upload;
+  let staged = upload.file?.staged;
+  const filename = upload.file?.filename;
   try {
-    await new Promise<void>((resolve, reject) => {
-      let pending: Promise<void> = Promise.resolve();
-      let bb;
-      try {
-        bb = Busboy({
-          headers: req.headers as BusboyHeaders,
-          // Keep the client's file name as sent, so a name with folders is refused, not trimmed.
-          preservePath: true,
-          limits: { files: 2, fields: 500, fieldSize: 1024 * 1024 },
-        });
-      } catch (err) {
-        reject(
-          new HttpError(
-            'ERR_BODY_INVALID',
-            `the multipart body cannot be read (${(err as Error).message})`,
-          ),
-        );
-        return;
-      }
-      bb.on('field', (name, value) => {
-        if (!fields.has(name)) fields.set(name, value);
-      });
-      bb.on('file', (name, stream, fname) => {
-        if (name !== 'content' || filename !== undefined) return void stream.resume();
-        filename = fname;
-        pending = svc.blobs.stage(stream, { signal: abort.signal }).then((s) => {
-          staged = s;
-        });
-        pending.catch(() => stream.resume());
-      });
-      bb.on('finish', () => pending.then(resolve, reject));
-      bb.on('error', (err: Error) =>
-        reject(
-          new HttpError('ERR_BODY_INVALID', `the multipart body is malformed (${err.message})`),
-        ),
-      );
-      req.raw.once('close', () => {
-        if (!req.raw.complete) {
-          abort.abort();
-          reject(
-            new HttpError('ERR_UPLOAD_INCOMPLETE', 'the upload ended before its body was complete'),
-          );
-        }
-      });
-      req.raw.pipe(bb);
-    });
     const action = fields.get(':action');
     if (action !== 'file_upload') {
       throw new HttpError(
