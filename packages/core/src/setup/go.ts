@@ -6,6 +6,7 @@
  * module patterns, or GOSUMDB=off.
  */
 import type { SetupOptions, SetupResult } from './index.ts';
+import { formatUrl } from './files.ts';
 
 export interface GoSetupOptions extends SetupOptions {
   /** Module path patterns not checked against the checksum database (GONOSUMDB), e.g. example.com/*. */
@@ -16,17 +17,7 @@ export interface GoSetupOptions extends SetupOptions {
 
 /** The GOPROXY URL for a repository (credentials and build included when given). */
 export function goProxyUrl(opts: SetupOptions): { value: string; secret: boolean } {
-  const u = new URL(opts.url);
-  const secret = opts.token !== undefined && opts.token !== '';
-  if (secret) {
-    u.username = encodeURIComponent(opts.user ?? 'token');
-    u.password = encodeURIComponent(opts.token ?? '');
-  }
-  const matrix = opts.build
-    ? `;build.name=${encodeURIComponent(opts.build.name)};build.number=${encodeURIComponent(opts.build.number)}`
-    : '';
-  u.pathname = `${u.pathname.replace(/\/+$/, '')}/api/go/${encodeURIComponent(opts.repo)}${matrix}`;
-  return { value: u.toString(), secret };
+  return formatUrl(opts, 'go');
 }
 
 export async function setupGo(opts: GoSetupOptions): Promise<SetupResult> {
