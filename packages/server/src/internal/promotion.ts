@@ -1,26 +1,17 @@
-import { formatStarted, type BuildInfo, type BuildStatus } from '@stowage/core';
+import {
+  formatStarted,
+  type BuildInfo,
+  type BuildStatus,
+  type PromotionRequest,
+} from '@stowage/core';
 import { HttpError } from '../errors.ts';
 import type { ArtifactRecord, PromotionOp, Properties } from './metastore.ts';
 import { PromotionConflict } from './metastore.ts';
 import type { Services } from './services.ts';
 import type { Principal } from './auth.ts';
 
-/** The documented body of `POST /api/build/promote/{name}/{number}`. */
-export interface PromotionRequest {
-  status?: string;
-  comment?: string;
-  ciUser?: string;
-  timestamp?: string;
-  dryRun?: boolean;
-  sourceRepo?: string;
-  targetRepo?: string;
-  copy?: boolean;
-  artifacts?: boolean;
-  dependencies?: boolean;
-  scopes?: string[];
-  properties?: Properties;
-  failFast?: boolean;
-}
+/** The documented body of `POST /api/build/promote/{name}/{number}` (the client's own type). */
+export type { PromotionRequest };
 
 export interface PromotionMessage {
   level: 'info' | 'warning' | 'error';
