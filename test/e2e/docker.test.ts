@@ -444,5 +444,51 @@ describe(
         assert.equal(await layoutDigest(again, 'app'), want);
       }
     });
+
+    it('with anonymous read on, skopeo pushes with credentials and pulls without any', async () => {
+      const open = await startServer({
+        dataDir: join(work, 'anon-data'),
+        port: 0,
+        config: {
+          auth: { anonymousRead: true },
+          repositories: [{ key: 'docker-local', packageType: 'docker' }, { key: 'generic-local' }],
+          stages: [{ name: 'staged', repo: 'generic-local' }],
+        },
+      });
+      try {
+        const openHost = open.url.replace(/^http:\/\//, '');
+        const want = await layoutDigest(layout, 'app');
+        await skopeo([
+          'copy',
+          '--dest-creds',
+          `ci:${open.adminToken}`,
+          '--dest-tls-verify=false',
+          `oci:${layout}:app`,
+          `docker://${openHost}/docker-local/app:1`,
+        ]);
+        const out = join(work, 'out-anon');
+        await skopeo([
+          'copy',
+          '--src-no-creds',
+          '--src-tls-verify=false',
+          `docker://${openHost}/docker-local/app:1`,
+          `oci:${out}:app`,
+        ]);
+        assert.equal(await layoutDigest(out, 'app'), want);
+        await assert.rejects(
+          skopeo([
+            'copy',
+            '--dest-no-creds',
+            '--dest-tls-verify=false',
+            `oci:${layout}:app`,
+            `docker://${openHost}/docker-local/app:2`,
+          ]),
+          /unauthorized|denied|401/i,
+          'an anonymous push is refused',
+        );
+      } finally {
+        await open.close();
+      }
+    });
   },
 );

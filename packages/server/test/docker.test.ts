@@ -184,6 +184,60 @@ describe('login', () => {
   });
 });
 
+describe('login with anonymous read on', () => {
+  test('clients are still challenged, get an anonymous pull-only token, and push with credentials', async () => {
+    const open = await makeApp({
+      auth: { anonymousRead: true },
+      stages: STAGES,
+      repositories: [{ key: 'docker-local', packageType: 'docker' }, { key: 'generic-local' }],
+    });
+    try {
+      const ping = await req(open, 'GET', '/v2/', { auth: false });
+      assert.equal(
+        ping.statusCode,
+        401,
+        'a challenge, so registry clients fetch a token (and can log in)',
+      );
+      assert.match(String(ping.headers['www-authenticate']), /^Bearer realm=/);
+      const tok = await req(
+        open,
+        'GET',
+        '/v2/token?service=stowage&scope=repository:docker-local/app:pull',
+        { auth: false },
+      );
+      assert.equal(tok.statusCode, 200);
+      const anon = (tok.json() as { token: string }).token;
+      const bearer = { authorization: `Bearer ${anon}` };
+      assert.equal((await open.app.inject({ url: '/v2/', headers: bearer })).statusCode, 200);
+      const tags = await open.app.inject({
+        url: '/v2/docker-local/app/tags/list',
+        headers: bearer,
+      });
+      assert.equal(tags.statusCode, 404, 'reads go through (the image does not exist yet)');
+      const push = await open.app.inject({
+        method: 'POST',
+        url: '/v2/docker-local/app/blobs/uploads/',
+        headers: bearer,
+      });
+      assert.equal(push.statusCode, 401, 'the anonymous token cannot push');
+      const withCreds = await req(open, 'POST', '/v2/docker-local/app/blobs/uploads/');
+      assert.equal(withCreds.statusCode, 202, 'the Stowage token can');
+    } finally {
+      await open.close();
+    }
+  });
+
+  test('without anonymous read the token endpoint wants credentials and the anonymous bearer opens nothing', async () => {
+    const tok = await req(t, 'GET', '/v2/token', { auth: false });
+    assert.equal(tok.statusCode, 401);
+    const ping = await t.app.inject({
+      url: '/v2/',
+      headers: { authorization: 'Bearer stowage-anonymous' },
+    });
+    assert.equal(ping.statusCode, 401);
+  });
+});
+
 describe('blobs', () => {
   test('monolithic POST ?digest= stores a blob; GET/HEAD/range serve it', async () => {
     const data = 'layer-data-0123456789';

@@ -19,6 +19,13 @@ export interface Principal {
 export const ANONYMOUS: Principal = { user: 'anonymous', authenticated: false, admin: false };
 
 /**
+ * The bearer a registry's token endpoint hands an anonymous client when anonymous read is on
+ * (registry clients need some token after the /v2/ challenge). It means "no credentials":
+ * it grants exactly what anonymous requests get.
+ */
+export const ANONYMOUS_BEARER = 'stowage-anonymous';
+
+/**
  * Loads the admin token from the data directory, or creates one (mode 0600) on first start.
  * `created` tells the caller to show it once.
  */
@@ -100,7 +107,7 @@ export class Authenticator {
 
   async authenticate(headers: IncomingHttpHeaders): Promise<Principal> {
     const creds = Authenticator.credentials(headers);
-    if (!creds) return ANONYMOUS;
+    if (!creds || creds.token === ANONYMOUS_BEARER) return ANONYMOUS;
     const d = digest(creds.token);
     if (timingSafeEqual(d, this.#admin)) {
       return {

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../../errors.ts';
-import { Authenticator } from '../../internal/auth.ts';
+import { ANONYMOUS_BEARER, Authenticator } from '../../internal/auth.ts';
 import { baseUrl, decodeQueryValue, parseRange, rawQuery, rawUrl } from '../../internal/http.ts';
 import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/metastore.ts';
 import type { Resolved, ResolveOptions } from '../../internal/resolver.ts';
@@ -105,8 +105,14 @@ export async function dockerRoutes(app: FastifyInstance): Promise<void> {
         .send(ociBody(e));
     });
 
+    // Like the CNCF registry with token auth: a request without a bearer is always challenged,
+    // so clients fetch a token first — with credentials to push, or (when anonymous read is on)
+    // without them for an anonymous pull-only token.
     const version = async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
-      if (!req.principal.authenticated && !svc.config.auth.anonymousRead) {
+      if (
+        !req.principal.authenticated &&
+        !(svc.config.auth.anonymousRead && isAnonymousBearer(req))
+      ) {
         throw new OciError('UNAUTHORIZED', 'log in: the registry needs a token', {
           detail: { realm: `${baseUrl(req)}/v2/token` },
         });
@@ -119,6 +125,14 @@ export async function dockerRoutes(app: FastifyInstance): Promise<void> {
     // Registry clients log in here: basic auth with the Stowage token as password → a bearer.
     v2.get('/v2/token', async (req, reply) => {
       const creds = Authenticator.credentials(req.headers);
+      if (!creds && svc.config.auth.anonymousRead) {
+        return reply.type('application/json').send({
+          token: ANONYMOUS_BEARER,
+          access_token: ANONYMOUS_BEARER,
+          expires_in: TOKEN_TTL_SEC,
+          issued_at: new Date().toISOString(),
+        });
+      }
       if (!req.principal.authenticated || !creds) {
         throw new OciError('UNAUTHORIZED', 'send the Stowage token as the basic-auth password', {
           headers: { 'www-authenticate': 'Basic realm="stowage"' },
@@ -167,6 +181,10 @@ export async function dockerRoutes(app: FastifyInstance): Promise<void> {
       throw new HttpError(code, `${err.code}: ${err.message}`);
     }
   });
+}
+
+function isAnonymousBearer(req: FastifyRequest): boolean {
+  return Authenticator.credentials(req.headers)?.token === ANONYMOUS_BEARER;
 }
 
 function challenge(req: FastifyRequest): string {
