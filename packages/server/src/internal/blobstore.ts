@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat, truncate, unlink, readdir, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -80,7 +80,7 @@ export class FsBlobStore implements BlobStore {
       },
     });
     try {
-      await pipeline(body, tap, createWriteStream(tmpPath, { flags: 'wx', mode: 0o600 }), {
+      await pipeline(body, tap, sink(tmpPath, { flags: 'wx', mode: 0o600 }), {
         signal: opts.signal,
       });
     } catch (err) {
@@ -116,7 +116,7 @@ export class FsBlobStore implements BlobStore {
           },
         });
         try {
-          await pipeline(body, tap, createWriteStream(file, { flags: 'a' }), {
+          await pipeline(body, tap, sink(file, { flags: 'a' }), {
             signal: opts.signal,
           });
         } catch (err) {
@@ -156,7 +156,14 @@ export class FsBlobStore implements BlobStore {
     return {
       ...sums,
       size,
-      read: () => createReadStream(tmpPath),
+      read: () => {
+        // A ReadStream opens its file at once. A reader that stops early (destroy) can see the
+        // temp file renamed by commit() before that open completes: the ENOENT must not become
+        // an uncaught 'error'. Readers still get errors through their own listeners.
+        const stream = createReadStream(tmpPath);
+        stream.on('error', () => {});
+        return stream;
+      },
       commit: async () => {
         if (done) return;
         const dest = this.pathOf(sums.sha256);
@@ -201,6 +208,17 @@ export class FsBlobStore implements BlobStore {
     await Promise.all(names.map((n) => rm(join(this.#tmp, n), { force: true })));
     return names.length;
   }
+}
+
+/**
+ * A file write stream for a pipeline. The pipeline reports its errors; once it has been torn
+ * down (a client gone, the server closing) a late failure of the file's open — its folder
+ * removed meanwhile — must not surface as an uncaught 'error'.
+ */
+function sink(path: string, opts: { flags: string; mode?: number }): WriteStream {
+  const out = createWriteStream(path, opts);
+  out.on('error', () => {});
+  return out;
 }
 
 async function exists(path: string): Promise<boolean> {
