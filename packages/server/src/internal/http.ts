@@ -119,3 +119,23 @@ function unsatisfiable(size: number): HttpError {
     },
   );
 }
+
+/** The checksums a client declared for an upload (`X-Checksum-Sha1/-Sha256/-Md5`, or `X-Checksum` for md5). */
+export function declaredChecksums(req: FastifyRequest): {
+  sha1?: string;
+  sha256?: string;
+  md5?: string;
+} {
+  const h = (name: string): string | undefined => {
+    const v = req.headers[name];
+    return typeof v === 'string' && v !== '' ? v : undefined;
+  };
+  const out: { sha1?: string; sha256?: string; md5?: string } = {};
+  const sha1 = h('x-checksum-sha1');
+  const sha256 = h('x-checksum-sha256');
+  const md5 = h('x-checksum-md5') ?? h('x-checksum');
+  if (sha1) out.sha1 = sha1;
+  if (sha256) out.sha256 = sha256;
+  if (md5) out.md5 = md5;
+  return out;
+}

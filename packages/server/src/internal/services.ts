@@ -142,27 +142,15 @@ export class Services {
         });
       });
     }
-    let staged: StagedBlob;
+    const staged = await this.stageUpload(d.body, {
+      what: `${d.repo}/${d.path}`,
+      ...(d.signal ? { signal: d.signal } : {}),
+    });
     try {
-      staged = await this.blobs.stage(d.body, d.signal ? { signal: d.signal } : {});
+      verifyChecksums(staged, expected, `body`, ` for ${d.repo}/${d.path}`);
     } catch (err) {
-      throw new HttpError(
-        'ERR_UPLOAD_INCOMPLETE',
-        `the upload of ${d.repo}/${d.path} ended before its body was complete`,
-        {
-          cause: err,
-        },
-      );
-    }
-    for (const alg of ['sha1', 'sha256', 'md5'] as const) {
-      const want = expected[alg];
-      if (want && want !== staged[alg]) {
-        await staged.discard();
-        throw new HttpError(
-          'ERR_CHECKSUM_MISMATCH',
-          `${alg} of the received body is ${staged[alg]} but the client declared ${want} for ${d.repo}/${d.path}`,
-        );
-      }
+      await staged.discard();
+      throw err;
     }
     if (d.check) {
       try {
@@ -179,6 +167,22 @@ export class Services {
       user: d.user,
       properties: d.properties,
     });
+  }
+
+  /** Streams an upload body into the blob store; a body that breaks off is ERR_UPLOAD_INCOMPLETE. */
+  async stageUpload(
+    body: Readable,
+    opts: { what?: string; signal?: AbortSignal } = {},
+  ): Promise<StagedBlob> {
+    try {
+      return await this.blobs.stage(body, opts.signal ? { signal: opts.signal } : {});
+    } catch (err) {
+      throw new HttpError(
+        'ERR_UPLOAD_INCOMPLETE',
+        `the upload${opts.what ? ` of ${opts.what}` : ''} ended before its body was complete`,
+        { cause: err },
+      );
+    }
   }
 
   /** Makes staged content visible at repo/path (any repository class: remotes cache this way). */
@@ -301,6 +305,27 @@ export class Services {
     if (cfg.maxBuilds !== undefined) r.count = cfg.maxBuilds;
     if (cfg.maxDays !== undefined) r.minimumBuildDate = Date.now() - cfg.maxDays * 86_400_000;
     return this.applyRetention(doc.name, r);
+  }
+}
+
+/**
+ * Compares what was received with the checksums the client declared; a difference is
+ * ERR_CHECKSUM_MISMATCH (the caller discards the staged content).
+ */
+export function verifyChecksums(
+  got: { sha1: string; sha256: string; md5: string },
+  expected: ExpectedChecksums,
+  what: string,
+  where = '',
+): void {
+  for (const alg of ['sha1', 'sha256', 'md5'] as const) {
+    const want = expected[alg];
+    if (want && want !== got[alg]) {
+      throw new HttpError(
+        'ERR_CHECKSUM_MISMATCH',
+        `${alg} of the received ${what} is ${got[alg]} but the client declared ${want}${where}`,
+      );
+    }
   }
 }
 

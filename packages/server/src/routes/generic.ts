@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PassThrough, type Readable } from 'node:stream';
 import { HttpError } from '../errors.ts';
 import { parseRepoPath, type RepoPath } from '../internal/paths.ts';
-import { baseUrl, mimeType, parseRange, rawUrl } from '../internal/http.ts';
+import { baseUrl, declaredChecksums, mimeType, parseRange, rawUrl } from '../internal/http.ts';
 import type { ArtifactRecord } from '../internal/metastore.ts';
 import { fileInfo } from './storage.ts';
 import { formatOf } from '../formats/index.ts';
@@ -41,11 +41,7 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
       repo: target.repo,
       path: target.path,
       body,
-      expected: {
-        sha1: header(req, 'x-checksum-sha1'),
-        sha256: header(req, 'x-checksum-sha256'),
-        md5: header(req, 'x-checksum-md5') ?? header(req, 'x-checksum'),
-      },
+      expected: declaredChecksums(req),
       properties: target.matrix,
       user: who.user,
       signal: abort.signal,

@@ -15,11 +15,11 @@ import { Readable } from 'node:stream';
 import { zstdCompressSync, zstdDecompressSync } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../../errors.ts';
-import { rawUrl } from '../../internal/http.ts';
+import { declaredChecksums, rawUrl } from '../../internal/http.ts';
 import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/metastore.ts';
 import { KeyedMutex } from '../../internal/mutex.ts';
 import { parseMatrix, validateRelativePath } from '../../internal/paths.ts';
-import { normalizeChecksums, type Services } from '../../internal/services.ts';
+import { normalizeChecksums, verifyChecksums, type Services } from '../../internal/services.ts';
 import type { StagedBlob } from '../../internal/blobstore.ts';
 import { extractTarMember, sliceStream } from '../../internal/tar.ts';
 import { buildIdentity, setArtifactHeaders } from '../../routes/generic.ts';
@@ -404,33 +404,11 @@ export async function condaRoutes(app: FastifyInstance): Promise<void> {
     }
     const target = await svc.deployableRepo(r.repo);
     if (target.packageType !== 'conda') await condaRepo(target.key);
-    const expected = normalizeChecksums({
-      sha1: header(req, 'x-checksum-sha1'),
-      sha256: header(req, 'x-checksum-sha256'),
-      md5: header(req, 'x-checksum-md5'),
-    });
+    const expected = normalizeChecksums(declaredChecksums(req));
     let staged: StagedBlob | undefined;
     try {
-      try {
-        staged = await svc.blobs.stage(body);
-      } catch (err) {
-        throw new HttpError(
-          'ERR_UPLOAD_INCOMPLETE',
-          'the upload ended before its body was complete',
-          {
-            cause: err,
-          },
-        );
-      }
-      for (const alg of ['sha1', 'sha256', 'md5'] as const) {
-        const want = expected[alg];
-        if (want && want !== staged[alg]) {
-          throw new HttpError(
-            'ERR_CHECKSUM_MISMATCH',
-            `${alg} of the received package is ${staged[alg]} but the client declared ${want}`,
-          );
-        }
-      }
+      staged = await svc.stageUpload(body);
+      verifyChecksums(staged, expected, 'package');
       // Refused before the package is read (decoding a .tar.bz2 is slow); store() checks again.
       if (await svc.meta.getArtifact(target.key, `${c.subdir}/${c.file}`)) {
         throw new HttpError('ERR_CONDA_FILE_EXISTS', `${target.key}/${r.path} already exists`);
@@ -476,9 +454,4 @@ export async function condaRoutes(app: FastifyInstance): Promise<void> {
   };
   app.put('/api/conda/*', upload);
   app.post('/api/conda/*', upload);
-}
-
-function header(req: FastifyRequest, name: string): string | undefined {
-  const v = req.headers[name];
-  return typeof v === 'string' && v !== '' ? v : undefined;
 }

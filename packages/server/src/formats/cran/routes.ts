@@ -19,11 +19,11 @@ import { Readable } from 'node:stream';
 import { createGunzip, gunzipSync, gzipSync } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../../errors.ts';
-import { rawUrl } from '../../internal/http.ts';
+import { declaredChecksums, rawUrl } from '../../internal/http.ts';
 import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/metastore.ts';
 import { KeyedMutex } from '../../internal/mutex.ts';
 import { parseMatrix, validateRelativePath } from '../../internal/paths.ts';
-import { normalizeChecksums, type Services } from '../../internal/services.ts';
+import { normalizeChecksums, verifyChecksums, type Services } from '../../internal/services.ts';
 import type { StagedBlob } from '../../internal/blobstore.ts';
 import { extractTarMember, sliceStream } from '../../internal/tar.ts';
 import { buildIdentity, setArtifactHeaders } from '../../routes/generic.ts';
@@ -441,33 +441,11 @@ export async function cranRoutes(app: FastifyInstance): Promise<void> {
     }
     const target = await svc.deployableRepo(r.repo);
     if (target.packageType !== 'cran') await cranRepo(target.key);
-    const expected = normalizeChecksums({
-      sha1: header(req, 'x-checksum-sha1'),
-      sha256: header(req, 'x-checksum-sha256'),
-      md5: header(req, 'x-checksum-md5'),
-    });
+    const expected = normalizeChecksums(declaredChecksums(req));
     let staged: StagedBlob | undefined;
     try {
-      try {
-        staged = await svc.blobs.stage(body);
-      } catch (err) {
-        throw new HttpError(
-          'ERR_UPLOAD_INCOMPLETE',
-          'the upload ended before its body was complete',
-          {
-            cause: err,
-          },
-        );
-      }
-      for (const alg of ['sha1', 'sha256', 'md5'] as const) {
-        const want = expected[alg];
-        if (want && want !== staged[alg]) {
-          throw new HttpError(
-            'ERR_CHECKSUM_MISMATCH',
-            `${alg} of the received package is ${staged[alg]} but the client declared ${want}`,
-          );
-        }
-      }
+      staged = await svc.stageUpload(body);
+      verifyChecksums(staged, expected, 'package');
       const desc = await readDescription(staged, ext);
       if (named && (named.pkg !== desc.Package || named.version !== desc.Version)) {
         throw new HttpError(
@@ -493,9 +471,4 @@ export async function cranRoutes(app: FastifyInstance): Promise<void> {
   };
   app.put('/api/cran/*', upload);
   app.post('/api/cran/*', upload);
-}
-
-function header(req: FastifyRequest, name: string): string | undefined {
-  const v = req.headers[name];
-  return typeof v === 'string' && v !== '' ? v : undefined;
 }

@@ -21,7 +21,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../../errors.ts';
 import type { StagedBlob } from '../../internal/blobstore.ts';
-import { rawUrl } from '../../internal/http.ts';
+import { declaredChecksums, rawUrl } from '../../internal/http.ts';
 import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/metastore.ts';
 import { KeyedMutex } from '../../internal/mutex.ts';
 import { parseMatrix, validateRelativePath } from '../../internal/paths.ts';
@@ -30,6 +30,7 @@ import {
   BUILD_NAME_PROP,
   BUILD_NUMBER_PROP,
   normalizeChecksums,
+  verifyChecksums,
   type Services,
 } from '../../internal/services.ts';
 import { receiveMultipart } from '../../internal/multipart.ts';
@@ -471,26 +472,14 @@ export async function helmRoutes(app: FastifyInstance): Promise<void> {
       req.raw.resume();
       await helmRepo(target.key);
     }
-    const expected = normalizeChecksums({
-      sha1: header(req, 'x-checksum-sha1'),
-      sha256: header(req, 'x-checksum-sha256'),
-      md5: header(req, 'x-checksum-md5'),
-    });
+    const expected = normalizeChecksums(declaredChecksums(req));
     let staged: StagedBlob | undefined;
     try {
       const ct = String(req.headers['content-type'] ?? '').toLowerCase();
       staged = ct.startsWith('multipart/form-data')
         ? await receiveChartPart(svc, req)
-        : await stageBody(svc, (req.body as Readable | undefined) ?? req.raw);
-      for (const alg of ['sha1', 'sha256', 'md5'] as const) {
-        const want = expected[alg];
-        if (want && want !== staged[alg]) {
-          throw new HttpError(
-            'ERR_CHECKSUM_MISMATCH',
-            `${alg} of the received chart is ${staged[alg]} but the client declared ${want}`,
-          );
-        }
-      }
+        : await svc.stageUpload((req.body as Readable | undefined) ?? req.raw);
+      verifyChecksums(staged, expected, 'chart');
       const chart = await readChart(staged.read());
       const properties: Properties = { ...r.matrix };
       const build = buildIdentity(req);
@@ -547,16 +536,6 @@ export async function helmRoutes(app: FastifyInstance): Promise<void> {
   });
 }
 
-async function stageBody(svc: Services, body: Readable): Promise<StagedBlob> {
-  try {
-    return await svc.blobs.stage(body);
-  } catch (err) {
-    throw new HttpError('ERR_UPLOAD_INCOMPLETE', 'the upload ended before its body was complete', {
-      cause: err,
-    });
-  }
-}
-
 /** ChartMuseum's multipart push: the archive is the `chart` file part (a `prov` part is ignored). */
 async function receiveChartPart(svc: Services, req: FastifyRequest): Promise<StagedBlob> {
   const upload = await receiveMultipart(svc, req, {
@@ -568,9 +547,4 @@ async function receiveChartPart(svc: Services, req: FastifyRequest): Promise<Sta
       hint: 'send the archive as form field "chart" (curl -F chart=@mychart-1.0.0.tgz)',
     });
   return upload.file.staged;
-}
-
-function header(req: FastifyRequest, name: string): string | undefined {
-  const v = req.headers[name];
-  return typeof v === 'string' && v !== '' ? v : undefined;
 }

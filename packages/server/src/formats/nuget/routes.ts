@@ -17,10 +17,16 @@ import { Transform, type Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../../errors.ts';
 import type { StagedBlob } from '../../internal/blobstore.ts';
-import { baseUrl, decodeQueryValue, rawQuery, rawUrl } from '../../internal/http.ts';
+import {
+  baseUrl,
+  decodeQueryValue,
+  rawQuery,
+  declaredChecksums,
+  rawUrl,
+} from '../../internal/http.ts';
 import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/metastore.ts';
 import { parseMatrix } from '../../internal/paths.ts';
-import { normalizeChecksums, type Services } from '../../internal/services.ts';
+import { normalizeChecksums, verifyChecksums, type Services } from '../../internal/services.ts';
 import { receiveMultipart } from '../../internal/multipart.ts';
 import { buildIdentity, setArtifactHeaders } from '../../routes/generic.ts';
 import {
@@ -137,22 +143,10 @@ export async function nugetRoutes(app: FastifyInstance): Promise<void> {
     }
     const target = await svc.deployableRepo(t.repo);
     await nugetRepo(target.key);
-    const expected = normalizeChecksums({
-      sha1: header(req, 'x-checksum-sha1'),
-      sha256: header(req, 'x-checksum-sha256'),
-      md5: header(req, 'x-checksum-md5'),
-    });
+    const expected = normalizeChecksums(declaredChecksums(req));
     let staged: StagedBlob | undefined = await receive(svc, req);
     try {
-      for (const alg of ['sha1', 'sha256', 'md5'] as const) {
-        const want = expected[alg];
-        if (want && want !== staged[alg]) {
-          throw new HttpError(
-            'ERR_CHECKSUM_MISMATCH',
-            `${alg} of the received package is ${staged[alg]} but the client declared ${want}`,
-          );
-        }
-      }
+      verifyChecksums(staged, expected, 'package');
       const s = staged;
       staged = undefined;
       let out;
@@ -464,9 +458,4 @@ function closingDelimiterFix(boundary: string): Transform {
       } else cb(null, tail);
     },
   });
-}
-
-function header(req: FastifyRequest, name: string): string | undefined {
-  const v = req.headers[name];
-  return typeof v === 'string' && v !== '' ? v : undefined;
 }
