@@ -3,6 +3,8 @@
  * Every endpoint and its parameters are documented in the server README ("Analytics").
  */
 import type { FastifyInstance } from 'fastify';
+import type { BuildInfo } from '@stowage/core';
+import type { Services } from '../internal/services.ts';
 import { HttpError } from '../errors.ts';
 import {
   buildDiff,
@@ -53,6 +55,15 @@ function pair(q: Query): {
   };
 }
 
+/** The two build-infos a two-build query names, older first. */
+async function loadPair(svc: Services, q: Query): Promise<[BuildInfo, BuildInfo]> {
+  const { newer, older } = pair(q);
+  return Promise.all([
+    loadBuild(svc, older.name, older.number),
+    loadBuild(svc, newer.name, newer.number),
+  ]);
+}
+
 export async function analyticsRoutes(app: FastifyInstance): Promise<void> {
   const svc = app.stowage;
 
@@ -91,11 +102,7 @@ export async function analyticsRoutes(app: FastifyInstance): Promise<void> {
     { schema: { querystring: stringProps(...PAIR) } },
     async (req) => {
       req.requireRead();
-      const { newer, older } = pair(req.query as Query);
-      const [a, b] = await Promise.all([
-        loadBuild(svc, older.name, older.number),
-        loadBuild(svc, newer.name, newer.number),
-      ]);
+      const [a, b] = await loadPair(svc, req.query as Query);
       return dependencyDiff(a, b);
     },
   );
@@ -105,11 +112,7 @@ export async function analyticsRoutes(app: FastifyInstance): Promise<void> {
     { schema: { querystring: stringProps(...PAIR) } },
     async (req) => {
       req.requireRead();
-      const { newer, older } = pair(req.query as Query);
-      const [a, b] = await Promise.all([
-        loadBuild(svc, older.name, older.number),
-        loadBuild(svc, newer.name, newer.number),
-      ]);
+      const [a, b] = await loadPair(svc, req.query as Query);
       return buildDiff(a, b);
     },
   );
