@@ -14,6 +14,7 @@ import { buildRoutes } from './routes/builds.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
 import { systemRoutes } from './routes/system.ts';
 import { uiRoutes } from './ui/ui.ts';
+import { servingHeaders } from './internal/serving.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -99,6 +100,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addHook('onRequest', async (req) => {
     req.principal = await services.auth.authenticate(req.headers);
   });
+  // Every response, whichever route or format answered it: nosniff, the sandbox CSP, active
+  // types as attachments, names in headers encoded (see internal/serving.ts).
+  app.addHook('onSend', servingHeaders);
 
   app.setErrorHandler((err, req, reply) => {
     if (err instanceof HttpError) {

@@ -30,6 +30,17 @@ export interface ServerConfig {
   stages: Stage[];
   /** Applied to a build name each time one of its builds is published. */
   retention?: RetentionConfig;
+  /** Blob garbage collection (see Services.collectGarbage). */
+  gc: GcConfig;
+}
+
+export interface GcConfig {
+  /**
+   * A blob no artifact references is deleted only once it has been untouched this long, so a
+   * deploy of the same content that is committing right now (on this or another replica)
+   * never loses it. Default 600 (10 minutes).
+   */
+  graceSec: number;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -59,6 +70,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
     { name: 'qa', repo: 'generic-qa' },
     { name: 'release', repo: 'generic-release' },
   ],
+  gc: { graceSec: 600 },
 };
 
 const RCLASSES = new Set(['local', 'remote', 'virtual']);
@@ -109,6 +121,12 @@ export function validateRepoConfig(input: unknown, where: string): RepoConfig {
         `${where}: ${k} of "${key}" must be a comma-separated list of patterns`,
       );
     out[k] = o[k];
+  }
+  for (const k of ['allowRedeploy', 'serveActiveContentInline'] as const) {
+    if (o[k] === undefined) continue;
+    if (typeof o[k] !== 'boolean')
+      throw new ConfigError(`${where}: ${k} of "${key}" must be true or false`);
+    if (o[k]) out[k] = true;
   }
   if (rclass === 'remote') {
     if (typeof o.url !== 'string' || !/^https?:\/\/[^/]/.test(o.url)) {
@@ -219,6 +237,16 @@ export function resolveConfig(doc: unknown, where = 'config'): ServerConfig {
     }
     if (r.deleteArtifacts !== undefined) ret.deleteArtifacts = r.deleteArtifacts === true;
     cfg.retention = ret;
+  }
+  if (o.gc !== undefined) {
+    const g = o.gc as Record<string, unknown> | null;
+    if (typeof g !== 'object' || g === null || Array.isArray(g))
+      throw new ConfigError(`${where}: gc must be a mapping (gc: { graceSec: 600 })`);
+    if (g.graceSec !== undefined) {
+      if (typeof g.graceSec !== 'number' || !(g.graceSec >= 0))
+        throw new ConfigError(`${where}: gc.graceSec must be a number of seconds >= 0`);
+      cfg.gc.graceSec = g.graceSec;
+    }
   }
   return cfg;
 }

@@ -23,6 +23,7 @@ export const ERRORS = {
   ERR_REPO_INVALID: { status: 400 },
   ERR_REPO_EXISTS: { status: 409 },
   ERR_REPO_NOT_DEPLOYABLE: { status: 400 },
+  ERR_REPO_FORMAT_WRITE: { status: 405 },
   ERR_PATH_INVALID: { status: 400 },
   ERR_CHECKSUM_INVALID: { status: 400 },
   ERR_CHECKSUM_MISMATCH: { status: 409, hint: 'the body was not stored; upload the file again' },

@@ -6,7 +6,8 @@ import { AUTH, deploy, errorCode, makeApp, sums, type TestApp } from './helpers.
 
 let t: TestApp;
 before(async () => {
-  t = await makeApp();
+  // GC grace period 0: a blob nothing references goes at once (the default keeps it 10 minutes).
+  t = await makeApp({ gc: { graceSec: 0 } });
 });
 after(async () => t.close());
 

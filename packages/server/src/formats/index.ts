@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { HttpError } from '../errors.ts';
 import { pypi } from './pypi/index.ts';
 import { goFormat } from './go/index.ts';
 import type { ArtifactRecord, RepoConfig } from '../internal/metastore.ts';
@@ -26,6 +27,14 @@ export interface DerivedFile {
 export interface FormatPlugin {
   /** The `packageType` of repositories of this format. */
   type: string;
+  /**
+   * How this format's repositories are written (named in the error a generic `PUT`/`DELETE
+   * /{repo}/{path}` gets). A format with `writeApi` is written only through its own API, which
+   * validates packages, keeps released versions immutable and derives the index from what it
+   * stored; a format without one (generic, Maven's layout) takes generic writes, checked by
+   * `beforeDeploy`.
+   */
+  writeApi?: string;
   /** Its own routes (e.g. under `/api/npm/{repo}/`), registered in their own encapsulated scope. */
   routes?: (app: FastifyInstance) => Promise<void>;
   /** Paths served through `/{repo}/{path}` (Maven's layout) that are metadata: revalidated after max-age. */
@@ -34,6 +43,8 @@ export interface FormatPlugin {
   packageOf?: (path: string) => string | undefined;
   /** Called after a file was deployed through `PUT /{repo}/{path}` (e.g. to rewrite maven-metadata.xml). */
   afterDeploy?: (svc: Services, repo: RepoConfig, art: ArtifactRecord) => Promise<void>;
+  /** Called after `DELETE /{repo}/{path}` removed files (e.g. to rewrite maven-metadata.xml). */
+  afterDelete?: (svc: Services, repo: RepoConfig, path: string) => Promise<void>;
   /** Called before a `PUT /{repo}/{path}` body becomes visible; throw to refuse it (e.g. an existing release). */
   beforeDeploy?: (
     svc: Services,
@@ -69,4 +80,19 @@ export const FORMATS: readonly FormatPlugin[] = [
 
 export function formatOf(packageType: string): FormatPlugin | undefined {
   return FORMATS.find((f) => f.type === packageType);
+}
+
+/**
+ * Refuses a generic `PUT`/`DELETE /{repo}/{path}` on a repository whose format is written only
+ * through its own API (a format repository written around its format could replace a released
+ * package, or a content-addressed OCI blob, behind its index's back).
+ */
+export function assertGenericWritable(repo: RepoConfig, method: 'PUT' | 'DELETE'): void {
+  const api = formatOf(repo.packageType)?.writeApi;
+  if (!api) return;
+  throw new HttpError(
+    'ERR_REPO_FORMAT_WRITE',
+    `${method} /${repo.key}/… is refused: "${repo.key}" is a ${repo.packageType} repository, written only through its format's API`,
+    { hint: `use ${api}`, headers: { allow: 'GET, HEAD' } },
+  );
 }

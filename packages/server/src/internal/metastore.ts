@@ -20,6 +20,14 @@ export interface RepoConfig {
   excludesPattern?: string;
   /** Remote repositories: how long fetched metadata is served before it is revalidated. */
   metadataMaxAgeSec?: number;
+  /** Released versions may be deployed again with other content (Maven; off by default). */
+  allowRedeploy?: boolean;
+  /**
+   * Active files (HTML, SVG, XML, JavaScript) are rendered inline instead of downloaded as
+   * attachments (e.g. a repository of test reports); the sandbox CSP still keeps them from
+   * running script. Off by default.
+   */
+  serveActiveContentInline?: boolean;
 }
 
 export interface BlobRecord {
@@ -93,6 +101,18 @@ export interface MetaStore {
   findBlob(by: { sha256?: string; sha1?: string; md5?: string }): Promise<BlobRecord | undefined>;
   isBlobReferenced(sha256: string): Promise<boolean>;
   deleteBlob(sha256: string): Promise<void>;
+  /**
+   * Records (or refreshes) a blob as touched now. A writer calls it before it commits content,
+   * so that garbage collection's grace period covers the commit; deployArtifact touches too.
+   */
+  touchBlob(blob: BlobRecord): Promise<void>;
+  /** Digests of blobs no artifact references, last touched at or before `touchedBefore` (epoch ms). */
+  listUnreferencedBlobs(touchedBefore: number): Promise<string[]>;
+  /**
+   * Atomically deletes the blob's record if no artifact references it and it was last touched
+   * at or before `touchedBefore`; true when it did (the caller then deletes the content).
+   */
+  deleteBlobIfUnreferenced(sha256: string, touchedBefore: number): Promise<boolean>;
 
   getArtifact(repo: string, path: string): Promise<ArtifactRecord | undefined>;
   /** Creates or replaces the artifact at repo/path; its properties become `properties`. */
@@ -295,6 +315,10 @@ export class SqliteMetaStore implements MetaStore {
     }
     this.#db.exec('PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
     this.#db.exec(SCHEMA);
+    // Stores made before blob GC's grace period: add the column (0 = touched long ago).
+    const cols = this.#db.prepare('PRAGMA table_info(blobs)').all() as { name: string }[];
+    if (!cols.some((c) => c.name === 'touched'))
+      this.#db.exec('ALTER TABLE blobs ADD COLUMN touched INTEGER NOT NULL DEFAULT 0');
     // Analytics tables kept in step with `builds` by triggers (see analytics-store.ts).
     this.analytics = new AnalyticsStore(this.#db);
   }
@@ -386,6 +410,36 @@ export class SqliteMetaStore implements MetaStore {
     this.#run('DELETE FROM blobs WHERE sha256 = :sha256', { sha256 });
   }
 
+  #touch(blob: BlobRecord, now: number): void {
+    this.#run(
+      `INSERT INTO blobs (sha256, sha1, md5, size, created, touched) VALUES (:sha256, :sha1, :md5, :size, :now, :now)
+       ON CONFLICT(sha256) DO UPDATE SET touched = excluded.touched`,
+      { sha256: blob.sha256, sha1: blob.sha1, md5: blob.md5, size: blob.size, now },
+    );
+  }
+
+  async touchBlob(blob: BlobRecord): Promise<void> {
+    this.#touch(blob, Date.now());
+  }
+
+  async listUnreferencedBlobs(touchedBefore: number): Promise<string[]> {
+    return this.#all<{ sha256: string }>(
+      `SELECT b.sha256 FROM blobs b WHERE b.touched <= :t
+         AND NOT EXISTS (SELECT 1 FROM artifacts a WHERE a.sha256 = b.sha256) ORDER BY b.sha256`,
+      { t: touchedBefore },
+    ).map((r) => r.sha256);
+  }
+
+  async deleteBlobIfUnreferenced(sha256: string, touchedBefore: number): Promise<boolean> {
+    return (
+      this.#run(
+        `DELETE FROM blobs WHERE sha256 = :sha256 AND touched <= :t
+           AND NOT EXISTS (SELECT 1 FROM artifacts a WHERE a.sha256 = blobs.sha256)`,
+        { sha256, t: touchedBefore },
+      ) > 0
+    );
+  }
+
   async getArtifact(repo: string, path: string): Promise<ArtifactRecord | undefined> {
     const r = this.#get<ArtifactRow>(
       `SELECT ${ARTIFACT_COLUMNS} ${FROM_ARTIFACTS} WHERE a.repo = :repo AND a.path = :path`,
@@ -403,10 +457,7 @@ export class SqliteMetaStore implements MetaStore {
   }): Promise<ArtifactRecord> {
     const now = Date.now();
     this.#tx(() => {
-      this.#run(
-        'INSERT OR IGNORE INTO blobs (sha256, sha1, md5, size, created) VALUES (:sha256, :sha1, :md5, :size, :now)',
-        { ...a.blob, now },
-      );
+      this.#touch(a.blob, now);
       this.#run(
         `INSERT INTO artifacts (repo, path, sha256, created, created_by, modified, modified_by)
          VALUES (:repo, :path, :sha256, :now, :user, :now, :user)

@@ -126,7 +126,10 @@ export class Services {
         );
       }
       await d.check?.({ ...blob, read: () => this.blobs.open(blob.sha256) });
-      return this.#blobLock.run(blob.sha256, async () => {
+      const before = await this.meta.getArtifact(d.repo, d.path);
+      const art = await this.#blobLock.run(blob.sha256, async () => {
+        // Touched first: a GC run that has not deleted it yet now leaves it alone.
+        await this.meta.touchBlob(blob);
         if (!(await this.blobs.has(blob.sha256))) {
           throw new HttpError(
             'ERR_CHECKSUM_DEPLOY_MISSING',
@@ -141,6 +144,8 @@ export class Services {
           properties: d.properties,
         });
       });
+      await this.#collectReplaced(before, art);
+      return art;
     }
     const staged = await this.stageUpload(d.body, {
       what: `${d.repo}/${d.path}`,
@@ -195,8 +200,11 @@ export class Services {
   }): Promise<ArtifactRecord> {
     const { staged } = d;
     const blob = { sha256: staged.sha256, sha1: staged.sha1, md5: staged.md5, size: staged.size };
-    return this.#blobLock.run(blob.sha256, async () => {
+    const before = await this.meta.getArtifact(d.repo, d.path);
+    const art = await this.#blobLock.run(blob.sha256, async () => {
       try {
+        // Touched before the content is committed, so GC's grace period covers the commit.
+        await this.meta.touchBlob(blob);
         await staged.commit();
       } catch (err) {
         await staged.discard();
@@ -210,20 +218,63 @@ export class Services {
         properties: d.properties,
       });
     });
+    await this.#collectReplaced(before, art);
+    return art;
   }
 
-  /** Removes blobs that no artifact references any more. */
+  /** After an overwrite: the content it replaced goes if nothing else references it. */
+  async #collectReplaced(before: ArtifactRecord | undefined, after: ArtifactRecord): Promise<void> {
+    if (!before || before.sha256 === after.sha256) return;
+    try {
+      await this.collectGarbage([before.sha256]);
+    } catch (err) {
+      // The overwrite itself succeeded; an explicit GC run picks the blob up later.
+      this.log.warn({ err, sha256: before.sha256 }, 'could not collect the overwritten blob');
+    }
+  }
+
+  /** How long an unreferenced blob is kept after it was last touched (epoch ms cut-off for now). */
+  #gcCutoff(): number {
+    return Date.now() - this.config.gc.graceSec * 1000;
+  }
+
+  /**
+   * Removes blobs that no artifact references any more, of those given, once they are older
+   * than the grace period (`gc.graceSec`): the record goes first, atomically and only while
+   * still unreferenced and untouched, then the content. Returns how many were removed.
+   */
   async collectGarbage(digests: Iterable<string>): Promise<number> {
     let removed = 0;
     for (const sha256 of new Set(digests)) {
       await this.#blobLock.run(sha256, async () => {
-        if (await this.meta.isBlobReferenced(sha256)) return;
-        await this.meta.deleteBlob(sha256);
+        if (!(await this.meta.deleteBlobIfUnreferenced(sha256, this.#gcCutoff()))) return;
         await this.blobs.delete(sha256);
         removed++;
       });
     }
     return removed;
+  }
+
+  /**
+   * A whole garbage-collection run: every unreferenced blob record past the grace period, and
+   * every stored blob without a record (left by a crash between commit and record) whose file
+   * is older than the grace period.
+   */
+  async runGarbageCollection(): Promise<{ blobsRemoved: number; orphansRemoved: number }> {
+    const blobsRemoved = await this.collectGarbage(
+      await this.meta.listUnreferencedBlobs(this.#gcCutoff()),
+    );
+    let orphansRemoved = 0;
+    for await (const b of this.blobs.list()) {
+      if (b.modified > this.#gcCutoff()) continue;
+      await this.#blobLock.run(b.sha256, async () => {
+        if (await this.meta.findBlob({ sha256: b.sha256 })) return;
+        await this.blobs.delete(b.sha256);
+        orphansRemoved++;
+      });
+    }
+    this.log.info({ blobsRemoved, orphansRemoved }, 'garbage collection finished');
+    return { blobsRemoved, orphansRemoved };
   }
 
   async deletePath(repo: string, path: string): Promise<number> {

@@ -3,9 +3,10 @@ import { PassThrough, type Readable } from 'node:stream';
 import { HttpError } from '../errors.ts';
 import { parseRepoPath, type RepoPath } from '../internal/paths.ts';
 import { baseUrl, declaredChecksums, mimeType, parseRange, rawUrl } from '../internal/http.ts';
-import type { ArtifactRecord } from '../internal/metastore.ts';
+import type { ArtifactRecord, RepoConfig } from '../internal/metastore.ts';
+import { allowInline } from '../internal/serving.ts';
 import { fileInfo } from './storage.ts';
-import { formatOf } from '../formats/index.ts';
+import { assertGenericWritable, formatOf } from '../formats/index.ts';
 import type { ResolveOptions } from '../internal/resolver.ts';
 
 /**
@@ -29,12 +30,20 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
     }
     const byChecksum = String(req.headers['x-checksum-deploy'] ?? '').toLowerCase() === 'true';
     const body = byChecksum ? undefined : ((req.body as Readable | undefined) ?? req.raw);
-    if (byChecksum) req.raw.resume();
     const abort = new AbortController();
     req.raw.once('close', () => {
       if (!req.raw.complete) abort.abort();
     });
-    const into = await svc.deployableRepo(target.repo);
+    let into: RepoConfig;
+    try {
+      into = await svc.deployableRepo(target.repo);
+      assertGenericWritable(into, 'PUT');
+    } catch (err) {
+      // Refused before reading: drain the body so the client gets the answer, not a reset.
+      req.raw.resume();
+      throw err;
+    }
+    if (byChecksum) req.raw.resume();
     const before = formatOf(into.packageType)?.beforeDeploy;
     const art = await svc.deploy({
       ...(before && { check: (b) => before(svc, into, target.path, b) }),
@@ -118,6 +127,7 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
       throw new HttpError('ERR_NOT_FOUND', `${target.repo}/${target.path} does not exist`);
     }
     setArtifactHeaders(reply, art);
+    if (repo.serveActiveContentInline) allowInline(reply);
     if (
       req.headers['if-none-match'] === `"${art.sha1}"` ||
       req.headers['if-none-match'] === art.sha1
@@ -149,7 +159,9 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
     const svc = app.stowage;
     req.requireWrite();
     const parsed = parseRepoPath(rawUrl(req).path);
-    const target = { ...parsed, repo: (await svc.deployableRepo(parsed.repo)).key };
+    const from = await svc.deployableRepo(parsed.repo);
+    assertGenericWritable(from, 'DELETE');
+    const target = { ...parsed, repo: from.key };
     if (target.path === '') {
       throw new HttpError(
         'ERR_PATH_INVALID',
@@ -162,6 +174,7 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
     const removed = await svc.deletePath(target.repo, target.path);
     if (removed === 0)
       throw new HttpError('ERR_NOT_FOUND', `${target.repo}/${target.path} does not exist`);
+    await formatOf(from.packageType)?.afterDelete?.(svc, from, target.path);
     req.log.info({ repo: target.repo, path: target.path, removed }, 'deleted');
     return reply.code(204).send();
   });
@@ -220,7 +233,8 @@ async function folderListing(
     )
     .join('\n');
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Index of ${escapeHtml(target.repo)}/${escapeHtml(prefix)}</title></head><body><h1>Index of ${escapeHtml(target.repo)}/${escapeHtml(prefix)}</h1><ul>\n${items}\n</ul></body></html>`;
-  reply.type('text/html; charset=utf-8');
+  // Generated here with every name escaped: shown inline (still under the sandbox CSP).
+  allowInline(reply).type('text/html; charset=utf-8');
   return head ? reply.send() : reply.send(html);
 }
 

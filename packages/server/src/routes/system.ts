@@ -137,6 +137,14 @@ export async function systemRoutes(app: FastifyInstance): Promise<void> {
     return save(key, body, 'update');
   });
 
+  // Blob garbage collection: unreferenced blobs past the grace period (gc.graceSec).
+  app.post('/api/stowage/v1/gc', { config: { permission: 'admin' } }, async (req) => {
+    req.requireAdmin();
+    const out = await app.stowage.runGarbageCollection();
+    req.log.info(out, 'garbage collection run');
+    return { ...out, graceSec: app.stowage.config.gc.graceSec };
+  });
+
   app.delete('/api/repositories/:key', async (req, reply) => {
     req.requireAdmin();
     const svc = app.stowage;

@@ -5,6 +5,7 @@ import { condaRoutes } from './routes.ts';
 export const conda: FormatPlugin = {
   type: 'conda',
   routes: condaRoutes,
+  writeApi: 'PUT /api/conda/{repo}/{subdir}/{file}',
   isMetadata: (path) =>
     /(^|\/)(current_)?repodata\.json(\.zst|\.bz2)?$|channeldata\.json$/.test(path),
 };

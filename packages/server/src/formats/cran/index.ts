@@ -5,5 +5,6 @@ import { cranRoutes } from './routes.ts';
 export const cran: FormatPlugin = {
   type: 'cran',
   routes: cranRoutes,
+  writeApi: 'PUT /api/cran/{repo}/sources (or /binaries)',
   isMetadata: (path) => /\/PACKAGES(\.gz|\.rds)?$/.test(path),
 };

@@ -5,6 +5,7 @@ import { dockerPackageOf, dockerRoutes } from './routes.ts';
 export const docker: FormatPlugin = {
   type: 'docker',
   routes: dockerRoutes,
+  writeApi: 'the OCI distribution API under /v2/{repo}/{image}/ (docker push, skopeo, oras)',
   packageOf: dockerPackageOf,
   isMetadata: (path) => /\/_tags\/[^/]+$/.test(path) || path.endsWith('/_taglist.json'),
 };

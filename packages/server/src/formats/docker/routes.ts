@@ -366,6 +366,14 @@ class Registry {
       return reply;
     }
     if (streamed) return reply;
+    if (found && found.art.sha256 !== hex) {
+      // Content-addressed: a record whose content has another digest is never served under this one.
+      req.log.error(
+        { repo: found.repo, path, stored: found.art.sha256 },
+        'a blob record holds content of another digest; refusing to serve it',
+      );
+      found = undefined;
+    }
     if (!found) {
       throw new OciError('BLOB_UNKNOWN', `blob ${digest} is not in ${r.name}`, {
         detail: { digest },
@@ -650,6 +658,14 @@ class Registry {
       ),
     );
     if (!found) return undefined;
+    if (byDigest && found.art.sha256 !== hex) {
+      // Content-addressed: a record whose content has another digest is never served under this one.
+      this.#svc.log.error(
+        { repo: found.repo, path, stored: found.art.sha256 },
+        'a manifest record holds content of another digest; refusing to serve it',
+      );
+      return undefined;
+    }
     const { mediaType, props } = await this.#manifestMeta(found.repo, image, found.art);
     if (found.source === 'upstream' && !byDigest) {
       const mp = manifestPath(image, found.art.sha256);

@@ -5,6 +5,7 @@ import { goPackageOf, goRoutes } from './routes.ts';
 export const goFormat: FormatPlugin = {
   type: 'go',
   routes: goRoutes,
+  writeApi: 'PUT /api/go/{repo}/{module}/@v/{version}.zip',
   packageOf: goPackageOf,
   isMetadata: (path) => path.endsWith('/@v/list') || path.endsWith('/@latest'),
 };

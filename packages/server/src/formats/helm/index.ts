@@ -5,5 +5,7 @@ import { INDEX, helmRoutes } from './routes.ts';
 export const helm: FormatPlugin = {
   type: 'helm',
   routes: helmRoutes,
+  writeApi:
+    "helm push or ChartMuseum's API: POST /api/helm/{repo}/api/charts, DELETE /api/helm/{repo}/api/charts/{name}/{version}",
   isMetadata: (path) => path === INDEX,
 };

@@ -205,7 +205,7 @@ async function beforeDeploy(
     return;
   }
   const file = parseFile(path);
-  if (file && !isSnapshotVersion(file.version)) {
+  if (file && !isSnapshotVersion(file.version) && !repo.allowRedeploy) {
     const existing = await svc.meta.getArtifact(repo.key, path);
     if (existing && existing.sha256 !== incoming.sha256) {
       throw new HttpError(

@@ -6,6 +6,7 @@ import { npmRoutes } from './routes.ts';
 export const npm: FormatPlugin = {
   type: 'npm',
   routes: npmRoutes,
+  writeApi: 'npm publish / npm unpublish against /api/npm/{repo}/',
   isMetadata: (path) => path.endsWith('/package.json'),
   packageOf: packageOfPath,
 };

@@ -6,6 +6,7 @@ import { nugetRoutes } from './routes.ts';
 export const nuget: FormatPlugin = {
   type: 'nuget',
   routes: nugetRoutes,
+  writeApi: 'dotnet nuget push / delete against /api/nuget/{repo}/',
   isMetadata: (path) => path.startsWith('.nuget/') || /^[^/]+\/index\.json$/.test(path),
   packageOf,
 };

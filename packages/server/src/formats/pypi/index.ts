@@ -5,5 +5,6 @@ import { pypiRoutes } from './routes.ts';
 export const pypi: FormatPlugin = {
   type: 'pypi',
   routes: pypiRoutes,
+  writeApi: 'twine upload to /api/pypi/{repo}/',
   packageOf: (path) => (path.startsWith('.') ? undefined : path.split('/')[0]),
 };

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { allowInline } from '../../internal/serving.ts';
 import { PassThrough, Readable } from 'node:stream';
 import { createHash } from 'node:crypto';
 import { HttpError } from '../../errors.ts';
@@ -201,7 +202,8 @@ function send(
   reply.header('vary', 'Accept');
   return kind === 'json'
     ? reply.type(JSON_TYPE).send(json())
-    : reply.type('text/html; charset=utf-8').send(html());
+    : // The simple index is generated with every name escaped: inline, under the sandbox CSP.
+      allowInline(reply).type('text/html; charset=utf-8').send(html());
 }
 
 interface RepoParams {
