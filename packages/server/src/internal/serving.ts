@@ -81,15 +81,18 @@ export function headerSafe(value: string): string {
   return out;
 }
 
+function decodeOr(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 /** The last segment of the request path, decoded, without matrix parameters. */
 function nameFromUrl(url: string): string {
   const path = url.split('?', 1)[0]!;
-  const last = path.slice(path.lastIndexOf('/') + 1).split(';', 1)[0]!;
-  try {
-    return decodeURIComponent(last);
-  } catch {
-    return last;
-  }
+  return decodeOr(path.slice(path.lastIndexOf('/') + 1).split(';', 1)[0]!);
 }
 
 /** The onSend hook: see the module comment. */
@@ -110,7 +113,8 @@ export async function servingHeaders(
     isActiveType(typeof type === 'string' ? type : undefined)
   ) {
     const named = reply.getHeader('x-artifactory-filename');
-    const name = typeof named === 'string' && named !== '' ? named : nameFromUrl(req.url);
+    const name =
+      typeof named === 'string' && named !== '' ? decodeOr(named) : nameFromUrl(req.url);
     reply.header('content-disposition', contentDisposition('attachment', name));
   }
   for (const [key, value] of Object.entries(reply.getHeaders())) {

@@ -207,7 +207,11 @@ export function setArtifactHeaders(reply: FastifyReply, art: ArtifactRecord): vo
     .header('x-checksum-sha1', art.sha1)
     .header('x-checksum-sha256', art.sha256)
     .header('x-checksum-md5', art.md5)
-    .header('x-artifactory-filename', art.path.slice(art.path.lastIndexOf('/') + 1));
+    // Percent-encoded (UTF-8), so any name travels in a header; decodeURIComponent reads it.
+    .header(
+      'x-artifactory-filename',
+      encodeURIComponent(art.path.slice(art.path.lastIndexOf('/') + 1)),
+    );
 }
 
 async function folderListing(
