@@ -62,6 +62,16 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const upstream = new UpstreamClient(opts.upstream);
   services.resolver = new Resolver(services, upstream);
   app.addHook('onClose', async () => upstream.close());
+  // The periodic GC run: what an overwrite or delete left inside the grace period goes later.
+  if (opts.config.gc.intervalSec > 0) {
+    const timer = setInterval(() => {
+      services.runGarbageCollection().catch((err: unknown) => {
+        app.log.error({ err }, 'periodic garbage collection failed');
+      });
+    }, opts.config.gc.intervalSec * 1000);
+    timer.unref();
+    app.addHook('onClose', async () => clearInterval(timer));
+  }
   app.decorate('stowage', services);
   app.decorateRequest('principal', null as unknown as Principal);
   app.decorateRequest('requireRead', function (this: { principal: Principal }) {

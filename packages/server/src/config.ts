@@ -41,6 +41,8 @@ export interface GcConfig {
    * never loses it. Default 600 (10 minutes).
    */
   graceSec: number;
+  /** How often the server runs a whole GC by itself; 0 turns that off. Default 3600 (hourly). */
+  intervalSec: number;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -70,7 +72,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
     { name: 'qa', repo: 'generic-qa' },
     { name: 'release', repo: 'generic-release' },
   ],
-  gc: { graceSec: 600 },
+  gc: { graceSec: 600, intervalSec: 3600 },
 };
 
 const RCLASSES = new Set(['local', 'remote', 'virtual']);
@@ -241,11 +243,14 @@ export function resolveConfig(doc: unknown, where = 'config'): ServerConfig {
   if (o.gc !== undefined) {
     const g = o.gc as Record<string, unknown> | null;
     if (typeof g !== 'object' || g === null || Array.isArray(g))
-      throw new ConfigError(`${where}: gc must be a mapping (gc: { graceSec: 600 })`);
-    if (g.graceSec !== undefined) {
-      if (typeof g.graceSec !== 'number' || !(g.graceSec >= 0))
-        throw new ConfigError(`${where}: gc.graceSec must be a number of seconds >= 0`);
-      cfg.gc.graceSec = g.graceSec;
+      throw new ConfigError(
+        `${where}: gc must be a mapping (gc: { graceSec: 600, intervalSec: 3600 })`,
+      );
+    for (const k of ['graceSec', 'intervalSec'] as const) {
+      if (g[k] === undefined) continue;
+      if (typeof g[k] !== 'number' || !(g[k] >= 0))
+        throw new ConfigError(`${where}: gc.${k} must be a number of seconds >= 0`);
+      cfg.gc[k] = g[k];
     }
   }
   return cfg;

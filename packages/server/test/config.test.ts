@@ -52,3 +52,32 @@ test('config mistakes name the fix', () => {
   bad({ retention: { maxBuilds: -1 } }, /positive/);
   bad({ repositories: [{ key: 'x', packageType: 'cobol' }] }, /not supported yet/);
 });
+
+test('GC timing and the repository integrity flags are validated', () => {
+  assert.deepEqual(DEFAULT_CONFIG.gc, { graceSec: 600, intervalSec: 3600 });
+  const cfg = resolveConfig({
+    gc: { graceSec: 0 },
+    repositories: [
+      { key: 'mvn', packageType: 'maven', allowRedeploy: true },
+      { key: 'reports', serveActiveContentInline: true },
+      { key: 'plain', allowRedeploy: false },
+    ],
+    stages: [{ name: 'staged', repo: 'reports' }],
+  });
+  assert.deepEqual(cfg.gc, { graceSec: 0, intervalSec: 3600 });
+  assert.equal(cfg.repositories[0]?.allowRedeploy, true);
+  assert.equal(cfg.repositories[1]?.serveActiveContentInline, true);
+  assert.equal(cfg.repositories[2]?.allowRedeploy, undefined, 'false is the default, not stored');
+  const bad = (doc: unknown, re: RegExp): void =>
+    assert.throws(
+      () => resolveConfig(doc),
+      (e: unknown) => e instanceof ConfigError && re.test(e.message),
+    );
+  bad({ gc: { graceSec: -1 } }, /gc\.graceSec must be a number of seconds >= 0/);
+  bad({ gc: { intervalSec: 'hourly' } }, /gc\.intervalSec/);
+  bad({ gc: 5 }, /gc must be a mapping/);
+  bad(
+    { repositories: [{ key: 'x', allowRedeploy: 'yes' }] },
+    /allowRedeploy of "x" must be true or false/,
+  );
+});

@@ -113,8 +113,7 @@ export async function servingHeaders(
     isActiveType(typeof type === 'string' ? type : undefined)
   ) {
     const named = reply.getHeader('x-artifactory-filename');
-    const name =
-      typeof named === 'string' && named !== '' ? decodeOr(named) : nameFromUrl(req.url);
+    const name = typeof named === 'string' && named !== '' ? decodeOr(named) : nameFromUrl(req.url);
     reply.header('content-disposition', contentDisposition('attachment', name));
   }
   for (const [key, value] of Object.entries(reply.getHeaders())) {

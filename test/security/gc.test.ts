@@ -1,0 +1,185 @@
+/**
+ * Blob garbage collection against a real server (README "Security model"): a blob no artifact
+ * references is removed after overwrites, deletes and promotions with move — counted as files
+ * on disk — but only once it is older than the grace period (`gc.graceSec`), so a concurrent
+ * deploy of the same content never loses its blob; `POST /api/stowage/v1/gc` (admin) sweeps
+ * unreferenced records and blob files a crash left without a record.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RunningServer } from '@stowage/server';
+import { call, errorCode, serve, sha1, sha256, tempDir } from './helpers.ts';
+
+const STAGES = [
+  { name: 'staged', repo: 'generic-staging' },
+  { name: 'qa', repo: 'generic-qa' },
+];
+const REPOS = STAGES.map((s) => ({ key: s.repo, rclass: 'local', packageType: 'generic' }));
+
+async function blobFiles(data: string): Promise<string[]> {
+  const out: string[] = [];
+  const root = join(data, 'blobs');
+  for (const a of await readdir(root).catch(() => [] as string[]))
+    for (const b of await readdir(join(root, a)))
+      for (const f of await readdir(join(root, a, b))) out.push(f);
+  return out.sort();
+}
+
+let dir: string;
+
+before(async () => {
+  dir = await tempDir('gc');
+});
+after(async () => rm(dir, { recursive: true, force: true }));
+
+describe('blob garbage collection (grace period 0)', () => {
+  let server: RunningServer;
+  let data: string;
+  before(async () => {
+    data = join(dir, 'zero');
+    server = await serve(data, { repositories: REPOS, stages: STAGES });
+  });
+  after(async () => server?.close());
+
+  it('200 overwrites of one path leave exactly one blob; a delete leaves none', async () => {
+    for (let i = 0; i < 200; i++) {
+      const put = await call(server, 'PUT', '/generic-staging/nightly/report.csv', {
+        body: `run ${i}\n`,
+      });
+      assert.equal(put.status, 201, put.text);
+    }
+    assert.deepEqual(await blobFiles(data), [sha256('run 199\n')], 'collected on overwrite');
+    const gc = await call(server, 'POST', '/api/stowage/v1/gc');
+    assert.equal(gc.status, 200, gc.text);
+    assert.deepEqual(gc.json(), { blobsRemoved: 0, orphansRemoved: 0, graceSec: 0 });
+    assert.deepEqual(await blobFiles(data), [sha256('run 199\n')]);
+    assert.equal(
+      (await call(server, 'GET', '/generic-staging/nightly/report.csv')).text,
+      'run 199\n',
+    );
+
+    assert.equal((await call(server, 'DELETE', '/generic-staging/nightly')).status, 204);
+    assert.deepEqual(await blobFiles(data), []);
+  });
+
+  it('content shared by two paths stays until the last reference goes', async () => {
+    await call(server, 'PUT', '/generic-staging/shared/a.bin', { body: 'shared' });
+    await call(server, 'PUT', '/generic-qa/shared/b.bin', { body: 'shared' });
+    await call(server, 'PUT', '/generic-staging/shared/a.bin', { body: 'changed' });
+    assert.deepEqual(await blobFiles(data), [sha256('changed'), sha256('shared')].sort());
+    await call(server, 'DELETE', '/generic-qa/shared');
+    await call(server, 'DELETE', '/generic-staging/shared');
+    assert.deepEqual(await blobFiles(data), []);
+  });
+
+  it('a promotion with move leaves no orphan, also when the target already holds the file', async () => {
+    const files = { 'app.tgz': 'app bytes', 'notes.txt': 'notes' };
+    const stamp = ';build.name=etl;build.number=7';
+    for (const [name, body] of Object.entries(files)) {
+      await call(server, 'PUT', `/generic-staging/etl/7/${name}${stamp}`, { body });
+    }
+    // The target already has one of the files with the same content.
+    await call(server, 'PUT', '/generic-qa/etl/7/notes.txt', { body: 'notes' });
+    const info = {
+      version: '1.0.1',
+      name: 'etl',
+      number: '7',
+      started: '2026-11-29T07:00:00.000+0000',
+      modules: [
+        {
+          id: 'etl:7',
+          artifacts: Object.entries(files).map(([name, body]) => ({
+            name,
+            path: `etl/7/${name}`,
+            sha1: sha1(body),
+            sha256: sha256(body),
+          })),
+        },
+      ],
+    };
+    const pub = await call(server, 'PUT', '/api/build', {
+      body: JSON.stringify(info),
+      headers: { 'content-type': 'application/json' },
+    });
+    assert.equal(pub.status, 204, pub.text);
+    const promote = await call(server, 'POST', '/api/build/promote/etl/7', {
+      body: JSON.stringify({ status: 'qa', targetRepo: 'generic-qa', copy: false }),
+      headers: { 'content-type': 'application/json' },
+    });
+    assert.equal(promote.status, 200, promote.text);
+    const expected = Object.values(files)
+      .map((b) => sha256(b))
+      .sort();
+    assert.deepEqual(await blobFiles(data), expected);
+    const gc = await call(server, 'POST', '/api/stowage/v1/gc');
+    assert.deepEqual(gc.json(), { blobsRemoved: 0, orphansRemoved: 0, graceSec: 0 });
+    for (const [name, body] of Object.entries(files)) {
+      assert.equal((await call(server, 'GET', `/generic-qa/etl/7/${name}`)).text, body);
+      assert.equal((await call(server, 'GET', `/generic-staging/etl/7/${name}`)).status, 404);
+    }
+    await call(server, 'DELETE', '/generic-qa/etl');
+    assert.deepEqual(await blobFiles(data), []);
+  });
+
+  it('a blob file a crash left without a record is swept by a GC run', async () => {
+    const orphan = Buffer.from('left behind by a crash between commit and record');
+    const hex = sha256(orphan);
+    const folder = join(data, 'blobs', hex.slice(0, 2), hex.slice(2, 4));
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, hex), orphan);
+    const gc = await call(server, 'POST', '/api/stowage/v1/gc');
+    assert.deepEqual(gc.json(), { blobsRemoved: 0, orphansRemoved: 1, graceSec: 0 });
+    assert.deepEqual(await blobFiles(data), []);
+  });
+
+  it('only an admin may run GC', async () => {
+    const anon = await call(server, 'POST', '/api/stowage/v1/gc', { anonymous: true });
+    assert.equal(anon.status, 401);
+    assert.equal(errorCode(anon), 'ERR_AUTH_REQUIRED');
+  });
+});
+
+describe('blob garbage collection keeps young blobs (default grace period)', () => {
+  let server: RunningServer;
+  let data: string;
+  before(async () => {
+    data = join(dir, 'grace');
+    server = await serve(data, { repositories: REPOS, stages: STAGES, gc: { graceSec: 600 } });
+  });
+  after(async () => server?.close());
+
+  it('an unreferenced blob younger than the grace period stays; older ones go', async () => {
+    await call(server, 'PUT', '/generic-staging/x/a.txt', { body: 'first' });
+    await call(server, 'PUT', '/generic-staging/x/a.txt', { body: 'second' });
+    assert.deepEqual(await blobFiles(data), [sha256('first'), sha256('second')].sort());
+    const gc = await call(server, 'POST', '/api/stowage/v1/gc');
+    assert.deepEqual(gc.json(), { blobsRemoved: 0, orphansRemoved: 0, graceSec: 600 });
+    // A checksum deploy of the young unreferenced content still finds it (a concurrent commit).
+    const again = await call(server, 'PUT', '/generic-staging/x/b.txt', {
+      headers: { 'x-checksum-deploy': 'true', 'x-checksum-sha256': sha256('first') },
+    });
+    assert.equal(again.status, 201, again.text);
+    // An orphan file older than the grace period goes; a young one stays.
+    const old = Buffer.from('an old orphan');
+    const young = Buffer.from('a young orphan');
+    for (const [b, age] of [
+      [old, 3600],
+      [young, 0],
+    ] as const) {
+      const hex = sha256(b);
+      const folder = join(data, 'blobs', hex.slice(0, 2), hex.slice(2, 4));
+      await mkdir(folder, { recursive: true });
+      await writeFile(join(folder, hex), b);
+      const t = new Date(Date.now() - age * 1000);
+      await utimes(join(folder, hex), t, t);
+    }
+    const swept = await call(server, 'POST', '/api/stowage/v1/gc');
+    assert.deepEqual(swept.json(), { blobsRemoved: 0, orphansRemoved: 1, graceSec: 600 });
+    assert.deepEqual(
+      await blobFiles(data),
+      [sha256('first'), sha256('second'), sha256(young)].sort(),
+    );
+  });
+});
