@@ -401,6 +401,26 @@ describe('Maven: deployed by PUT through its layout, with its own rules', () => 
     assert.match(md.text, /<version>1\.0<\/version>/);
   });
 
+  it('deleting versions derives maven-metadata.xml again from what is left', async () => {
+    const md = (): Promise<string> =>
+      call(server, 'GET', '/mvn-local/org/gone/tool/maven-metadata.xml').then((r) => r.text);
+    for (const v of ['1.0', '2.0'])
+      await call(server, 'PUT', `/mvn-local/org/gone/tool/${v}/tool-${v}.jar`, {
+        body: `tool ${v}`,
+      });
+    assert.match(await md(), /<version>2\.0<\/version>/);
+    assert.equal((await call(server, 'DELETE', '/mvn-local/org/gone/tool/2.0')).status, 204);
+    const after = await md();
+    assert.doesNotMatch(after, /<version>2\.0<\/version>/, 'the deleted version is not listed');
+    assert.match(after, /<latest>1\.0<\/latest>/);
+    assert.equal(
+      (await call(server, 'DELETE', '/mvn-local/org/gone/tool/1.0/tool-1.0.jar')).status,
+      204,
+    );
+    const gone = await call(server, 'GET', '/mvn-local/org/gone/tool/maven-metadata.xml');
+    assert.equal(gone.status, 404, 'no version left: no metadata');
+  });
+
   it('a generic repository still takes overwrites (it has no format rules)', async () => {
     assert.equal(
       (await call(server, 'PUT', '/generic-staging/x/a.txt', { body: 'one' })).status,

@@ -221,6 +221,46 @@ async function afterDeploy(svc: Services, repo: RepoConfig, art: ArtifactRecord)
   await refresh(svc, repo.key, art.path);
 }
 
+/**
+ * After `DELETE /{repo}/{path}` (a file, a version folder or an artifact folder): the
+ * artifact-level and SNAPSHOT maven-metadata.xml above it are derived again from what is still
+ * stored, and removed when no version is left, so they never list what is gone.
+ */
+async function afterDelete(svc: Services, repo: RepoConfig, path: string): Promise<void> {
+  const candidates = new Set<string>();
+  for (let dir = parentOf(path), i = 0; dir !== '' && i < 2; dir = parentOf(dir), i++)
+    candidates.add(dir);
+  const file = parseFile(path);
+  if (file)
+    candidates.add(file.groupPath ? `${file.groupPath}/${file.artifactId}` : file.artifactId);
+  for (const dir of candidates) {
+    const mdPath = `${dir}/${METADATA_FILE}`;
+    const art = await svc.meta.getArtifact(repo.key, mdPath);
+    if (!art) continue;
+    let md: MavenMetadata;
+    try {
+      md = await readMetadata(svc, art);
+    } catch {
+      continue;
+    }
+    // Only metadata this server derives: an artifact's (or a SNAPSHOT's), not group-level plugins.
+    if (!md.versioning || md.plugins?.length) continue;
+    await locks.run(`${repo.key}\0${md.version ? parentOf(dir) : dir}`, async () => {
+      if (md.version && isSnapshotVersion(md.version)) await regenerateSnapshot(svc, repo.key, dir);
+      else await regenerateArtifact(svc, repo.key, dir);
+      const left = await svc.meta.getArtifact(repo.key, mdPath);
+      if (left && left.sha256 === art.sha256 && !(await holdsVersions(svc, repo.key, dir)))
+        await svc.deletePath(repo.key, mdPath);
+    });
+  }
+}
+
+/** Whether any versioned file of the artifact (or SNAPSHOT folder) `dir` is still stored. */
+async function holdsVersions(svc: Services, repo: string, dir: string): Promise<boolean> {
+  for (const f of await svc.meta.listFiles(repo, dir)) if (parseFile(f.path)) return true;
+  return false;
+}
+
 /** Fetches upstream metadata only when it parses (nothing malformed is cached). */
 async function validate(path: string, body: Readable): Promise<void> {
   if (!isMetadataPath(path)) {
@@ -337,5 +377,6 @@ export const maven: FormatPlugin = {
   validate,
   beforeDeploy,
   afterDeploy,
+  afterDelete,
   serveDerived,
 };
