@@ -351,6 +351,15 @@ describe('format repositories are written only through their format', () => {
       headers: { accept: 'application/vnd.oci.image.manifest.v1+json' },
     });
     assert.equal(`sha256:${sha256(byDigest.body)}`, manifestDigest);
+    // The media type kept as a property cannot make the registry serve a manifest as HTML.
+    const prop = await call(
+      server,
+      'PUT',
+      `/api/storage/docker-local/img/_manifests/sha256/${hex}?properties=docker.manifest.mediaType=text/html`,
+    );
+    assert.equal(prop.status, 204, prop.text);
+    const typed = await call(server, 'GET', `/v2/docker-local/img/manifests/${manifestDigest}`);
+    assert.equal(typed.headers.get('content-type'), 'application/vnd.oci.image.manifest.v1+json');
     const planted = await call(
       server,
       'GET',

@@ -32,6 +32,7 @@ import {
   type ParsedManifest,
 } from './manifest.ts';
 import {
+  MANIFEST_TYPES,
   MEDIA,
   TAG,
   blobPath,
@@ -693,7 +694,9 @@ class Registry {
     const meta = this.#svc.meta;
     const props = await meta.getProperties(art.id);
     const mediaType = props[PROP.mediaType]?.[0];
-    if (mediaType) return { mediaType, props };
+    // A property is writable through the storage API: only a manifest type is taken from it;
+    // anything else is derived again from the stored manifest itself.
+    if (mediaType && MANIFEST_TYPES.includes(mediaType)) return { mediaType, props };
     const parsed = await this.#readManifest(art.sha256);
     const sizes = await this.#childSizes(repoKey, image, parsed);
     const p = manifestProperties(image, `sha256:${art.sha256}`, parsed, totalSize(parsed, sizes));
