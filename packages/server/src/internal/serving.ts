@@ -59,7 +59,7 @@ export function asciiFallback(name: string): string {
 
 /** RFC 5987 `ext-value`: UTF-8, percent-encoded outside attr-char. */
 export function rfc5987(value: string): string {
-  return `UTF-8''${encodeURIComponent(value).replace(
+  return `UTF-8''${encodeURIComponent(value.toWellFormed()).replace(
     /['()*]/g,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
   )}`;
@@ -74,7 +74,8 @@ export function contentDisposition(kind: 'attachment' | 'inline', name: string):
 export function headerSafe(value: string): string {
   if (!/[^\x20-\x7e]/.test(value)) return value;
   let out = '';
-  for (const ch of value) {
+  // A lone surrogate has no UTF-8 form: it becomes U+FFFD rather than an exception.
+  for (const ch of value.toWellFormed()) {
     const code = ch.codePointAt(0)!;
     out += code >= 0x20 && code <= 0x7e ? ch : encodeURIComponent(ch);
   }
@@ -106,12 +107,15 @@ export async function servingHeaders(
     reply.header('content-security-policy', CONTENT_CSP);
   const ownsPolicy = reply.getHeader('content-security-policy') !== CONTENT_CSP;
   const type = reply.getHeader('content-type');
+  const status = reply.statusCode;
+  const document = status !== 204 && (status < 300 || status === 304 || status >= 400);
   if (
+    document &&
     !ownsPolicy &&
-    !reply.hasHeader('content-disposition') &&
     !(reply as Marked)[INLINE] &&
     isActiveType(typeof type === 'string' ? type : undefined)
   ) {
+    // Set whatever a route (or an upstream) put there: an active type is never inline here.
     const named = reply.getHeader('x-artifactory-filename');
     const name = typeof named === 'string' && named !== '' ? decodeOr(named) : nameFromUrl(req.url);
     reply.header('content-disposition', contentDisposition('attachment', name));

@@ -210,7 +210,7 @@ export function setArtifactHeaders(reply: FastifyReply, art: ArtifactRecord): vo
     // Percent-encoded (UTF-8), so any name travels in a header; decodeURIComponent reads it.
     .header(
       'x-artifactory-filename',
-      encodeURIComponent(art.path.slice(art.path.lastIndexOf('/') + 1)),
+      encodeURIComponent(art.path.slice(art.path.lastIndexOf('/') + 1).toWellFormed()),
     );
 }
 
