@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import type { RunningServer } from '@stowage/server';
 import { tarGz, tarZst } from '../../packages/server/test/archives.ts';
-import { call, errorCode, serve, sha1, sha256, tempDir, wheel, zip } from './helpers.ts';
+import { call, errorCode, type Call, serve, sha1, sha256, tempDir, wheel, zip } from './helpers.ts';
 
 const FORMATS = ['npm', 'pypi', 'nuget', 'helm', 'cran', 'conda', 'go', 'docker'] as const;
 const HOSTILE = Buffer.from('replaced by an attacker through the generic deploy path\n');
@@ -54,40 +54,46 @@ const ok = async (what: string, res: Promise<{ status: number; text: string }>):
   assert.ok(r.status >= 200 && r.status < 300, `${what}: ${r.status} ${r.text}`);
 };
 
+/** `npm publish` of `name` 1.0.0; returns the tarball. */
+async function npmPublish(name: string): Promise<Buffer> {
+  const data = tarGz({ 'package/package.json': JSON.stringify({ name, version: '1.0.0' }) });
+  const doc = {
+    _id: name,
+    name,
+    'dist-tags': { latest: '1.0.0' },
+    versions: {
+      '1.0.0': {
+        name,
+        version: '1.0.0',
+        dist: {
+          shasum: sha1(data),
+          integrity: `sha512-${createHash('sha512').update(data).digest('base64')}`,
+          tarball: `http://ignored/${name}/-/${name}-1.0.0.tgz`,
+        },
+      },
+    },
+    _attachments: {
+      [`${name}-1.0.0.tgz`]: {
+        content_type: 'application/octet-stream',
+        data: data.toString('base64'),
+        length: data.length,
+      },
+    },
+  };
+  await ok(
+    'npm publish',
+    call(server, 'PUT', `/api/npm/npm-local/${name}`, {
+      body: JSON.stringify(doc),
+      headers: { 'content-type': 'application/json' },
+    }),
+  );
+  return data;
+}
+
 /** Publishes version 1.0(.0) of a small package through each format's own API. */
 const PUBLISH: Record<(typeof FORMATS)[number], () => Promise<void>> = {
   npm: async () => {
-    const data = tarGz({ 'package/package.json': '{"name":"secpkg","version":"1.0.0"}' });
-    const doc = {
-      _id: 'secpkg',
-      name: 'secpkg',
-      'dist-tags': { latest: '1.0.0' },
-      versions: {
-        '1.0.0': {
-          name: 'secpkg',
-          version: '1.0.0',
-          dist: {
-            shasum: sha1(data),
-            integrity: `sha512-${createHash('sha512').update(data).digest('base64')}`,
-            tarball: 'http://ignored/secpkg/-/secpkg-1.0.0.tgz',
-          },
-        },
-      },
-      _attachments: {
-        'secpkg-1.0.0.tgz': {
-          content_type: 'application/octet-stream',
-          data: data.toString('base64'),
-          length: data.length,
-        },
-      },
-    };
-    await ok(
-      'npm publish',
-      call(server, 'PUT', '/api/npm/npm-local/secpkg', {
-        body: JSON.stringify(doc),
-        headers: { 'content-type': 'application/json' },
-      }),
-    );
+    await npmPublish('secpkg');
   },
   pypi: async () => {
     const whl = await wheel('secpkg', '1.0', "ORIGIN = 'original'\n");
@@ -366,6 +372,85 @@ describe('format repositories are written only through their format', () => {
       `/v2/docker-local/img/blobs/sha256:${sha256(HOSTILE)}`,
     );
     assert.equal(planted.status, 404, 'nothing was planted under the hostile digest');
+  });
+});
+
+describe('promotion respects format repositories', () => {
+  it('no file of another format is promoted into a format repository, none moved out of one', async () => {
+    const body = 'a generic file posing as a tarball';
+    const stamp = ';build.name=planter;build.number=1';
+    const path = 'secpkg/-/secpkg-1.0.1.tgz';
+    assert.equal(
+      (await call(server, 'PUT', `/generic-staging/${path}${stamp}`, { body })).status,
+      201,
+    );
+    const info = {
+      version: '1.0.1',
+      name: 'planter',
+      number: '1',
+      started: '2026-11-29T07:00:00.000+0000',
+      modules: [
+        {
+          id: 'planter:1',
+          artifacts: [{ name: 'secpkg-1.0.1.tgz', path, sha1: sha1(body), sha256: sha256(body) }],
+        },
+      ],
+    };
+    const pub = await call(server, 'PUT', '/api/build', {
+      body: JSON.stringify(info),
+      headers: { 'content-type': 'application/json' },
+    });
+    assert.equal(pub.status, 204, pub.text);
+    for (const copy of [true, false]) {
+      const res = await call(server, 'POST', '/api/build/promote/planter/1', {
+        body: JSON.stringify({ status: 'planted', targetRepo: 'npm-local', copy }),
+        headers: { 'content-type': 'application/json' },
+      });
+      assert.equal(res.status, 409, res.text);
+      assert.match(res.text, /npm repository is written only through its format's API/);
+    }
+    assert.equal((await call(server, 'GET', `/npm-local/${path}`)).status, 404);
+    assert.equal((await call(server, 'GET', `/generic-staging/${path}`)).text, body);
+
+    // Out of a format repository: a copy is fine, a move would leave the packument dangling.
+    const tgz = await npmPublish('movepkg');
+    const out = {
+      ...info,
+      name: 'mover',
+      modules: [
+        {
+          id: 'mover:1',
+          artifacts: [{ name: 'movepkg-1.0.0.tgz', sha1: sha1(tgz), sha256: sha256(tgz) }],
+        },
+      ],
+    };
+    await call(server, 'PUT', '/api/build', {
+      body: JSON.stringify(out),
+      headers: { 'content-type': 'application/json' },
+    });
+    const promote = (copy: boolean): Promise<Call> =>
+      call(server, 'POST', '/api/build/promote/mover/1', {
+        body: JSON.stringify({
+          status: 'out',
+          sourceRepo: 'npm-local',
+          targetRepo: 'generic-staging',
+          copy,
+        }),
+        headers: { 'content-type': 'application/json' },
+      });
+    const moved = await promote(false);
+    assert.equal(moved.status, 409, moved.text);
+    assert.match(moved.text, /cannot be moved to generic-staging/);
+    assert.equal(
+      sha1((await call(server, 'GET', '/npm-local/movepkg/-/movepkg-1.0.0.tgz')).body),
+      sha1(tgz),
+    );
+    const copied = await promote(true);
+    assert.equal(copied.status, 200, copied.text);
+    assert.equal(
+      sha1((await call(server, 'GET', '/generic-staging/movepkg/-/movepkg-1.0.0.tgz')).body),
+      sha1(tgz),
+    );
   });
 });
 

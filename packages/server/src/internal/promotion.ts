@@ -4,6 +4,7 @@ import {
   type BuildStatus,
   type PromotionRequest,
 } from '@stowage/core';
+import { formatOf } from '../formats/index.ts';
 import { HttpError } from '../errors.ts';
 import type { ArtifactRecord, PromotionOp, Properties } from './metastore.ts';
 import { PromotionConflict } from './metastore.ts';
@@ -136,7 +137,27 @@ export async function promoteBuild(
 
   const ops: PromotionOp[] = [];
   if (req.targetRepo) {
+    const target = await svc.repo(req.targetRepo);
+    const sources = new Map<string, string>();
     for (const a of chosen.values()) {
+      let from = sources.get(a.repo);
+      if (from === undefined) {
+        from = (await svc.repo(a.repo)).packageType;
+        sources.set(a.repo, from);
+      }
+      // A format repository is written only through its format: no file of another format
+      // lands in it, and none is moved out of it from under its index.
+      const guarded = formatOf(target.packageType)?.writeApi
+        ? target.packageType
+        : move && formatOf(from)?.writeApi
+          ? from
+          : undefined;
+      if (guarded && from !== target.packageType) {
+        errors.push(
+          `${a.repo}/${a.path} (${from}) cannot be ${move ? 'moved' : 'copied'} to ${target.key} (${target.packageType}): a ${guarded} repository is written only through its format's API`,
+        );
+        continue;
+      }
       const existing = await svc.meta.getArtifact(req.targetRepo, a.path);
       if (existing && existing.id !== a.id && existing.sha256 !== a.sha256) {
         errors.push(
