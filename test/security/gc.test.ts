@@ -123,6 +123,32 @@ describe('blob garbage collection (grace period 0)', () => {
     assert.deepEqual(await blobFiles(data), []);
   });
 
+  it('a collected blob keeps the checksums a build recorded downloading it', async () => {
+    const headers = { 'x-stowage-build-name': 'consumer', 'x-stowage-build-number': '3' };
+    await call(server, 'PUT', '/generic-staging/dep/lib.txt', { body: 'lib v1' });
+    assert.equal(
+      (await call(server, 'GET', '/generic-staging/dep/lib.txt', { headers })).text,
+      'lib v1',
+    );
+    await call(server, 'PUT', '/generic-staging/dep/lib.txt', { body: 'lib v2' });
+    assert.deepEqual(await blobFiles(data), [sha256('lib v2')], 'the content of v1 is collected');
+    const res = await call(server, 'GET', '/api/stowage/v1/builds/consumer/3/downloads');
+    assert.equal(res.status, 200, res.text);
+    assert.match(res.text, new RegExp(sha1('lib v1')), 'the download record keeps its checksums');
+    // A checksum deploy of the collected content says to upload the body…
+    const byChecksum = await call(server, 'PUT', '/generic-qa/dep/gone.txt', {
+      headers: { 'x-checksum-deploy': 'true', 'x-checksum-sha256': sha256('lib v1') },
+    });
+    assert.equal(byChecksum.status, 404, byChecksum.text);
+    assert.equal(errorCode(byChecksum), 'ERR_CHECKSUM_DEPLOY_MISSING');
+    // …and the body deployed again is stored again.
+    await call(server, 'PUT', '/generic-qa/dep/again.txt', { body: 'lib v1' });
+    assert.equal((await call(server, 'GET', '/generic-qa/dep/again.txt')).text, 'lib v1');
+    await call(server, 'DELETE', '/generic-staging/dep');
+    await call(server, 'DELETE', '/generic-qa/dep');
+    assert.deepEqual(await blobFiles(data), []);
+  });
+
   it('a blob file a crash left without a record is swept by a GC run', async () => {
     const orphan = Buffer.from('left behind by a crash between commit and record');
     const hex = sha256(orphan);

@@ -109,10 +109,12 @@ export interface MetaStore {
   /** Digests of blobs no artifact references, last touched at or before `touchedBefore` (epoch ms). */
   listUnreferencedBlobs(touchedBefore: number): Promise<string[]>;
   /**
-   * Atomically deletes the blob's record if no artifact references it and it was last touched
-   * at or before `touchedBefore`; true when it did (the caller then deletes the content).
+   * Atomically releases a blob no artifact references that was last touched at or before
+   * `touchedBefore`; true when it did (the caller then deletes the content). Its record is
+   * deleted, or — when download records still need its checksums and size — kept marked as
+   * content-less (findBlob no longer finds it; a later touchBlob revives it).
    */
-  deleteBlobIfUnreferenced(sha256: string, touchedBefore: number): Promise<boolean>;
+  releaseBlob(sha256: string, touchedBefore: number): Promise<boolean>;
 
   getArtifact(repo: string, path: string): Promise<ArtifactRecord | undefined>;
   /** Creates or replaces the artifact at repo/path; its properties become `properties`. */
@@ -319,6 +321,9 @@ export class SqliteMetaStore implements MetaStore {
     const cols = this.#db.prepare('PRAGMA table_info(blobs)').all() as { name: string }[];
     if (!cols.some((c) => c.name === 'touched'))
       this.#db.exec('ALTER TABLE blobs ADD COLUMN touched INTEGER NOT NULL DEFAULT 0');
+    // 1: the content was collected; the record stays for the download records that name it.
+    if (!cols.some((c) => c.name === 'gone'))
+      this.#db.exec('ALTER TABLE blobs ADD COLUMN gone INTEGER NOT NULL DEFAULT 0');
     // Analytics tables kept in step with `builds` by triggers (see analytics-store.ts).
     this.analytics = new AnalyticsStore(this.#db);
   }
@@ -395,7 +400,7 @@ export class SqliteMetaStore implements MetaStore {
   }): Promise<BlobRecord | undefined> {
     const [col, value] = checksumColumn(by);
     return this.#get<BlobRecord>(
-      `SELECT sha256, sha1, md5, size FROM blobs WHERE ${col} = :v LIMIT 1`,
+      `SELECT sha256, sha1, md5, size FROM blobs WHERE ${col} = :v AND gone = 0 LIMIT 1`,
       {
         v: value,
       },
@@ -413,7 +418,7 @@ export class SqliteMetaStore implements MetaStore {
   #touch(blob: BlobRecord, now: number): void {
     this.#run(
       `INSERT INTO blobs (sha256, sha1, md5, size, created, touched) VALUES (:sha256, :sha1, :md5, :size, :now, :now)
-       ON CONFLICT(sha256) DO UPDATE SET touched = excluded.touched`,
+       ON CONFLICT(sha256) DO UPDATE SET touched = excluded.touched, gone = 0`,
       { sha256: blob.sha256, sha1: blob.sha1, md5: blob.md5, size: blob.size, now },
     );
   }
@@ -424,20 +429,25 @@ export class SqliteMetaStore implements MetaStore {
 
   async listUnreferencedBlobs(touchedBefore: number): Promise<string[]> {
     return this.#all<{ sha256: string }>(
-      `SELECT b.sha256 FROM blobs b WHERE b.touched <= :t
+      `SELECT b.sha256 FROM blobs b WHERE b.gone = 0 AND b.touched <= :t
          AND NOT EXISTS (SELECT 1 FROM artifacts a WHERE a.sha256 = b.sha256) ORDER BY b.sha256`,
       { t: touchedBefore },
     ).map((r) => r.sha256);
   }
 
-  async deleteBlobIfUnreferenced(sha256: string, touchedBefore: number): Promise<boolean> {
-    return (
-      this.#run(
-        `DELETE FROM blobs WHERE sha256 = :sha256 AND touched <= :t
-           AND NOT EXISTS (SELECT 1 FROM artifacts a WHERE a.sha256 = blobs.sha256)`,
+  async releaseBlob(sha256: string, touchedBefore: number): Promise<boolean> {
+    return this.#tx(() => {
+      const claimable = this.#get(
+        `SELECT 1 FROM blobs b WHERE b.sha256 = :sha256 AND b.gone = 0 AND b.touched <= :t
+           AND NOT EXISTS (SELECT 1 FROM artifacts a WHERE a.sha256 = b.sha256)`,
         { sha256, t: touchedBefore },
-      ) > 0
-    );
+      );
+      if (!claimable) return false;
+      if (this.#get('SELECT 1 FROM downloads WHERE sha256 = :sha256 LIMIT 1', { sha256 }))
+        this.#run('UPDATE blobs SET gone = 1 WHERE sha256 = :sha256', { sha256 });
+      else this.#run('DELETE FROM blobs WHERE sha256 = :sha256', { sha256 });
+      return true;
+    });
   }
 
   async getArtifact(repo: string, path: string): Promise<ArtifactRecord | undefined> {

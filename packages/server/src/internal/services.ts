@@ -240,14 +240,14 @@ export class Services {
 
   /**
    * Removes blobs that no artifact references any more, of those given, once they are older
-   * than the grace period (`gc.graceSec`): the record goes first, atomically and only while
-   * still unreferenced and untouched, then the content. Returns how many were removed.
+   * than the grace period (`gc.graceSec`): the record is released first, atomically and only
+   * while still unreferenced and untouched, then the content. Returns how many were removed.
    */
   async collectGarbage(digests: Iterable<string>): Promise<number> {
     let removed = 0;
     for (const sha256 of new Set(digests)) {
       await this.#blobLock.run(sha256, async () => {
-        if (!(await this.meta.deleteBlobIfUnreferenced(sha256, this.#gcCutoff()))) return;
+        if (!(await this.meta.releaseBlob(sha256, this.#gcCutoff()))) return;
         await this.blobs.delete(sha256);
         removed++;
       });
