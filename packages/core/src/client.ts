@@ -125,6 +125,8 @@ export interface PromotionRequest {
   status?: string;
   comment?: string;
   ciUser?: string;
+  /** Who approved the promotion (recorded on the status and in the audit trail). */
+  approver?: string;
   timestamp?: string;
   dryRun?: boolean;
   sourceRepo?: string;

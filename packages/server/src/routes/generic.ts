@@ -18,10 +18,10 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
 
-  app.put('/*', async (req, reply) => {
+  app.put('/*', { config: { permission: 'repo:deploy' } }, async (req, reply) => {
     const svc = app.stowage;
-    const who = req.requireWrite();
     const target = parseRepoPath(rawUrl(req).path);
+    const who = await req.authorize('repo:deploy', target.repo);
     if (target.folder) {
       throw new HttpError('ERR_PATH_INVALID', `"${target.repo}/${target.path}/" is a folder`, {
         hint: 'deploy to a file path (without a trailing slash)',
@@ -35,6 +35,9 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
       if (!req.raw.complete) abort.abort();
     });
     const into = await svc.deployableRepo(target.repo);
+    if (into.key !== target.repo) await req.authorize('repo:deploy', into.key);
+    // Overwriting a file is deleting it, as in Artifactory ("Delete/Overwrite").
+    if (await svc.meta.getArtifact(into.key, target.path)) await req.authorize('repo:delete', into.key);
     const before = formatOf(into.packageType)?.beforeDeploy;
     const art = await svc.deploy({
       ...(before && { check: (b) => before(svc, into, target.path, b) }),
@@ -47,6 +50,11 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
       signal: abort.signal,
     });
     req.log.info({ repo: art.repo, path: art.path, size: art.size, byChecksum }, 'deployed');
+    await req.audit('artifact.deploy', {
+      repo: art.repo,
+      path: art.path,
+      details: { sha256: art.sha256, size: art.size, ...(byChecksum ? { byChecksum } : {}) },
+    });
     const repo = await svc.repo(art.repo);
     await formatOf(repo.packageType)?.afterDeploy?.(svc, repo, art);
     return reply.code(201).send(await fileInfo(req, art, { deploy: true }));
@@ -58,12 +66,13 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
     head: boolean,
   ): Promise<unknown> => {
     const svc = app.stowage;
-    const who = req.requireRead();
     const { path } = rawUrl(req);
     if (path === '/' || path === '') {
+      await req.authorize('public');
       return reply.type('application/json').send({ service: 'stowage', api: '/api/system/ping' });
     }
     const target = parseRepoPath(path);
+    const who = await req.authorize('repo:read', target.repo);
     const repo = await svc.repo(target.repo);
     const derived = target.folder
       ? undefined
@@ -142,14 +151,18 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
     return reply.send(svc.blobs.open(art.sha256, range));
   };
 
-  app.get('/*', { exposeHeadRoute: false }, (req, reply) => download(req, reply, false));
-  app.head('/*', (req, reply) => download(req, reply, true));
+  const read = { permission: 'repo:read' } as const;
+  app.get('/*', { config: read, exposeHeadRoute: false }, (req, reply) =>
+    download(req, reply, false),
+  );
+  app.head('/*', { config: read }, (req, reply) => download(req, reply, true));
 
-  app.delete('/*', async (req, reply) => {
+  app.delete('/*', { config: { permission: 'repo:delete' } }, async (req, reply) => {
     const svc = app.stowage;
-    req.requireWrite();
     const parsed = parseRepoPath(rawUrl(req).path);
+    await req.authorize('repo:delete', parsed.repo);
     const target = { ...parsed, repo: (await svc.deployableRepo(parsed.repo)).key };
+    if (target.repo !== parsed.repo) await req.authorize('repo:delete', target.repo);
     if (target.path === '') {
       throw new HttpError(
         'ERR_PATH_INVALID',
@@ -163,6 +176,11 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
     if (removed === 0)
       throw new HttpError('ERR_NOT_FOUND', `${target.repo}/${target.path} does not exist`);
     req.log.info({ repo: target.repo, path: target.path, removed }, 'deleted');
+    await req.audit('artifact.delete', {
+      repo: target.repo,
+      path: target.path,
+      details: { files: removed },
+    });
     return reply.code(204).send();
   });
 }
