@@ -96,8 +96,10 @@ function wanted(action: Action, resource: string | undefined): Wanted | { kind: 
     throw new Error(`authorize("${action}") needs the repository or build it applies to`);
   const [kind, ...rest] = action.split(':');
   const act = rest.join(':');
-  if (kind === 'repo') return { kind: 'repo', name: resource, action: act as Wanted['action'] & 'read' };
-  if (act === 'promote') throw new Error('authorize("build:promote") needs the stage: build:promote:<stage>');
+  if (kind === 'repo')
+    return { kind: 'repo', name: resource, action: act as Wanted['action'] & 'read' };
+  if (act === 'promote')
+    throw new Error('authorize("build:promote") needs the stage: build:promote:<stage>');
   return { kind: 'build', name: resource, action: act as 'read' };
 }
 
@@ -109,6 +111,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** How remote repositories reach their upstreams (timeouts, retries, cool-down). */
   upstream?: UpstreamOptions;
+  /** Further routes registered after the server's own (embedders, tests); they declare permissions too. */
+  plugins?: ((app: FastifyInstance) => Promise<void>)[];
 }
 
 /** Largest JSON document the API accepts (a big build-info). */
@@ -157,58 +161,58 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest(AUTHORIZED, false);
   app.decorateRequest(WROTE_TO, null);
   app.decorateRequest(AUDITED, false);
-  app.decorateRequest('authorize', async function (
-    this: FastifyRequest,
-    action: Action,
-    resource?: string,
-  ): Promise<Principal> {
-    const p = this.principal;
-    if (action === 'public') return p;
-    if (action === 'authenticated') {
-      if (!p.authenticated)
-        throw new HttpError('ERR_AUTH_REQUIRED', 'this call needs credentials', {
-          headers: CHALLENGE,
+  app.decorateRequest(
+    'authorize',
+    async function (this: FastifyRequest, action: Action, resource?: string): Promise<Principal> {
+      const p = this.principal;
+      if (action === 'public') {
+        (this as unknown as Marks)[AUTHORIZED] = true;
+        return p;
+      }
+      if (action === 'authenticated') {
+        if (!p.authenticated)
+          throw new HttpError('ERR_AUTH_REQUIRED', 'this call needs credentials', {
+            headers: CHALLENGE,
+          });
+        (this as unknown as Marks)[AUTHORIZED] = true;
+        return p;
+      }
+      const w = wanted(action, resource);
+      if (!(await services.auth.permits(p, w))) {
+        if (!p.authenticated)
+          throw new HttpError('ERR_AUTH_REQUIRED', `this call ${describe(w)}`, {
+            headers: CHALLENGE,
+          });
+        const who = p.tokenId ? `token ${p.tokenId} of "${p.user}"` : `"${p.user}"`;
+        throw new HttpError('ERR_FORBIDDEN', `${who} ${describe(w)}`, {
+          hint: 'ask an administrator for that permission, or use a token that has it',
         });
+      }
       (this as unknown as Marks)[AUTHORIZED] = true;
+      if (w.kind === 'repo' && w.action !== 'read') (this as unknown as Marks)[WROTE_TO] = w.name;
       return p;
-    }
-    const w = wanted(action, resource);
-    if (!(await services.auth.permits(p, w))) {
-      if (!p.authenticated)
-        throw new HttpError('ERR_AUTH_REQUIRED', `this call ${describe(w)}`, {
-          headers: CHALLENGE,
-        });
-      const who = p.tokenId ? `token ${p.tokenId} of "${p.user}"` : `"${p.user}"`;
-      throw new HttpError('ERR_FORBIDDEN', `${who} ${describe(w)}`, {
-        hint: 'ask an administrator for that permission, or use a token that has it',
-      });
-    }
-    (this as unknown as Marks)[AUTHORIZED] = true;
-    if (w.kind === 'repo' && w.action !== 'read') (this as unknown as Marks)[WROTE_TO] = w.name;
-    return p;
-  });
-  app.decorateRequest('may', async function (
-    this: FastifyRequest,
-    action: Action,
-    resource: string,
-  ): Promise<boolean> {
-    return services.auth.permits(this.principal, wanted(action, resource));
-  });
-  app.decorateRequest('audit', async function (
-    this: FastifyRequest,
-    action: string,
-    what: AuditWhat = {},
-  ): Promise<void> {
-    (this as unknown as Marks)[AUDITED] = true;
-    const p = this.principal;
-    const entry: AuditEntry = { ts: Date.now(), user: p.user, ip: this.ip, action, ...what };
-    if (p.tokenId) entry.tokenId = p.tokenId;
-    try {
-      await services.meta.appendAudit(entry);
-    } catch (err) {
-      this.log.error({ err, audit: entry }, 'could not append to the audit trail');
-    }
-  });
+    },
+  );
+  app.decorateRequest(
+    'may',
+    async function (this: FastifyRequest, action: Action, resource: string): Promise<boolean> {
+      return services.auth.permits(this.principal, wanted(action, resource));
+    },
+  );
+  app.decorateRequest(
+    'audit',
+    async function (this: FastifyRequest, action: string, what: AuditWhat = {}): Promise<void> {
+      (this as unknown as Marks)[AUDITED] = true;
+      const p = this.principal;
+      const entry: AuditEntry = { ts: Date.now(), user: p.user, ip: this.ip, action, ...what };
+      if (p.tokenId) entry.tokenId = p.tokenId;
+      try {
+        await services.meta.appendAudit(entry);
+      } catch (err) {
+        this.log.error({ err, audit: entry }, 'could not append to the audit trail');
+      }
+    },
+  );
   app.decorateRequest('requireRead', function (this: FastifyRequest) {
     (this as unknown as Marks)[AUTHORIZED] = true;
     if (!this.principal.authenticated && !services.config.auth.anonymousRead) {
@@ -250,7 +254,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     } catch (err) {
       req.principal = ANONYMOUS;
       await req.audit('auth.failed', {
-        details: { method: req.method, url: req.url.split('?')[0] ?? '', reason: (err as Error).message },
+        details: {
+          method: req.method,
+          url: req.url.split('?')[0] ?? '',
+          reason: (err as Error).message,
+        },
       });
       throw err;
     }
@@ -279,11 +287,20 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       marks[AUTHORIZED]
     )
       return payload;
-    req.log.error({ route: req.routeOptions.url, permission }, 'route answered without authorizing');
+    req.log.error(
+      { route: req.routeOptions.url, permission },
+      'route answered without authorizing',
+    );
     if (payload && typeof (payload as { destroy?: unknown }).destroy === 'function')
       (payload as { destroy(): void }).destroy();
-    const err = new HttpError('ERR_INTERNAL', 'the server failed to check permissions for this request');
-    reply.code(500).header('content-type', 'application/json; charset=utf-8').removeHeader('content-length');
+    const err = new HttpError(
+      'ERR_INTERNAL',
+      'the server failed to check permissions for this request',
+    );
+    reply
+      .code(500)
+      .header('content-type', 'application/json; charset=utf-8')
+      .removeHeader('content-length');
     return JSON.stringify(errorBody(err));
   });
 
@@ -329,5 +346,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   for (const format of FORMATS) if (format.routes) await app.register(format.routes);
   await app.register(uiRoutes);
   await app.register(genericRoutes);
+  for (const plugin of opts.plugins ?? []) await app.register(plugin);
   return app;
 }

@@ -794,7 +794,9 @@ export class SqliteMetaStore implements MetaStore {
   /** Tokens made before ids, descriptions and scopes existed gain those columns. */
   #migrateTokens(): void {
     const cols = new Set(
-      (this.#db.prepare('PRAGMA table_info(tokens)').all() as { name: string }[]).map((c) => c.name),
+      (this.#db.prepare('PRAGMA table_info(tokens)').all() as { name: string }[]).map(
+        (c) => c.name,
+      ),
     );
     for (const [col, type] of [
       ['id', 'TEXT'],
@@ -880,7 +882,9 @@ export class SqliteMetaStore implements MetaStore {
   }
 
   #deleteDoc(kind: string, name: string): boolean {
-    return this.#run('DELETE FROM security WHERE kind = :kind AND name = :name', { kind, name }) > 0;
+    return (
+      this.#run('DELETE FROM security WHERE kind = :kind AND name = :name', { kind, name }) > 0
+    );
   }
 
   async listUsers(): Promise<UserRecord[]> {

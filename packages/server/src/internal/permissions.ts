@@ -95,8 +95,7 @@ export function parseRepoAction(a: string, where: string): RepoAction {
 
 export function parseBuildAction(a: string, where: string): BuildAction {
   if ((BUILD_ACTIONS as readonly string[]).includes(a)) return a as BuildAction;
-  if (a.startsWith('promote:') && STAGE.test(a.slice('promote:'.length)))
-    return a as BuildAction;
+  if (a.startsWith('promote:') && STAGE.test(a.slice('promote:'.length))) return a as BuildAction;
   throw new GrantError(
     `${where}: build action "${a}" is not one of ${BUILD_ACTIONS.join(', ')}, promote:<stage>, promote:*`,
   );
@@ -166,7 +165,9 @@ export function grants(list: readonly Grant[], w: Wanted): boolean {
   return list.some(
     (g) =>
       g.kind === 'admin' ||
-      (g.kind === w.kind && globMatch(g.pattern, w.name) && actionCovers(w.kind, g.action, w.action)),
+      (g.kind === w.kind &&
+        globMatch(g.pattern, w.name) &&
+        actionCovers(w.kind, g.action, w.action)),
   );
 }
 
@@ -268,7 +269,9 @@ function checkPatterns(input: unknown, where: string): string[] {
 function onlyKeys(o: Record<string, unknown>, keys: string[], where: string): void {
   const extra = Object.keys(o).filter((k) => !keys.includes(k));
   if (extra.length)
-    throw new GrantError(`${where}: unknown field(s) ${extra.join(', ')}; known: ${keys.join(', ')}`);
+    throw new GrantError(
+      `${where}: unknown field(s) ${extra.join(', ')}; known: ${keys.join(', ')}`,
+    );
 }
 
 function object(input: unknown, where: string): Record<string, unknown> {
@@ -322,7 +325,10 @@ export function validateUser(input: unknown, where: string): UserRecord {
     out.email = o.email;
   }
   if (o.groups !== undefined) {
-    if (!Array.isArray(o.groups) || o.groups.some((g) => typeof g !== 'string' || !PRINCIPAL_NAME.test(g)))
+    if (
+      !Array.isArray(o.groups) ||
+      o.groups.some((g) => typeof g !== 'string' || !PRINCIPAL_NAME.test(g))
+    )
       throw new GrantError(`${where}: groups must be a list of group names`);
     out.groups = o.groups as string[];
   }

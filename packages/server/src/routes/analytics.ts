@@ -56,10 +56,7 @@ function pair(q: Query): {
 }
 
 /** The two builds a query names, once the principal may read both. */
-async function authorizedPair(
-  req: FastifyRequest,
-  q: Query,
-): Promise<ReturnType<typeof pair>> {
+async function authorizedPair(req: FastifyRequest, q: Query): Promise<ReturnType<typeof pair>> {
   const p = pair(q);
   await req.authorize('build:read', p.newer.name);
   if (p.older.name !== p.newer.name) await req.authorize('build:read', p.older.name);
@@ -81,7 +78,10 @@ export async function analyticsRoutes(app: FastifyInstance): Promise<void> {
 
   app.get(
     `${ANALYTICS_PREFIX}/funnel`,
-    { config: { permission: 'build:read' }, schema: { querystring: stringProps('name', 'from', 'to') } },
+    {
+      config: { permission: 'build:read' },
+      schema: { querystring: stringProps('name', 'from', 'to') },
+    },
     async (req) => {
       const q = req.query as Query;
       await req.authorize('build:read', q.name ?? '*');
@@ -97,7 +97,10 @@ export async function analyticsRoutes(app: FastifyInstance): Promise<void> {
 
   app.get(
     `${ANALYTICS_PREFIX}/deps`,
-    { config: { permission: 'build:read' }, schema: { querystring: stringProps('name', 'last', 'limit') } },
+    {
+      config: { permission: 'build:read' },
+      schema: { querystring: stringProps('name', 'last', 'limit') },
+    },
     async (req) => {
       const q = req.query as Query;
       await req.authorize('build:read', required(q, 'name', 'name=nightly-report'));
@@ -129,7 +132,10 @@ export async function analyticsRoutes(app: FastifyInstance): Promise<void> {
 
   app.get(
     `${ANALYTICS_PREFIX}/size`,
-    { config: { permission: 'build:read' }, schema: { querystring: stringProps('name', 'last', 'top') } },
+    {
+      config: { permission: 'build:read' },
+      schema: { querystring: stringProps('name', 'last', 'top') },
+    },
     async (req) => {
       const q = req.query as Query;
       await req.authorize('build:read', required(q, 'name', 'name=nightly-report'));
@@ -148,7 +154,10 @@ export async function analyticsRoutes(app: FastifyInstance): Promise<void> {
 
   app.get(
     `${ANALYTICS_PREFIX}/images`,
-    { config: { permission: 'build:read' }, schema: { querystring: stringProps('name', 'last', 'image') } },
+    {
+      config: { permission: 'build:read' },
+      schema: { querystring: stringProps('name', 'last', 'image') },
+    },
     async (req) => {
       const q = req.query as Query;
       await req.authorize('build:read', required(q, 'name', 'name=nightly-report'));

@@ -194,16 +194,16 @@ export async function buildRoutes(app: FastifyInstance): Promise<void> {
     '/api/stowage/v1/builds/:name/:number/downloads',
     { config: { permission: 'build:read' } },
     async (req) => {
-    const { name, number } = req.params as { name: string; number: string };
-    const own = req.principal.build;
-    if (own && own.name === name && own.number === number) await req.authorize('public');
-    else await req.authorize('build:read', name);
-    return {
-      buildName: name,
-      buildNumber: number,
-      downloads: await app.stowage.meta.listBuildDownloads(name, number),
-    };
-  },
+      const { name, number } = req.params as { name: string; number: string };
+      const own = req.principal.build;
+      if (own && own.name === name && own.number === number) await req.authorize('public');
+      else await req.authorize('build:read', name);
+      return {
+        buildName: name,
+        buildNumber: number,
+        downloads: await app.stowage.meta.listBuildDownloads(name, number),
+      };
+    },
   );
 
   app.post('/api/build/promote/*', { config: { permission: 'build:promote' } }, async (req) => {
@@ -261,7 +261,8 @@ async function deleteBuilds(
   if (d.deleteAll) numbers = existing;
   if (d.deleteArtifacts) {
     const repos = new Set<string>();
-    for (const n of numbers) for (const a of await svc.buildArtifacts(d.buildName, n)) repos.add(a.repo);
+    for (const n of numbers)
+      for (const a of await svc.buildArtifacts(d.buildName, n)) repos.add(a.repo);
     for (const r of repos) await req.authorize('repo:delete', r);
   }
   if (numbers.length === 0) {

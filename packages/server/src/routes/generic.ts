@@ -37,7 +37,8 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
     const into = await svc.deployableRepo(target.repo);
     if (into.key !== target.repo) await req.authorize('repo:deploy', into.key);
     // Overwriting a file is deleting it, as in Artifactory ("Delete/Overwrite").
-    if (await svc.meta.getArtifact(into.key, target.path)) await req.authorize('repo:delete', into.key);
+    if (await svc.meta.getArtifact(into.key, target.path))
+      await req.authorize('repo:delete', into.key);
     const before = formatOf(into.packageType)?.beforeDeploy;
     const art = await svc.deploy({
       ...(before && { check: (b) => before(svc, into, target.path, b) }),

@@ -38,12 +38,14 @@ function grantError<T>(fn: () => T): T {
 
 /** `3600`, `"3600"`, `"90s"`, `"30m"`, `"12h"`, `"7d"` → seconds. */
 export function parseDuration(v: unknown, field: string): number {
-  const m = typeof v === 'number' ? [String(v), String(v), 's'] : /^(\d+)([smhd]?)$/.exec(String(v));
+  const m =
+    typeof v === 'number' ? [String(v), String(v), 's'] : /^(\d+)([smhd]?)$/.exec(String(v));
   const n = m ? Number(m[1]) : NaN;
   if (!m || !Number.isInteger(n) || n <= 0)
     throw invalid(`"${field}" must be a positive number of seconds, or e.g. "30m", "12h", "7d"`);
   const sec = n * { '': 1, s: 1, m: 60, h: 3600, d: 86_400 }[m[2] as '' | 's' | 'm' | 'h' | 'd'];
-  if (sec > MAX_EXPIRES_SEC) throw invalid(`"${field}" may be at most a year (${MAX_EXPIRES_SEC} s)`);
+  if (sec > MAX_EXPIRES_SEC)
+    throw invalid(`"${field}" may be at most a year (${MAX_EXPIRES_SEC} s)`);
   return sec;
 }
 
@@ -150,7 +152,15 @@ function stowageTokenRequest(body: unknown): TokenRequest {
   const o = parseJson(body, 'ERR_BODY_INVALID', 'token request') as Record<string, unknown>;
   if (typeof o !== 'object' || o === null || Array.isArray(o))
     throw invalid('the token request must be a JSON object');
-  const known = ['user', 'scopes', 'description', 'expiresIn', 'expiresInSec', 'buildName', 'buildNumber'];
+  const known = [
+    'user',
+    'scopes',
+    'description',
+    'expiresIn',
+    'expiresInSec',
+    'buildName',
+    'buildNumber',
+  ];
   const unknown = Object.keys(o).filter((k) => !known.includes(k));
   if (unknown.length)
     throw invalid(
@@ -163,8 +173,15 @@ function stowageTokenRequest(body: unknown): TokenRequest {
     out.user = o.user;
   }
   if (o.scopes !== undefined) {
-    if (!Array.isArray(o.scopes) || o.scopes.length === 0 || o.scopes.some((s) => typeof s !== 'string'))
-      throw invalid('"scopes" must be a non-empty list of scope strings', 'e.g. ["repo:generic-*:read"]');
+    if (
+      !Array.isArray(o.scopes) ||
+      o.scopes.length === 0 ||
+      o.scopes.some((s) => typeof s !== 'string')
+    )
+      throw invalid(
+        '"scopes" must be a non-empty list of scope strings',
+        'e.g. ["repo:generic-*:read"]',
+      );
     out.scopes = o.scopes as string[];
   }
   if (o.description !== undefined) {
@@ -175,9 +192,15 @@ function stowageTokenRequest(body: unknown): TokenRequest {
   if (o.expiresIn !== undefined && o.expiresInSec !== undefined)
     throw invalid('give "expiresIn" or "expiresInSec", not both');
   if (o.expiresIn !== undefined) out.expiresInSec = parseDuration(o.expiresIn, 'expiresIn');
-  if (o.expiresInSec !== undefined) out.expiresInSec = parseDuration(o.expiresInSec, 'expiresInSec');
+  if (o.expiresInSec !== undefined)
+    out.expiresInSec = parseDuration(o.expiresInSec, 'expiresInSec');
   if (o.buildName !== undefined || o.buildNumber !== undefined) {
-    if (typeof o.buildName !== 'string' || !o.buildName || typeof o.buildNumber !== 'string' || !o.buildNumber)
+    if (
+      typeof o.buildName !== 'string' ||
+      !o.buildName ||
+      typeof o.buildNumber !== 'string' ||
+      !o.buildNumber
+    )
       throw invalid('a build-scoped token needs both buildName and buildNumber as strings');
     out.build = { name: o.buildName, number: o.buildNumber };
   }
@@ -196,19 +219,33 @@ function jfrogTokenRequest(req: FastifyRequest): TokenRequest {
   if (type.startsWith('application/x-www-form-urlencoded')) {
     o = Object.fromEntries(new URLSearchParams(raw));
   } else {
-    o = raw.trim() ? (parseJson(raw, 'ERR_BODY_INVALID', 'token request') as Record<string, unknown>) : {};
+    o = raw.trim()
+      ? (parseJson(raw, 'ERR_BODY_INVALID', 'token request') as Record<string, unknown>)
+      : {};
     if (typeof o !== 'object' || o === null || Array.isArray(o))
       throw invalid('the token request must be a JSON object or a form');
   }
-  const known = ['username', 'scope', 'expires_in', 'description', 'refreshable', 'audience', 'grant_type'];
+  const known = [
+    'username',
+    'scope',
+    'expires_in',
+    'description',
+    'refreshable',
+    'audience',
+    'grant_type',
+  ];
   const unknown = Object.keys(o).filter((k) => !known.includes(k));
   if (unknown.length)
-    throw invalid(`unknown field(s) ${unknown.join(', ')} in the token request`, `known: ${known.join(', ')}`);
+    throw invalid(
+      `unknown field(s) ${unknown.join(', ')} in the token request`,
+      `known: ${known.join(', ')}`,
+    );
   if (o.refreshable === true || o.refreshable === 'true')
     throw invalid('refreshable tokens are not supported', 'issue a new token when one expires');
   const out: TokenRequest = {};
   if (o.username !== undefined) {
-    if (typeof o.username !== 'string' || !o.username) throw invalid('"username" must be a user name');
+    if (typeof o.username !== 'string' || !o.username)
+      throw invalid('"username" must be a user name');
     out.user = o.username;
   }
   if (o.scope !== undefined) {
@@ -217,7 +254,8 @@ function jfrogTokenRequest(req: FastifyRequest): TokenRequest {
     const scopes: string[] = [];
     for (const p of parts) {
       if (p === 'applied-permissions/admin') scopes.push('admin');
-      else if (p === 'applied-permissions/user') continue; // the user's own grants
+      else if (p === 'applied-permissions/user')
+        continue; // the user's own grants
       else if (p.startsWith('applied-permissions/groups:'))
         throw invalid('group-scoped JFrog tokens are not supported', 'give Stowage scopes instead');
       else scopes.push(p);
@@ -298,24 +336,32 @@ export async function securityRoutes(app: FastifyInstance): Promise<void> {
 
   // ---- tokens (Stowage's own) ----
 
-  app.post('/api/stowage/v1/tokens', { config: { permission: 'authenticated' } }, async (req, reply) => {
-    const ask = stowageTokenRequest(req.body);
-    const issued = await issueFor(req, ask);
-    return reply.code(201).send({
-      token: issued.token,
-      id: issued.id,
-      user: issued.record.user,
-      scopes: issued.record.scopes ?? [],
-      ...(issued.record.description ? { description: issued.record.description } : {}),
-      ...(ask.build ? { buildName: ask.build.name, buildNumber: ask.build.number } : {}),
-      ...(issued.expires ? { expires: new Date(issued.expires).toISOString() } : {}),
-    });
-  });
+  app.post(
+    '/api/stowage/v1/tokens',
+    { config: { permission: 'authenticated' } },
+    async (req, reply) => {
+      const ask = stowageTokenRequest(req.body);
+      const issued = await issueFor(req, ask);
+      return reply.code(201).send({
+        token: issued.token,
+        id: issued.id,
+        user: issued.record.user,
+        scopes: issued.record.scopes ?? [],
+        ...(issued.record.description ? { description: issued.record.description } : {}),
+        ...(ask.build ? { buildName: ask.build.name, buildNumber: ask.build.number } : {}),
+        ...(issued.expires ? { expires: new Date(issued.expires).toISOString() } : {}),
+      });
+    },
+  );
 
   app.get('/api/stowage/v1/tokens', { config: { permission: 'authenticated' } }, async (req) => {
     const user = rawQuery(req).get('user');
     const all = await req.may('admin', '');
-    const filter = all ? (user ? { user: decodeQueryValue(user) } : {}) : { user: req.principal.user };
+    const filter = all
+      ? user
+        ? { user: decodeQueryValue(user) }
+        : {}
+      : { user: req.principal.user };
     const list = await svc.meta.listTokens(filter);
     return { tokens: list.map(tokenView) };
   });
@@ -324,10 +370,14 @@ export async function securityRoutes(app: FastifyInstance): Promise<void> {
     tokenView(await ownToken(req, (req.params as { id: string }).id)),
   );
 
-  app.delete('/api/stowage/v1/tokens/:id', { config: { permission: 'authenticated' } }, async (req, reply) => {
-    await revoke(req, (req.params as { id: string }).id);
-    return reply.code(204).send();
-  });
+  app.delete(
+    '/api/stowage/v1/tokens/:id',
+    { config: { permission: 'authenticated' } },
+    async (req, reply) => {
+      await revoke(req, (req.params as { id: string }).id);
+      return reply.code(204).send();
+    },
+  );
 
   // ---- tokens (JFrog Access) ----
 
@@ -359,10 +409,14 @@ export async function securityRoutes(app: FastifyInstance): Promise<void> {
     };
   });
 
-  app.delete('/access/api/v1/tokens/:id', { config: { permission: 'authenticated' } }, async (req, reply) => {
-    await revoke(req, (req.params as { id: string }).id);
-    return reply.code(200).send();
-  });
+  app.delete(
+    '/access/api/v1/tokens/:id',
+    { config: { permission: 'authenticated' } },
+    async (req, reply) => {
+      await revoke(req, (req.params as { id: string }).id);
+      return reply.code(200).send();
+    },
+  );
 
   // ---- users, groups, permission targets (Artifactory's /api/security/...) ----
 
@@ -420,7 +474,9 @@ export async function securityRoutes(app: FastifyInstance): Promise<void> {
       const found =
         (s.config() as { name: string }[]).find((x) => x.name === name) ?? (await s.get(name));
       if (!found)
-        throw new HttpError('ERR_NOT_FOUND', `no ${s.what} "${name}"`, { hint: `list them with GET ${base}` });
+        throw new HttpError('ERR_NOT_FOUND', `no ${s.what} "${name}"`, {
+          hint: `list them with GET ${base}`,
+        });
       return { ...found, realm: fromConfig(name) ? 'config' : 'internal' };
     });
 
@@ -443,16 +499,21 @@ export async function securityRoutes(app: FastifyInstance): Promise<void> {
       const merged = mode === 'update' ? { ...existing, ...body, name } : { ...body, name };
       const valid = grantError(() => s.validate(merged, `${s.what} "${name}"`));
       await s.put(valid);
-      await req.audit(`${kind === 'permissions' ? 'permission' : s.what}.${existing ? 'update' : 'create'}`, {
-        details: { name, [s.what === 'permission target' ? 'target' : s.what]: valid },
-      });
+      await req.audit(
+        `${kind === 'permissions' ? 'permission' : s.what}.${existing ? 'update' : 'create'}`,
+        {
+          details: { name, [s.what === 'permission target' ? 'target' : s.what]: valid },
+        },
+      );
       return valid;
     };
 
     app.put(`${base}/:name`, { config: { permission: 'admin' } }, async (req, reply) =>
       reply.code(201).send(await save(req, 'replace')),
     );
-    app.post(`${base}/:name`, { config: { permission: 'admin' } }, async (req) => save(req, 'update'));
+    app.post(`${base}/:name`, { config: { permission: 'admin' } }, async (req) =>
+      save(req, 'update'),
+    );
 
     app.delete(`${base}/:name`, { config: { permission: 'admin' } }, async (req, reply) => {
       const name = (req.params as { name: string }).name;
@@ -461,7 +522,9 @@ export async function securityRoutes(app: FastifyInstance): Promise<void> {
           hint: 'remove it from the config file and restart the server',
         });
       if (!(await s.del(name))) throw new HttpError('ERR_NOT_FOUND', `no ${s.what} "${name}"`);
-      await req.audit(`${kind === 'permissions' ? 'permission' : s.what}.delete`, { details: { name } });
+      await req.audit(`${kind === 'permissions' ? 'permission' : s.what}.delete`, {
+        details: { name },
+      });
       return reply.code(204).send();
     });
   }
@@ -476,7 +539,11 @@ export async function securityRoutes(app: FastifyInstance): Promise<void> {
     if (f.buildName === undefined || admin) await req.authorize('admin');
     else await req.authorize('build:read', f.buildName);
     const entries = (await svc.meta.listAudit(f)).map(auditView);
-    if (!admin) for (const e of entries) { delete e.ip; delete e.tokenId; }
+    if (!admin)
+      for (const e of entries) {
+        delete e.ip;
+        delete e.tokenId;
+      }
     return { entries };
   });
 }

@@ -9,7 +9,9 @@ import { VERSION } from '../version.ts';
 const TYPE_LABEL = { local: 'LOCAL', remote: 'REMOTE', virtual: 'VIRTUAL' } as const;
 
 export async function systemRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/api/system/ping', { config: { permission: 'public' } }, async (_req, reply) => reply.type('text/plain').send('OK'));
+  app.get('/api/system/ping', { config: { permission: 'public' } }, async (_req, reply) =>
+    reply.type('text/plain').send('OK'),
+  );
 
   app.get('/api/system/version', { config: { permission: 'public' } }, async () => {
     return {

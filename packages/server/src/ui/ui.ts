@@ -130,7 +130,9 @@ export async function uiRoutes(app: FastifyInstance, opts: UiOptions = {}): Prom
   if (!ready) app.log.info({ dir }, 'web UI assets are missing; /ui/ shows a notice');
   const shell = Buffer.from(shellHtml(ready));
 
-  app.get('/ui', { config: { permission: 'public' } }, async (_req, reply) => secure(reply).redirect('/ui/', 301));
+  app.get('/ui', { config: { permission: 'public' } }, async (_req, reply) =>
+    secure(reply).redirect('/ui/', 301),
+  );
 
   app.get('/ui/assets/:file', { config: { permission: 'public' } }, async (req, reply) => {
     const { file } = req.params as { file: string };

@@ -390,7 +390,9 @@ export async function condaRoutes(app: FastifyInstance): Promise<void> {
     return send(found.art, found.stale);
   };
 
-  app.get('/api/conda/*', { config: READ, exposeHeadRoute: false }, (req, reply) => get(req, reply, false));
+  app.get('/api/conda/*', { config: READ, exposeHeadRoute: false }, (req, reply) =>
+    get(req, reply, false),
+  );
   app.head('/api/conda/*', { config: READ }, (req, reply) => get(req, reply, true));
 
   const upload = async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {

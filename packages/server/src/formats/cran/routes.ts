@@ -412,7 +412,9 @@ export async function cranRoutes(app: FastifyInstance): Promise<void> {
     return send(found.art, found.stale, c.kind === 'file');
   };
 
-  app.get('/api/cran/*', { config: READ, exposeHeadRoute: false }, (req, reply) => get(req, reply, false));
+  app.get('/api/cran/*', { config: READ, exposeHeadRoute: false }, (req, reply) =>
+    get(req, reply, false),
+  );
   app.head('/api/cran/*', { config: READ }, (req, reply) => get(req, reply, true));
 
   const upload = async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {

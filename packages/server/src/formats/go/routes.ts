@@ -207,7 +207,9 @@ export async function goRoutes(app: FastifyInstance): Promise<void> {
     }
   };
 
-  app.get('/api/go/*', { config: READ, exposeHeadRoute: false }, (req, reply) => get(req, reply, false));
+  app.get('/api/go/*', { config: READ, exposeHeadRoute: false }, (req, reply) =>
+    get(req, reply, false),
+  );
   app.head('/api/go/*', { config: READ }, (req, reply) => get(req, reply, true));
 
   app.put('/api/go/*', { config: DEPLOY }, async (req, reply) => {

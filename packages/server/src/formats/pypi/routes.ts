@@ -237,48 +237,59 @@ export async function pypiRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: RepoParams }>('/api/pypi/:repo/simple', { config: READ }, (req, reply) =>
     redirect(`/api/pypi/${encodeURIComponent(req.params.repo)}/simple/`)(req, reply),
   );
-  app.get<{ Params: RepoParams }>('/api/pypi/:repo/simple/', { config: READ }, async (req, reply) => {
-    await req.authorize('repo:read', req.params.repo);
-    const repo = await pypiRepo(req.params.repo);
-    const names = [...new Set(await repos.projects(repo))].sort();
-    return send(
-      reply,
-      req,
-      () => renderRootHtml(names),
-      () => renderRootJson(names),
-    );
-  });
-  app.get<{ Params: ProjectParams }>('/api/pypi/:repo/simple/:project', { config: READ }, (req, reply) =>
-    redirect(
-      `/api/pypi/${encodeURIComponent(req.params.repo)}/simple/${encodeURIComponent(normalizeName(checkProject(req.params.project)))}/`,
-    )(req, reply),
-  );
-  app.get<{ Params: ProjectParams }>('/api/pypi/:repo/simple/:project/', { config: READ }, async (req, reply) => {
-    await req.authorize('repo:read', req.params.repo);
-    const project = checkProject(req.params.project);
-    const norm = normalizeName(project);
-    if (norm !== project) {
-      return reply.redirect(
-        `/api/pypi/${encodeURIComponent(req.params.repo)}/simple/${norm}/`,
-        301,
+  app.get<{ Params: RepoParams }>(
+    '/api/pypi/:repo/simple/',
+    { config: READ },
+    async (req, reply) => {
+      await req.authorize('repo:read', req.params.repo);
+      const repo = await pypiRepo(req.params.repo);
+      const names = [...new Set(await repos.projects(repo))].sort();
+      return send(
+        reply,
+        req,
+        () => renderRootHtml(names),
+        () => renderRootJson(names),
       );
-    }
-    const repo = await pypiRepo(req.params.repo);
-    const page = await repos.page(repo, norm);
-    if (!page) throw new HttpError('ERR_NOT_FOUND', `no project "${norm}" in ${repo.key}`);
-    // Every file is downloaded through this repository, whoever holds it.
-    const files = page.files.map((f) => ({
-      ...f,
-      url: `../../packages/${norm}/${encodeURIComponent(f.filename)}`,
-    }));
-    const out = { name: norm, files };
-    return send(
-      reply,
-      req,
-      () => renderProjectHtml(out),
-      () => renderProjectJson(out),
-    );
-  });
+    },
+  );
+  app.get<{ Params: ProjectParams }>(
+    '/api/pypi/:repo/simple/:project',
+    { config: READ },
+    (req, reply) =>
+      redirect(
+        `/api/pypi/${encodeURIComponent(req.params.repo)}/simple/${encodeURIComponent(normalizeName(checkProject(req.params.project)))}/`,
+      )(req, reply),
+  );
+  app.get<{ Params: ProjectParams }>(
+    '/api/pypi/:repo/simple/:project/',
+    { config: READ },
+    async (req, reply) => {
+      await req.authorize('repo:read', req.params.repo);
+      const project = checkProject(req.params.project);
+      const norm = normalizeName(project);
+      if (norm !== project) {
+        return reply.redirect(
+          `/api/pypi/${encodeURIComponent(req.params.repo)}/simple/${norm}/`,
+          301,
+        );
+      }
+      const repo = await pypiRepo(req.params.repo);
+      const page = await repos.page(repo, norm);
+      if (!page) throw new HttpError('ERR_NOT_FOUND', `no project "${norm}" in ${repo.key}`);
+      // Every file is downloaded through this repository, whoever holds it.
+      const files = page.files.map((f) => ({
+        ...f,
+        url: `../../packages/${norm}/${encodeURIComponent(f.filename)}`,
+      }));
+      const out = { name: norm, files };
+      return send(
+        reply,
+        req,
+        () => renderProjectHtml(out),
+        () => renderProjectJson(out),
+      );
+    },
+  );
 
   app.get<{ Params: FileParams }>(
     '/api/pypi/:repo/packages/:project/:filename',
