@@ -132,7 +132,13 @@ async function issueFor(
   if (ask.build) opts.build = ask.build;
   const expires = ask.expiresInSec ?? (ask.build ? BUILD_TOKEN_DEFAULT_SEC : undefined);
   if (expires !== undefined) opts.expiresInSec = expires;
-  const issued = await grantError(() => svc.auth.issue(opts));
+  let issued: Awaited<ReturnType<typeof svc.auth.issue>>;
+  try {
+    issued = await svc.auth.issue(opts);
+  } catch (err) {
+    if (err instanceof GrantError) throw invalid(err.message);
+    throw err;
+  }
   await req.audit('token.issue', {
     ...(ask.build ? { buildName: ask.build.name, buildNumber: ask.build.number } : {}),
     details: {
@@ -274,7 +280,9 @@ function jfrogTokenRequest(req: FastifyRequest): TokenRequest {
 /** A token someone may see or revoke: their own, or any for an administrator. */
 async function ownToken(req: FastifyRequest, id: string): Promise<TokenRecord> {
   const t = await req.server.stowage.meta.getToken(id);
-  const mine = t !== undefined && t.user === req.principal.user && !req.principal.scopes;
+  const p = req.principal;
+  // One's own: any token of one's user (from an unscoped token), or the token itself.
+  const mine = t !== undefined && t.user === p.user && (!p.scopes || t.id === p.tokenId);
   if (!t || (!mine && !(await req.may('admin', ''))))
     throw new HttpError('ERR_NOT_FOUND', `no token "${id}" that you may see`, {
       hint: 'list your tokens with GET /api/stowage/v1/tokens',

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpError } from '../errors.ts';
 import { validateRepoConfig, ConfigError } from '../config.ts';
 import { parseJson, baseUrl } from '../internal/http.ts';
@@ -13,7 +13,14 @@ export async function systemRoutes(app: FastifyInstance): Promise<void> {
     reply.type('text/plain').send('OK'),
   );
 
-  app.get('/api/system/version', { config: { permission: 'public' } }, async () => {
+  // Anyone with credentials, or anonymous when anonymous read is on.
+  const known = async (req: FastifyRequest): Promise<void> => {
+    if (!req.principal.authenticated && !app.stowage.config.auth.anonymousRead)
+      await req.authorize('authenticated');
+  };
+
+  app.get('/api/system/version', { config: { permission: 'public' } }, async (req) => {
+    await known(req);
     return {
       version: VERSION,
       revision: VERSION,
@@ -23,7 +30,8 @@ export async function systemRoutes(app: FastifyInstance): Promise<void> {
     };
   });
 
-  app.get('/api/stowage/v1/stages', { config: { permission: 'public' } }, async () => {
+  app.get('/api/stowage/v1/stages', { config: { permission: 'public' } }, async (req) => {
+    await known(req);
     return { stages: app.stowage.stages };
   });
 
