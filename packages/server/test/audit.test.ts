@@ -29,7 +29,7 @@ interface Entry {
   time: string;
 }
 
-async function audit(query: string, headers = AUTH): Promise<Entry[]> {
+async function audit(query: string, headers: Record<string, string> = AUTH): Promise<Entry[]> {
   const res = await t.app.inject({ url: `/api/stowage/v1/audit?${query}`, headers });
   assert.equal(res.statusCode, 200, res.body);
   return (res.json() as { entries: Entry[] }).entries;

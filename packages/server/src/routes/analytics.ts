@@ -4,7 +4,6 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { BuildInfo } from '@stowage/core';
-import type { Services } from '../internal/services.ts';
 import { HttpError } from '../errors.ts';
 import {
   buildDiff,
