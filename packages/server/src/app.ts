@@ -6,7 +6,13 @@ import Fastify, {
 import { HttpError, errorBody } from './errors.ts';
 import type { ServerConfig } from './config.ts';
 import { ANONYMOUS, Authenticator, type Principal } from './internal/auth.ts';
-import { describe, PERMISSIONS, type Permission, type Wanted } from './internal/permissions.ts';
+import {
+  describe,
+  PERMISSIONS,
+  type Permission,
+  type Policy,
+  type Wanted,
+} from './internal/permissions.ts';
 import type { AuditEntry } from './internal/metastore.ts';
 import type { BlobStore } from './internal/blobstore.ts';
 import type { MetaStore } from './internal/metastore.ts';
@@ -73,6 +79,7 @@ const AUTHORIZED = Symbol('authorized');
 /** The repository a write was authorized on, and whether the handler wrote its own audit entry. */
 const WROTE_TO = Symbol('wroteTo');
 const AUDITED = Symbol('audited');
+const POLICY = Symbol('policy');
 const AUDIT_OF: Partial<Record<Permission, string>> = {
   'repo:deploy': 'artifact.deploy',
   'repo:delete': 'artifact.delete',
@@ -159,6 +166,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('stowage', services);
   app.decorateRequest('principal', null as unknown as Principal);
   app.decorateRequest(AUTHORIZED, false);
+  app.decorateRequest(POLICY, null);
+  /** The users, groups and targets in force, read once per request (not kept across requests). */
+  const policyOf = async (req: FastifyRequest): Promise<Policy> => {
+    const marks = req as unknown as Marks;
+    marks[POLICY] ??= await services.auth.policy();
+    return marks[POLICY] as Policy;
+  };
   app.decorateRequest(WROTE_TO, null);
   app.decorateRequest(AUDITED, false);
   app.decorateRequest(
@@ -178,7 +192,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         return p;
       }
       const w = wanted(action, resource);
-      if (!(await services.auth.permits(p, w))) {
+      if (!(await services.auth.permits(p, w, await policyOf(this)))) {
         if (!p.authenticated)
           throw new HttpError('ERR_AUTH_REQUIRED', `this call ${describe(w)}`, {
             headers: CHALLENGE,
@@ -196,7 +210,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest(
     'may',
     async function (this: FastifyRequest, action: Action, resource: string): Promise<boolean> {
-      return services.auth.permits(this.principal, wanted(action, resource));
+      return services.auth.permits(this.principal, wanted(action, resource), await policyOf(this));
     },
   );
   app.decorateRequest(

@@ -125,6 +125,24 @@ export class Authenticator {
     );
   }
 
+  /** Whether anonymous holds any grant on repositories (or builds) at all. */
+  async anonymousHolds(kind: 'repo' | 'build'): Promise<boolean> {
+    return userGrants(await this.policy(), 'anonymous').some((g) => g.kind === kind);
+  }
+
+  /**
+   * Refuses (401) an anonymous request to list repositories or builds when anonymous holds no
+   * grant on any: the caller needs to sign in, not an empty list.
+   */
+  async requireListable(p: Principal, kind: 'repo' | 'build'): Promise<void> {
+    if (p.authenticated || (await this.anonymousHolds(kind))) return;
+    throw new HttpError(
+      'ERR_AUTH_REQUIRED',
+      `reading needs a token on this server (anonymous may read no ${kind === 'repo' ? 'repository' : 'build'})`,
+      { headers: { 'www-authenticate': 'Basic realm="Stowage"' } },
+    );
+  }
+
   /** Every grant the principal's user holds (a service token: none beyond its scopes). */
   async userGrants(p: Principal, policy?: Policy): Promise<Grant[]> {
     if (p.admin) return [{ kind: 'admin' }];

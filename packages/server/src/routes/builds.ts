@@ -63,6 +63,7 @@ export async function buildRoutes(app: FastifyInstance): Promise<void> {
   // Lists the build names the principal may read.
   app.get('/api/build', { config: { permission: 'public' } }, async (req) => {
     const base = baseUrl(req);
+    await app.stowage.auth.requireListable(req.principal, 'build');
     const builds = [];
     for (const b of await app.stowage.meta.listBuilds())
       if (await req.may('build:read', b.name)) builds.push(b);

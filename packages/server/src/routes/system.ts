@@ -37,6 +37,7 @@ export async function systemRoutes(app: FastifyInstance): Promise<void> {
 
   // Lists the repositories the principal may read (Artifactory lists only those too).
   app.get('/api/repositories', { config: { permission: 'public' } }, async (req) => {
+    await app.stowage.auth.requireListable(req.principal, 'repo');
     const q = req.query as Record<string, string | undefined>;
     const base = baseUrl(req);
     const readable = [];

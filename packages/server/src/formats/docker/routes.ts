@@ -111,7 +111,7 @@ export async function dockerRoutes(app: FastifyInstance): Promise<void> {
     const version = async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
       if (
         !req.principal.authenticated &&
-        !(svc.config.auth.anonymousRead && isAnonymousBearer(req))
+        !(isAnonymousBearer(req) && (await svc.auth.anonymousHolds('repo')))
       ) {
         throw new OciError('UNAUTHORIZED', 'log in: the registry needs a token', {
           detail: { realm: `${baseUrl(req)}/v2/token` },
@@ -126,7 +126,7 @@ export async function dockerRoutes(app: FastifyInstance): Promise<void> {
     // Registry clients log in here: basic auth with the Stowage token as password → a bearer.
     v2.get('/v2/token', open, async (req, reply) => {
       const creds = Authenticator.credentials(req.headers);
-      if (!creds && svc.config.auth.anonymousRead) {
+      if (!creds && (await svc.auth.anonymousHolds('repo'))) {
         return reply.type('application/json').send({
           token: ANONYMOUS_BEARER,
           access_token: ANONYMOUS_BEARER,
