@@ -411,3 +411,33 @@ test('a route that answers success without checking its resource permission fail
     await app2.close();
   }
 });
+
+test('npm unpublish through a packument update needs "delete", like DELETE does', async () => {
+  const deployer = {
+    authorization: `Bearer ${tokens.deployer}`,
+    'content-type': 'application/json',
+  };
+  const tgz = Buffer.from('not really a tarball').toString('base64');
+  const publish = await t.app.inject({
+    method: 'PUT',
+    url: '/api/npm/npm-local/tiny',
+    headers: deployer,
+    payload: JSON.stringify({
+      name: 'tiny',
+      'dist-tags': { latest: '1.0.0' },
+      versions: { '1.0.0': { name: 'tiny', version: '1.0.0' } },
+      _attachments: { 'tiny-1.0.0.tgz': { data: tgz, length: 20 } },
+    }),
+  });
+  assert.equal(publish.statusCode, 201, publish.body);
+  const unpublish = await t.app.inject({
+    method: 'PUT',
+    url: '/api/npm/npm-local/tiny/-rev/1',
+    headers: deployer,
+    payload: JSON.stringify({ name: 'tiny', 'dist-tags': {}, versions: {} }),
+  });
+  assert.equal(unpublish.statusCode, 403, unpublish.body);
+  assert.match(unpublish.body, /needs \\"delete\\" on repository \\"npm-local\\"/);
+  const still = await t.app.inject({ url: '/api/npm/npm-local/tiny', headers: deployer });
+  assert.equal(still.statusCode, 200);
+});

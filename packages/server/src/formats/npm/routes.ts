@@ -438,6 +438,9 @@ async function put(svc: Services, req: FastifyRequest, reply: FastifyReply): Pro
       if (fresh.length) {
         throw new HttpError('ERR_BODY_INVALID', `${name}@${fresh[0]} has no tarball attached`);
       }
+      // Dropping versions is unpublishing: that needs "delete", as DELETE does.
+      if (Object.keys(doc.versions).some((v) => !incoming.versions[v]))
+        await req.authorize('repo:delete', repo.key);
       for (const v of Object.keys(doc.versions)) {
         const m = incoming.versions[v];
         if (!m) {
