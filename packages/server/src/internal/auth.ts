@@ -238,6 +238,9 @@ export class Authenticator {
       if (issued.build) p.build = issued.build;
       if (issued.scopes) p.scopes = issued.scopes.map(parseScope);
       if (issued.service) p.service = true;
+      // An admin-scoped token of the admin (or a service token) is an administrator outright.
+      if (p.scopes?.some((g) => g.kind === 'admin') && (issued.service || issued.user === 'admin'))
+        p.admin = true;
       if (issued.lastUsed === undefined || now - issued.lastUsed > TOUCH_EVERY_MS)
         await this.#meta.touchToken(issued.id, now);
       return p;
