@@ -1,6 +1,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { SqliteMetaStore } from '../src/server.ts';
 import { DatabaseSync } from 'node:sqlite';
 import { AUTH, deploy, errorCode, makeApp, type TestApp } from './helpers.ts';
 
@@ -270,4 +273,30 @@ test("JFrog's /access/api/v1/tokens issues (form or JSON) and revokes", async ()
     (await t.app.inject({ url: '/generic-staging/lib/dep.txt', headers: auth })).statusCode,
     401,
   );
+});
+
+test('tokens stored before ids and scopes existed keep working, with an id', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'stowage-old-tokens-'));
+  try {
+    const db = new DatabaseSync(join(dir, 'metadata.db'));
+    db.exec(`CREATE TABLE tokens (hash TEXT PRIMARY KEY, user TEXT NOT NULL, admin INTEGER NOT NULL,
+      build_name TEXT, build_number TEXT, created INTEGER NOT NULL, expires INTEGER)`);
+    db.prepare('INSERT INTO tokens VALUES (?, ?, 0, NULL, NULL, 1, NULL)').run(
+      'ab'.repeat(32),
+      'ci',
+    );
+    db.close();
+    const meta = new SqliteMetaStore({ dir });
+    try {
+      const t = await meta.findToken('ab'.repeat(32));
+      assert.equal(t?.id, 'ab'.repeat(8));
+      assert.equal(t?.user, 'ci');
+      assert.equal(t?.scopes, undefined, 'acts with its user grants');
+      assert.equal((await meta.listTokens({ user: 'ci' })).length, 1);
+    } finally {
+      await meta.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
