@@ -77,6 +77,39 @@ test('setup writes a build-scoped token, and downloads made with it are recorded
     downloads.map((d) => d.path),
     ['tools/helper.sh'],
   );
+  // The token in the tool configs resolves and reads its own download record; nothing else.
+  const own = await fetch(`${server.url}/api/stowage/v1/builds/etl/4/downloads`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  assert.equal(own.status, 200);
+  const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const build = {
+    version: '1.0.1',
+    name: 'etl',
+    number: '5',
+    started: '2026-11-29T07:00:00.000+0000',
+  };
+  const refused: [string, string, string?][] = [
+    ['PUT', '/generic-release/evil.sh', 'x'],
+    ['PUT', '/generic-staging/evil.sh', 'x'],
+    ['DELETE', '/generic-staging/tools/helper.sh'],
+    ['PUT', '/api/storage/generic-staging/tools/helper.sh?properties=evil=1'],
+    ['PUT', '/api/build', JSON.stringify(build)],
+    ['DELETE', '/api/build/etl?buildNumbers=4'],
+    ['POST', '/api/build/retention/etl', JSON.stringify({ count: 0 })],
+    ['POST', '/api/build/promote/etl/4', JSON.stringify({ status: 'release' })],
+    ['GET', '/api/build/etl/4'],
+    ['GET', '/api/stowage/v1/builds/other/1/downloads'],
+    ['POST', '/api/stowage/v1/tokens', JSON.stringify({ scopes: ['repo:*:deploy'] })],
+  ];
+  for (const [method, path, body] of refused) {
+    const res = await fetch(`${server.url}${path}`, {
+      method,
+      headers: auth,
+      ...(body === undefined ? {} : { body }),
+    });
+    assert.equal(res.status, 403, `${method} ${path}: ${await res.text()}`);
+  }
 });
 
 test('setup without a build, or with --no-build-token, writes the given token', async () => {

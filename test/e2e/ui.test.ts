@@ -368,6 +368,12 @@ describe('web UI in headless Chromium', { skip }, () => {
     assert.match((await page.locator('main h1').textContent()) ?? '', /#3\s*qa/);
     const statuses = (await page.locator('table.statuses').textContent()) ?? '';
     assert.match(statuses, /approved from the UI/);
+    // The audit section shows the promotion: who made it, from where.
+    await page.locator('table.audit', { hasText: 'build.promote' }).waitFor();
+    assert.match(
+      (await page.locator('table.audit').textContent()) ?? '',
+      /build\.promote\s*admin from 127\.0\.0\.1\s*generic-qa; status: qa; comment: approved from the UI/,
+    );
     // The form now offers the next stage.
     assert.equal(await page.getByLabel('Target stage').inputValue(), 'release');
 

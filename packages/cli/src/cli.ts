@@ -15,6 +15,7 @@ import { reportCommand } from './commands/report.ts';
 import { serveCommand } from './commands/serve.ts';
 import { setupCommand } from './commands/setup.ts';
 import { uploadCommand } from './commands/upload.ts';
+import { auditCommand, tokenCommand } from './commands/token.ts';
 import { VERSION, type Output, type RunContext } from './internal/context.ts';
 import { CliError, UsageError } from './internal/errors.ts';
 import { DEFAULT_URL, type GlobalOptions } from './internal/session.ts';
@@ -69,6 +70,8 @@ export function createProgram(ctx: RunContext): Command {
   setupCommand(program, ctx);
   dockerCommand(program, ctx);
   reportCommand(program, ctx);
+  tokenCommand(program, ctx);
+  auditCommand(program, ctx);
   return program;
 }
 

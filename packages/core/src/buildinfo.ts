@@ -56,8 +56,12 @@ export interface BuildStatus {
   repository?: string;
   /** Same format as `started`. */
   timestamp: string;
+  /** The authenticated principal who made the promotion (set by the server). */
   user?: string;
+  /** The CI's user, as the client sent it. */
   ciUser?: string;
+  /** Who approved the promotion (e.g. a GitHub environment reviewer), as the client sent it. */
+  approver?: string;
   timestampDate?: number;
 }
 

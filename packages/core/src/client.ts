@@ -121,10 +121,64 @@ export interface FileListEntry {
   sha2?: string;
 }
 
+/** A token as issued: the secret is shown this once. */
+export interface IssuedToken {
+  token: string;
+  id: string;
+  user: string;
+  scopes: string[];
+  description?: string;
+  buildName?: string;
+  buildNumber?: string;
+  /** ISO 8601. */
+  expires?: string;
+}
+
+/** A token as listed: never its secret. */
+export interface TokenInfo {
+  id: string;
+  user: string;
+  description?: string;
+  scopes: string[];
+  buildName?: string;
+  buildNumber?: string;
+  created: string;
+  expires?: string;
+  lastUsed?: string;
+}
+
+/** Filters of the audit trail; `since`/`until` are ISO dates or epoch ms, `action` may end with `.`. */
+export interface AuditQuery {
+  user?: string;
+  action?: string;
+  repo?: string;
+  buildName?: string;
+  buildNumber?: string;
+  since?: string;
+  until?: string;
+  limit?: number;
+}
+
+/** One change: who (user, token), when, from where, and what. */
+export interface AuditRecord {
+  time: string;
+  user: string;
+  tokenId?: string;
+  ip?: string;
+  action: string;
+  repo?: string;
+  path?: string;
+  buildName?: string;
+  buildNumber?: string;
+  details?: Record<string, unknown>;
+}
+
 export interface PromotionRequest {
   status?: string;
   comment?: string;
   ciUser?: string;
+  /** Who approved the promotion (recorded on the status and in the audit trail). */
+  approver?: string;
   timestamp?: string;
   dryRun?: boolean;
   sourceRepo?: string;
@@ -778,17 +832,23 @@ export class RepositoryClient {
   }
 
   /**
-   * Issues a token (Stowage's own API; admin only). With `build`, every download made with the
-   * token is recorded for that build — for package managers that cannot send build headers.
+   * Issues a token (Stowage's own API). With `scopes` it can do no more than they say (and
+   * never more than its user); with `build`, every download made with it is recorded for that
+   * build — for package managers that cannot send build headers. A non-admin issues only for
+   * itself.
    */
   async createToken(opts: {
     user?: string;
     build?: { name: string; number: string };
+    scopes?: string[];
+    description?: string;
     expiresInSec?: number;
-  }): Promise<{ token: string; expires?: string }> {
+  }): Promise<IssuedToken> {
     const body = JSON.stringify({
       ...(opts.user ? { user: opts.user } : {}),
       ...(opts.build ? { buildName: opts.build.name, buildNumber: opts.build.number } : {}),
+      ...(opts.scopes?.length ? { scopes: opts.scopes } : {}),
+      ...(opts.description ? { description: opts.description } : {}),
       ...(opts.expiresInSec ? { expiresInSec: opts.expiresInSec } : {}),
     });
     const res = await this.#retrying('POST', async () =>
@@ -805,8 +865,44 @@ export class RepositoryClient {
     );
     const token = (res as { token?: unknown } | null)?.token;
     if (typeof token !== 'string') throw this.#badResponse('a token request', 'a token');
-    const expires = (res as { expires?: unknown }).expires;
-    return typeof expires === 'string' ? { token, expires } : { token };
+    return res as IssuedToken;
+  }
+
+  /** Tokens (never their secrets): an admin sees every user's (or `user`'s), others their own. */
+  async listTokens(opts: { user?: string } = {}): Promise<TokenInfo[]> {
+    const q = opts.user ? `?user=${encodeURIComponent(opts.user)}` : '';
+    const res = await this.#json<{ tokens?: unknown }>({
+      method: 'GET',
+      path: `/api/stowage/v1/tokens${q}`,
+      what: 'the token list',
+    });
+    if (!Array.isArray(res?.tokens)) throw this.#badResponse('the token list', 'a list of tokens');
+    return res.tokens as TokenInfo[];
+  }
+
+  /** Revokes a token by id; it stops working at once. */
+  async revokeToken(id: string): Promise<void> {
+    await this.#empty({
+      method: 'DELETE',
+      path: `/api/stowage/v1/tokens/${encodeURIComponent(id)}`,
+      what: `revoking token ${id}`,
+    });
+  }
+
+  /** The audit trail, newest first (Stowage's own API; admin, or a build's entries for its readers). */
+  async audit(filter: AuditQuery = {}): Promise<AuditRecord[]> {
+    const q = Object.entries(filter)
+      .filter(([, v]) => v !== undefined && v !== '')
+      .map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`)
+      .join('&');
+    const res = await this.#json<{ entries?: unknown }>({
+      method: 'GET',
+      path: `/api/stowage/v1/audit${q ? `?${q}` : ''}`,
+      what: 'the audit trail',
+    });
+    if (!Array.isArray(res?.entries))
+      throw this.#badResponse('the audit trail', 'a list of entries');
+    return res.entries as AuditRecord[];
   }
 
   /** Files the server served to a build, recorded from the build headers on downloads (Stowage's own API). */

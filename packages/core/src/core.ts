@@ -56,6 +56,10 @@ export type {
   RepositorySummary,
   RegistryManifest,
   ImageLayersView,
+  IssuedToken,
+  TokenInfo,
+  AuditQuery,
+  AuditRecord,
 } from './client.ts';
 
 export { SETUP_WRITERS, setupTool, setupTools } from './setup/index.ts';

@@ -1,7 +1,19 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import { HttpError, errorBody } from './errors.ts';
 import type { ServerConfig } from './config.ts';
-import { Authenticator, type Principal } from './internal/auth.ts';
+import { ANONYMOUS, Authenticator, type Principal } from './internal/auth.ts';
+import {
+  describe,
+  PERMISSIONS,
+  type Permission,
+  type Policy,
+  type Wanted,
+} from './internal/permissions.ts';
+import type { AuditEntry } from './internal/metastore.ts';
 import type { BlobStore } from './internal/blobstore.ts';
 import type { MetaStore } from './internal/metastore.ts';
 import { Services } from './internal/services.ts';
@@ -15,19 +27,88 @@ import { analyticsRoutes } from './routes/analytics.ts';
 import { systemRoutes } from './routes/system.ts';
 import { uiRoutes } from './ui/ui.ts';
 import { servingHeaders } from './internal/serving.ts';
+import { securityRoutes } from './routes/security.ts';
+
+/**
+ * What `req.authorize` checks: a route's declared permission, or `build:promote:<stage>` for a
+ * promotion to a named stage.
+ */
+export type Action = Permission | `build:promote:${string}`;
+
+/** What an audit entry says besides who, when and from where. */
+export type AuditWhat = Omit<AuditEntry, 'id' | 'ts' | 'user' | 'tokenId' | 'ip' | 'action'>;
 
 declare module 'fastify' {
   interface FastifyInstance {
     stowage: Services;
+    /** Every route registered, with its declared permission. */
+    stowageRoutes: RegisteredRoute[];
+  }
+  interface FastifyContextConfig {
+    /** The permission the route needs (CONTRACTS.md item 1); every route must declare one. */
+    permission?: Permission;
   }
   interface FastifyRequest {
     principal: Principal;
-    /** Throws unless anonymous read is on or the request carries a valid token. */
+    /**
+     * Checks that the principal may do `action` on `resource` (a repository key for `repo:*`,
+     * a build name for `build:*`; none for `public`, `authenticated`, `admin`). Throws 401
+     * (no credentials) or 403 naming the missing permission; returns the principal.
+     */
+    authorize(action: Action, resource?: string): Promise<Principal>;
+    /** Whether the principal may do it (no throw): for filtering lists. */
+    may(action: Action, resource: string): Promise<boolean>;
+    /** Appends to the audit trail with the request's principal, token and address. */
+    audit(action: string, what?: AuditWhat): Promise<void>;
+    /** Compatibility: throws unless anonymous read is on or the request carries a valid token. */
     requireRead(): Principal;
-    /** Throws unless the request carries a valid token. */
+    /** Compatibility: throws unless the request carries a valid token. */
     requireWrite(): Principal;
+    /** Compatibility: throws unless the principal is an administrator. */
     requireAdmin(): Principal;
   }
+}
+
+/** Every route the app registered, with the permission it declared (for the coverage test). */
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  permission: Permission;
+}
+
+const AUTHORIZED = Symbol('authorized');
+/** The repository a write was authorized on, and whether the handler wrote its own audit entry. */
+const WROTE_TO = Symbol('wroteTo');
+const AUDITED = Symbol('audited');
+const POLICY = Symbol('policy');
+const AUDIT_OF: Partial<Record<Permission, string>> = {
+  'repo:deploy': 'artifact.deploy',
+  'repo:delete': 'artifact.delete',
+  'repo:annotate': 'artifact.properties',
+};
+
+type Marks = Record<symbol, unknown>;
+const CHALLENGE = { 'www-authenticate': 'Basic realm="Stowage"' };
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURI(s);
+  } catch {
+    return s;
+  }
+}
+
+function wanted(action: Action, resource: string | undefined): Wanted | { kind: 'admin' } {
+  if (action === 'admin') return { kind: 'admin' };
+  if (resource === undefined)
+    throw new Error(`authorize("${action}") needs the repository or build it applies to`);
+  const [kind, ...rest] = action.split(':');
+  const act = rest.join(':');
+  if (kind === 'repo')
+    return { kind: 'repo', name: resource, action: act as Wanted['action'] & 'read' };
+  if (act === 'promote')
+    throw new Error('authorize("build:promote") needs the stage: build:promote:<stage>');
+  return { kind: 'build', name: resource, action: act as 'read' };
 }
 
 export interface AppOptions {
@@ -38,6 +119,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** How remote repositories reach their upstreams (timeouts, retries, cool-down). */
   upstream?: UpstreamOptions;
+  /** Further routes registered after the server's own (embedders, tests); they declare permissions too. */
+  plugins?: ((app: FastifyInstance) => Promise<void>)[];
 }
 
 /** Largest JSON document the API accepts (a big build-info). */
@@ -56,8 +139,27 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     blobs: opts.blobs,
     meta: opts.meta,
     config: opts.config,
-    auth: new Authenticator(opts.adminToken, opts.meta),
+    auth: new Authenticator(opts.adminToken, opts.meta, opts.config),
     log: app.log,
+  });
+  const routes: RegisteredRoute[] = [];
+  app.decorate('stowageRoutes', routes);
+  // Every route declares the permission it needs; a route without one is a bug, refused here.
+  app.addHook('onRoute', (route) => {
+    const permission = route.config?.permission;
+    const methods = [route.method].flat().join(',');
+    if (!permission || !(PERMISSIONS as readonly string[]).includes(permission)) {
+      throw new Error(
+        `route ${methods} ${route.url} declares no valid config.permission (one of ${PERMISSIONS.join(', ')})`,
+      );
+    }
+    routes.push({ method: methods, url: route.url, permission });
+    if (permission === 'authenticated' || permission === 'admin') {
+      const check = async (req: FastifyRequest): Promise<void> => {
+        await req.authorize(permission);
+      };
+      route.onRequest = [check, ...[route.onRequest ?? []].flat()];
+    }
   });
   const upstream = new UpstreamClient(opts.upstream);
   services.resolver = new Resolver(services, upstream);
@@ -74,7 +176,70 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   }
   app.decorate('stowage', services);
   app.decorateRequest('principal', null as unknown as Principal);
-  app.decorateRequest('requireRead', function (this: { principal: Principal }) {
+  app.decorateRequest(AUTHORIZED, false);
+  app.decorateRequest(POLICY, null);
+  /** The users, groups and targets in force, read once per request (not kept across requests). */
+  const policyOf = async (req: FastifyRequest): Promise<Policy> => {
+    const marks = req as unknown as Marks;
+    marks[POLICY] ??= await services.auth.policy();
+    return marks[POLICY] as Policy;
+  };
+  app.decorateRequest(WROTE_TO, null);
+  app.decorateRequest(AUDITED, false);
+  app.decorateRequest(
+    'authorize',
+    async function (this: FastifyRequest, action: Action, resource?: string): Promise<Principal> {
+      const p = this.principal;
+      if (action === 'public') {
+        (this as unknown as Marks)[AUTHORIZED] = true;
+        return p;
+      }
+      if (action === 'authenticated') {
+        if (!p.authenticated)
+          throw new HttpError('ERR_AUTH_REQUIRED', 'this call needs credentials', {
+            headers: CHALLENGE,
+          });
+        (this as unknown as Marks)[AUTHORIZED] = true;
+        return p;
+      }
+      const w = wanted(action, resource);
+      if (!(await services.auth.permits(p, w, await policyOf(this)))) {
+        if (!p.authenticated)
+          throw new HttpError('ERR_AUTH_REQUIRED', `this call ${describe(w)}`, {
+            headers: CHALLENGE,
+          });
+        const who = p.tokenId ? `token ${p.tokenId} of "${p.user}"` : `"${p.user}"`;
+        throw new HttpError('ERR_FORBIDDEN', `${who} ${describe(w)}`, {
+          hint: 'ask an administrator for that permission, or use a token that has it',
+        });
+      }
+      (this as unknown as Marks)[AUTHORIZED] = true;
+      if (w.kind === 'repo' && w.action !== 'read') (this as unknown as Marks)[WROTE_TO] = w.name;
+      return p;
+    },
+  );
+  app.decorateRequest(
+    'may',
+    async function (this: FastifyRequest, action: Action, resource: string): Promise<boolean> {
+      return services.auth.permits(this.principal, wanted(action, resource), await policyOf(this));
+    },
+  );
+  app.decorateRequest(
+    'audit',
+    async function (this: FastifyRequest, action: string, what: AuditWhat = {}): Promise<void> {
+      (this as unknown as Marks)[AUDITED] = true;
+      const p = this.principal;
+      const entry: AuditEntry = { ts: Date.now(), user: p.user, ip: this.ip, action, ...what };
+      if (p.tokenId) entry.tokenId = p.tokenId;
+      try {
+        await services.meta.appendAudit(entry);
+      } catch (err) {
+        this.log.error({ err, audit: entry }, 'could not append to the audit trail');
+      }
+    },
+  );
+  app.decorateRequest('requireRead', function (this: FastifyRequest) {
+    (this as unknown as Marks)[AUTHORIZED] = true;
     if (!this.principal.authenticated && !services.config.auth.anonymousRead) {
       throw new HttpError(
         'ERR_AUTH_REQUIRED',
@@ -86,7 +251,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     }
     return this.principal;
   });
-  app.decorateRequest('requireWrite', function (this: { principal: Principal }) {
+  app.decorateRequest('requireWrite', function (this: FastifyRequest) {
+    (this as unknown as Marks)[AUTHORIZED] = true;
     if (!this.principal.authenticated) {
       throw new HttpError(
         'ERR_AUTH_REQUIRED',
@@ -108,7 +274,59 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   );
 
   app.addHook('onRequest', async (req) => {
-    req.principal = await services.auth.authenticate(req.headers);
+    try {
+      req.principal = await services.auth.authenticate(req.headers);
+    } catch (err) {
+      req.principal = ANONYMOUS;
+      await req.audit('auth.failed', {
+        details: {
+          method: req.method,
+          url: req.url.split('?')[0] ?? '',
+          reason: (err as Error).message,
+        },
+      });
+      throw err;
+    }
+  });
+  // Fail closed: a route that needs a repository or build permission and answered success
+  // without checking one (a forgotten `req.authorize`) answers 500 instead of leaking.
+  // Every successful format write (npm publish, docker push, …) is audited here unless its
+  // handler wrote a more precise entry itself.
+  app.addHook('onSend', async (req, reply, payload) => {
+    const permission = req.routeOptions.config?.permission;
+    const marks = req as unknown as Marks;
+    const ok = reply.statusCode < 400;
+    const auditAs = permission && AUDIT_OF[permission];
+    if (ok && auditAs && !marks[AUDITED] && typeof marks[WROTE_TO] === 'string') {
+      if (req.method !== 'PATCH' && reply.statusCode !== 202)
+        await req.audit(auditAs, {
+          repo: marks[WROTE_TO],
+          path: safeDecode(req.url.split('?')[0] ?? ''),
+          details: { method: req.method, status: reply.statusCode },
+        });
+    }
+    if (
+      !ok ||
+      !permission ||
+      !(permission.startsWith('repo:') || permission.startsWith('build:')) ||
+      marks[AUTHORIZED]
+    )
+      return payload;
+    req.log.error(
+      { route: req.routeOptions.url, permission },
+      'route answered without authorizing',
+    );
+    if (payload && typeof (payload as { destroy?: unknown }).destroy === 'function')
+      (payload as { destroy(): void }).destroy();
+    const err = new HttpError(
+      'ERR_INTERNAL',
+      'the server failed to check permissions for this request',
+    );
+    reply
+      .code(500)
+      .header('content-type', 'application/json; charset=utf-8')
+      .removeHeader('content-length');
+    return JSON.stringify(errorBody(err));
   });
   // Every response, whichever route or format answered it: nosniff, the sandbox CSP, active
   // types as attachments, names in headers encoded (see internal/serving.ts).
@@ -151,9 +369,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await api.register(storageRoutes);
     await api.register(buildRoutes);
     await api.register(analyticsRoutes);
+    await api.register(securityRoutes);
   });
   for (const format of FORMATS) if (format.routes) await app.register(format.routes);
   await app.register(uiRoutes);
   await app.register(genericRoutes);
+  for (const plugin of opts.plugins ?? []) await app.register(plugin);
   return app;
 }

@@ -4,6 +4,15 @@ import { parse as parseYaml } from 'yaml';
 import type { RepoConfig } from './internal/metastore.ts';
 import { REPO_KEY, RESERVED_KEYS } from './internal/paths.ts';
 import { FORMATS } from './formats/index.ts';
+import {
+  GrantError,
+  validateGroup,
+  validateTarget,
+  validateUser,
+  type GroupRecord,
+  type PermissionTarget,
+  type UserRecord,
+} from './internal/permissions.ts';
 
 /** A promotion stage: a name people use (`qa`) and the repository that holds its builds. */
 export interface Stage {
@@ -22,9 +31,14 @@ export interface RetentionConfig {
 
 export interface ServerConfig {
   auth: {
-    /** Allow reads (downloads, storage info, build-info) without a token. */
+    /** Anonymous (and so everyone) reads every repository and build: a grant like any other. */
     anonymousRead: boolean;
   };
+  /** Users (tokens act for them) with their groups; more can be added through the REST API. */
+  users?: UserRecord[];
+  groups?: GroupRecord[];
+  /** Permission targets: repository and build grants to users and groups. */
+  permissions?: PermissionTarget[];
   repositories: RepoConfig[];
   /** Ordered promotion stages; the first one is where builds are published. */
   stages: Stage[];
@@ -186,6 +200,29 @@ export function resolveConfig(doc: unknown, where = 'config'): ServerConfig {
       cfg.auth.anonymousRead = auth.anonymousRead;
     }
   }
+  const security = <T>(
+    key: 'users' | 'groups' | 'permissions',
+    check: (x: unknown, where: string) => T,
+  ): T[] | undefined => {
+    if (o[key] === undefined) return undefined;
+    if (!Array.isArray(o[key])) throw new ConfigError(`${where}: ${key} must be a list`);
+    try {
+      const list = o[key].map((x, i) => check(x, `${where}: ${key}[${i}]`));
+      const names = list.map((x) => (x as { name: string }).name);
+      const dup = names.find((n, i) => names.indexOf(n) !== i);
+      if (dup !== undefined) throw new GrantError(`${where}: ${key} defines "${dup}" twice`);
+      return list;
+    } catch (err) {
+      if (err instanceof GrantError) throw new ConfigError(err.message);
+      throw err;
+    }
+  };
+  const users = security('users', validateUser);
+  if (users) cfg.users = users;
+  const groups = security('groups', validateGroup);
+  if (groups) cfg.groups = groups;
+  const permissions = security('permissions', validateTarget);
+  if (permissions) cfg.permissions = permissions;
   if (o.repositories !== undefined) {
     if (!Array.isArray(o.repositories))
       throw new ConfigError(`${where}: repositories must be a list`);

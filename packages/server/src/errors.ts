@@ -18,6 +18,7 @@ export const ERRORS = {
     hint: 'check the token; the admin token is in <data-dir>/admin.token',
   },
   ERR_FORBIDDEN: { status: 403 },
+  ERR_CONFLICT: { status: 409 },
   ERR_NOT_FOUND: { status: 404 },
   ERR_REPO_NOT_FOUND: { status: 404, hint: 'list repositories with GET /api/repositories' },
   ERR_REPO_INVALID: { status: 400 },

@@ -18,7 +18,7 @@ export interface TestApp {
 /** A real app over real stores in a temporary directory, driven with app.inject(). */
 export async function makeApp(
   config: unknown = {},
-  extra: { upstream?: UpstreamOptions } = {},
+  extra: { upstream?: UpstreamOptions; plugins?: ((app: FastifyInstance) => Promise<void>)[] } = {},
 ): Promise<TestApp> {
   const dir = await mkdtemp(join(tmpdir(), 'stowage-server-test-'));
   const blobs = new FsBlobStore({ dir });

@@ -57,7 +57,7 @@ export function setupCommand(program: Command, ctx: RunContext): void {
       const build = s.build();
       const notes: string[] = [];
       if (build && token && o.buildToken) {
-        const t = await s.withClient((c) => tokenForBuild(c, { token, build }));
+        const t = await s.withClient((c) => tokenForBuild(c, { token, build, repos: [o.repo] }));
         token = t.token;
         if (t.note) notes.push(t.note);
       }

@@ -4,16 +4,43 @@ import { join } from 'node:path';
 import type { IncomingHttpHeaders } from 'node:http';
 import { HttpError } from '../errors.ts';
 import type { MetaStore, TokenRecord } from './metastore.ts';
+import type { ServerConfig } from '../config.ts';
+import {
+  GrantError,
+  formatScope,
+  grants,
+  parseScope,
+  userGrants,
+  type Grant,
+  type Policy,
+  type Wanted,
+} from './permissions.ts';
 
 export const ADMIN_TOKEN_FILE = 'admin.token';
 
-/** Who made a request: `anonymous` or the token's user. */
+/** Who made a request: `anonymous`, the admin, or a token's user (or service name). */
 export interface Principal {
   user: string;
   authenticated: boolean;
   admin: boolean;
   /** Set for a build-scoped token: downloads made with it belong to this build. */
   build?: { name: string; number: string };
+  /** The issued token the request carried (the admin token has none). */
+  tokenId?: string;
+  /** A scoped token's scopes; undefined: the user's own grants. */
+  scopes?: Grant[];
+  /** A service token: its scopes are its only grants (there is no such user). */
+  service?: boolean;
+}
+
+/** What `issue` takes (CONTRACTS.md item 2). */
+export interface IssueOptions {
+  user: string;
+  scopes?: string[];
+  description?: string;
+  expiresInSec?: number;
+  build?: { name: string; number: string };
+  admin?: boolean;
 }
 
 export const ANONYMOUS: Principal = { user: 'anonymous', authenticated: false, admin: false };
@@ -49,39 +76,128 @@ function digest(s: string): Buffer {
   return createHash('sha256').update(s).digest();
 }
 
-/** Checks tokens: the admin token in constant time, issued tokens by their stored SHA-256. */
+/** How often a token's `lastUsed` is written at most (a write per request would be waste). */
+const TOUCH_EVERY_MS = 60_000;
+
+/**
+ * Checks tokens (the admin token in constant time, issued tokens by their stored SHA-256) and
+ * answers what a principal may do, from the server config's and the MetaStore's users, groups
+ * and permission targets (read afresh for each request: nothing that decides lives in memory).
+ */
 export class Authenticator {
   readonly #admin: Buffer;
   readonly #meta: MetaStore;
+  readonly #config: Pick<ServerConfig, 'auth' | 'users' | 'groups' | 'permissions'>;
 
-  constructor(adminToken: string, meta: MetaStore) {
+  constructor(
+    adminToken: string,
+    meta: MetaStore,
+    config: Pick<ServerConfig, 'auth' | 'users' | 'groups' | 'permissions'> = {
+      auth: { anonymousRead: false },
+    },
+  ) {
     this.#admin = digest(adminToken);
     this.#meta = meta;
+    this.#config = config;
+  }
+
+  /** Users, groups and permission targets in force: the config's, then the REST API's. */
+  async policy(): Promise<Policy> {
+    const [users, groups, targets] = await Promise.all([
+      this.#meta.listUsers(),
+      this.#meta.listGroups(),
+      this.#meta.listPermissionTargets(),
+    ]);
+    return {
+      users: [...(this.#config.users ?? []), ...users],
+      groups: [...(this.#config.groups ?? []), ...groups],
+      targets: [...(this.#config.permissions ?? []), ...targets],
+      anonymousRead: this.#config.auth.anonymousRead,
+    };
+  }
+
+  /** Whether `name` is a user defined in the config or through the API (or the built-in admin). */
+  async isUser(name: string): Promise<boolean> {
+    if (name === 'admin') return true;
+    return (
+      (this.#config.users ?? []).some((u) => u.name === name) ||
+      (await this.#meta.getUser(name)) !== undefined
+    );
+  }
+
+  /** Whether anonymous holds any grant on repositories (or builds) at all. */
+  async anonymousHolds(kind: 'repo' | 'build'): Promise<boolean> {
+    return userGrants(await this.policy(), 'anonymous').some((g) => g.kind === kind);
+  }
+
+  /**
+   * Refuses (401) an anonymous request to list repositories or builds when anonymous holds no
+   * grant on any: the caller needs to sign in, not an empty list.
+   */
+  async requireListable(p: Principal, kind: 'repo' | 'build'): Promise<void> {
+    if (p.authenticated || (await this.anonymousHolds(kind))) return;
+    throw new HttpError(
+      'ERR_AUTH_REQUIRED',
+      `reading needs a token on this server (anonymous may read no ${kind === 'repo' ? 'repository' : 'build'})`,
+      { headers: { 'www-authenticate': 'Basic realm="Stowage"' } },
+    );
+  }
+
+  /** Every grant the principal's user holds (a service token: none beyond its scopes). */
+  async userGrants(p: Principal, policy?: Policy): Promise<Grant[]> {
+    if (p.admin) return [{ kind: 'admin' }];
+    if (p.service) return [];
+    return userGrants(policy ?? (await this.policy()), p.user);
+  }
+
+  /**
+   * Whether the principal may do `w`: anonymous's grants hold for everyone; a scoped token
+   * needs its scope AND its user's grant (never more than the user), a service token its scope.
+   */
+  async permits(p: Principal, w: Wanted | { kind: 'admin' }, policy?: Policy): Promise<boolean> {
+    if (p.admin) return true;
+    const pol = policy ?? (await this.policy());
+    if (w.kind === 'admin') {
+      if (p.service) return p.scopes?.some((g) => g.kind === 'admin') ?? false;
+      const user = userGrants(pol, p.user).some((g) => g.kind === 'admin');
+      return user && (!p.scopes || p.scopes.some((g) => g.kind === 'admin'));
+    }
+    if (grants(userGrants(pol, 'anonymous'), w)) return true;
+    if (!p.authenticated) return false;
+    const own = p.service || grants(userGrants(pol, p.user), w);
+    return own && (!p.scopes || grants(p.scopes, w));
   }
 
   /**
    * Issues a token (only its hash is stored). A build-scoped token ties every download made
    * with it to that build, so package managers that cannot send headers are recorded too.
+   * Throws GrantError for an ill-formed scope, or an unscoped token for no defined user.
    */
-  async issue(opts: {
-    user: string;
-    admin?: boolean;
-    build?: { name: string; number: string };
-    expiresInSec?: number;
-  }): Promise<{ token: string; expires?: number }> {
+  async issue(opts: IssueOptions): Promise<{ token: string; id: string; expires?: number }> {
+    const scopes = opts.scopes?.map((s) => formatScope(parseScope(s)));
+    const service = !(await this.isUser(opts.user));
+    if (service && !opts.admin && !scopes?.length)
+      throw new GrantError(
+        `"${opts.user}" is no defined user, so a token for it needs scopes (it has no grants of its own)`,
+      );
     const token = `stw_${randomBytes(24).toString('base64url')}`;
     const created = Date.now();
     const record: TokenRecord = {
+      id: randomBytes(8).toString('hex'),
       hash: digest(token).toString('hex'),
       user: opts.user,
       admin: opts.admin === true,
       created,
     };
     if (opts.build) record.build = opts.build;
+    if (scopes) record.scopes = scopes;
+    if (service) record.service = true;
+    if (opts.description) record.description = opts.description;
     if (opts.expiresInSec !== undefined && opts.expiresInSec > 0)
       record.expires = created + opts.expiresInSec * 1000;
     await this.#meta.putToken(record);
-    return record.expires === undefined ? { token } : { token, expires: record.expires };
+    const out = { token, id: record.id };
+    return record.expires === undefined ? out : { ...out, expires: record.expires };
   }
 
   /** Reads Bearer, Basic (token as password) or X-JFrog-Art-Api credentials; undefined when none were sent. */
@@ -109,17 +225,24 @@ export class Authenticator {
     const creds = Authenticator.credentials(headers);
     if (!creds || creds.token === ANONYMOUS_BEARER) return ANONYMOUS;
     const d = digest(creds.token);
-    if (timingSafeEqual(d, this.#admin)) {
-      return {
-        user: creds.user && creds.user !== '' ? creds.user : 'admin',
-        authenticated: true,
-        admin: true,
-      };
-    }
+    if (timingSafeEqual(d, this.#admin)) return { user: 'admin', authenticated: true, admin: true };
     const issued = await this.#meta.findToken(d.toString('hex'));
-    if (issued && (issued.expires === undefined || issued.expires > Date.now())) {
-      const p: Principal = { user: issued.user, authenticated: true, admin: issued.admin };
+    const now = Date.now();
+    if (issued && (issued.expires === undefined || issued.expires > now)) {
+      const p: Principal = {
+        user: issued.user,
+        authenticated: true,
+        admin: issued.admin,
+        tokenId: issued.id,
+      };
       if (issued.build) p.build = issued.build;
+      if (issued.scopes) p.scopes = issued.scopes.map(parseScope);
+      if (issued.service) p.service = true;
+      // An admin-scoped token of the admin (or a service token) is an administrator outright.
+      if (p.scopes?.some((g) => g.kind === 'admin') && (issued.service || issued.user === 'admin'))
+        p.admin = true;
+      if (issued.lastUsed === undefined || now - issued.lastUsed > TOUCH_EVERY_MS)
+        await this.#meta.touchToken(issued.id, now);
       return p;
     }
     throw new HttpError('ERR_AUTH_INVALID', 'the token is not valid', {

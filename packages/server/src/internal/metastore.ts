@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BuildInfo } from '@stowage/core';
 import { AnalyticsStore } from './analytics-store.ts';
+import type { GroupRecord, PermissionTarget, UserRecord } from './permissions.ts';
 
 export type RepoClass = 'local' | 'remote' | 'virtual';
 
@@ -59,6 +60,8 @@ export type Properties = Record<string, string[]>;
 
 /** An access token as stored: only its SHA-256 is kept. */
 export interface TokenRecord {
+  /** Public id (listing, revoking, the audit trail); not a secret. */
+  id: string;
   hash: string;
   user: string;
   admin: boolean;
@@ -67,6 +70,45 @@ export interface TokenRecord {
   created: number;
   /** Epoch ms; undefined never expires. */
   expires?: number;
+  description?: string;
+  /** Scope strings (CONTRACTS.md item 2); undefined: the token acts with its user's grants. */
+  scopes?: string[];
+  /** A service token: its user was no defined user when issued, so its scopes are its only grants. */
+  service?: boolean;
+  /** Epoch ms of the last request made with it. */
+  lastUsed?: number;
+}
+
+/** One entry of the audit trail: who (user, token), when, from where, and what. */
+export interface AuditEntry {
+  id?: number;
+  /** Epoch ms. */
+  ts: number;
+  user: string;
+  tokenId?: string;
+  ip: string;
+  /** e.g. `artifact.deploy`, `build.promote`, `token.issue`, `auth.failed` (see the server README). */
+  action: string;
+  repo?: string;
+  path?: string;
+  buildName?: string;
+  buildNumber?: string;
+  /** Whatever else says what happened (stage, approver, target name, …). */
+  details?: Record<string, unknown>;
+}
+
+export interface AuditFilter {
+  user?: string;
+  /** Exact, or a prefix ending with `.` or `*` (`build.` or `build.*`). */
+  action?: string;
+  repo?: string;
+  buildName?: string;
+  buildNumber?: string;
+  /** Epoch ms, inclusive. */
+  since?: number;
+  until?: number;
+  /** Newest first; at most this many. */
+  limit?: number;
 }
 
 export interface CacheEntry {
@@ -161,6 +203,32 @@ export interface MetaStore {
 
   putToken(t: TokenRecord): Promise<void>;
   findToken(hash: string): Promise<TokenRecord | undefined>;
+  /** Tokens (never their secret), newest first; with `user`, only that user's. */
+  listTokens(filter?: { user?: string }): Promise<TokenRecord[]>;
+  getToken(id: string): Promise<TokenRecord | undefined>;
+  /** Revokes (deletes) a token; false when there was none. */
+  deleteToken(id: string): Promise<boolean>;
+  /** Records that a token was used at `at` (epoch ms). */
+  touchToken(id: string, at: number): Promise<void>;
+
+  /** Users, groups and permission targets defined through the REST API. */
+  listUsers(): Promise<UserRecord[]>;
+  getUser(name: string): Promise<UserRecord | undefined>;
+  putUser(u: UserRecord): Promise<void>;
+  deleteUser(name: string): Promise<boolean>;
+  listGroups(): Promise<GroupRecord[]>;
+  getGroup(name: string): Promise<GroupRecord | undefined>;
+  putGroup(g: GroupRecord): Promise<void>;
+  deleteGroup(name: string): Promise<boolean>;
+  listPermissionTargets(): Promise<PermissionTarget[]>;
+  getPermissionTarget(name: string): Promise<PermissionTarget | undefined>;
+  putPermissionTarget(t: PermissionTarget): Promise<void>;
+  deletePermissionTarget(name: string): Promise<boolean>;
+
+  /** Appends to the audit trail (never updated, never deleted through the API). */
+  appendAudit(e: AuditEntry): Promise<void>;
+  /** Newest first. */
+  listAudit(filter: AuditFilter): Promise<AuditEntry[]>;
 
   /** When a remote repository last fetched or revalidated a path, and the validators it got. */
   getCacheEntry(repo: string, path: string): Promise<CacheEntry | undefined>;
@@ -252,6 +320,27 @@ CREATE TABLE IF NOT EXISTS tokens (
   created INTEGER NOT NULL,
   expires INTEGER
 );
+CREATE TABLE IF NOT EXISTS security (
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (kind, name)
+);
+CREATE TABLE IF NOT EXISTS audit (
+  id INTEGER PRIMARY KEY,
+  ts INTEGER NOT NULL,
+  user TEXT NOT NULL,
+  token_id TEXT,
+  ip TEXT NOT NULL,
+  action TEXT NOT NULL,
+  repo TEXT,
+  path TEXT,
+  build_name TEXT,
+  build_number TEXT,
+  details TEXT
+);
+CREATE INDEX IF NOT EXISTS audit_ts ON audit(ts);
+CREATE INDEX IF NOT EXISTS audit_build ON audit(build_name, build_number);
 CREATE TABLE IF NOT EXISTS remote_cache (
   repo TEXT NOT NULL,
   path TEXT NOT NULL,
@@ -324,6 +413,7 @@ export class SqliteMetaStore implements MetaStore {
     // 1: the content was collected; the record stays for the download records that name it.
     if (!cols.some((c) => c.name === 'gone'))
       this.#db.exec('ALTER TABLE blobs ADD COLUMN gone INTEGER NOT NULL DEFAULT 0');
+    this.#migrateTokens();
     // Analytics tables kept in step with `builds` by triggers (see analytics-store.ts).
     this.analytics = new AnalyticsStore(this.#db);
   }
@@ -762,11 +852,32 @@ export class SqliteMetaStore implements MetaStore {
     );
   }
 
+  /** Tokens made before ids, descriptions and scopes existed gain those columns. */
+  #migrateTokens(): void {
+    const cols = new Set(
+      (this.#db.prepare('PRAGMA table_info(tokens)').all() as { name: string }[]).map(
+        (c) => c.name,
+      ),
+    );
+    for (const [col, type] of [
+      ['id', 'TEXT'],
+      ['description', 'TEXT'],
+      ['scopes', 'TEXT'],
+      ['service', 'INTEGER NOT NULL DEFAULT 0'],
+      ['last_used', 'INTEGER'],
+    ] as const) {
+      if (!cols.has(col)) this.#db.exec(`ALTER TABLE tokens ADD COLUMN ${col} ${type}`);
+    }
+    this.#db.exec(`UPDATE tokens SET id = substr(hash, 1, 16) WHERE id IS NULL;
+      CREATE UNIQUE INDEX IF NOT EXISTS tokens_id ON tokens(id);`);
+  }
+
   async putToken(t: TokenRecord): Promise<void> {
     this.#run(
-      `INSERT INTO tokens (hash, user, admin, build_name, build_number, created, expires)
-       VALUES (:hash, :user, :admin, :bn, :bnum, :created, :expires)`,
+      `INSERT INTO tokens (id, hash, user, admin, build_name, build_number, created, expires, description, scopes, service)
+       VALUES (:id, :hash, :user, :admin, :bn, :bnum, :created, :expires, :description, :scopes, :service)`,
       {
+        id: t.id,
         hash: t.hash,
         user: t.user,
         admin: t.admin ? 1 : 0,
@@ -774,26 +885,167 @@ export class SqliteMetaStore implements MetaStore {
         bnum: t.build?.number ?? null,
         created: t.created,
         expires: t.expires ?? null,
+        description: t.description ?? null,
+        scopes: t.scopes ? JSON.stringify(t.scopes) : null,
+        service: t.service ? 1 : 0,
       },
     );
   }
 
   async findToken(hash: string): Promise<TokenRecord | undefined> {
-    const r = this.#get<{
-      hash: string;
-      user: string;
-      admin: number;
-      build_name: string | null;
-      build_number: string | null;
-      created: number;
-      expires: number | null;
-    }>('SELECT * FROM tokens WHERE hash = :hash', { hash });
-    if (!r) return undefined;
-    const t: TokenRecord = { hash: r.hash, user: r.user, admin: r.admin === 1, created: r.created };
-    if (r.build_name !== null && r.build_number !== null)
-      t.build = { name: r.build_name, number: r.build_number };
-    if (r.expires !== null) t.expires = r.expires;
-    return t;
+    const r = this.#get<TokenRow>('SELECT * FROM tokens WHERE hash = :hash', { hash });
+    return r ? toToken(r) : undefined;
+  }
+
+  async listTokens(filter: { user?: string } = {}): Promise<TokenRecord[]> {
+    const rows =
+      filter.user === undefined
+        ? this.#all<TokenRow>('SELECT * FROM tokens ORDER BY created DESC, id')
+        : this.#all<TokenRow>('SELECT * FROM tokens WHERE user = :user ORDER BY created DESC, id', {
+            user: filter.user,
+          });
+    return rows.map(toToken);
+  }
+
+  async getToken(id: string): Promise<TokenRecord | undefined> {
+    const r = this.#get<TokenRow>('SELECT * FROM tokens WHERE id = :id', { id });
+    return r ? toToken(r) : undefined;
+  }
+
+  async deleteToken(id: string): Promise<boolean> {
+    return this.#run('DELETE FROM tokens WHERE id = :id', { id }) > 0;
+  }
+
+  async touchToken(id: string, at: number): Promise<void> {
+    this.#run('UPDATE tokens SET last_used = :at WHERE id = :id', { id, at });
+  }
+
+  #listDocs<T>(kind: string): T[] {
+    return this.#all<{ doc: string }>('SELECT doc FROM security WHERE kind = :kind ORDER BY name', {
+      kind,
+    }).map((r) => JSON.parse(r.doc) as T);
+  }
+
+  #getDoc<T>(kind: string, name: string): T | undefined {
+    const r = this.#get<{ doc: string }>(
+      'SELECT doc FROM security WHERE kind = :kind AND name = :name',
+      { kind, name },
+    );
+    return r ? (JSON.parse(r.doc) as T) : undefined;
+  }
+
+  #putDoc(kind: string, name: string, doc: unknown): void {
+    this.#run(
+      `INSERT INTO security (kind, name, doc) VALUES (:kind, :name, :doc)
+       ON CONFLICT(kind, name) DO UPDATE SET doc = excluded.doc`,
+      { kind, name, doc: JSON.stringify(doc) },
+    );
+  }
+
+  #deleteDoc(kind: string, name: string): boolean {
+    return (
+      this.#run('DELETE FROM security WHERE kind = :kind AND name = :name', { kind, name }) > 0
+    );
+  }
+
+  async listUsers(): Promise<UserRecord[]> {
+    return this.#listDocs('user');
+  }
+  async getUser(name: string): Promise<UserRecord | undefined> {
+    return this.#getDoc('user', name);
+  }
+  async putUser(u: UserRecord): Promise<void> {
+    this.#putDoc('user', u.name, u);
+  }
+  async deleteUser(name: string): Promise<boolean> {
+    return this.#deleteDoc('user', name);
+  }
+  async listGroups(): Promise<GroupRecord[]> {
+    return this.#listDocs('group');
+  }
+  async getGroup(name: string): Promise<GroupRecord | undefined> {
+    return this.#getDoc('group', name);
+  }
+  async putGroup(g: GroupRecord): Promise<void> {
+    this.#putDoc('group', g.name, g);
+  }
+  async deleteGroup(name: string): Promise<boolean> {
+    return this.#deleteDoc('group', name);
+  }
+  async listPermissionTargets(): Promise<PermissionTarget[]> {
+    return this.#listDocs('permission');
+  }
+  async getPermissionTarget(name: string): Promise<PermissionTarget | undefined> {
+    return this.#getDoc('permission', name);
+  }
+  async putPermissionTarget(t: PermissionTarget): Promise<void> {
+    this.#putDoc('permission', t.name, t);
+  }
+  async deletePermissionTarget(name: string): Promise<boolean> {
+    return this.#deleteDoc('permission', name);
+  }
+
+  async appendAudit(e: AuditEntry): Promise<void> {
+    this.#run(
+      `INSERT INTO audit (ts, user, token_id, ip, action, repo, path, build_name, build_number, details)
+       VALUES (:ts, :user, :token, :ip, :action, :repo, :path, :bn, :bnum, :details)`,
+      {
+        ts: e.ts,
+        user: e.user,
+        token: e.tokenId ?? null,
+        ip: e.ip,
+        action: e.action,
+        repo: e.repo ?? null,
+        path: e.path ?? null,
+        bn: e.buildName ?? null,
+        bnum: e.buildNumber ?? null,
+        details: e.details ? JSON.stringify(e.details) : null,
+      },
+    );
+  }
+
+  async listAudit(f: AuditFilter): Promise<AuditEntry[]> {
+    const where: string[] = [];
+    const params: Record<string, SQLInputValue> = {};
+    const eq = (col: string, key: string, v: string | undefined): void => {
+      if (v === undefined) return;
+      where.push(`${col} = :${key}`);
+      params[key] = v;
+    };
+    eq('user', 'user', f.user);
+    eq('repo', 'repo', f.repo);
+    eq('build_name', 'bn', f.buildName);
+    eq('build_number', 'bnum', f.buildNumber);
+    if (f.action !== undefined) {
+      if (f.action.endsWith('*') || f.action.endsWith('.')) {
+        const prefix = f.action.replace(/\*$/, '');
+        where.push('substr(action, 1, length(:prefix)) = :prefix');
+        params.prefix = prefix;
+      } else eq('action', 'action', f.action);
+    }
+    if (f.since !== undefined) {
+      where.push('ts >= :since');
+      params.since = f.since;
+    }
+    if (f.until !== undefined) {
+      where.push('ts <= :until');
+      params.until = f.until;
+    }
+    params.limit = f.limit ?? 1000;
+    const rows = this.#all<AuditRow>(
+      `SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ts DESC, id DESC LIMIT :limit`,
+      params,
+    );
+    return rows.map((r) => {
+      const e: AuditEntry = { id: r.id, ts: r.ts, user: r.user, ip: r.ip, action: r.action };
+      if (r.token_id !== null) e.tokenId = r.token_id;
+      if (r.repo !== null) e.repo = r.repo;
+      if (r.path !== null) e.path = r.path;
+      if (r.build_name !== null) e.buildName = r.build_name;
+      if (r.build_number !== null) e.buildNumber = r.build_number;
+      if (r.details !== null) e.details = JSON.parse(r.details) as Record<string, unknown>;
+      return e;
+    });
   }
 
   async getCacheEntry(repo: string, path: string): Promise<CacheEntry | undefined> {
@@ -862,6 +1114,53 @@ export class SqliteMetaStore implements MetaStore {
     this.#stmts.clear();
     this.#db.close();
   }
+}
+
+interface TokenRow {
+  id: string;
+  hash: string;
+  user: string;
+  admin: number;
+  build_name: string | null;
+  build_number: string | null;
+  created: number;
+  expires: number | null;
+  description: string | null;
+  scopes: string | null;
+  service: number;
+  last_used: number | null;
+}
+
+function toToken(r: TokenRow): TokenRecord {
+  const t: TokenRecord = {
+    id: r.id,
+    hash: r.hash,
+    user: r.user,
+    admin: r.admin === 1,
+    created: r.created,
+  };
+  if (r.build_name !== null && r.build_number !== null)
+    t.build = { name: r.build_name, number: r.build_number };
+  if (r.expires !== null) t.expires = r.expires;
+  if (r.description !== null) t.description = r.description;
+  if (r.scopes !== null) t.scopes = JSON.parse(r.scopes) as string[];
+  if (r.service === 1) t.service = true;
+  if (r.last_used !== null) t.lastUsed = r.last_used;
+  return t;
+}
+
+interface AuditRow {
+  id: number;
+  ts: number;
+  user: string;
+  token_id: string | null;
+  ip: string;
+  action: string;
+  repo: string | null;
+  path: string | null;
+  build_name: string | null;
+  build_number: string | null;
+  details: string | null;
 }
 
 export class PromotionConflict extends Error {

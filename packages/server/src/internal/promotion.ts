@@ -24,6 +24,7 @@ const STRING_FIELDS = [
   'status',
   'comment',
   'ciUser',
+  'approver',
   'timestamp',
   'sourceRepo',
   'targetRepo',
@@ -199,6 +200,7 @@ export async function promoteBuild(
   if (req.comment) status.comment = req.comment;
   if (req.targetRepo) status.repository = req.targetRepo;
   if (req.ciUser) status.ciUser = req.ciUser;
+  if (req.approver) status.approver = req.approver;
 
   if (req.dryRun) {
     messages.push({

@@ -2,9 +2,8 @@
  * Stowage's own analytics API (Artifactory has none): `/api/stowage/v1/analytics/…`, read access.
  * Every endpoint and its parameters are documented in the server README ("Analytics").
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { BuildInfo } from '@stowage/core';
-import type { Services } from '../internal/services.ts';
 import { HttpError } from '../errors.ts';
 import {
   buildDiff,
@@ -55,9 +54,18 @@ function pair(q: Query): {
   };
 }
 
+/** The two builds a query names, once the principal may read both. */
+async function authorizedPair(req: FastifyRequest, q: Query): Promise<ReturnType<typeof pair>> {
+  const p = pair(q);
+  await req.authorize('build:read', p.newer.name);
+  if (p.older.name !== p.newer.name) await req.authorize('build:read', p.older.name);
+  return p;
+}
+
 /** The two build-infos a two-build query names, older first. */
-async function loadPair(svc: Services, q: Query): Promise<[BuildInfo, BuildInfo]> {
-  const { newer, older } = pair(q);
+async function loadPair(req: FastifyRequest, q: Query): Promise<[BuildInfo, BuildInfo]> {
+  const svc = req.server.stowage;
+  const { newer, older } = await authorizedPair(req, q);
   return Promise.all([
     loadBuild(svc, older.name, older.number),
     loadBuild(svc, newer.name, newer.number),
@@ -69,10 +77,13 @@ export async function analyticsRoutes(app: FastifyInstance): Promise<void> {
 
   app.get(
     `${ANALYTICS_PREFIX}/funnel`,
-    { schema: { querystring: stringProps('name', 'from', 'to') } },
+    {
+      config: { permission: 'build:read' },
+      schema: { querystring: stringProps('name', 'from', 'to') },
+    },
     async (req) => {
-      req.requireRead();
       const q = req.query as Query;
+      await req.authorize('build:read', q.name ?? '*');
       const from = parseTime(q.from, 'from');
       const to = parseTime(q.to, 'to');
       return funnel(svc, {
@@ -85,10 +96,13 @@ export async function analyticsRoutes(app: FastifyInstance): Promise<void> {
 
   app.get(
     `${ANALYTICS_PREFIX}/deps`,
-    { schema: { querystring: stringProps('name', 'last', 'limit') } },
+    {
+      config: { permission: 'build:read' },
+      schema: { querystring: stringProps('name', 'last', 'limit') },
+    },
     async (req) => {
-      req.requireRead();
       const q = req.query as Query;
+      await req.authorize('build:read', required(q, 'name', 'name=nightly-report'));
       return depVariations(svc, {
         name: required(q, 'name', 'name=nightly-report&last=20'),
         last: parseCount(q.last, 'last', 20, MAX_DEPS_LAST),
@@ -99,30 +113,31 @@ export async function analyticsRoutes(app: FastifyInstance): Promise<void> {
 
   app.get(
     `${ANALYTICS_PREFIX}/deps/diff`,
-    { schema: { querystring: stringProps(...PAIR) } },
+    { config: { permission: 'build:read' }, schema: { querystring: stringProps(...PAIR) } },
     async (req) => {
-      req.requireRead();
-      const [a, b] = await loadPair(svc, req.query as Query);
+      const [a, b] = await loadPair(req, req.query as Query);
       return dependencyDiff(a, b);
     },
   );
 
   app.get(
     `${ANALYTICS_PREFIX}/diff`,
-    { schema: { querystring: stringProps(...PAIR) } },
+    { config: { permission: 'build:read' }, schema: { querystring: stringProps(...PAIR) } },
     async (req) => {
-      req.requireRead();
-      const [a, b] = await loadPair(svc, req.query as Query);
+      const [a, b] = await loadPair(req, req.query as Query);
       return buildDiff(a, b);
     },
   );
 
   app.get(
     `${ANALYTICS_PREFIX}/size`,
-    { schema: { querystring: stringProps('name', 'last', 'top') } },
+    {
+      config: { permission: 'build:read' },
+      schema: { querystring: stringProps('name', 'last', 'top') },
+    },
     async (req) => {
-      req.requireRead();
       const q = req.query as Query;
+      await req.authorize('build:read', required(q, 'name', 'name=nightly-report'));
       return sizes(svc, {
         name: required(q, 'name', 'name=nightly-report&last=30'),
         last: parseCount(q.last, 'last', 30),
@@ -131,17 +146,20 @@ export async function analyticsRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get(`${ANALYTICS_PREFIX}/storage`, async (req) => {
-    req.requireRead();
+  app.get(`${ANALYTICS_PREFIX}/storage`, { config: { permission: 'repo:read' } }, async (req) => {
+    await req.authorize('repo:read', '*');
     return storage(svc);
   });
 
   app.get(
     `${ANALYTICS_PREFIX}/images`,
-    { schema: { querystring: stringProps('name', 'last', 'image') } },
+    {
+      config: { permission: 'build:read' },
+      schema: { querystring: stringProps('name', 'last', 'image') },
+    },
     async (req) => {
-      req.requireRead();
       const q = req.query as Query;
+      await req.authorize('build:read', required(q, 'name', 'name=nightly-report'));
       return images(svc, {
         name: required(q, 'name', 'name=nightly-report&last=20'),
         last: parseCount(q.last, 'last', 20),
@@ -152,10 +170,9 @@ export async function analyticsRoutes(app: FastifyInstance): Promise<void> {
 
   app.get(
     `${ANALYTICS_PREFIX}/images/diff`,
-    { schema: { querystring: stringProps(...PAIR) } },
+    { config: { permission: 'build:read' }, schema: { querystring: stringProps(...PAIR) } },
     async (req) => {
-      req.requireRead();
-      const { newer, older } = pair(req.query as Query);
+      const { newer, older } = await authorizedPair(req, req.query as Query);
       return imageDiff(svc, older, newer);
     },
   );

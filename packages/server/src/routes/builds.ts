@@ -4,6 +4,7 @@ import { HttpError } from '../errors.ts';
 import { baseUrl, decodeQueryValue, flag, parseJson, rawQuery, rawUrl } from '../internal/http.ts';
 import { promoteBuild, validatePromotionRequest } from '../internal/promotion.ts';
 import { artifactoryDiff, loadBuild } from '../internal/analytics.ts';
+import { BUILD_NAME_PROP } from '../internal/services.ts';
 
 /** Build names are single URL segments (slashes encoded as %2F), numbers likewise. */
 function segments(req: FastifyRequest, prefix: string): string[] {
@@ -35,22 +36,37 @@ function checkBuildInfo(doc: unknown): BuildInfo {
 }
 
 export async function buildRoutes(app: FastifyInstance): Promise<void> {
-  app.put('/api/build', async (req, reply) => {
+  app.put('/api/build', { config: { permission: 'build:publish' } }, async (req, reply) => {
     const svc = app.stowage;
-    req.requireWrite();
     const doc = checkBuildInfo(parseJson(req.body, 'ERR_BUILDINFO_INVALID', 'build-info'));
+    await req.authorize('build:publish', doc.name);
+    // Republishing a build that exists replaces it, and a build-info's own retention discards
+    // builds: both need "delete" as well.
+    const own = (doc as { buildRetention?: { deleteBuildArtifacts?: unknown } }).buildRetention;
+    if (own || (await svc.meta.getBuild(doc.name, doc.number)))
+      await req.authorize('build:delete', doc.name);
+    if (own?.deleteBuildArtifacts === true) await authorizeArtifactsOf(req, doc.name);
     await svc.meta.putBuild(doc, parseStarted(doc.started).getTime());
     req.log.info({ build: doc.name, number: doc.number }, 'build-info published');
+    await req.audit('build.publish', { buildName: doc.name, buildNumber: doc.number });
     const discarded = await svc.retentionAfterPublish(doc);
-    if (discarded.length)
+    if (discarded.length) {
       req.log.info({ build: doc.name, discarded }, 'retention discarded builds');
+      await req.audit('build.retention', {
+        buildName: doc.name,
+        details: { discarded, reason: 'server retention after publish' },
+      });
+    }
     return reply.code(204).send();
   });
 
-  app.get('/api/build', async (req) => {
-    req.requireRead();
+  // Lists the build names the principal may read.
+  app.get('/api/build', { config: { permission: 'public' } }, async (req) => {
     const base = baseUrl(req);
-    const builds = await app.stowage.meta.listBuilds();
+    await app.stowage.auth.requireListable(req.principal, 'build');
+    const builds = [];
+    for (const b of await app.stowage.meta.listBuilds())
+      if (await req.may('build:read', b.name)) builds.push(b);
     return {
       uri: `${base}/api/build`,
       builds: builds.map((b) => ({
@@ -60,15 +76,15 @@ export async function buildRoutes(app: FastifyInstance): Promise<void> {
     };
   });
 
-  app.get('/api/build/*', async (req) => {
+  app.get('/api/build/*', { config: { permission: 'build:read' } }, async (req) => {
     const svc = app.stowage;
-    req.requireRead();
     const base = baseUrl(req);
     const segs = segments(req, '/api/build');
     if (segs.length === 0) throw new HttpError('ERR_PATH_INVALID', 'a build name is required');
     const whole = segs.join('/');
     const numbers = await svc.meta.listBuildNumbers(whole);
     if (numbers.length > 0 || segs.length === 1) {
+      await req.authorize('build:read', whole);
       if (numbers.length === 0)
         throw new HttpError('ERR_BUILD_NOT_FOUND', `no builds named "${whole}"`);
       return {
@@ -80,6 +96,7 @@ export async function buildRoutes(app: FastifyInstance): Promise<void> {
       };
     }
     const { name, number } = nameAndNumber(req, '/api/build');
+    await req.authorize('build:read', name);
     const doc = await loadBuild(svc, name, number);
     // Artifactory's Builds Diff: ?diff={olderNumber}
     const diff = rawQuery(req).get('diff');
@@ -98,8 +115,7 @@ export async function buildRoutes(app: FastifyInstance): Promise<void> {
   });
 
   // Artifactory: DELETE /api/build/{name}?buildNumbers=1,2&artifacts=0|1&deleteAll=0|1
-  app.delete('/api/build/*', async (req) => {
-    req.requireWrite();
+  app.delete('/api/build/*', { config: { permission: 'build:delete' } }, async (req) => {
     const segs = segments(req, '/api/build');
     if (segs.length === 0) throw new HttpError('ERR_PATH_INVALID', 'a build name is required');
     const q = rawQuery(req);
@@ -115,8 +131,7 @@ export async function buildRoutes(app: FastifyInstance): Promise<void> {
   });
 
   // Artifactory: POST /api/build/delete {buildName, buildNumbers, deleteArtifacts, deleteAll}
-  app.post('/api/build/delete', async (req) => {
-    req.requireWrite();
+  app.post('/api/build/delete', { config: { permission: 'build:delete' } }, async (req) => {
     const body = parseJson(req.body, 'ERR_BODY_INVALID', 'delete request') as Record<
       string,
       unknown
@@ -136,11 +151,11 @@ export async function buildRoutes(app: FastifyInstance): Promise<void> {
   });
 
   // Artifactory: POST /api/build/retention/{name}?async=false
-  app.post('/api/build/retention/*', async (req) => {
-    req.requireWrite();
+  app.post('/api/build/retention/*', { config: { permission: 'build:delete' } }, async (req) => {
     const segs = segments(req, '/api/build/retention');
     if (segs.length === 0) throw new HttpError('ERR_PATH_INVALID', 'a build name is required');
     const name = segs.join('/');
+    await req.authorize('build:delete', name);
     const body = parseJson(req.body, 'ERR_BODY_INVALID', 'retention request') as Record<
       string,
       unknown
@@ -163,32 +178,75 @@ export async function buildRoutes(app: FastifyInstance): Promise<void> {
       );
     }
     r.deleteBuildArtifacts = body.deleteBuildArtifacts === true;
+    if (r.deleteBuildArtifacts) await authorizeArtifactsOf(req, name);
     if (Array.isArray(body.buildNumbersNotToBeDiscarded))
       r.buildNumbersNotToBeDiscarded = body.buildNumbersNotToBeDiscarded.map(String);
     const discarded = await app.stowage.applyRetention(name, r);
+    await req.audit('build.retention', {
+      buildName: name,
+      details: { discarded, ...r },
+    });
     return { buildName: name, discarded };
   });
 
   // Stowage's own: what the server served to a build (for `stowage build add-deps`).
-  app.get('/api/stowage/v1/builds/:name/:number/downloads', async (req) => {
-    req.requireRead();
-    const { name, number } = req.params as { name: string; number: string };
-    return {
-      buildName: name,
-      buildNumber: number,
-      downloads: await app.stowage.meta.listBuildDownloads(name, number),
-    };
-  });
+  // A build-scoped token reads its own build's record (and no other build).
+  app.get(
+    '/api/stowage/v1/builds/:name/:number/downloads',
+    { config: { permission: 'build:read' } },
+    async (req) => {
+      const { name, number } = req.params as { name: string; number: string };
+      const own = req.principal.build;
+      if (own && own.name === name && own.number === number) await req.authorize('public');
+      else await req.authorize('build:read', name);
+      return {
+        buildName: name,
+        buildNumber: number,
+        downloads: await app.stowage.meta.listBuildDownloads(name, number),
+      };
+    },
+  );
 
-  app.post('/api/build/promote/*', async (req) => {
-    const who = req.requireWrite();
+  app.post('/api/build/promote/*', { config: { permission: 'build:promote' } }, async (req) => {
+    const svc = app.stowage;
     const { name, number } = nameAndNumber(req, '/api/build/promote');
     const body = validatePromotionRequest(
       parseJson(req.body, 'ERR_BODY_INVALID', 'promotion request'),
     );
-    const { messages } = await promoteBuild(app.stowage, name, number, body, who);
+    // The stage a promotion reaches: its status, and the stage of its target repository. A
+    // target that is no stage's repository also needs "deploy" there.
+    const stages = new Set([(body.status ?? 'promoted').toLowerCase()]);
+    if (body.targetRepo) {
+      const target = (await svc.deployableRepo(body.targetRepo)).key;
+      const stage = svc.stages.find((s) => s.repo === target);
+      if (stage) stages.add(stage.name.toLowerCase());
+      else await req.authorize('repo:deploy', target);
+    }
+    let who = req.principal;
+    for (const stage of stages) who = await req.authorize(`build:promote:${stage}`, name);
+    const { messages } = await promoteBuild(svc, name, number, body, who);
+    if (!body.dryRun) {
+      await req.audit('build.promote', {
+        buildName: name,
+        buildNumber: number,
+        ...(body.targetRepo ? { repo: body.targetRepo } : {}),
+        details: {
+          status: body.status ?? 'promoted',
+          stages: [...stages],
+          ...(body.approver ? { approver: body.approver } : {}),
+          ...(body.ciUser ? { ciUser: body.ciUser } : {}),
+          ...(body.comment ? { comment: body.comment } : {}),
+        },
+      });
+    }
     return { messages };
   });
+}
+
+/** Deleting a build's artifacts needs "delete" on every repository that holds some. */
+async function authorizeArtifactsOf(req: FastifyRequest, name: string): Promise<void> {
+  const arts = await req.server.stowage.meta.findByProperties({ [BUILD_NAME_PROP]: name });
+  for (const r of new Set(arts.map((a) => a.repo))) await req.authorize('repo:delete', r);
 }
 
 async function deleteBuilds(
@@ -196,11 +254,18 @@ async function deleteBuilds(
   d: { buildName: string; buildNumbers: string[]; deleteAll: boolean; deleteArtifacts: boolean },
 ): Promise<{ buildName: string; deleted: string[] }> {
   const svc = req.server.stowage;
+  await req.authorize('build:delete', d.buildName);
   const existing = (await svc.meta.listBuildNumbers(d.buildName)).map((b) => b.number);
   if (existing.length === 0)
     throw new HttpError('ERR_BUILD_NOT_FOUND', `no builds named "${d.buildName}"`);
   let numbers = d.buildNumbers;
   if (d.deleteAll) numbers = existing;
+  if (d.deleteArtifacts) {
+    const repos = new Set<string>();
+    for (const n of numbers)
+      for (const a of await svc.buildArtifacts(d.buildName, n)) repos.add(a.repo);
+    for (const r of repos) await req.authorize('repo:delete', r);
+  }
   if (numbers.length === 0) {
     throw new HttpError('ERR_BODY_INVALID', 'say which builds to delete', {
       hint: 'give buildNumbers, or deleteAll',
@@ -214,5 +279,11 @@ async function deleteBuilds(
     );
   }
   const deleted = await svc.deleteBuilds(d.buildName, numbers, d.deleteArtifacts);
+  for (const n of deleted)
+    await req.audit('build.delete', {
+      buildName: d.buildName,
+      buildNumber: n,
+      details: { deleteArtifacts: d.deleteArtifacts },
+    });
   return { buildName: d.buildName, deleted };
 }

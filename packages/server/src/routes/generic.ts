@@ -19,10 +19,10 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
 
-  app.put('/*', async (req, reply) => {
+  app.put('/*', { config: { permission: 'repo:deploy' } }, async (req, reply) => {
     const svc = app.stowage;
-    const who = req.requireWrite();
     const target = parseRepoPath(rawUrl(req).path);
+    const who = await req.authorize('repo:deploy', target.repo);
     if (target.folder) {
       throw new HttpError('ERR_PATH_INVALID', `"${target.repo}/${target.path}/" is a folder`, {
         hint: 'deploy to a file path (without a trailing slash)',
@@ -38,6 +38,10 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
     try {
       into = await svc.deployableRepo(target.repo);
       assertGenericWritable(into, 'PUT');
+      if (into.key !== target.repo) await req.authorize('repo:deploy', into.key);
+      // Overwriting a file is deleting it, as in Artifactory ("Delete/Overwrite").
+      if (await svc.meta.getArtifact(into.key, target.path))
+        await req.authorize('repo:delete', into.key);
     } catch (err) {
       // Refused before reading: drain the body so the client gets the answer, not a reset.
       req.raw.resume();
@@ -56,6 +60,11 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
       signal: abort.signal,
     });
     req.log.info({ repo: art.repo, path: art.path, size: art.size, byChecksum }, 'deployed');
+    await req.audit('artifact.deploy', {
+      repo: art.repo,
+      path: art.path,
+      details: { sha256: art.sha256, size: art.size, ...(byChecksum ? { byChecksum } : {}) },
+    });
     const repo = await svc.repo(art.repo);
     await formatOf(repo.packageType)?.afterDeploy?.(svc, repo, art);
     return reply.code(201).send(await fileInfo(req, art, { deploy: true }));
@@ -67,12 +76,13 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
     head: boolean,
   ): Promise<unknown> => {
     const svc = app.stowage;
-    const who = req.requireRead();
     const { path } = rawUrl(req);
     if (path === '/' || path === '') {
+      await req.authorize('public');
       return reply.type('application/json').send({ service: 'stowage', api: '/api/system/ping' });
     }
     const target = parseRepoPath(path);
+    const who = await req.authorize('repo:read', target.repo);
     const repo = await svc.repo(target.repo);
     const derived = target.folder
       ? undefined
@@ -152,14 +162,18 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
     return reply.send(svc.blobs.open(art.sha256, range));
   };
 
-  app.get('/*', { exposeHeadRoute: false }, (req, reply) => download(req, reply, false));
-  app.head('/*', (req, reply) => download(req, reply, true));
+  const read = { permission: 'repo:read' } as const;
+  app.get('/*', { config: read, exposeHeadRoute: false }, (req, reply) =>
+    download(req, reply, false),
+  );
+  app.head('/*', { config: read }, (req, reply) => download(req, reply, true));
 
-  app.delete('/*', async (req, reply) => {
+  app.delete('/*', { config: { permission: 'repo:delete' } }, async (req, reply) => {
     const svc = app.stowage;
-    req.requireWrite();
     const parsed = parseRepoPath(rawUrl(req).path);
+    await req.authorize('repo:delete', parsed.repo);
     const from = await svc.deployableRepo(parsed.repo);
+    if (from.key !== parsed.repo) await req.authorize('repo:delete', from.key);
     assertGenericWritable(from, 'DELETE');
     const target = { ...parsed, repo: from.key };
     if (target.path === '') {
@@ -176,6 +190,11 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
       throw new HttpError('ERR_NOT_FOUND', `${target.repo}/${target.path} does not exist`);
     await formatOf(from.packageType)?.afterDelete?.(svc, from, target.path);
     req.log.info({ repo: target.repo, path: target.path, removed }, 'deleted');
+    await req.audit('artifact.delete', {
+      repo: target.repo,
+      path: target.path,
+      details: { files: removed },
+    });
     return reply.code(204).send();
   });
 }

@@ -41,10 +41,10 @@ export function encodePath(path: string): string {
 }
 
 export async function storageRoutes(app: FastifyInstance): Promise<void> {
-  app.get(`${PREFIX}/*`, async (req) => {
+  app.get(`${PREFIX}/*`, { config: { permission: 'repo:read' } }, async (req) => {
     const svc = app.stowage;
-    req.requireRead();
     const target = parseRepoPath(rawUrl(req).path.slice(PREFIX.length));
+    await req.authorize('repo:read', target.repo);
     await svc.repo(target.repo);
     const q = rawQuery(req);
     const base = baseUrl(req);
@@ -122,10 +122,10 @@ export async function storageRoutes(app: FastifyInstance): Promise<void> {
   });
 
   // PUT /api/storage/{repo}/{path}?properties=k=v1,v2;k2=v3[&recursive=1]
-  app.put(`${PREFIX}/*`, async (req, reply) => {
+  app.put(`${PREFIX}/*`, { config: { permission: 'repo:annotate' } }, async (req, reply) => {
     const svc = app.stowage;
-    req.requireWrite();
     const parsed = parseRepoPath(rawUrl(req).path.slice(PREFIX.length));
+    await req.authorize('repo:annotate', parsed.repo);
     const target = { ...parsed, repo: (await svc.deployableRepo(parsed.repo)).key };
     const q = rawQuery(req);
     const raw = q.get('properties');
@@ -139,14 +139,19 @@ export async function storageRoutes(app: FastifyInstance): Promise<void> {
       svc.meta.setProperties(target.repo, target.path, props),
     );
     req.log.info({ repo: target.repo, path: target.path, files: count }, 'properties set');
+    await req.audit('artifact.properties', {
+      repo: target.repo,
+      path: target.path,
+      details: { set: props, files: count },
+    });
     return reply.code(204).send();
   });
 
   // DELETE /api/storage/{repo}/{path}?properties=k1,k2
-  app.delete(`${PREFIX}/*`, async (req, reply) => {
+  app.delete(`${PREFIX}/*`, { config: { permission: 'repo:annotate' } }, async (req, reply) => {
     const svc = app.stowage;
-    req.requireWrite();
     const parsed = parseRepoPath(rawUrl(req).path.slice(PREFIX.length));
+    await req.authorize('repo:annotate', parsed.repo);
     const target = { ...parsed, repo: (await svc.deployableRepo(parsed.repo)).key };
     const raw = rawQuery(req).get('properties');
     if (!raw)
@@ -154,9 +159,14 @@ export async function storageRoutes(app: FastifyInstance): Promise<void> {
         hint: 'use ?properties=key1,key2',
       });
     const keys = decodeQueryValue(raw).split(',').filter(Boolean);
-    await setOn(req, target.repo, target.path, () =>
+    const count = await setOn(req, target.repo, target.path, () =>
       svc.meta.deleteProperties(target.repo, target.path, keys),
     );
+    await req.audit('artifact.properties', {
+      repo: target.repo,
+      path: target.path,
+      details: { deleted: keys, files: count },
+    });
     return reply.code(204).send();
   });
 }

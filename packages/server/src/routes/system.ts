@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpError } from '../errors.ts';
 import { validateRepoConfig, ConfigError } from '../config.ts';
 import { parseJson, baseUrl } from '../internal/http.ts';
@@ -9,10 +9,18 @@ import { VERSION } from '../version.ts';
 const TYPE_LABEL = { local: 'LOCAL', remote: 'REMOTE', virtual: 'VIRTUAL' } as const;
 
 export async function systemRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/api/system/ping', async (_req, reply) => reply.type('text/plain').send('OK'));
+  app.get('/api/system/ping', { config: { permission: 'public' } }, async (_req, reply) =>
+    reply.type('text/plain').send('OK'),
+  );
 
-  app.get('/api/system/version', async (req) => {
-    req.requireRead();
+  // Anyone with credentials, or anonymous when anonymous read is on.
+  const known = async (req: FastifyRequest): Promise<void> => {
+    if (!req.principal.authenticated && !app.stowage.config.auth.anonymousRead)
+      await req.authorize('authenticated');
+  };
+
+  app.get('/api/system/version', { config: { permission: 'public' } }, async (req) => {
+    await known(req);
     return {
       version: VERSION,
       revision: VERSION,
@@ -22,58 +30,20 @@ export async function systemRoutes(app: FastifyInstance): Promise<void> {
     };
   });
 
-  app.get('/api/stowage/v1/stages', async (req) => {
-    req.requireRead();
+  app.get('/api/stowage/v1/stages', { config: { permission: 'public' } }, async (req) => {
+    await known(req);
     return { stages: app.stowage.stages };
   });
 
-  // Stowage's own: issue a token, optionally scoped to a build (its downloads are recorded for that build).
-  app.post('/api/stowage/v1/tokens', async (req, reply) => {
-    const who = req.requireAdmin();
-    const body = (
-      req.body ? parseJson(req.body, 'ERR_BODY_INVALID', 'token request') : {}
-    ) as Record<string, unknown>;
-    const opts: Parameters<typeof app.stowage.auth.issue>[0] = {
-      user: typeof body.user === 'string' && body.user ? body.user : who.user,
-    };
-    if (body.buildName !== undefined || body.buildNumber !== undefined) {
-      if (
-        typeof body.buildName !== 'string' ||
-        !body.buildName ||
-        typeof body.buildNumber !== 'string' ||
-        !body.buildNumber
-      ) {
-        throw new HttpError(
-          'ERR_BODY_INVALID',
-          'a build-scoped token needs both buildName and buildNumber as strings',
-        );
-      }
-      opts.build = { name: body.buildName, number: body.buildNumber };
-    }
-    if (body.expiresInSec !== undefined) {
-      if (typeof body.expiresInSec !== 'number' || body.expiresInSec <= 0) {
-        throw new HttpError(
-          'ERR_BODY_INVALID',
-          'expiresInSec must be a positive number of seconds',
-        );
-      }
-      opts.expiresInSec = body.expiresInSec;
-    }
-    const issued = await app.stowage.auth.issue(opts);
-    req.log.info({ user: opts.user, build: opts.build }, 'token issued');
-    return reply.code(201).send({
-      token: issued.token,
-      user: opts.user,
-      ...(opts.build ? { buildName: opts.build.name, buildNumber: opts.build.number } : {}),
-      ...(issued.expires ? { expires: new Date(issued.expires).toISOString() } : {}),
-    });
-  });
-
-  app.get('/api/repositories', async (req) => {
-    req.requireRead();
+  // Lists the repositories the principal may read (Artifactory lists only those too).
+  app.get('/api/repositories', { config: { permission: 'public' } }, async (req) => {
+    await app.stowage.auth.requireListable(req.principal, 'repo');
     const q = req.query as Record<string, string | undefined>;
     const base = baseUrl(req);
-    return (await app.stowage.meta.listRepos())
+    const readable = [];
+    for (const r of await app.stowage.meta.listRepos())
+      if (await req.may('repo:read', r.key)) readable.push(r);
+    return readable
       .filter((r) => !q.type || r.rclass === q.type.toLowerCase())
       .filter((r) => !q.packageType || r.packageType === q.packageType.toLowerCase())
       .map((r) => ({
@@ -85,9 +55,10 @@ export async function systemRoutes(app: FastifyInstance): Promise<void> {
       }));
   });
 
-  app.get('/api/repositories/:key', async (req) => {
-    req.requireRead();
-    return app.stowage.repo((req.params as { key: string }).key);
+  app.get('/api/repositories/:key', { config: { permission: 'repo:read' } }, async (req) => {
+    const key = (req.params as { key: string }).key;
+    await req.authorize('repo:read', key);
+    return app.stowage.repo(key);
   });
 
   const save = async (
@@ -121,32 +92,33 @@ export async function systemRoutes(app: FastifyInstance): Promise<void> {
     return cfg;
   };
 
-  app.put('/api/repositories/:key', async (req, reply) => {
-    req.requireAdmin();
+  app.put('/api/repositories/:key', { config: { permission: 'admin' } }, async (req, reply) => {
     const key = (req.params as { key: string }).key;
     const body = parseJson(req.body, 'ERR_BODY_INVALID', 'repository configuration');
     const cfg = await save(key, body, 'create');
     req.log.info({ repo: key }, 'repository created');
+    await req.audit('repository.create', { repo: key, details: { config: cfg } });
     return reply.code(201).send(cfg);
   });
 
-  app.post('/api/repositories/:key', async (req) => {
-    req.requireAdmin();
+  // Changing a repository's configuration needs "manage" on it.
+  app.post('/api/repositories/:key', { config: { permission: 'repo:manage' } }, async (req) => {
     const key = (req.params as { key: string }).key;
+    await req.authorize('repo:manage', key);
     const body = parseJson(req.body, 'ERR_BODY_INVALID', 'repository configuration');
-    return save(key, body, 'update');
+    const cfg = await save(key, body, 'update');
+    await req.audit('repository.update', { repo: key, details: { config: cfg } });
+    return cfg;
   });
 
   // Blob garbage collection: unreferenced blobs past the grace period (gc.graceSec).
   app.post('/api/stowage/v1/gc', { config: { permission: 'admin' } }, async (req) => {
-    req.requireAdmin();
     const out = await app.stowage.runGarbageCollection();
     req.log.info(out, 'garbage collection run');
     return { ...out, graceSec: app.stowage.config.gc.graceSec };
   });
 
-  app.delete('/api/repositories/:key', async (req, reply) => {
-    req.requireAdmin();
+  app.delete('/api/repositories/:key', { config: { permission: 'admin' } }, async (req, reply) => {
     const svc = app.stowage;
     const key = (req.params as { key: string }).key;
     await svc.repo(key);
@@ -163,6 +135,7 @@ export async function systemRoutes(app: FastifyInstance): Promise<void> {
     const digests = await svc.meta.deleteRepo(key);
     await svc.collectGarbage(digests);
     req.log.info({ repo: key }, 'repository deleted');
+    await req.audit('repository.delete', { repo: key });
     return reply.code(204).send();
   });
 }

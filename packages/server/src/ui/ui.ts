@@ -130,9 +130,11 @@ export async function uiRoutes(app: FastifyInstance, opts: UiOptions = {}): Prom
   if (!ready) app.log.info({ dir }, 'web UI assets are missing; /ui/ shows a notice');
   const shell = Buffer.from(shellHtml(ready));
 
-  app.get('/ui', async (_req, reply) => secure(reply).redirect('/ui/', 301));
+  app.get('/ui', { config: { permission: 'public' } }, async (_req, reply) =>
+    secure(reply).redirect('/ui/', 301),
+  );
 
-  app.get('/ui/assets/:file', async (req, reply) => {
+  app.get('/ui/assets/:file', { config: { permission: 'public' } }, async (req, reply) => {
     const { file } = req.params as { file: string };
     const asset = assets.get(file);
     if (!asset) throw new HttpError('ERR_NOT_FOUND', `the UI has no asset "${file}"`);
@@ -145,7 +147,7 @@ export async function uiRoutes(app: FastifyInstance, opts: UiOptions = {}): Prom
   });
 
   // Every other /ui/ path is a page: the script reads the path and renders it.
-  app.get('/ui/*', async (_req, reply) =>
+  app.get('/ui/*', { config: { permission: 'public' } }, async (_req, reply) =>
     secure(reply)
       .header('content-type', 'text/html; charset=utf-8')
       .header('cache-control', 'no-cache')

@@ -26,6 +26,9 @@ import { buildIdentity, setArtifactHeaders } from '../../routes/generic.ts';
 import { extractZipMember } from '../pypi/zip.ts';
 import { bunzip2 } from './bzip2.ts';
 
+const READ = { permission: 'repo:read' } as const;
+const DEPLOY = { permission: 'repo:deploy' } as const;
+
 const PREFIX = '/api/conda/';
 const SUBDIR = /^(noarch|[a-z0-9]+-[a-z0-9_]+)$/;
 const PACKAGE = /^([A-Za-z0-9_.+-]+)-([^-/]+)-([^-/]+)\.(conda|tar\.bz2)$/;
@@ -329,8 +332,8 @@ export async function condaRoutes(app: FastifyInstance): Promise<void> {
 
   const get = async (req: FastifyRequest, reply: FastifyReply, head: boolean): Promise<unknown> => {
     const svc = app.stowage;
-    const who = req.requireRead();
     const r = parseRequest(rawUrl(req).path);
+    const who = await req.authorize('repo:read', r.repo);
     const repo = await condaRepo(r.repo);
     const c = classify(r.path);
     const send = async (art: ArtifactRecord, stale: boolean): Promise<unknown> => {
@@ -387,13 +390,15 @@ export async function condaRoutes(app: FastifyInstance): Promise<void> {
     return send(found.art, found.stale);
   };
 
-  app.get('/api/conda/*', { exposeHeadRoute: false }, (req, reply) => get(req, reply, false));
-  app.head('/api/conda/*', (req, reply) => get(req, reply, true));
+  app.get('/api/conda/*', { config: READ, exposeHeadRoute: false }, (req, reply) =>
+    get(req, reply, false),
+  );
+  app.head('/api/conda/*', { config: READ }, (req, reply) => get(req, reply, true));
 
   const upload = async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const svc = app.stowage;
-    const who = req.requireWrite();
     const r = parseRequest(rawUrl(req).path);
+    const who = await req.authorize('repo:deploy', r.repo);
     const body = (req.body as Readable | undefined) ?? req.raw;
     const c = classify(r.path);
     if (c.kind !== 'file') {
@@ -403,6 +408,7 @@ export async function condaRoutes(app: FastifyInstance): Promise<void> {
       });
     }
     const target = await svc.deployableRepo(r.repo);
+    if (target.key !== r.repo) await req.authorize('repo:deploy', target.key);
     if (target.packageType !== 'conda') await condaRepo(target.key);
     const expected = normalizeChecksums(declaredChecksums(req));
     let staged: StagedBlob | undefined;
@@ -452,6 +458,6 @@ export async function condaRoutes(app: FastifyInstance): Promise<void> {
       if (staged) await staged.discard();
     }
   };
-  app.put('/api/conda/*', upload);
-  app.post('/api/conda/*', upload);
+  app.put('/api/conda/*', { config: DEPLOY }, upload);
+  app.post('/api/conda/*', { config: DEPLOY }, upload);
 }

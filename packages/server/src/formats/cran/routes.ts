@@ -39,6 +39,9 @@ import {
   type Stanza,
 } from './dcf.ts';
 
+const READ = { permission: 'repo:read' } as const;
+const DEPLOY = { permission: 'repo:deploy' } as const;
+
 const PREFIX = '/api/cran/';
 const CONTRIB = /^(src\/contrib|bin\/(?:windows|macosx(?:\/[A-Za-z0-9._-]+)*)\/contrib\/\d+\.\d+)$/;
 const FILE = /^([A-Za-z][A-Za-z0-9.]*[A-Za-z0-9])_(\d+(?:[.-]\d+)+)\.(tar\.gz|tgz|zip)$/;
@@ -363,8 +366,8 @@ export async function cranRoutes(app: FastifyInstance): Promise<void> {
 
   const get = async (req: FastifyRequest, reply: FastifyReply, head: boolean): Promise<unknown> => {
     const svc = app.stowage;
-    const who = req.requireRead();
     const r = parseRequest(rawUrl(req).path);
+    const who = await req.authorize('repo:read', r.repo);
     const repo = await cranRepo(r.repo);
     const c = classify(r.path);
     const send = async (art: ArtifactRecord, stale: boolean, record: boolean): Promise<unknown> => {
@@ -409,13 +412,15 @@ export async function cranRoutes(app: FastifyInstance): Promise<void> {
     return send(found.art, found.stale, c.kind === 'file');
   };
 
-  app.get('/api/cran/*', { exposeHeadRoute: false }, (req, reply) => get(req, reply, false));
-  app.head('/api/cran/*', (req, reply) => get(req, reply, true));
+  app.get('/api/cran/*', { config: READ, exposeHeadRoute: false }, (req, reply) =>
+    get(req, reply, false),
+  );
+  app.head('/api/cran/*', { config: READ }, (req, reply) => get(req, reply, true));
 
   const upload = async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const svc = app.stowage;
-    const who = req.requireWrite();
     const r = parseRequest(rawUrl(req).path);
+    const who = await req.authorize('repo:deploy', r.repo);
     const body = (req.body as Readable | undefined) ?? req.raw;
     let dir: string;
     let ext: 'tar.gz' | 'tgz' | 'zip';
@@ -440,6 +445,7 @@ export async function cranRoutes(app: FastifyInstance): Promise<void> {
       throw new HttpError('ERR_PATH_INVALID', 'source packages are .tar.gz files');
     }
     const target = await svc.deployableRepo(r.repo);
+    if (target.key !== r.repo) await req.authorize('repo:deploy', target.key);
     if (target.packageType !== 'cran') await cranRepo(target.key);
     const expected = normalizeChecksums(declaredChecksums(req));
     let staged: StagedBlob | undefined;
@@ -469,6 +475,6 @@ export async function cranRoutes(app: FastifyInstance): Promise<void> {
       if (staged) await staged.discard();
     }
   };
-  app.put('/api/cran/*', upload);
-  app.post('/api/cran/*', upload);
+  app.put('/api/cran/*', { config: DEPLOY }, upload);
+  app.post('/api/cran/*', { config: DEPLOY }, upload);
 }

@@ -112,7 +112,7 @@ export async function dockerRoutes(app: FastifyInstance): Promise<void> {
     const version = async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
       if (
         !req.principal.authenticated &&
-        !(svc.config.auth.anonymousRead && isAnonymousBearer(req))
+        !(isAnonymousBearer(req) && (await svc.auth.anonymousHolds('repo')))
       ) {
         throw new OciError('UNAUTHORIZED', 'log in: the registry needs a token', {
           detail: { realm: `${baseUrl(req)}/v2/token` },
@@ -120,13 +120,14 @@ export async function dockerRoutes(app: FastifyInstance): Promise<void> {
       }
       return reply.type('application/json').send({});
     };
-    v2.get('/v2/', version);
-    v2.get('/v2', version);
+    const open = { config: { permission: 'public' } } as const;
+    v2.get('/v2/', open, version);
+    v2.get('/v2', open, version);
 
     // Registry clients log in here: basic auth with the Stowage token as password → a bearer.
-    v2.get('/v2/token', async (req, reply) => {
+    v2.get('/v2/token', open, async (req, reply) => {
       const creds = Authenticator.credentials(req.headers);
-      if (!creds && svc.config.auth.anonymousRead) {
+      if (!creds && (await svc.auth.anonymousHolds('repo'))) {
         return reply.type('application/json').send({
           token: ANONYMOUS_BEARER,
           access_token: ANONYMOUS_BEARER,
@@ -148,17 +149,25 @@ export async function dockerRoutes(app: FastifyInstance): Promise<void> {
       });
     });
 
-    v2.route({
-      method: ['GET', 'HEAD', 'PUT', 'POST', 'PATCH', 'DELETE'],
-      url: '/v2/*',
-      exposeHeadRoute: false,
-      handler: async (req, reply) => registry.handle(req, reply),
-    });
+    // The route declares the least a method needs; each endpoint checks its concrete action.
+    const methods = [
+      [['GET', 'HEAD'], 'repo:read'],
+      [['PUT', 'POST', 'PATCH'], 'repo:deploy'],
+      [['DELETE'], 'repo:delete'],
+    ] as const;
+    for (const [method, permission] of methods) {
+      v2.route({
+        method: [...method],
+        url: '/v2/*',
+        exposeHeadRoute: false,
+        config: { permission },
+        handler: async (req, reply) => registry.handle(req, reply),
+      });
+    }
   });
 
   // Stowage's own namespace: answers in Stowage's error format, not the registry's.
-  app.get(`${LAYERS_PREFIX}*`, async (req, reply) => {
-    req.requireRead();
+  app.get(`${LAYERS_PREFIX}*`, { config: { permission: 'repo:read' } }, async (req, reply) => {
     const m = /^(.+)\/manifests\/([^/]+)\/layers$/.exec(
       rawUrl(req).path.slice(LAYERS_PREFIX.length),
     );
@@ -170,6 +179,7 @@ export async function dockerRoutes(app: FastifyInstance): Promise<void> {
     try {
       const r = parseOciPath(`${decodeQueryValue(m[1])}/manifests/${m[2]}`);
       if (!r || r.route.kind !== 'manifest') throw new HttpError('ERR_NOT_FOUND', 'no manifest');
+      await req.authorize('repo:read', r.repo);
       return reply.send(await registry.layers(r, r.route.reference));
     } catch (err) {
       if (!(err instanceof OciError)) throw err;
@@ -337,7 +347,7 @@ class Registry {
     r: OciRequest,
     digest: string,
   ): Promise<unknown> {
-    req.requireRead();
+    await req.authorize('repo:read', r.repo);
     const head = req.method === 'HEAD';
     const repo = await this.#repo(r);
     const hex = sha256Hex(digest);
@@ -404,8 +414,9 @@ class Registry {
     r: OciRequest,
     digest: string,
   ): Promise<unknown> {
-    req.requireWrite();
+    await req.authorize('repo:delete', r.repo);
     const target = await this.#target(r);
+    if (target.key !== r.repo) await req.authorize('repo:delete', target.key);
     const removed = await this.#svc.deletePath(target.key, blobPath(r.image, sha256Hex(digest)));
     if (removed === 0) {
       throw new OciError('BLOB_UNKNOWN', `blob ${digest} is not in ${r.name}`, {
@@ -435,8 +446,9 @@ class Registry {
   }
 
   async #startUpload(req: FastifyRequest, reply: FastifyReply, r: OciRequest): Promise<unknown> {
-    const who = req.requireWrite();
+    const who = await req.authorize('repo:deploy', r.repo);
     const target = await this.#target(r);
+    if (target.key !== r.repo) await req.authorize('repo:deploy', target.key);
     const q = rawQuery(req);
     const mount = q.get('mount');
     const from = q.get('from');
@@ -502,8 +514,9 @@ class Registry {
   }
 
   async #session(req: FastifyRequest, r: OciRequest, uuid: string): Promise<Upload> {
-    req.requireWrite();
+    await req.authorize('repo:deploy', r.repo);
     const target = await this.#target(r);
+    if (target.key !== r.repo) await req.authorize('repo:deploy', target.key);
     const u = this.#uploads.get(uuid);
     if (!u || u.repo !== target.key || u.image !== r.image) {
       if (hasBody(req)) bodyOf(req).resume();
@@ -738,7 +751,7 @@ class Registry {
     r: OciRequest,
     ref: string,
   ): Promise<unknown> {
-    req.requireRead();
+    await req.authorize('repo:read', r.repo);
     const repo = await this.#repo(r);
     const m = await this.#findManifest(repo, r.image, ref);
     if (!m) {
@@ -764,8 +777,9 @@ class Registry {
     r: OciRequest,
     ref: string,
   ): Promise<unknown> {
-    const who = req.requireWrite();
+    const who = await req.authorize('repo:deploy', r.repo);
     const target = await this.#target(r);
+    if (target.key !== r.repo) await req.authorize('repo:deploy', target.key);
     const declaredLength = Number(req.headers['content-length'] ?? 0);
     if (declaredLength > MAX_MANIFEST_SIZE) {
       bodyOf(req).resume();
@@ -855,8 +869,9 @@ class Registry {
     r: OciRequest,
     ref: string,
   ): Promise<unknown> {
-    req.requireWrite();
+    await req.authorize('repo:delete', r.repo);
     const target = await this.#target(r);
+    if (target.key !== r.repo) await req.authorize('repo:delete', target.key);
     let removed = 0;
     if (isDigest(ref)) {
       const hex = sha256Hex(ref);
@@ -935,7 +950,7 @@ class Registry {
   }
 
   async #tags(req: FastifyRequest, reply: FastifyReply, r: OciRequest): Promise<unknown> {
-    req.requireRead();
+    await req.authorize('repo:read', r.repo);
     const repo = await this.#repo(r);
     const found = await this.#tagsIn(repo, r.image, new Set());
     if (!found) {
@@ -978,7 +993,7 @@ class Registry {
     r: OciRequest,
     digest: string,
   ): Promise<unknown> {
-    req.requireRead();
+    await req.authorize('repo:read', r.repo);
     const repo = await this.#repo(r);
     sha256Hex(digest);
     const q = rawQuery(req);

@@ -39,6 +39,9 @@ import {
 } from './module.ts';
 import { MAX_ZIP_SIZE, checkModuleZip } from './zip.ts';
 
+const READ = { permission: 'repo:read' } as const;
+const DEPLOY = { permission: 'repo:deploy' } as const;
+
 const PREFIX = '/api/go/';
 const VERSION_CHARS = /^[a-z0-9._+~!-]+$/;
 
@@ -138,8 +141,8 @@ export async function goRoutes(app: FastifyInstance): Promise<void> {
 
   const get = async (req: FastifyRequest, reply: FastifyReply, head: boolean): Promise<unknown> => {
     const svc = app.stowage;
-    const who = req.requireRead();
     const r = parseGoRequest(rawUrl(req).path);
+    const who = await req.authorize('repo:read', r.repo);
     const repo = await svc.repo(r.repo);
     if (repo.packageType !== 'go') {
       throw new HttpError('ERR_REPO_NOT_FOUND', `repository "${repo.key}" is not a Go repository`, {
@@ -204,13 +207,15 @@ export async function goRoutes(app: FastifyInstance): Promise<void> {
     }
   };
 
-  app.get('/api/go/*', { exposeHeadRoute: false }, (req, reply) => get(req, reply, false));
-  app.head('/api/go/*', (req, reply) => get(req, reply, true));
+  app.get('/api/go/*', { config: READ, exposeHeadRoute: false }, (req, reply) =>
+    get(req, reply, false),
+  );
+  app.head('/api/go/*', { config: READ }, (req, reply) => get(req, reply, true));
 
-  app.put('/api/go/*', async (req, reply) => {
+  app.put('/api/go/*', { config: DEPLOY }, async (req, reply) => {
     const svc = app.stowage;
-    const who = req.requireWrite();
     const r = parseGoRequest(rawUrl(req).path);
+    const who = await req.authorize('repo:deploy', r.repo);
     if (r.kind !== 'zip') {
       throw new HttpError(
         'ERR_PATH_INVALID',
@@ -221,6 +226,7 @@ export async function goRoutes(app: FastifyInstance): Promise<void> {
       );
     }
     const target = await svc.deployableRepo(r.repo);
+    if (target.key !== r.repo) await req.authorize('repo:deploy', target.key);
     if (target.packageType !== 'go') {
       throw new HttpError(
         'ERR_REPO_NOT_DEPLOYABLE',

@@ -47,6 +47,10 @@ import {
 } from './chart.ts';
 import { HELM_OCI_PROP, ociTagOf } from './oci.ts';
 
+const READ = { permission: 'repo:read' } as const;
+const DEPLOY = { permission: 'repo:deploy' } as const;
+const DELETE = { permission: 'repo:delete' } as const;
+
 const PREFIX = '/api/helm/';
 const QUERY_PREFIX = '/api/stowage/v1/helm/';
 export const INDEX = 'index.yaml';
@@ -388,8 +392,8 @@ export async function helmRoutes(app: FastifyInstance): Promise<void> {
 
   const get = async (req: FastifyRequest, reply: FastifyReply, head: boolean): Promise<unknown> => {
     const svc = app.stowage;
-    const who = req.requireRead();
     const r = parseRequest(rawUrl(req).path, PREFIX);
+    const who = await req.authorize('repo:read', r.repo);
     const repo = await helmRepo(r.repo);
     const segs = r.path.split('/');
     if (segs[0] === 'api' && segs[1] === 'charts') {
@@ -438,12 +442,14 @@ export async function helmRoutes(app: FastifyInstance): Promise<void> {
     return reply.send(svc.blobs.open(art.sha256));
   };
 
-  app.get(`${PREFIX}*`, { exposeHeadRoute: false }, (req, reply) => get(req, reply, false));
-  app.head(`${PREFIX}*`, (req, reply) => get(req, reply, true));
+  app.get(`${PREFIX}*`, { config: READ, exposeHeadRoute: false }, (req, reply) =>
+    get(req, reply, false),
+  );
+  app.head(`${PREFIX}*`, { config: READ }, (req, reply) => get(req, reply, true));
 
-  app.get(`${QUERY_PREFIX}*`, async (req, reply) => {
-    req.requireRead();
+  app.get(`${QUERY_PREFIX}*`, { config: READ }, async (req, reply) => {
     const r = parseRequest(rawUrl(req).path, QUERY_PREFIX);
+    await req.authorize('repo:read', r.repo);
     const segs = r.path.split('/').filter((s) => s !== '');
     if (segs[0] !== 'charts')
       throw new HttpError('ERR_NOT_FOUND', `no route for GET ${rawUrl(req).path}`, {
@@ -458,8 +464,8 @@ export async function helmRoutes(app: FastifyInstance): Promise<void> {
 
   const upload = async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const svc = app.stowage;
-    const who = req.requireWrite();
     const r = parseRequest(rawUrl(req).path, PREFIX);
+    const who = await req.authorize('repo:deploy', r.repo);
     const pushApi = /^api\/charts\/?$/.test(r.path) && req.method === 'POST';
     if (!pushApi && !chartPathOf(r.path)) {
       req.raw.resume();
@@ -468,6 +474,7 @@ export async function helmRoutes(app: FastifyInstance): Promise<void> {
       });
     }
     const target = await svc.deployableRepo(r.repo);
+    if (target.key !== r.repo) await req.authorize('repo:deploy', target.key);
     if (target.packageType !== 'helm') {
       req.raw.resume();
       await helmRepo(target.key);
@@ -508,14 +515,15 @@ export async function helmRoutes(app: FastifyInstance): Promise<void> {
       if (staged) await staged.discard();
     }
   };
-  app.put(`${PREFIX}*`, upload);
-  app.post(`${PREFIX}*`, upload);
+  app.put(`${PREFIX}*`, { config: DEPLOY }, upload);
+  app.post(`${PREFIX}*`, { config: DEPLOY }, upload);
 
-  app.delete(`${PREFIX}*`, async (req, reply) => {
+  app.delete(`${PREFIX}*`, { config: DELETE }, async (req, reply) => {
     const svc = app.stowage;
-    const who = req.requireWrite();
     const r = parseRequest(rawUrl(req).path, PREFIX);
+    const who = await req.authorize('repo:delete', r.repo);
     const target = await svc.deployableRepo(r.repo);
+    if (target.key !== r.repo) await req.authorize('repo:delete', target.key);
     if (target.packageType !== 'helm') await helmRepo(target.key);
     const m = /^api\/charts\/([^/]+)(?:\/([^/]+))?$/.exec(r.path);
     if (!m) {

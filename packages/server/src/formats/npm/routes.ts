@@ -45,9 +45,15 @@ export async function npmRoutes(app: FastifyInstance): Promise<void> {
     { parseAs: 'string', bodyLimit: MAX_PUBLISH_BYTES },
     (_req, body, done) => done(null, body),
   );
-  app.get('/api/npm/:repo/*', (req, reply) => get(app.stowage, req, reply));
-  app.put('/api/npm/:repo/*', (req, reply) => put(app.stowage, req, reply));
-  app.delete('/api/npm/:repo/*', (req, reply) => del(app.stowage, req, reply));
+  app.get('/api/npm/:repo/*', { config: { permission: 'repo:read' } }, (req, reply) =>
+    get(app.stowage, req, reply),
+  );
+  app.put('/api/npm/:repo/*', { config: { permission: 'repo:deploy' } }, (req, reply) =>
+    put(app.stowage, req, reply),
+  );
+  app.delete('/api/npm/:repo/*', { config: { permission: 'repo:delete' } }, (req, reply) =>
+    del(app.stowage, req, reply),
+  );
 }
 
 function split(req: FastifyRequest): { repoKey: string; raw: string } {
@@ -68,7 +74,7 @@ async function get(svc: Services, req: FastifyRequest, reply: FastifyReply): Pro
   const { repoKey, raw } = split(req);
   const target = parseTarget(raw, repoKey);
   if (target.kind === 'special') return special(svc, req, reply, repoKey, target.segs);
-  const who = req.requireRead();
+  const who = await req.authorize('repo:read', repoKey);
   const repo = await npmRepo(svc, repoKey);
   if (target.kind === 'tarball') {
     return tarball(svc, req, reply, repo, target.name, target.file, who.user);
@@ -258,9 +264,12 @@ async function special(
   segs: string[],
 ): Promise<unknown> {
   const [first = ''] = segs;
-  if (first === 'ping' && req.method === 'GET') return reply.send({});
+  if (first === 'ping' && req.method === 'GET') {
+    await req.authorize('public');
+    return reply.send({});
+  }
   if (first === 'whoami' && req.method === 'GET') {
-    const who = req.requireWrite();
+    const who = await req.authorize('authenticated');
     return reply.send({ username: who.user });
   }
   if (first === 'user' && req.method === 'PUT') {
@@ -270,6 +279,7 @@ async function special(
     const p = await svc.auth.authenticate({ authorization: `Bearer ${password}` });
     if (!p.authenticated)
       throw new HttpError('ERR_AUTH_INVALID', 'the password is not a valid token');
+    await req.authorize('public');
     return reply
       .code(201)
       .send({ ok: true, id: `org.couchdb.user:${String(body.name)}`, token: password });
@@ -293,14 +303,15 @@ async function distTags(
   tag: string | undefined,
 ): Promise<unknown> {
   if (req.method === 'GET') {
-    req.requireRead();
+    await req.authorize('repo:read', repoKey);
     const found = await loadPackument(svc, await npmRepo(svc, repoKey), name);
     if (!found) throw new HttpError('ERR_NOT_FOUND', `package ${name} is not in ${repoKey}`);
     return reply.send(found.doc['dist-tags']);
   }
-  const who = req.requireWrite();
+  const who = await req.authorize('repo:deploy', repoKey);
   if (!tag) throw new HttpError('ERR_PATH_INVALID', 'a dist-tag name is required');
   const repo = await svc.deployableRepo(repoKey);
+  await req.authorize('repo:deploy', repo.key);
   let version: unknown;
   if (req.method === 'PUT') version = jsonBody(req);
   return locks.run(`${repo.key}\0${name}`, async () => {
@@ -377,11 +388,12 @@ async function put(svc: Services, req: FastifyRequest, reply: FastifyReply): Pro
   const { repoKey, raw } = split(req);
   const target = parseTarget(raw, repoKey);
   if (target.kind === 'special') return special(svc, req, reply, repoKey, target.segs);
-  const who = req.requireWrite();
+  const who = await req.authorize('repo:deploy', repoKey);
   if (target.kind !== 'package' || target.rest.length > 0) {
     throw new HttpError('ERR_PATH_INVALID', 'publish with PUT /api/npm/{repo}/{name}');
   }
   const repo = await svc.deployableRepo(repoKey);
+  await req.authorize('repo:deploy', repo.key);
   if (repo.packageType !== 'npm') await npmRepo(svc, repo.key);
   const body = jsonBody(req);
   const name = target.name;
@@ -426,6 +438,9 @@ async function put(svc: Services, req: FastifyRequest, reply: FastifyReply): Pro
       if (fresh.length) {
         throw new HttpError('ERR_BODY_INVALID', `${name}@${fresh[0]} has no tarball attached`);
       }
+      // Dropping versions is unpublishing: that needs "delete", as DELETE does.
+      if (Object.keys(doc.versions).some((v) => !incoming.versions[v]))
+        await req.authorize('repo:delete', repo.key);
       for (const v of Object.keys(doc.versions)) {
         const m = incoming.versions[v];
         if (!m) {
@@ -559,8 +574,9 @@ async function del(svc: Services, req: FastifyRequest, reply: FastifyReply): Pro
   const { repoKey, raw } = split(req);
   const target = parseTarget(raw, repoKey);
   if (target.kind === 'special') return special(svc, req, reply, repoKey, target.segs);
-  const who = req.requireWrite();
+  const who = await req.authorize('repo:delete', repoKey);
   const repo = await svc.deployableRepo(repoKey);
+  await req.authorize('repo:delete', repo.key);
   const name = target.name;
   return locks.run(`${repo.key}\0${name}`, async () => {
     if (target.kind === 'tarball') {

@@ -50,6 +50,10 @@ import {
 } from './model.ts';
 import { NugetRepos, nupkgPath, nuspecPath } from './repos.ts';
 
+const READ = { permission: 'repo:read' } as const;
+const DEPLOY = { permission: 'repo:deploy' } as const;
+const DELETE = { permission: 'repo:delete' } as const;
+
 const ATOM_FEED = 'application/atom+xml;type=feed;charset=utf-8';
 const ATOM_ENTRY = 'application/atom+xml;type=entry;charset=utf-8';
 
@@ -120,19 +124,19 @@ export async function nugetRoutes(app: FastifyInstance): Promise<void> {
   const nugetRepo = (key: string): Promise<RepoConfig> => app.stowage.repo(key, 'nuget');
 
   const get = async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
-    const who = req.requireRead();
     const t = parseTarget(req);
+    const who = await req.authorize('repo:read', t.repo);
     const repo = await nugetRepo(t.repo);
     const b = bases(req, repo.key);
     const ctx: Ctx = { svc: app.stowage, repos, req, reply, repo, b, t, user: who.user };
     return t.v3 ? v3Get(ctx) : v2Get(ctx);
   };
-  app.get('/api/nuget/*', get);
+  app.get('/api/nuget/*', { config: READ }, get);
 
   const push = async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const svc = app.stowage;
-    const who = req.requireWrite();
     const t = parseTarget(req);
+    const who = await req.authorize('repo:deploy', t.repo);
     const path = t.rest.join('/');
     const ok = t.v3 ? path === 'package' : ['', 'package', 'api/v2/package'].includes(path);
     if (!ok) {
@@ -142,6 +146,7 @@ export async function nugetRoutes(app: FastifyInstance): Promise<void> {
       });
     }
     const target = await svc.deployableRepo(t.repo);
+    if (target.key !== t.repo) await req.authorize('repo:deploy', target.key);
     await nugetRepo(target.key);
     const expected = normalizeChecksums(declaredChecksums(req));
     let staged: StagedBlob | undefined = await receive(svc, req);
@@ -172,17 +177,18 @@ export async function nugetRoutes(app: FastifyInstance): Promise<void> {
       if (staged) await staged.discard();
     }
   };
-  app.put('/api/nuget/*', push);
-  app.post('/api/nuget/*', push);
+  app.put('/api/nuget/*', { config: DEPLOY }, push);
+  app.post('/api/nuget/*', { config: DEPLOY }, push);
 
-  app.delete('/api/nuget/*', async (req, reply) => {
-    req.requireWrite();
+  app.delete('/api/nuget/*', { config: DELETE }, async (req, reply) => {
     const t = parseTarget(req);
+    await req.authorize('repo:delete', t.repo);
     let rest = t.rest;
     if (t.v3 && rest[0] === 'package') rest = rest.slice(1);
     else if (!t.v3 && rest.slice(0, 3).join('/') === 'api/v2/package') rest = rest.slice(3);
     if (rest.length !== 2) throw new HttpError('ERR_NOT_FOUND', 'DELETE {id}/{version}');
     const target = await app.stowage.deployableRepo(t.repo);
+    if (target.key !== t.repo) await req.authorize('repo:delete', target.key);
     await nugetRepo(target.key);
     const id = idOf(rest[0]);
     const version = versionOf(rest[1]);

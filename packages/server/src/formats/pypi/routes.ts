@@ -25,6 +25,8 @@ import {
 } from './simple.ts';
 import { extractZipMember } from './zip.ts';
 
+const READ = { permission: 'repo:read' } as const;
+
 /** Where a remote caches upstream index pages (outside any project folder). */
 const PAGES = '.pypi/simple';
 const METADATA = '.metadata';
@@ -230,61 +232,73 @@ export async function pypiRoutes(app: FastifyInstance): Promise<void> {
   const pypiRepo = (key: string): Promise<RepoConfig> => app.stowage.repo(key, 'pypi');
 
   const redirect = (to: string) => async (req: FastifyRequest, reply: FastifyReply) => {
-    req.requireRead();
+    await req.authorize('repo:read', (req.params as RepoParams).repo);
     return reply.redirect(to, 301);
   };
 
-  app.get<{ Params: RepoParams }>('/api/pypi/:repo/simple', (req, reply) =>
+  app.get<{ Params: RepoParams }>('/api/pypi/:repo/simple', { config: READ }, (req, reply) =>
     redirect(`/api/pypi/${encodeURIComponent(req.params.repo)}/simple/`)(req, reply),
   );
-  app.get<{ Params: RepoParams }>('/api/pypi/:repo/simple/', async (req, reply) => {
-    req.requireRead();
-    const repo = await pypiRepo(req.params.repo);
-    const names = [...new Set(await repos.projects(repo))].sort();
-    return send(
-      reply,
-      req,
-      () => renderRootHtml(names),
-      () => renderRootJson(names),
-    );
-  });
-  app.get<{ Params: ProjectParams }>('/api/pypi/:repo/simple/:project', (req, reply) =>
-    redirect(
-      `/api/pypi/${encodeURIComponent(req.params.repo)}/simple/${encodeURIComponent(normalizeName(checkProject(req.params.project)))}/`,
-    )(req, reply),
-  );
-  app.get<{ Params: ProjectParams }>('/api/pypi/:repo/simple/:project/', async (req, reply) => {
-    req.requireRead();
-    const project = checkProject(req.params.project);
-    const norm = normalizeName(project);
-    if (norm !== project) {
-      return reply.redirect(
-        `/api/pypi/${encodeURIComponent(req.params.repo)}/simple/${norm}/`,
-        301,
+  app.get<{ Params: RepoParams }>(
+    '/api/pypi/:repo/simple/',
+    { config: READ },
+    async (req, reply) => {
+      await req.authorize('repo:read', req.params.repo);
+      const repo = await pypiRepo(req.params.repo);
+      const names = [...new Set(await repos.projects(repo))].sort();
+      return send(
+        reply,
+        req,
+        () => renderRootHtml(names),
+        () => renderRootJson(names),
       );
-    }
-    const repo = await pypiRepo(req.params.repo);
-    const page = await repos.page(repo, norm);
-    if (!page) throw new HttpError('ERR_NOT_FOUND', `no project "${norm}" in ${repo.key}`);
-    // Every file is downloaded through this repository, whoever holds it.
-    const files = page.files.map((f) => ({
-      ...f,
-      url: `../../packages/${norm}/${encodeURIComponent(f.filename)}`,
-    }));
-    const out = { name: norm, files };
-    return send(
-      reply,
-      req,
-      () => renderProjectHtml(out),
-      () => renderProjectJson(out),
-    );
-  });
+    },
+  );
+  app.get<{ Params: ProjectParams }>(
+    '/api/pypi/:repo/simple/:project',
+    { config: READ },
+    (req, reply) =>
+      redirect(
+        `/api/pypi/${encodeURIComponent(req.params.repo)}/simple/${encodeURIComponent(normalizeName(checkProject(req.params.project)))}/`,
+      )(req, reply),
+  );
+  app.get<{ Params: ProjectParams }>(
+    '/api/pypi/:repo/simple/:project/',
+    { config: READ },
+    async (req, reply) => {
+      await req.authorize('repo:read', req.params.repo);
+      const project = checkProject(req.params.project);
+      const norm = normalizeName(project);
+      if (norm !== project) {
+        return reply.redirect(
+          `/api/pypi/${encodeURIComponent(req.params.repo)}/simple/${norm}/`,
+          301,
+        );
+      }
+      const repo = await pypiRepo(req.params.repo);
+      const page = await repos.page(repo, norm);
+      if (!page) throw new HttpError('ERR_NOT_FOUND', `no project "${norm}" in ${repo.key}`);
+      // Every file is downloaded through this repository, whoever holds it.
+      const files = page.files.map((f) => ({
+        ...f,
+        url: `../../packages/${norm}/${encodeURIComponent(f.filename)}`,
+      }));
+      const out = { name: norm, files };
+      return send(
+        reply,
+        req,
+        () => renderProjectHtml(out),
+        () => renderProjectJson(out),
+      );
+    },
+  );
 
   app.get<{ Params: FileParams }>(
     '/api/pypi/:repo/packages/:project/:filename',
+    { config: READ },
     async (req, reply) => {
       const svc = app.stowage;
-      const who = req.requireRead();
+      const who = await req.authorize('repo:read', req.params.repo);
       const project = normalizeName(checkProject(req.params.project));
       const { filename } = req.params;
       checkFilename(filename.endsWith(METADATA) ? filename.slice(0, -METADATA.length) : filename);
@@ -325,16 +339,18 @@ export async function pypiRoutes(app: FastifyInstance): Promise<void> {
   );
 
   const upload = async (req: FastifyRequest<{ Params: RepoParams }>, reply: FastifyReply) => {
-    const who = req.requireWrite();
+    const who = await req.authorize('repo:deploy', req.params.repo);
     const target = await app.stowage.deployableRepo(req.params.repo);
+    if (target.key !== req.params.repo) await req.authorize('repo:deploy', target.key);
     if (target.packageType !== 'pypi') await pypiRepo(target.key);
     const art = await receiveUpload(app.stowage, req, target, who.user);
     req.log.info({ repo: art.repo, path: art.path, size: art.size }, 'pypi upload');
     return reply.code(200).type('text/plain').send('OK\n');
   };
-  app.post('/api/pypi/:repo', upload);
-  app.post('/api/pypi/:repo/', upload);
-  app.post('/api/pypi/:repo/legacy/', upload);
+  const deploy = { config: { permission: 'repo:deploy' } } as const;
+  app.post('/api/pypi/:repo', deploy, upload);
+  app.post('/api/pypi/:repo/', deploy, upload);
+  app.post('/api/pypi/:repo/legacy/', deploy, upload);
 }
 
 /** Parses twine's multipart upload, streaming the `content` part to the blob store. */

@@ -140,6 +140,20 @@ export interface FolderList {
   files: { uri: string; size: number; lastModified: string; folder: boolean; sha2?: string }[];
 }
 
+/** One audit entry (`ip` and `tokenId` only for administrators). */
+export interface AuditEntry {
+  time: string;
+  user: string;
+  tokenId?: string;
+  ip?: string;
+  action: string;
+  repo?: string;
+  path?: string;
+  buildName?: string;
+  buildNumber?: string;
+  details?: Record<string, unknown>;
+}
+
 export const calls = {
   builds: () => api<{ builds: { uri: string; lastStarted: string }[] }>('/api/build'),
   numbers: (name: string) =>
@@ -154,6 +168,12 @@ export const calls = {
       body,
     }),
   repos: () => api<RepoSummary[]>('/api/repositories'),
+  audit: async (q: Record<string, string>): Promise<AuditEntry[]> =>
+    (
+      await api<{ entries: AuditEntry[] }>(
+        `/api/stowage/v1/audit?${new URLSearchParams(q).toString()}`,
+      )
+    ).entries,
   storage: <T>(repo: string, path: string, query = '') =>
     api<T>(`/api/storage/${seg(repo)}${path ? `/${repoPath(path)}` : ''}${query}`),
 };

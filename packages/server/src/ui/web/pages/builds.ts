@@ -1,5 +1,15 @@
 /** Build names, one name's numbers with their promotion history, and one build. */
-import { api, calls, pool, seg, type BuildInfo, type BuildStatus, type Module } from '../api.ts';
+import {
+  ApiError,
+  api,
+  calls,
+  pool,
+  seg,
+  type AuditEntry,
+  type BuildInfo,
+  type BuildStatus,
+  type Module,
+} from '../api.ts';
 import { code, facts, h, table, type Child } from '../dom.ts';
 import type { FunnelReport } from '../../../../../core/src/analytics.ts';
 import { bytes, compareNumbers, duration, plural, when } from '../format.ts';
@@ -215,6 +225,43 @@ function safeLink(url: string | undefined): Child {
   return /^https?:\/\//i.test(url) ? h('a', { href: url, rel: 'noopener noreferrer' }, url) : url;
 }
 
+/** What an audit entry says besides who and when, in a few words. */
+function auditWhat(e: AuditEntry): string {
+  const d = e.details ?? {};
+  const parts: string[] = [];
+  if (e.repo) parts.push(`${e.repo}${e.path ? `/${e.path.replace(/^\//, '')}` : ''}`);
+  for (const k of ['status', 'approver', 'ciUser', 'comment', 'discarded'] as const)
+    if (d[k] !== undefined)
+      parts.push(`${k}: ${Array.isArray(d[k]) ? d[k].join(', ') : String(d[k])}`);
+  return parts.join('; ');
+}
+
+/** The build's audit trail: who published, promoted or changed it, and who approved. */
+async function auditSection(name: string, number: string): Promise<HTMLElement> {
+  let body: Child;
+  try {
+    const entries = await calls.audit({ buildName: name, buildNumber: number, limit: '200' });
+    body =
+      entries.length === 0
+        ? h('p', null, 'No changes of this build were recorded.')
+        : table(
+            'Changes of this build, newest first',
+            ['When', 'What', 'Who', 'Details'],
+            entries.map((e) => [
+              when(e.time),
+              code(e.action),
+              `${e.user}${e.tokenId ? ` (token ${e.tokenId})` : ''}${e.ip ? ` from ${e.ip}` : ''}`,
+              auditWhat(e),
+            ]),
+            'audit',
+          );
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    body = h('p', null, `The audit trail is not shown: ${err.message}`);
+  }
+  return h('section', { 'aria-labelledby': 'h-audit' }, h('h2', { id: 'h-audit' }, 'Audit'), body);
+}
+
 export async function buildPage(params: string[]): Promise<Page> {
   const [name = '', number = ''] = params;
   const [info, numbers] = await Promise.all([calls.build(name, number), buildNumbers(name)]);
@@ -260,18 +307,20 @@ export async function buildPage(params: string[]): Promise<Page> {
           ? h('p', null, 'This build has not been promoted.')
           : table(
               'Promotion history, oldest first',
-              ['Status', 'Repository', 'When', 'By', 'Comment'],
+              ['Status', 'Repository', 'When', 'By', 'Approved by', 'Comment'],
               statuses.map((st) => [
                 statusBadge(st),
                 st.repository ?? '',
                 when(st.timestamp),
                 [st.user ?? '', st.ciUser && st.ciUser !== st.user ? ` (CI: ${st.ciUser})` : ''],
+                st.approver ?? '',
                 st.comment ?? '',
               ]),
               'statuses',
             ),
       ),
       await promoteSection(name, number, statuses[statuses.length - 1]?.status),
+      await auditSection(name, number),
       h(
         'section',
         { 'aria-labelledby': 'h-compare' },
