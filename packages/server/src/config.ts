@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import type { RepoConfig } from './internal/metastore.ts';
 import { REPO_KEY, RESERVED_KEYS } from './internal/paths.ts';
 import { FORMATS } from './formats/index.ts';
+import { OidcConfigError, validateOidcConfig, type OidcConfig } from './internal/oidc.ts';
 
 /** A promotion stage: a name people use (`qa`) and the repository that holds its builds. */
 export interface Stage {
@@ -30,6 +31,8 @@ export interface ServerConfig {
   stages: Stage[];
   /** Applied to a build name each time one of its builds is published. */
   retention?: RetentionConfig;
+  /** CI identity providers (GitHub Actions OIDC, …) and the mappings from their claims to scopes. */
+  oidc?: OidcConfig;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -219,6 +222,14 @@ export function resolveConfig(doc: unknown, where = 'config'): ServerConfig {
     }
     if (r.deleteArtifacts !== undefined) ret.deleteArtifacts = r.deleteArtifacts === true;
     cfg.retention = ret;
+  }
+  if (o.oidc !== undefined) {
+    try {
+      cfg.oidc = validateOidcConfig(o.oidc, `${where}: oidc`);
+    } catch (err) {
+      if (err instanceof OidcConfigError) throw new ConfigError(err.message);
+      throw err;
+    }
   }
   return cfg;
 }

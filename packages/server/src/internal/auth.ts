@@ -12,6 +12,10 @@ export interface Principal {
   user: string;
   authenticated: boolean;
   admin: boolean;
+  /** The issued token's id (absent for the admin token and anonymous). */
+  tokenId?: string;
+  /** The issued token's scopes; absent means the user's own grants. */
+  scopes?: string[];
   /** Set for a build-scoped token: downloads made with it belong to this build. */
   build?: { name: string; number: string };
 }
@@ -65,23 +69,34 @@ export class Authenticator {
    */
   async issue(opts: {
     user: string;
+    scopes?: string[];
+    description?: string;
     admin?: boolean;
     build?: { name: string; number: string };
     expiresInSec?: number;
-  }): Promise<{ token: string; expires?: number }> {
+  }): Promise<{ token: string; id: string; expires?: number }> {
     const token = `stw_${randomBytes(24).toString('base64url')}`;
+    const id = randomBytes(9).toString('base64url');
     const created = Date.now();
     const record: TokenRecord = {
       hash: digest(token).toString('hex'),
+      id,
       user: opts.user,
       admin: opts.admin === true,
       created,
     };
+    if (opts.scopes) record.scopes = [...opts.scopes];
+    if (opts.description !== undefined) record.description = opts.description;
     if (opts.build) record.build = opts.build;
     if (opts.expiresInSec !== undefined && opts.expiresInSec > 0)
       record.expires = created + opts.expiresInSec * 1000;
     await this.#meta.putToken(record);
-    return record.expires === undefined ? { token } : { token, expires: record.expires };
+    return record.expires === undefined ? { token, id } : { token, id, expires: record.expires };
+  }
+
+  /** The stored record of a token (its hash looked up), for inspection; undefined when unknown. */
+  async inspect(token: string): Promise<TokenRecord | undefined> {
+    return this.#meta.findToken(digest(token).toString('hex'));
   }
 
   /** Reads Bearer, Basic (token as password) or X-JFrog-Art-Api credentials; undefined when none were sent. */
@@ -120,6 +135,8 @@ export class Authenticator {
     if (issued && (issued.expires === undefined || issued.expires > Date.now())) {
       const p: Principal = { user: issued.user, authenticated: true, admin: issued.admin };
       if (issued.build) p.build = issued.build;
+      if (issued.id) p.tokenId = issued.id;
+      if (issued.scopes) p.scopes = issued.scopes;
       return p;
     }
     throw new HttpError('ERR_AUTH_INVALID', 'the token is not valid', {

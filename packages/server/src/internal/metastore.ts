@@ -52,8 +52,13 @@ export type Properties = Record<string, string[]>;
 /** An access token as stored: only its SHA-256 is kept. */
 export interface TokenRecord {
   hash: string;
+  /** A public id for listing and revoking (never the token). */
+  id?: string;
   user: string;
   admin: boolean;
+  /** Scopes (CONTRACTS.md item 2); absent means the user's own grants. */
+  scopes?: string[];
+  description?: string;
   /** A build-scoped token: every download made with it is recorded for this build. */
   build?: { name: string; number: string };
   created: number;
@@ -139,6 +144,13 @@ export interface MetaStore {
 
   putToken(t: TokenRecord): Promise<void>;
   findToken(hash: string): Promise<TokenRecord | undefined>;
+
+  /**
+   * Records a one-time value (an OIDC ID token's `jti`) in `scope` until `expires` (epoch ms).
+   * True when it was not seen before (or its earlier record expired), false on a replay.
+   * Atomic across replicas sharing the store; expired records are purged as it goes.
+   */
+  useNonce(scope: string, nonce: string, expires: number): Promise<boolean>;
 
   /** When a remote repository last fetched or revalidated a path, and the validators it got. */
   getCacheEntry(repo: string, path: string): Promise<CacheEntry | undefined>;
@@ -230,6 +242,13 @@ CREATE TABLE IF NOT EXISTS tokens (
   created INTEGER NOT NULL,
   expires INTEGER
 );
+CREATE TABLE IF NOT EXISTS nonces (
+  scope TEXT NOT NULL,
+  nonce TEXT NOT NULL,
+  expires INTEGER NOT NULL,
+  PRIMARY KEY (scope, nonce)
+);
+CREATE INDEX IF NOT EXISTS nonces_expires ON nonces(expires);
 CREATE TABLE IF NOT EXISTS remote_cache (
   repo TEXT NOT NULL,
   path TEXT NOT NULL,
@@ -295,8 +314,21 @@ export class SqliteMetaStore implements MetaStore {
     }
     this.#db.exec('PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
     this.#db.exec(SCHEMA);
+    this.#addColumns('tokens', { id: 'TEXT', scopes: 'TEXT', description: 'TEXT' });
     // Analytics tables kept in step with `builds` by triggers (see analytics-store.ts).
     this.analytics = new AnalyticsStore(this.#db);
+  }
+
+  /** Adds columns that a database created by an older version lacks. */
+  #addColumns(table: string, columns: Record<string, string>): void {
+    const have = new Set(
+      (this.#db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map(
+        (c) => c.name,
+      ),
+    );
+    for (const [name, type] of Object.entries(columns)) {
+      if (!have.has(name)) this.#db.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${type}`);
+    }
   }
 
   #stmt(sql: string): StatementSync {
@@ -703,10 +735,13 @@ export class SqliteMetaStore implements MetaStore {
 
   async putToken(t: TokenRecord): Promise<void> {
     this.#run(
-      `INSERT INTO tokens (hash, user, admin, build_name, build_number, created, expires)
-       VALUES (:hash, :user, :admin, :bn, :bnum, :created, :expires)`,
+      `INSERT INTO tokens (hash, id, user, admin, scopes, description, build_name, build_number, created, expires)
+       VALUES (:hash, :id, :user, :admin, :scopes, :description, :bn, :bnum, :created, :expires)`,
       {
         hash: t.hash,
+        id: t.id ?? null,
+        scopes: t.scopes ? JSON.stringify(t.scopes) : null,
+        description: t.description ?? null,
         user: t.user,
         admin: t.admin ? 1 : 0,
         bn: t.build?.name ?? null,
@@ -720,8 +755,11 @@ export class SqliteMetaStore implements MetaStore {
   async findToken(hash: string): Promise<TokenRecord | undefined> {
     const r = this.#get<{
       hash: string;
+      id: string | null;
       user: string;
       admin: number;
+      scopes: string | null;
+      description: string | null;
       build_name: string | null;
       build_number: string | null;
       created: number;
@@ -732,7 +770,19 @@ export class SqliteMetaStore implements MetaStore {
     if (r.build_name !== null && r.build_number !== null)
       t.build = { name: r.build_name, number: r.build_number };
     if (r.expires !== null) t.expires = r.expires;
+    if (r.id !== null) t.id = r.id;
+    if (r.scopes !== null) t.scopes = JSON.parse(r.scopes) as string[];
+    if (r.description !== null) t.description = r.description;
     return t;
+  }
+
+  async useNonce(scope: string, nonce: string, expires: number): Promise<boolean> {
+    this.#run('DELETE FROM nonces WHERE expires <= :now', { now: Date.now() });
+    const inserted = this.#run(
+      'INSERT OR IGNORE INTO nonces (scope, nonce, expires) VALUES (:scope, :nonce, :expires)',
+      { scope, nonce, expires },
+    );
+    return inserted === 1;
   }
 
   async getCacheEntry(repo: string, path: string): Promise<CacheEntry | undefined> {
