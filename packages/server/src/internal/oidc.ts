@@ -234,7 +234,8 @@ function validateMapping(
 
 /** Checks the `oidc` section of the server config; throws a message that names the fix. */
 export function validateOidcConfig(input: unknown, where: string): OidcConfig {
-  if (!obj(input)) throw new OidcConfigError(`${where} must be a mapping with providers and mappings`);
+  if (!obj(input))
+    throw new OidcConfigError(`${where} must be a mapping with providers and mappings`);
   if (!Array.isArray(input.providers))
     throw new OidcConfigError(`${where}.providers must be a list`);
   const providers = new Map<string, OidcProviderConfig>();
@@ -251,7 +252,9 @@ export function validateOidcConfig(input: unknown, where: string): OidcConfig {
   for (const m of mappings) {
     const key = `${m.provider}/${m.name}`;
     if (seen.has(key))
-      throw new OidcConfigError(`${where}.mappings: "${m.name}" of "${m.provider}" is defined twice`);
+      throw new OidcConfigError(
+        `${where}.mappings: "${m.name}" of "${m.provider}" is defined twice`,
+      );
     seen.add(key);
   }
   return { providers: [...providers.values()], mappings };
@@ -387,9 +390,13 @@ export class OidcExchange {
   provider(name: string): OidcProviderConfig {
     const p = this.#cfg.providers.find((x) => x.name === name);
     if (!p) {
-      throw new HttpError('ERR_OIDC_PROVIDER_UNKNOWN', `no OIDC provider is named "${shown(name, 64)}"`, {
-        hint: `use one of: ${this.#cfg.providers.map((x) => x.name).join(', ')}`,
-      });
+      throw new HttpError(
+        'ERR_OIDC_PROVIDER_UNKNOWN',
+        `no OIDC provider is named "${shown(name, 64)}"`,
+        {
+          hint: `use one of: ${this.#cfg.providers.map((x) => x.name).join(', ')}`,
+        },
+      );
     }
     return p;
   }
@@ -469,7 +476,10 @@ export class OidcExchange {
       new HttpError('ERR_OIDC_TOKEN_INVALID', message, { hint, cause: err });
     if (err instanceof HttpError) return err;
     if (err instanceof jose.JWTExpired)
-      return invalid('the ID token has expired', 'request a fresh ID token right before exchanging it');
+      return invalid(
+        'the ID token has expired',
+        'request a fresh ID token right before exchanging it',
+      );
     if (err instanceof jose.JWTClaimValidationFailed) {
       switch (err.claim) {
         case 'iss':
@@ -485,7 +495,7 @@ export class OidcExchange {
         case 'nbf':
           return invalid(
             'the ID token is not valid yet (nbf is in the future)',
-            "check the clocks of the CI runner and the server",
+            'check the clocks of the CI runner and the server',
           );
         case 'iat':
           return invalid('the ID token was issued in the future', "check the server's clock");
@@ -538,13 +548,12 @@ export class OidcExchange {
     const { mapping } = matchMapping(p.name, this.#cfg.mappings, claims);
     const exp = (claims.exp ?? 0) * 1000;
     const jti = String(claims.jti);
-    const fresh = await this.#meta.useNonce(
-      `oidc:${p.issuer}`,
-      jti,
-      exp + p.clockTolerance * 1000,
-    );
+    const fresh = await this.#meta.useNonce(`oidc:${p.issuer}`, jti, exp + p.clockTolerance * 1000);
     if (!fresh)
-      throw new HttpError('ERR_OIDC_TOKEN_REPLAYED', 'this ID token (its jti) was already exchanged');
+      throw new HttpError(
+        'ERR_OIDC_TOKEN_REPLAYED',
+        'this ID token (its jti) was already exchanged',
+      );
     const ttl = Math.min(mapping.tokenTtl ?? p.tokenTtl, p.tokenTtl) * 1000;
     const now = Date.now();
     const expires = Math.min(now + ttl, exp + ttl);

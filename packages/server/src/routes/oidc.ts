@@ -41,7 +41,10 @@ function fields(body: unknown, contentType: string | undefined): Record<string, 
     );
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
-    throw new HttpError('ERR_OIDC_REQUEST_INVALID', 'the token exchange request must be a JSON object');
+    throw new HttpError(
+      'ERR_OIDC_REQUEST_INVALID',
+      'the token exchange request must be a JSON object',
+    );
   return doc as Record<string, unknown>;
 }
 
