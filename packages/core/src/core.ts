@@ -103,7 +103,7 @@ export { registryHost, mergeAuths } from './setup/docker.ts';
 export { publishMerged, diffBuilds, splitDependencyId } from './builds.ts';
 export type { BuildDiff, DependencyChange, ArtifactChange } from './builds.ts';
 
-export type { BuildPair } from './client.ts';
+export type { BuildPair, OidcTokenResponse } from './client.ts';
 export type {
   BuildDiffReport,
   BuildFunnel,
