@@ -4,6 +4,7 @@
  * not-before, one use per `jti`) and exchanged for a short-lived Stowage token whose scopes come
  * from the most specific identity mapping that matches the token's claims.
  */
+import { createHash } from 'node:crypto';
 import {
   createRemoteJWKSet,
   errors as jose,
@@ -463,7 +464,7 @@ export class OidcExchange {
         audience: p.audience,
         algorithms: p.algorithms,
         clockTolerance: p.clockTolerance,
-        requiredClaims: ['exp', 'iat', 'jti'],
+        requiredClaims: ['exp'],
       });
       return payload;
     } catch (err) {
@@ -502,7 +503,7 @@ export class OidcExchange {
         default:
           return invalid(
             `the ID token's claim ${err.claim} is missing or invalid (${err.reason})`,
-            'exp, iat and jti are required; use an ID token from the configured provider',
+            'exp is required; use an ID token from the configured provider',
           );
       }
     }
@@ -547,8 +548,16 @@ export class OidcExchange {
     const claims = await this.verify(p, idToken);
     const { mapping } = matchMapping(p.name, this.#cfg.mappings, claims);
     const exp = (claims.exp ?? 0) * 1000;
-    const jti = String(claims.jti);
-    const fresh = await this.#meta.useNonce(`oidc:${p.issuer}`, jti, exp + p.clockTolerance * 1000);
+    // One use per ID token: its jti, or (from an issuer that sets none) the token's own digest.
+    const once =
+      typeof claims.jti === 'string' && claims.jti !== ''
+        ? claims.jti
+        : `sha256:${createHash('sha256').update(idToken).digest('hex')}`;
+    const fresh = await this.#meta.useNonce(
+      `oidc:${p.issuer}`,
+      once,
+      exp + p.clockTolerance * 1000,
+    );
     if (!fresh)
       throw new HttpError(
         'ERR_OIDC_TOKEN_REPLAYED',
