@@ -10,6 +10,7 @@ import { createServer, type Server } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { SignJWT, base64url, exportSPKI, importJWK, type CryptoKey } from 'jose';
 import { ConfigError, SqliteMetaStore, resolveConfig } from '../src/server.ts';
 import { AUTH, buildInfo, deploy, errorCode, makeApp, type TestApp } from './helpers.ts';
@@ -283,6 +284,41 @@ test('a replayed jti is refused, also by another replica sharing the store', asy
   } finally {
     await a.close();
     await b.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a metadata.db from before scoped tokens opens and stores them', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'stowage-oldtokens-'));
+  try {
+    const old = new DatabaseSync(join(dir, 'metadata.db'));
+    old.exec(`CREATE TABLE tokens (hash TEXT PRIMARY KEY, user TEXT NOT NULL, admin INTEGER NOT NULL,
+      build_name TEXT, build_number TEXT, created INTEGER NOT NULL, expires INTEGER)`);
+    old.exec(`INSERT INTO tokens VALUES ('${'a'.repeat(64)}', 'ci', 0, NULL, NULL, 1, NULL)`);
+    old.close();
+    const meta = new SqliteMetaStore({ dir });
+    try {
+      assert.deepEqual(await meta.findToken('a'.repeat(64)), {
+        hash: 'a'.repeat(64),
+        user: 'ci',
+        admin: false,
+        created: 1,
+      });
+      await meta.putToken({
+        hash: 'b'.repeat(64),
+        id: 'tok1',
+        user: 'ci',
+        admin: false,
+        created: 2,
+        scopes: ['build:*:read'],
+        description: 'd',
+      });
+      const t2 = await meta.findToken('b'.repeat(64));
+      assert.deepEqual([t2?.id, t2?.scopes, t2?.description], ['tok1', ['build:*:read'], 'd']);
+    } finally {
+      await meta.close();
+    }
+  } finally {
     await rm(dir, { recursive: true, force: true });
   }
 });
