@@ -454,6 +454,13 @@ test('bad requests say what to send', async () => {
   );
   refused(await exchange(''), 400, 'ERR_OIDC_REQUEST_INVALID', /lacks subject_token/);
   refused(await exchange('x'.repeat(20_000)), 400, 'ERR_OIDC_REQUEST_INVALID', /not an ID token/);
+  const huge = await t.app.inject({
+    method: 'POST',
+    url: EXCHANGE,
+    headers: { 'content-type': 'application/json' },
+    payload: JSON.stringify({ subject_token: 'x'.repeat(100_000) }),
+  });
+  assert.equal(huge.statusCode, 413, 'an anonymous caller cannot send large bodies');
   const empty = await t.app.inject({
     method: 'POST',
     url: EXCHANGE,

@@ -63,7 +63,8 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
 
   app.post(
     '/access/api/v1/oidc/token',
-    { config: { permission: 'public' } },
+    // Anyone may call it: bodies are kept small (an ID token is a few kilobytes).
+    { config: { permission: 'public' }, bodyLimit: 64 * 1024 },
     async (req, reply) => {
       if (!exchange || svc.config.oidc?.providers.length === 0)
         throw new HttpError('ERR_OIDC_NOT_CONFIGURED', 'this server has no OIDC providers');
