@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { SignJWT, base64url, exportSPKI, importJWK, type CryptoKey } from 'jose';
 import { ConfigError, SqliteMetaStore, resolveConfig } from '../src/server.ts';
+import { claimMatches } from '../src/internal/oidc.ts';
 import { AUTH, buildInfo, deploy, errorCode, makeApp, type TestApp } from './helpers.ts';
 import { startIssuer, testKey, type Issuer } from './oidc-issuer.ts';
 
@@ -648,4 +649,31 @@ test('the oidc config is checked: GitHub mappings pin a repository, no admin, no
     repository_owner_id: '4242',
     environment: 'release',
   });
+});
+
+test('claim patterns: * spans any characters, the rest is literal and case-sensitive', () => {
+  const cases: [string, string, boolean][] = [
+    ['acme/app', 'acme/app', true],
+    ['acme/app', 'acme/App', false],
+    ['acme/*', 'acme/app', true],
+    ['acme/*', 'acme', false],
+    [
+      'org/repo/.github/workflows/promote.yml@*',
+      'org/repo/.github/workflows/promote.yml@refs/heads/main',
+      true,
+    ],
+    [
+      'org/repo/.github/workflows/promote.yml@*',
+      'org/repo/.github/workflows/promote-yml@refs/heads/main',
+      false,
+    ],
+    ['refs/tags/v*', 'refs/tags/v1.2.3', true],
+    ['*', '', true],
+    ['a*b*c', 'aXXbYYc', true],
+    ['a*b*c', 'aXXbYY', false],
+    ['a.c', 'abc', false],
+    ['*a*a*a*a*a*b', 'a'.repeat(5000), false],
+  ];
+  for (const [pattern, value, want] of cases)
+    assert.equal(claimMatches(pattern, value), want, `${pattern} ~ ${value.slice(0, 40)}`);
 });

@@ -261,13 +261,32 @@ export function validateOidcConfig(input: unknown, where: string): OidcConfig {
   return { providers: [...providers.values()], mappings };
 }
 
-/** `*` matches any run of characters (`/` included); everything else literally, case-sensitive. */
+/**
+ * `*` matches any run of characters (`/` included); everything else literally, case-sensitive.
+ * Iterative, with one backtrack point: O(pattern × value), whatever the pattern (no RegExp, so
+ * no catastrophic backtracking on long claim values).
+ */
 export function claimMatches(pattern: string, value: string): boolean {
-  const body = pattern
-    .split('*')
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${body}$`, 's').test(value);
+  let p = 0;
+  let v = 0;
+  let star = -1;
+  let resume = 0;
+  while (v < value.length) {
+    if (p < pattern.length && pattern[p] !== '*' && pattern[p] === value[v]) {
+      p++;
+      v++;
+    } else if (p < pattern.length && pattern[p] === '*') {
+      star = p++;
+      resume = v;
+    } else if (star >= 0) {
+      p = star + 1;
+      v = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.length && pattern[p] === '*') p++;
+  return p === pattern.length;
 }
 
 function claimValue(payload: JWTPayload, name: string): string | undefined {
