@@ -3,6 +3,8 @@
 export const SetupInput = {
   url: 'url',
   token: 'token',
+  oidcProvider: 'oidc-provider',
+  oidcAudience: 'oidc-audience',
   server: 'server',
   serverConfig: 'server-config',
   cache: 'cache',

@@ -2,9 +2,13 @@
  * Local stand-ins for what cannot run here, following the published contracts: GitHub's REST API
  * (deployments, deployment statuses, issue comments, workflow dispatches) and the Actions cache
  * service v2 that @actions/cache speaks (Twirp JSON at ACTIONS_RESULTS_URL, plus the signed blob
- * URLs it hands out: a PUT of the archive, a GET to download it). Every request is recorded.
+ * URLs it hands out: a PUT of the archive, a GET to download it), and the runner's OIDC ID-token
+ * service (ACTIONS_ID_TOKEN_REQUEST_URL/TOKEN) with the issuer's discovery document and JWKS.
+ * Every request is recorded.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 
 export interface Recorded {
   method: string;
@@ -25,7 +29,7 @@ interface Reply {
   headers?: Record<string, string>;
 }
 
-type Handler = (req: Recorded, base: string) => Reply | undefined;
+type Handler = (req: Recorded, base: string) => Reply | undefined | Promise<Reply | undefined>;
 
 async function serve(handler: Handler): Promise<Stub> {
   const requests: Recorded[] = [];
@@ -41,22 +45,30 @@ async function serve(handler: Handler): Promise<Stub> {
         body: Buffer.concat(chunks).toString('latin1'),
       };
       requests.push(rec);
-      const out = handler(rec, base) ?? { status: 404, body: { message: 'Not Found' } };
-      const raw =
-        out.body === undefined
-          ? ''
-          : Buffer.isBuffer(out.body)
-            ? out.body
-            : typeof out.body === 'string'
-              ? out.body
-              : JSON.stringify(out.body);
-      res.writeHead(out.status, {
-        ...(typeof out.body === 'object' && !Buffer.isBuffer(out.body)
-          ? { 'content-type': 'application/json' }
-          : {}),
-        ...out.headers,
-      });
-      res.end(raw);
+      void Promise.resolve(handler(rec, base)).then(
+        (reply) => {
+          const out = reply ?? { status: 404, body: { message: 'Not Found' } };
+          const raw =
+            out.body === undefined
+              ? ''
+              : Buffer.isBuffer(out.body)
+                ? out.body
+                : typeof out.body === 'string'
+                  ? out.body
+                  : JSON.stringify(out.body);
+          res.writeHead(out.status, {
+            ...(typeof out.body === 'object' && !Buffer.isBuffer(out.body)
+              ? { 'content-type': 'application/json' }
+              : {}),
+            ...out.headers,
+          });
+          res.end(raw);
+        },
+        (err: unknown) => {
+          res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end(String(err));
+        },
+      );
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -199,4 +211,63 @@ export async function cacheStub(): Promise<Stub & { entries: Map<string, Buffer>
     return undefined;
   });
   return Object.assign(stub, { entries });
+}
+
+/**
+ * GitHub's OIDC for Actions, as the runner and @actions/core's getIDToken() use it: GET
+ * `ACTIONS_ID_TOKEN_REQUEST_URL&audience=…` with `Authorization: Bearer
+ * ACTIONS_ID_TOKEN_REQUEST_TOKEN` answers `{ value: <ID token> }`; the stub is also the issuer,
+ * serving `/.well-known/openid-configuration` and its JWKS, and signs (RS256, a jose test key)
+ * the claims GitHub documents. `claims` sets what the next tokens say (environment, ref, …).
+ */
+export async function oidcStub(
+  requestToken: string,
+): Promise<Stub & { requestUrl: string; claims: Record<string, unknown> }> {
+  const { privateKey, publicKey } = await generateKeyPair('RS256');
+  const jwk = { ...(await exportJWK(publicKey)), kid: 'stub-1', alg: 'RS256', use: 'sig' };
+  const claims: Record<string, unknown> = {};
+  const stub = await serve(async (req, base): Promise<Reply | undefined> => {
+    const url = new URL(req.path, base);
+    if (url.pathname === '/.well-known/openid-configuration')
+      return { status: 200, body: { issuer: base, jwks_uri: `${base}/.well-known/jwks` } };
+    if (url.pathname === '/.well-known/jwks') return { status: 200, body: { keys: [jwk] } };
+    if (url.pathname !== '/idtoken' || req.method !== 'GET') return undefined;
+    if (req.headers.authorization !== `Bearer ${requestToken}`)
+      return { status: 401, body: { message: 'Bad credentials' } };
+    const repository = String(claims.repository ?? 'acme/reports');
+    const ref = String(claims.ref ?? 'refs/heads/main');
+    const now = Math.floor(Date.now() / 1000);
+    const environment = claims.environment;
+    const payload = {
+      jti: randomUUID(),
+      sub:
+        environment !== undefined
+          ? `repo:${repository}:environment:${String(environment)}`
+          : `repo:${repository}:ref:${ref}`,
+      aud: url.searchParams.get('audience') ?? `https://github.com/${repository.split('/')[0]}`,
+      ref,
+      sha: 'a'.repeat(40),
+      repository,
+      repository_owner: repository.split('/')[0],
+      repository_owner_id: '4242',
+      run_id: '1000',
+      run_number: '1',
+      run_attempt: '1',
+      actor: 'octocat',
+      workflow: 'nightly-report',
+      job_workflow_ref: `${repository}/.github/workflows/nightly-report.yml@${ref}`,
+      event_name: 'schedule',
+      ref_type: 'branch',
+      iss: base,
+      nbf: now - 5,
+      iat: now - 5,
+      exp: now + 300,
+      ...claims,
+    };
+    const value = await new SignJWT(payload)
+      .setProtectedHeader({ alg: 'RS256', kid: 'stub-1', typ: 'JWT' })
+      .sign(privateKey);
+    return { status: 200, body: { count: 1, value } };
+  });
+  return Object.assign(stub, { requestUrl: `${stub.url}/idtoken?api-version=2.0`, claims });
 }

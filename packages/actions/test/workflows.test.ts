@@ -68,3 +68,32 @@ test('the scheduled workflow runs on a cron; the promotion workflow takes the di
   ]);
   assert.equal(promote.jobs.promote.environment, '${{ inputs.stage }}');
 });
+
+test('the example workflows hold no stored token: id-token: write and the OIDC exchange', async () => {
+  const { parse } = await import('yaml');
+  for (const name of ['container.yml', 'nightly-report.yml', 'promote.yml']) {
+    const text = await readFile(join(DIR, name), 'utf8');
+    const wf = parse(text) as {
+      permissions: Record<string, string>;
+      jobs: Record<string, { steps: { uses?: string; with?: Record<string, string> }[] }>;
+    };
+    assert.equal(wf.permissions['id-token'], 'write', name);
+    assert.doesNotMatch(text, /secrets\.STOWAGE_TOKEN/, `${name} uses no stored token`);
+    const setups = Object.values(wf.jobs)
+      .flatMap((j) => j.steps)
+      .filter((s) => /\/stowage@v1$/.test(s.uses ?? ''));
+    assert.ok(setups.length > 0, name);
+    for (const s of setups) assert.equal(s.with?.['oidc-provider'], 'github', name);
+  }
+});
+
+test('examples/server/oidc.yml is a valid server config whose release mapping needs the release environment of promote.yml', async () => {
+  const { loadConfigFile } = await import('@stowage/server');
+  const cfg = await loadConfigFile(join(DIR, '..', 'server', 'oidc.yml'));
+  const release = cfg.oidc?.mappings.filter((m) => m.scopes.includes('build:*:promote:release'));
+  assert.equal(release?.length, 1);
+  assert.equal(release?.[0]?.claims.environment, 'release');
+  assert.match(release?.[0]?.claims.job_workflow_ref ?? '', /\/\.github\/workflows\/promote\.yml@/);
+  const others = cfg.oidc?.mappings.filter((m) => m !== release?.[0]) ?? [];
+  assert.ok(others.every((m) => !m.scopes.some((s) => s.endsWith(':promote:release'))));
+});

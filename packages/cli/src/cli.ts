@@ -11,6 +11,7 @@ import { dockerCommand } from './commands/docker.ts';
 import { downloadCommand } from './commands/download.ts';
 import { goCommand } from './commands/go.ts';
 import { helmCommand } from './commands/helm.ts';
+import { loginCommand } from './commands/login.ts';
 import { reportCommand } from './commands/report.ts';
 import { serveCommand } from './commands/serve.ts';
 import { setupCommand } from './commands/setup.ts';
@@ -72,6 +73,7 @@ export function createProgram(ctx: RunContext): Command {
   reportCommand(program, ctx);
   tokenCommand(program, ctx);
   auditCommand(program, ctx);
+  loginCommand(program, ctx);
   return program;
 }
 

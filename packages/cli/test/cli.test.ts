@@ -114,6 +114,37 @@ describe('stowage run()', () => {
     assert.doesNotMatch(JSON.stringify(info), /hunter2/);
   });
 
+  it("leaves out credentials by name (Jenkins' *_PSW, npm _auth) and by value; --allow keeps a name", async () => {
+    const store = join(dir, 'store-secrets');
+    const env = {
+      DB_PSW: 'hunter2',
+      NPM_CONFIG__AUTH: 'dXNlcjpodW50ZXIy',
+      MY_PASS: 'hunter2',
+      GH_PAT_CREDENTIAL: 'hunter2',
+      NEXUS_AUTH: 'admin:hunter2',
+      UPLOAD_URL: 'https://ci:hunter2@nexus.example/repository/raw/',
+      NOTE: `ghp_${'h'.repeat(36)}`,
+      AUTHOR_NAME: 'Ada',
+      REGION: 'eu-west-1',
+    };
+    const r = await cli(
+      ['build', 'collect-env', 'b', '7', '--allow', 'author_*', '--json', '--store-dir', store],
+      { env },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { excluded: { byName: string[]; byValue: string[] } };
+    assert.deepEqual(out.excluded, {
+      byName: ['DB_PSW', 'GH_PAT_CREDENTIAL', 'MY_PASS', 'NEXUS_AUTH', 'NPM_CONFIG__AUTH'],
+      byValue: ['NOTE', 'UPLOAD_URL'],
+    });
+    const info = await new BuildStore({ dir: store }).load('b', '7');
+    assert.deepEqual(Object.keys(info?.properties ?? {}), [
+      'buildInfo.env.AUTHOR_NAME',
+      'buildInfo.env.REGION',
+    ]);
+    assert.doesNotMatch(JSON.stringify(info) + r.stdout, /hunter2|ghp_|dXNlcjpodW50ZXIy/);
+  });
+
   it('applies --include and extra --exclude patterns', async () => {
     const store = join(dir, 'store2');
     const env = { APP_A: '1', APP_B: '2', OTHER: '3', APP_SECRET: 's' };

@@ -290,6 +290,16 @@ export interface BuildPair {
   otherName?: string;
 }
 
+/** What an OIDC token exchange answered. */
+export interface OidcTokenResponse {
+  token: string;
+  /** Seconds the token is valid, when the server says. */
+  expiresIn?: number;
+  /** Space-separated scopes. */
+  scope: string;
+  username: string;
+}
+
 export class RepositoryClient {
   readonly url: string;
   readonly #headers: Record<string, string>;
@@ -903,6 +913,52 @@ export class RepositoryClient {
     if (!Array.isArray(res?.entries))
       throw this.#badResponse('the audit trail', 'a list of entries');
     return res.entries as AuditRecord[];
+  }
+
+  /**
+   * Exchanges a CI job's OIDC ID token for a short-lived scoped token (JFrog's
+   * `POST /access/api/v1/oidc/token`; no credentials needed). `provider` is the provider name
+   * configured on the server; the GitHub fields are informational, as setup-jfrog-cli sends them.
+   */
+  async exchangeOidcToken(opts: {
+    provider: string;
+    idToken: string;
+    projectKey?: string;
+    ghJobId?: string;
+    ghRunId?: string;
+    ghRepo?: string;
+  }): Promise<OidcTokenResponse> {
+    const body = JSON.stringify({
+      grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+      subject_token_type: 'urn:ietf:params:oauth:token-type:id_token',
+      subject_token: opts.idToken,
+      provider_name: opts.provider,
+      ...(opts.projectKey ? { project_key: opts.projectKey } : {}),
+      ...(opts.ghJobId ? { gh_job_id: opts.ghJobId } : {}),
+      ...(opts.ghRunId ? { gh_run_id: opts.ghRunId } : {}),
+      ...(opts.ghRepo ? { gh_repo: opts.ghRepo } : {}),
+    });
+    // Not retried: the server accepts each ID token once.
+    const res = (await this.#readJson(
+      await this.#send({
+        method: 'POST',
+        path: '/access/api/v1/oidc/token',
+        headers: { 'content-type': 'application/json' },
+        body: () => body,
+        what: 'the OIDC token exchange',
+      }),
+      'the OIDC token exchange',
+    )) as Record<string, unknown> | null;
+    const token = res?.access_token;
+    if (typeof token !== 'string' || token === '')
+      throw this.#badResponse('the OIDC token exchange', 'an access_token');
+    const out: OidcTokenResponse = {
+      token,
+      scope: typeof res?.scope === 'string' ? res.scope : '',
+      username: typeof res?.username === 'string' ? res.username : '',
+    };
+    if (typeof res?.expires_in === 'number') out.expiresIn = res.expires_in;
+    return out;
   }
 
   /** Files the server served to a build, recorded from the build headers on downloads (Stowage's own API). */

@@ -9,14 +9,45 @@ import { ErrorCodes, StowageError } from './errors.ts';
 
 /**
  * Variables left out of collected environments unless the caller passes its own `exclude`.
- * Matching is case-insensitive; `*` matches any run of characters.
+ * Matching is case-insensitive; `*` matches any run of characters. `*psw*` catches Jenkins'
+ * `credentials()` bindings (`X_PSW`), `*auth*` npm's `NPM_CONFIG__AUTH` and `NEXUS_AUTH`.
  */
 export const DEFAULT_ENV_EXCLUDE: readonly string[] = [
-  '*password*',
+  '*pass*',
+  '*psw*',
+  '*pwd*',
   '*secret*',
   '*token*',
   '*key*',
+  '*auth*',
+  '*credential*',
+  '*cookie*',
+  '*session*',
 ];
+
+/**
+ * Values shaped like well-known credentials, dropped whatever the variable's name: GitHub
+ * tokens (`ghp_`, `gho_`, `ghs_`, `ghu_`, `ghr_`, `github_pat_`), Stowage tokens (`stw_`), AWS
+ * access key ids (`AKIA…`/`ASIA…`), JWTs, PEM private keys, Slack (`xoxb-`/`xoxp-`…), npm
+ * (`npm_…`) and GitLab (`glpat-`) tokens, and URLs with a password in them.
+ */
+export const SECRET_VALUE_PATTERNS: readonly RegExp[] = [
+  /(?<![A-Za-z0-9])gh[pousr]_[A-Za-z0-9]{20,}/,
+  /(?<![A-Za-z0-9])github_pat_[A-Za-z0-9_]{20,}/,
+  /(?<![A-Za-z0-9])stw_[A-Za-z0-9_-]{16,}/,
+  /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}\b/,
+  /(?<![A-Za-z0-9])eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/,
+  /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/,
+  /(?<![A-Za-z0-9])xox[abposr]-[A-Za-z0-9-]{10,}/,
+  /(?<![A-Za-z0-9])npm_[A-Za-z0-9]{36}\b/,
+  /(?<![A-Za-z0-9])glpat-[A-Za-z0-9_-]{20,}/,
+  /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i,
+];
+
+/** True when `value` looks like a credential (see SECRET_VALUE_PATTERNS). */
+export function looksLikeSecret(value: string): boolean {
+  return SECRET_VALUE_PATTERNS.some((re) => re.test(value));
+}
 
 export interface CollectEnvOptions {
   env: Record<string, string | undefined>;
@@ -27,6 +58,22 @@ export interface CollectEnvOptions {
    * Passing a list replaces the default, so spread DEFAULT_ENV_EXCLUDE into it to extend it.
    */
   exclude?: string[];
+  /**
+   * Globs of names kept even though an `exclude` glob matches them (`AUTHOR_NAME` against
+   * `*auth*`). Their values are still checked against SECRET_VALUE_PATTERNS.
+   */
+  allow?: string[];
+  /** Drop values shaped like credentials whatever their name. Default true. */
+  checkValues?: boolean;
+}
+
+/** What collectEnv kept and, by name only, what it left out and why. */
+export interface CollectedEnv {
+  properties: Record<string, string>;
+  /** Names dropped because they match an exclude glob. */
+  excludedByName: string[];
+  /** Names dropped because their value looks like a credential. */
+  excludedByValue: string[];
 }
 
 /** Compiles a case-insensitive glob (`*`, `?`) into an anchored RegExp. */
@@ -40,20 +87,33 @@ export function globToRegExp(glob: string): RegExp {
 
 /**
  * Environment variables as build-info properties, `{ 'buildInfo.env.NAME': value }`, sorted by
- * name, with secrets (by name) excluded.
+ * name, with secrets excluded by name and by the shape of their value; also says what it left out.
  */
-export function collectEnv(opts: CollectEnvOptions): Record<string, string> {
+export function collectEnvDetailed(opts: CollectEnvOptions): CollectedEnv {
   const include = (opts.include ?? ['*']).map(globToRegExp);
   const exclude = (opts.exclude ?? DEFAULT_ENV_EXCLUDE).map(globToRegExp);
-  const out: Record<string, string> = {};
+  const allow = (opts.allow ?? []).map(globToRegExp);
+  const out: CollectedEnv = { properties: {}, excludedByName: [], excludedByValue: [] };
   for (const name of Object.keys(opts.env).sort()) {
     const value = opts.env[name];
     if (value === undefined) continue;
     if (!include.some((re) => re.test(name))) continue;
-    if (exclude.some((re) => re.test(name))) continue;
-    out[`buildInfo.env.${name}`] = value;
+    if (exclude.some((re) => re.test(name)) && !allow.some((re) => re.test(name))) {
+      out.excludedByName.push(name);
+      continue;
+    }
+    if (opts.checkValues !== false && looksLikeSecret(value)) {
+      out.excludedByValue.push(name);
+      continue;
+    }
+    out.properties[`buildInfo.env.${name}`] = value;
   }
   return out;
+}
+
+/** collectEnvDetailed's properties alone. */
+export function collectEnv(opts: CollectEnvOptions): Record<string, string> {
+  return collectEnvDetailed(opts).properties;
 }
 
 /** Removes user name and password from a URL; leaves scp-like `git@host:path` forms alone. */

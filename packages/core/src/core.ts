@@ -30,12 +30,15 @@ export type {
 
 export {
   collectEnv,
+  collectEnvDetailed,
   collectGit,
   detectCi,
+  looksLikeSecret,
   stripCredentials,
   DEFAULT_ENV_EXCLUDE,
+  SECRET_VALUE_PATTERNS,
 } from './collectors.ts';
-export type { CollectEnvOptions, CollectGitOptions, CiInfo } from './collectors.ts';
+export type { CollectEnvOptions, CollectedEnv, CollectGitOptions, CiInfo } from './collectors.ts';
 
 export { BuildStore } from './store.ts';
 export type { BuildStoreOptions } from './store.ts';
@@ -104,7 +107,7 @@ export { registryHost, mergeAuths } from './setup/docker.ts';
 export { publishMerged, diffBuilds, splitDependencyId } from './builds.ts';
 export type { BuildDiff, DependencyChange, ArtifactChange } from './builds.ts';
 
-export type { BuildPair } from './client.ts';
+export type { BuildPair, OidcTokenResponse } from './client.ts';
 export type {
   BuildDiffReport,
   BuildFunnel,

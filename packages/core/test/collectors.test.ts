@@ -4,7 +4,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { collectEnv, collectGit, detectCi, StowageError, stripCredentials } from '../src/core.ts';
+import {
+  collectEnv,
+  collectEnvDetailed,
+  collectGit,
+  detectCi,
+  looksLikeSecret,
+  StowageError,
+  stripCredentials,
+} from '../src/core.ts';
 
 describe('collectEnv', () => {
   const env = {
@@ -37,6 +45,78 @@ describe('collectEnv', () => {
     assert.equal(out['buildInfo.env.HOME'], undefined);
     assert.equal(out['buildInfo.env.GITHUB_TOKEN'], undefined);
     assert.equal(out['buildInfo.env.PASSWORD'], 'hunter2');
+  });
+
+  it('leaves out the names CI systems use for credentials (Jenkins *_PSW, npm _auth, …)', () => {
+    const names = {
+      DB_PSW: 'hunter2',
+      NPM_CONFIG__AUTH: 'dXNlcjpwYXNz',
+      MY_PASS: 'x',
+      GH_PAT_CREDENTIAL: 'y',
+      NEXUS_AUTH: 'admin:admin123',
+      DB_PWD: 'p',
+      SESSION_ID: 's',
+      jsessionid: 's',
+      COOKIE_JAR: 'c',
+      PASSPHRASE: 'p',
+      GPG_PRIVATE_KEY: 'k',
+      oauth_client: 'o',
+      BUILD_TAG: 'jenkins-nightly-17',
+    };
+    const got = collectEnvDetailed({ env: names });
+    assert.deepEqual(got.properties, { 'buildInfo.env.BUILD_TAG': 'jenkins-nightly-17' });
+    assert.deepEqual(
+      got.excludedByName,
+      Object.keys(names)
+        .filter((n) => n !== 'BUILD_TAG')
+        .sort(),
+    );
+  });
+
+  it('leaves out values shaped like well-known tokens, whatever the name', () => {
+    const jwt = `eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvOmFjbWUvYXBwIn0.${'s'.repeat(40)}`;
+    const env = {
+      A: `ghp_${'a'.repeat(36)}`,
+      B: `gho_${'b'.repeat(36)}`,
+      C: `ghs_${'c'.repeat(36)}`,
+      D: `github_pat_11ABC_${'d'.repeat(60)}`,
+      E: `stw_${'e'.repeat(32)}`,
+      F: 'AKIAIOSFODNN7EXAMPLE',
+      G: jwt,
+      H: '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n',
+      I: '-----BEGIN RSA PRIVATE KEY-----',
+      J: 'xoxb-1234567890-abcdefghij',
+      K: 'xoxp-1234567890-abcdefghij',
+      L: `npm_${'l'.repeat(36)}`,
+      M: 'https://ci:s3cr3t@nexus.example/repository/npm/',
+      N: `Authorization: Bearer ${jwt}`,
+      SAFE_URL: 'https://nexus.example/repository/npm/',
+      SAFE_SHA: 'a'.repeat(40),
+      SAFE_REF: 'refs/heads/ghp_branch',
+      SAFE_PEM: '-----BEGIN CERTIFICATE-----',
+    };
+    const got = collectEnvDetailed({ env });
+    assert.deepEqual(got.excludedByValue, 'ABCDEFGHIJKLMN'.split(''));
+    assert.deepEqual(Object.keys(got.properties), [
+      'buildInfo.env.SAFE_PEM',
+      'buildInfo.env.SAFE_REF',
+      'buildInfo.env.SAFE_SHA',
+      'buildInfo.env.SAFE_URL',
+    ]);
+    assert.equal(looksLikeSecret('git@github.com:acme/app.git'), false);
+  });
+
+  it('allow keeps a name an exclude glob matches, still checking its value', () => {
+    const env = { AUTHOR_NAME: 'Ada', AUTHOR_EMAIL: `ghp_${'z'.repeat(36)}`, NPM_AUTH: 'x' };
+    const got = collectEnvDetailed({ env, allow: ['author_*'] });
+    assert.deepEqual(got.properties, { 'buildInfo.env.AUTHOR_NAME': 'Ada' });
+    assert.deepEqual(got.excludedByName, ['NPM_AUTH']);
+    assert.deepEqual(got.excludedByValue, ['AUTHOR_EMAIL']);
+    assert.equal(
+      collectEnv({ env, allow: ['author_*'], checkValues: false })['buildInfo.env.AUTHOR_EMAIL'],
+      env.AUTHOR_EMAIL,
+      'checkValues: false keeps token-shaped values',
+    );
   });
 
   it('treats glob metacharacters other than * and ? literally', () => {

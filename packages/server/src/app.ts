@@ -25,6 +25,7 @@ import { storageRoutes } from './routes/storage.ts';
 import { buildRoutes } from './routes/builds.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
 import { systemRoutes } from './routes/system.ts';
+import { oidcRoutes } from './routes/oidc.ts';
 import { uiRoutes } from './ui/ui.ts';
 import { servingHeaders } from './internal/serving.ts';
 import { securityRoutes } from './routes/security.ts';
@@ -370,6 +371,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await api.register(buildRoutes);
     await api.register(analyticsRoutes);
     await api.register(securityRoutes);
+    await api.register(oidcRoutes);
   });
   for (const format of FORMATS) if (format.routes) await app.register(format.routes);
   await app.register(uiRoutes);

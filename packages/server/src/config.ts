@@ -13,6 +13,7 @@ import {
   type PermissionTarget,
   type UserRecord,
 } from './internal/permissions.ts';
+import { OidcConfigError, validateOidcConfig, type OidcConfig } from './internal/oidc.ts';
 
 /** A promotion stage: a name people use (`qa`) and the repository that holds its builds. */
 export interface Stage {
@@ -44,6 +45,8 @@ export interface ServerConfig {
   stages: Stage[];
   /** Applied to a build name each time one of its builds is published. */
   retention?: RetentionConfig;
+  /** CI identity providers (GitHub Actions OIDC, …) and the mappings from their claims to scopes. */
+  oidc?: OidcConfig;
   /** Blob garbage collection (see Services.collectGarbage). */
   gc: GcConfig;
 }
@@ -288,6 +291,14 @@ export function resolveConfig(doc: unknown, where = 'config'): ServerConfig {
       if (typeof g[k] !== 'number' || !(g[k] >= 0))
         throw new ConfigError(`${where}: gc.${k} must be a number of seconds >= 0`);
       cfg.gc[k] = g[k];
+    }
+  }
+  if (o.oidc !== undefined) {
+    try {
+      cfg.oidc = validateOidcConfig(o.oidc, `${where}: oidc`);
+    } catch (err) {
+      if (err instanceof OidcConfigError) throw new ConfigError(err.message);
+      throw err;
     }
   }
   return cfg;

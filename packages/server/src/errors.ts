@@ -19,6 +19,25 @@ export const ERRORS = {
   },
   ERR_FORBIDDEN: { status: 403 },
   ERR_CONFLICT: { status: 409 },
+  ERR_OIDC_NOT_CONFIGURED: {
+    status: 404,
+    hint: 'configure oidc.providers and oidc.mappings in the server config (see the README, "OIDC from CI")',
+  },
+  ERR_OIDC_REQUEST_INVALID: {
+    status: 400,
+    hint: 'send grant_type=urn:ietf:params:oauth:grant-type:token-exchange, subject_token_type=urn:ietf:params:oauth:token-type:id_token, subject_token and provider_name (JSON or form)',
+  },
+  ERR_OIDC_PROVIDER_UNKNOWN: { status: 400 },
+  ERR_OIDC_TOKEN_INVALID: { status: 401 },
+  ERR_OIDC_TOKEN_REPLAYED: {
+    status: 401,
+    hint: 'each ID token is exchanged once; request a new one (core.getIDToken) and exchange that',
+  },
+  ERR_OIDC_NO_MAPPING: { status: 401 },
+  ERR_OIDC_PROVIDER_UNAVAILABLE: {
+    status: 502,
+    hint: "the identity provider's discovery document or keys could not be fetched; retry later",
+  },
   ERR_NOT_FOUND: { status: 404 },
   ERR_REPO_NOT_FOUND: { status: 404, hint: 'list repositories with GET /api/repositories' },
   ERR_REPO_INVALID: { status: 400 },

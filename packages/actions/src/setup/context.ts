@@ -5,6 +5,10 @@ import { bool, list, str } from '../inputs.ts';
 export interface Inputs {
   url: string;
   token: string;
+  /** Exchange the job's GitHub OIDC ID token with this server-side provider instead of a token. */
+  'oidc-provider': string;
+  /** Audience of the ID token; '' means the server URL. */
+  'oidc-audience': string;
   /** '' (use `url`) or 'embedded'. */
   server: string;
   'server-config': string;
@@ -25,9 +29,22 @@ export function getInputs(): Inputs {
   if (server !== '' && server !== 'embedded') {
     throw new Error(`input server must be "embedded" or empty, got "${server}"`);
   }
+  const oidcProvider = str(I.oidcProvider);
+  if (oidcProvider && str(I.token)) {
+    throw new Error(
+      `pass either ${I.token} or ${I.oidcProvider}, not both: with ${I.oidcProvider} the job's OIDC ID token is exchanged for a short-lived token`,
+    );
+  }
+  if (oidcProvider && server === 'embedded') {
+    throw new Error(
+      `${I.oidcProvider} needs the url of a Stowage server; the embedded server uses its own admin token`,
+    );
+  }
   return {
     url: str(I.url),
     token: str(I.token),
+    'oidc-provider': oidcProvider,
+    'oidc-audience': str(I.oidcAudience),
     server,
     'server-config': str(I.serverConfig),
     cache: bool(I.cache, true),

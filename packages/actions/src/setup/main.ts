@@ -19,10 +19,10 @@ import {
 } from '@stowage/core';
 import { Env, SetupOutput } from '../constants.ts';
 import { buildApiUrl, withStowage } from '../client.ts';
-import { runner, storeDir } from '../inputs.ts';
+import { runner, storeDir, type Runner } from '../inputs.ts';
 import { publishStore } from '../publishing.ts';
 import { loadSetupState, saveSetupState, savePublished } from '../state.ts';
-import { getInputs } from './context.ts';
+import { getInputs, type Inputs } from './context.ts';
 import { startEmbedded, stopEmbedded, type Embedded } from './embedded.ts';
 
 export async function main(): Promise<void> {
@@ -57,6 +57,7 @@ export async function main(): Promise<void> {
   }
   if (!url) throw new Error('pass the url of a Stowage server, or server: embedded');
   url = url.replace(/\/+$/, '');
+  if (inputs['oidc-provider']) token = await oidcToken(url, inputs, r);
   if (token) core.setSecret(token);
 
   const store = join(storeDir(r));
@@ -140,6 +141,39 @@ export async function main(): Promise<void> {
         }
       : {}),
   });
+}
+
+/**
+ * The job's GitHub OIDC ID token (`permissions: id-token: write`) exchanged with the server for
+ * a short-lived token scoped by the server's identity mapping: no stored secret.
+ */
+async function oidcToken(url: string, inputs: Inputs, r: Runner): Promise<string> {
+  const provider = inputs['oidc-provider'];
+  const audience = inputs['oidc-audience'] || url;
+  let idToken: string;
+  try {
+    idToken = await core.getIDToken(audience);
+  } catch (err) {
+    throw new Error(
+      `could not get an OIDC ID token from GitHub (${err instanceof Error ? err.message : String(err)}): give the job "permissions: id-token: write"`,
+      { cause: err },
+    );
+  }
+  const minted = await withStowage({ url, token: '' }, (c) =>
+    c.exchangeOidcToken({
+      provider,
+      idToken,
+      ...(r.env.GITHUB_JOB ? { ghJobId: r.env.GITHUB_JOB } : {}),
+      ...(r.env.GITHUB_RUN_ID ? { ghRunId: r.env.GITHUB_RUN_ID } : {}),
+      ...(r.repository ? { ghRepo: r.repository } : {}),
+    }),
+  );
+  core.setSecret(minted.token);
+  core.info(
+    `exchanged the job's OIDC ID token (provider ${provider}, audience ${audience}) for a token of ${minted.username || 'the mapped user'}` +
+      `${minted.expiresIn ? ` valid ${minted.expiresIn} s` : ''}; scopes: ${minted.scope || "(the user's grants)"}`,
+  );
+  return minted.token;
 }
 
 export async function post(): Promise<void> {

@@ -9,6 +9,7 @@ import {
   isStowageError,
   mergeWithDownloads,
   collectEnv,
+  collectEnvDetailed,
   collectGit,
   formatStarted,
   mergeBuildInfo,
@@ -49,7 +50,10 @@ export function buildCommand(program: Command, ctx: RunContext): void {
     .summary('record environment variables (secrets excluded)')
     .description(
       'Record the environment as build properties (buildInfo.env.NAME). Variables whose\n' +
-        `names match ${DEFAULT_ENV_EXCLUDE.join(', ')} are always left out.`,
+        `names match ${DEFAULT_ENV_EXCLUDE.join(', ')} (case-insensitive)\n` +
+        'are left out, and so are values shaped like credentials (GitHub, npm, Slack, AWS and\n' +
+        'Stowage tokens, JWTs, private keys, URLs with a password) whatever their name.\n' +
+        '--allow keeps a name those patterns match (its value is still checked).',
     )
     .argument('[name]', 'build name')
     .argument('[number]', 'build number')
@@ -63,20 +67,39 @@ export function buildCommand(program: Command, ctx: RunContext): void {
       'also leave out matching names (repeatable, comma-separated)',
       collect,
     )
+    .option(
+      '--allow <glob>',
+      'keep matching names even though a secret pattern matches them, e.g. AUTHOR_* (repeatable)',
+      collect,
+    )
     .action(async (name: string | undefined, number: string | undefined, opts, cmd: Command) => {
       const s = new Session(ctx, cmd);
       const b = s.requireBuild(name, number);
-      const o = opts as { include?: string[]; exclude?: string[] };
+      const o = opts as { include?: string[]; exclude?: string[]; allow?: string[] };
       const include = parseList(o.include);
-      const properties = collectEnv({
+      const allow = parseList(o.allow);
+      const got = collectEnvDetailed({
         env: ctx.env,
         ...(include.length ? { include } : {}),
         exclude: [...DEFAULT_ENV_EXCLUDE, ...parseList(o.exclude)],
+        ...(allow.length ? { allow } : {}),
       });
+      const properties = got.properties;
       await s.store().addPart(b.name, b.number, { properties });
       const count = Object.keys(properties).length;
-      if (s.json) s.printJson({ build: b, collected: count, names: Object.keys(properties) });
-      else s.out(`collected ${count} environment variable(s) into build ${b.name} #${b.number}`);
+      const left = got.excludedByName.length + got.excludedByValue.length;
+      if (s.json)
+        s.printJson({
+          build: b,
+          collected: count,
+          names: Object.keys(properties),
+          excluded: { byName: got.excludedByName, byValue: got.excludedByValue },
+        });
+      else
+        s.out(
+          `collected ${count} environment variable(s) into build ${b.name} #${b.number}` +
+            (left ? ` (${left} left out as secrets)` : ''),
+        );
     });
 
   build

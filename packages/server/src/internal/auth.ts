@@ -200,6 +200,11 @@ export class Authenticator {
     return record.expires === undefined ? out : { ...out, expires: record.expires };
   }
 
+  /** The stored record of a token (its hash looked up), for inspection; undefined when unknown. */
+  async inspect(token: string): Promise<TokenRecord | undefined> {
+    return this.#meta.findToken(digest(token).toString('hex'));
+  }
+
   /** Reads Bearer, Basic (token as password) or X-JFrog-Art-Api credentials; undefined when none were sent. */
   static credentials(headers: IncomingHttpHeaders): { user?: string; token: string } | undefined {
     const auth = headers.authorization;

@@ -230,6 +230,13 @@ export interface MetaStore {
   /** Newest first. */
   listAudit(filter: AuditFilter): Promise<AuditEntry[]>;
 
+  /**
+   * Records a one-time value (an OIDC ID token's `jti`) in `scope` until `expires` (epoch ms).
+   * True when it was not seen before (or its earlier record expired), false on a replay.
+   * Atomic across replicas sharing the store; expired records are purged as it goes.
+   */
+  useNonce(scope: string, nonce: string, expires: number): Promise<boolean>;
+
   /** When a remote repository last fetched or revalidated a path, and the validators it got. */
   getCacheEntry(repo: string, path: string): Promise<CacheEntry | undefined>;
   putCacheEntry(e: CacheEntry): Promise<void>;
@@ -341,6 +348,13 @@ CREATE TABLE IF NOT EXISTS audit (
 );
 CREATE INDEX IF NOT EXISTS audit_ts ON audit(ts);
 CREATE INDEX IF NOT EXISTS audit_build ON audit(build_name, build_number);
+CREATE TABLE IF NOT EXISTS nonces (
+  scope TEXT NOT NULL,
+  nonce TEXT NOT NULL,
+  expires INTEGER NOT NULL,
+  PRIMARY KEY (scope, nonce)
+);
+CREATE INDEX IF NOT EXISTS nonces_expires ON nonces(expires);
 CREATE TABLE IF NOT EXISTS remote_cache (
   repo TEXT NOT NULL,
   path TEXT NOT NULL,
@@ -416,6 +430,18 @@ export class SqliteMetaStore implements MetaStore {
     this.#migrateTokens();
     // Analytics tables kept in step with `builds` by triggers (see analytics-store.ts).
     this.analytics = new AnalyticsStore(this.#db);
+  }
+
+  /** Adds columns that a database created by an older version lacks. */
+  #addColumns(table: string, columns: Record<string, string>): void {
+    const have = new Set(
+      (this.#db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map(
+        (c) => c.name,
+      ),
+    );
+    for (const [name, type] of Object.entries(columns)) {
+      if (!have.has(name)) this.#db.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${type}`);
+    }
   }
 
   #stmt(sql: string): StatementSync {
@@ -1046,6 +1072,15 @@ export class SqliteMetaStore implements MetaStore {
       if (r.details !== null) e.details = JSON.parse(r.details) as Record<string, unknown>;
       return e;
     });
+  }
+
+  async useNonce(scope: string, nonce: string, expires: number): Promise<boolean> {
+    this.#run('DELETE FROM nonces WHERE expires <= :now', { now: Date.now() });
+    const inserted = this.#run(
+      'INSERT OR IGNORE INTO nonces (scope, nonce, expires) VALUES (:scope, :nonce, :expires)',
+      { scope, nonce, expires },
+    );
+    return inserted === 1;
   }
 
   async getCacheEntry(repo: string, path: string): Promise<CacheEntry | undefined> {
