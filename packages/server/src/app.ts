@@ -37,6 +37,13 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** How remote repositories reach their upstreams (timeouts, retries, cool-down). */
   upstream?: UpstreamOptions;
+  /** Where `${VAR}` references in remote credentials are read (default: none are set). */
+  env?: Record<string, string | undefined>;
+  /**
+   * On close, how long requests in flight may finish before upstream transfers are cut off
+   * and the remaining connections closed. Default 10 s.
+   */
+  drainTimeoutMs?: number;
 }
 
 /** Largest JSON document the API accepts (a big build-info). */
@@ -58,9 +65,25 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     auth: new Authenticator(opts.adminToken, opts.meta),
     log: app.log,
   });
-  const upstream = new UpstreamClient(opts.upstream);
+  const upstream = new UpstreamClient({
+    ...opts.upstream,
+    ...(opts.env ? { env: opts.env } : {}),
+  });
   services.resolver = new Resolver(services, upstream);
-  app.addHook('onClose', async () => upstream.close());
+  // Closing drains requests in flight for a bounded time, whatever the upstreams do.
+  let drain: NodeJS.Timeout | undefined;
+  app.addHook('preClose', async () => {
+    drain = setTimeout(() => {
+      app.log.warn('requests still running after the drain timeout; cutting them off');
+      upstream.abortAll();
+      app.server.closeAllConnections();
+    }, opts.drainTimeoutMs ?? 10_000);
+    drain.unref();
+  });
+  app.addHook('onClose', async () => {
+    clearTimeout(drain);
+    await upstream.close();
+  });
   app.decorate('stowage', services);
   app.decorateRequest('principal', null as unknown as Principal);
   app.decorateRequest('requireRead', function (this: { principal: Principal }) {

@@ -7,7 +7,13 @@ import { FsBlobStore } from './internal/blobstore.ts';
 import { SqliteMetaStore } from './internal/metastore.ts';
 
 export { buildApp, type AppOptions } from './app.ts';
-export { DEFAULT_CONFIG, loadConfigFile, resolveConfig, ConfigError } from './config.ts';
+export {
+  DEFAULT_CONFIG,
+  loadConfigFile,
+  resolveConfig,
+  ConfigError,
+  redactRepoConfig,
+} from './config.ts';
 export type { ServerConfig, Stage, RetentionConfig } from './config.ts';
 export { ERRORS, HttpError, type ErrorCode } from './errors.ts';
 export { FsBlobStore, type BlobStore, type StagedBlob } from './internal/blobstore.ts';
@@ -33,6 +39,10 @@ export interface StartOptions {
   /** A YAML or JSON config file. */
   configFile?: string;
   logger?: FastifyServerOptions['logger'];
+  /** Where `${VAR}` references in remote credentials are read (the CLI passes its environment). */
+  env?: Record<string, string | undefined>;
+  /** How long a shutdown lets requests in flight finish before cutting them off. Default 10 s. */
+  drainTimeoutMs?: number;
 }
 
 export interface RunningServer {
@@ -69,6 +79,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     meta,
     adminToken: token.token,
     logger: opts.logger ?? false,
+    ...(opts.env ? { env: opts.env } : {}),
+    ...(opts.drainTimeoutMs !== undefined ? { drainTimeoutMs: opts.drainTimeoutMs } : {}),
   });
   app.addHook('onClose', async () => meta.close());
   if (cleanedTempFiles)

@@ -20,6 +20,25 @@ export interface RepoConfig {
   excludesPattern?: string;
   /** Remote repositories: how long fetched metadata is served before it is revalidated. */
   metadataMaxAgeSec?: number;
+  /**
+   * Remote repositories: credentials for the upstream (basic with username/password, or a
+   * bearer token), kept apart from the URL; `${VAR}` references are read from the server's
+   * environment when used. Never answered in clear (see `redactRepoConfig`).
+   */
+  username?: string;
+  password?: string;
+  token?: string;
+  /** Remote repositories: other origins or hosts the upstream's metadata may send it to. */
+  allowedHosts?: string[];
+  /** Remote repositories: allow loopback/link-local/private addresses on allow-listed hosts. */
+  allowPrivateAddresses?: boolean;
+  /** Remote repositories: upstream timeouts (see UpstreamTimeouts for the defaults). */
+  connectTimeoutMs?: number;
+  firstByteTimeoutMs?: number;
+  idleTimeoutMs?: number;
+  minBytesPerSec?: number;
+  retries?: number;
+  maxRedirects?: number;
 }
 
 export interface BlobRecord {

@@ -1,8 +1,15 @@
+import { createHash, type Hash } from 'node:crypto';
 import { Transform, type Readable, type Writable } from 'node:stream';
 import { HttpError } from '../errors.ts';
 import type { ArtifactRecord, RepoConfig } from './metastore.ts';
 import type { Services } from './services.ts';
-import type { UpstreamClient } from './upstream.ts';
+import {
+  redactUrl,
+  scrub,
+  type RemoteAccess,
+  type UpstreamClient,
+  type UpstreamResponse,
+} from './upstream.ts';
 import { allowedByPatterns, compilePatterns } from './antpattern.ts';
 
 /** Where a resolved file came from. */
@@ -38,22 +45,92 @@ export interface ResolveOptions {
    * local repository holds the package a path belongs to.
    */
   ownedBy?: (local: RepoConfig, path: string) => Promise<boolean>;
-  /** Where a remote fetches a path when it is not `{url}/{path}` (e.g. PyPI files on another host). */
-  upstreamUrl?: (remote: RepoConfig, path: string) => Promise<string | undefined>;
-  /** Content-addressed paths: the body must hash to this sha256 (hex), else nothing is cached. */
+  /**
+   * Where a remote fetches a path when it is not `{url}/{path}` (e.g. PyPI files on another
+   * host), and the digests the upstream's metadata declares for it. A string is a URL; an
+   * object may give either or both; undefined means `{url}/{path}` with nothing declared.
+   */
+  upstreamUrl?: (remote: RepoConfig, path: string) => Promise<string | UpstreamSource | undefined>;
+  /** Digests the content must have (hex); any mismatch is ERR_UPSTREAM_DIGEST and nothing is cached. */
+  expect?: Digests;
+  /** Content-addressed paths: shorthand for `expect: { sha256 }`. */
   expectSha256?: string;
+  /**
+   * The client's request: when it goes away and no other request waits for the same file,
+   * the upstream transfer stops (and nothing is cached).
+   */
+  signal?: AbortSignal;
   /**
    * Extra headers for the upstream request (e.g. Accept, a token). When the upstream answers
    * 401 it is called again with the WWW-Authenticate challenge, and the request is retried
-   * once with what it returns (e.g. a registry's Bearer token flow).
+   * once with what it returns (e.g. a registry's Bearer token flow). Requests the hook makes
+   * itself go through `upstream.get(url, { access })` so that the remote's policy applies.
    */
   upstreamHeaders?: (req: {
     remote: RepoConfig;
     url: string;
     challenge?: string;
     upstream: UpstreamClient;
+    access: RemoteAccess;
   }) => Promise<Record<string, string>>;
 }
+
+/** Digests (lowercase hex) an upstream's metadata declares for a file. */
+export interface Digests {
+  sha1?: string;
+  sha256?: string;
+  sha384?: string;
+  sha512?: string;
+  md5?: string;
+}
+
+/** What a format's `upstreamUrl` hook may answer: where to fetch and what the metadata promised. */
+export interface UpstreamSource {
+  url?: string;
+  expect?: Digests;
+}
+
+const DIGEST_HEX: Record<keyof Digests, number> = {
+  sha1: 40,
+  sha256: 64,
+  sha384: 96,
+  sha512: 128,
+  md5: 32,
+};
+
+/**
+ * A Subresource Integrity string (`sha512-<base64> sha1-<base64>`, npm's `integrity`) or a
+ * single base64 digest with its algorithm (NuGet's `packageHash`) as hex digests.
+ */
+export function digestsFromSri(sri: string): Digests {
+  const out: Digests = {};
+  for (const part of sri.trim().split(/\s+/)) {
+    const m = /^(sha1|sha256|sha384|sha512)-([A-Za-z0-9+/=_-]+)(?:\?.*)?$/i.exec(part);
+    if (!m?.[1] || !m[2]) continue;
+    const alg = m[1].toLowerCase() as keyof Digests;
+    const hex = Buffer.from(m[2], 'base64').toString('hex');
+    if (hex.length === DIGEST_HEX[alg]) out[alg] = hex;
+  }
+  return out;
+}
+
+/** Keeps only well-formed hex digests, lowercased. */
+export function cleanDigests(d: Partial<Record<keyof Digests, unknown>>): Digests {
+  const out: Digests = {};
+  for (const alg of Object.keys(DIGEST_HEX) as (keyof Digests)[]) {
+    const v = d[alg];
+    if (typeof v === 'string' && new RegExp(`^[0-9a-fA-F]{${DIGEST_HEX[alg]}}$`).test(v))
+      out[alg] = v.toLowerCase();
+  }
+  return out;
+}
+
+/**
+ * Files up to this size with declared digests are verified before the first byte goes to the
+ * client (a mismatch is a clean 502); larger ones stream while they are verified, and a
+ * mismatch cuts the response before its last byte.
+ */
+export const VERIFY_FIRST_MAX_BYTES = 64 * 1024 * 1024;
 
 export const DEFAULT_METADATA_MAX_AGE_SEC = 600;
 
@@ -65,11 +142,18 @@ export const DEFAULT_METADATA_MAX_AGE_SEC = 600;
 export class Resolver {
   readonly #svc: Services;
   readonly #upstream: UpstreamClient;
-  readonly #inflight = new Map<string, Promise<Resolved | undefined>>();
+  readonly #inflight = new Map<string, Inflight>();
+  readonly #verifyFirstMaxBytes: number;
 
-  constructor(svc: Services, upstream: UpstreamClient) {
+  constructor(svc: Services, upstream: UpstreamClient, opts: { verifyFirstMaxBytes?: number } = {}) {
     this.#svc = svc;
     this.#upstream = upstream;
+    this.#verifyFirstMaxBytes = opts.verifyFirstMaxBytes ?? VERIFY_FIRST_MAX_BYTES;
+  }
+
+  /** The upstream client (a shutdown cuts its transfers off). */
+  get upstream(): UpstreamClient {
+    return this.#upstream;
   }
 
   /** Resolves repo/path in a local, remote or virtual repository. */
@@ -202,10 +286,17 @@ export class Resolver {
     }
     const key = `${repo.key}\0${path}`;
     const running = this.#inflight.get(key);
-    if (running) return running;
-    const p = this.#fetch(repo, path, cached, opts).finally(() => this.#inflight.delete(key));
-    this.#inflight.set(key, p);
-    return p;
+    if (running) {
+      // A coalesced waiter keeps the transfer going until it leaves too.
+      running.join(opts.signal);
+      return running.promise;
+    }
+    const flight = new Inflight(opts.signal);
+    this.#inflight.set(key, flight);
+    flight.promise = this.#fetch(repo, path, cached, opts, flight).finally(() =>
+      this.#inflight.delete(key),
+    );
+    return flight.promise;
   }
 
   async #fetch(
@@ -213,36 +304,63 @@ export class Resolver {
     path: string,
     cached: ArtifactRecord | undefined,
     opts: ResolveOptions,
+    flight: Inflight,
   ): Promise<Resolved | undefined> {
     const svc = this.#svc;
-    const url =
-      (await opts.upstreamUrl?.(repo, path)) ??
-      `${(repo.url ?? '').replace(/\/+$/, '')}/${path.split('/').map(encodeURIComponent).join('/')}`;
-    const stale = (err: unknown): Resolved => {
-      svc.log.warn(
-        { repo: repo.key, path, err: (err as Error).message },
-        'upstream failed; serving the cached copy',
-      );
-      return { art: cached as ArtifactRecord, repo: repo.key, source: 'cache', stale: true };
+    let access: RemoteAccess;
+    try {
+      access = this.#upstream.accessOf(repo);
+    } catch (err) {
+      if (cached) return this.#stale(repo, path, cached, err);
+      throw err;
+    }
+    const scrubbed = (err: unknown): unknown => {
+      if (err instanceof HttpError) {
+        const clean = scrub(err.message, access.secrets);
+        if (clean !== err.message) Object.defineProperty(err, 'message', { value: clean });
+        return err;
+      }
+      if (err instanceof Error)
+        return new HttpError('ERR_UPSTREAM_INVALID', scrub(err.message, access.secrets), {
+          cause: err,
+        });
+      return err;
     };
+    let url: string;
+    let expect: Digests = { ...opts.expect };
+    if (opts.expectSha256) expect.sha256 = opts.expectSha256;
+    try {
+      const located = await opts.upstreamUrl?.(repo, path);
+      const source: UpstreamSource =
+        typeof located === 'string' ? { url: located } : (located ?? {});
+      url =
+        source.url ??
+        `${access.url.replace(/\/+$/, '')}/${path.split('/').map(encodeURIComponent).join('/')}`;
+      expect = { ...expect, ...source.expect };
+    } catch (err) {
+      if (cached) return this.#stale(repo, path, cached, scrubbed(err));
+      throw scrubbed(err);
+    }
+    const shown = redactUrl(url);
     const headers: Record<string, string> = {};
     const entry = cached ? await svc.meta.getCacheEntry(repo.key, path) : undefined;
     if (entry?.etag) headers['if-none-match'] = entry.etag;
     if (entry?.lastModified) headers['if-modified-since'] = entry.lastModified;
-    let res;
+    const get = { access, signal: flight.signal };
+    let res: UpstreamResponse;
     try {
-      const extra = { remote: repo, url, upstream: this.#upstream };
+      const extra = { remote: repo, url, upstream: this.#upstream, access };
       Object.assign(headers, await opts.upstreamHeaders?.(extra));
-      res = await this.#upstream.get(url, { headers });
+      res = await this.#upstream.get(url, { ...get, headers });
       const challenge = res.headers['www-authenticate'];
       if (res.status === 401 && opts.upstreamHeaders && typeof challenge === 'string') {
         res.body.resume();
         Object.assign(headers, await opts.upstreamHeaders({ ...extra, challenge }));
-        res = await this.#upstream.get(url, { headers });
+        res = await this.#upstream.get(url, { ...get, headers });
       }
     } catch (err) {
-      if (cached) return stale(err);
-      throw err;
+      if (cached) return this.#stale(repo, path, cached, scrubbed(err));
+      throw scrubbed(err);
     }
     if (res.status === 304 && cached) {
       res.body.resume();
@@ -257,21 +375,40 @@ export class Resolver {
       res.body.resume();
       const err = new HttpError(
         'ERR_UPSTREAM_INVALID',
-        `upstream ${url} answered HTTP ${res.status}`,
+        `upstream ${shown} answered HTTP ${res.status}${res.status === 401 || res.status === 403 ? ` (check the credentials of remote "${repo.key}")` : ''}`,
       );
-      if (cached) return stale(err);
+      if (cached) return this.#stale(repo, path, cached, err);
       throw err;
     }
     const declared = Number(res.headers['content-length'] ?? Number.NaN);
+    const verifying = Object.keys(expect).length > 0;
+    // Declared digests of a file small enough are checked before the client sees a byte.
+    const liveOk =
+      !verifying || !Number.isFinite(declared) || declared > this.#verifyFirstMaxBytes;
     let body: Readable = res.body;
-    if (opts.live && !cached) {
+    let live: Tee | undefined;
+    if (opts.live && !cached && liveOk) {
       const info: { size?: number; contentType?: string } = {};
       if (Number.isFinite(declared)) info.size = declared;
       if (typeof res.headers['content-type'] === 'string')
         info.contentType = res.headers['content-type'];
-      const t = tee(opts.live(info));
-      body.once('error', (err) => t.destroy(err));
-      body = body.pipe(t);
+      live = new Tee(opts.live(info), verifying, () => flight.leave());
+      body.once('error', (err) => live?.destroy(err));
+      body = body.pipe(live);
+    }
+    // Digests the blob store does not compute are hashed on the way.
+    const extraHashes = new Map<keyof Digests, Hash>();
+    for (const alg of ['sha384', 'sha512'] as const)
+      if (expect[alg]) extraHashes.set(alg, createHash(alg));
+    if (extraHashes.size > 0) {
+      const tap = new Transform({
+        transform(chunk: Buffer, _enc, cb) {
+          for (const h of extraHashes.values()) h.update(chunk);
+          cb(null, chunk);
+        },
+      });
+      body.once('error', (err) => tap.destroy(err));
+      body = body.pipe(tap);
     }
     try {
       const staged = await svc.blobs.stage(body);
@@ -279,18 +416,24 @@ export class Resolver {
         if (Number.isFinite(declared) && staged.size !== declared) {
           throw new HttpError(
             'ERR_UPSTREAM_INVALID',
-            `upstream ${url} sent ${staged.size} of ${declared} bytes`,
+            `upstream ${shown} sent ${staged.size} of ${declared} bytes`,
           );
         }
-        if (opts.expectSha256 && staged.sha256 !== opts.expectSha256) {
-          throw new HttpError(
-            'ERR_UPSTREAM_INVALID',
-            `upstream ${url} sent content with sha256 ${staged.sha256}, not ${opts.expectSha256}`,
-          );
+        const got: Digests = { sha1: staged.sha1, sha256: staged.sha256, md5: staged.md5 };
+        for (const [alg, h] of extraHashes) got[alg] = h.digest('hex');
+        for (const alg of Object.keys(DIGEST_HEX) as (keyof Digests)[]) {
+          const want = expect[alg];
+          if (want !== undefined && got[alg] !== want.toLowerCase()) {
+            throw new HttpError(
+              'ERR_UPSTREAM_DIGEST',
+              `upstream ${shown} sent ${repo.key}/${path} with ${alg} ${got[alg] ?? '?'}, but the upstream's metadata declared ${alg} ${want.toLowerCase()}`,
+            );
+          }
         }
         if (opts.validate) await opts.validate(staged.read());
       } catch (err) {
         await staged.discard();
+        live?.fail(err as Error);
         throw err;
       }
       const art = await svc.commitStaged({
@@ -300,6 +443,7 @@ export class Resolver {
         user: 'remote',
         properties: {},
       });
+      live?.release();
       const e: Parameters<typeof svc.meta.putCacheEntry>[0] = {
         repo: repo.key,
         path,
@@ -312,46 +456,139 @@ export class Resolver {
       svc.log.info({ repo: repo.key, path, size: art.size }, 'cached from upstream');
       return { art, repo: repo.key, source: 'upstream', stale: false };
     } catch (err) {
+      live?.fail(err as Error);
+      const reason = flight.signal.aborted ? (flight.signal.reason as Error) : undefined;
       const wrapped =
         err instanceof HttpError
           ? err
-          : new HttpError(
-              'ERR_UPSTREAM_INVALID',
-              `upstream ${url} broke off (${(err as Error).message})`,
-              { cause: err },
-            );
-      if (cached) return stale(wrapped);
-      throw wrapped;
+          : reason instanceof HttpError
+            ? reason
+            : new HttpError(
+                'ERR_UPSTREAM_INVALID',
+                `upstream ${shown} broke off (${(reason ?? (err as Error)).message})`,
+                { cause: err },
+              );
+      if (cached) return this.#stale(repo, path, cached, scrubbed(wrapped));
+      throw scrubbed(wrapped);
+    }
+  }
+
+  #stale(repo: RepoConfig, path: string, cached: ArtifactRecord, err: unknown): Resolved {
+    this.#svc.log.warn(
+      { repo: repo.key, path, err: (err as Error).message },
+      'upstream failed; serving the cached copy',
+    );
+    return { art: cached, repo: repo.key, source: 'cache', stale: true };
+  }
+}
+
+/**
+ * One upstream transfer and the requests waiting for it. The transfer is aborted when every
+ * waiter has gone (the client that started it disconnected and no coalesced request joined);
+ * a waiter that gave no signal stays until the end.
+ */
+class Inflight {
+  promise!: Promise<Resolved | undefined>;
+  readonly #ctl = new AbortController();
+  #waiters = 0;
+
+  constructor(signal: AbortSignal | undefined) {
+    this.join(signal);
+  }
+
+  get signal(): AbortSignal {
+    return this.#ctl.signal;
+  }
+
+  join(signal: AbortSignal | undefined): void {
+    this.#waiters++;
+    if (!signal) return;
+    if (signal.aborted) return this.leave();
+    signal.addEventListener('abort', () => this.leave(), { once: true });
+  }
+
+  leave(): void {
+    if (--this.#waiters <= 0 && !this.#ctl.signal.aborted) {
+      this.#ctl.abort(
+        new HttpError('ERR_UPSTREAM_INVALID', 'every client waiting for it went away', {
+          hint: 'nothing was cached',
+        }),
+      );
     }
   }
 }
 
-/** Copies every chunk to `live` (honouring its backpressure) while passing it on; a live side that goes away is dropped. */
-function tee(live: Writable): Transform {
-  let attached = true;
-  const detach = (): void => {
-    attached = false;
-  };
-  live.once('close', detach);
-  live.once('error', detach);
-  return new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      if (!attached || live.write(chunk)) return cb(null, chunk);
-      const go = (): void => {
-        live.off('drain', go);
-        live.off('close', go);
-        cb(null, chunk);
-      };
-      live.on('drain', go);
-      live.on('close', go);
-    },
-    flush(cb) {
-      if (attached) live.end();
+/**
+ * Copies every chunk to a client's live response (honouring its backpressure) while passing it
+ * on to the cache. A client that goes away is dropped (and `gone` called). With `holdLast`,
+ * the last chunk is kept back until the content is verified: `release()` sends it and ends the
+ * response, `fail()` cuts the response so the client never gets a complete wrong file.
+ */
+class Tee extends Transform {
+  readonly #live: Writable;
+  readonly #holdLast: boolean;
+  #attached = true;
+  #done = false;
+  #held: Buffer | undefined;
+
+  constructor(live: Writable, holdLast: boolean, gone: () => void) {
+    super();
+    this.#live = live;
+    this.#holdLast = holdLast;
+    const detach = (): void => {
+      if (!this.#attached) return;
+      this.#attached = false;
+      if (!this.#done) gone();
+    };
+    live.once('close', detach);
+    live.once('error', detach);
+  }
+
+  #write(chunk: Buffer, cb: () => void): void {
+    if (!this.#attached || this.#live.write(chunk)) return cb();
+    const go = (): void => {
+      this.#live.off('drain', go);
+      this.#live.off('close', go);
       cb();
-    },
-    destroy(err, cb) {
-      if (attached && err) live.destroy(err);
-      cb(err);
-    },
-  });
+    };
+    this.#live.on('drain', go);
+    this.#live.on('close', go);
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: (e?: Error | null, d?: Buffer) => void): void {
+    if (!this.#holdLast) return this.#write(chunk, () => cb(null, chunk));
+    const prev = this.#held;
+    this.#held = chunk;
+    if (!prev) return cb(null, chunk);
+    this.#write(prev, () => cb(null, chunk));
+  }
+
+  override _flush(cb: () => void): void {
+    if (!this.#holdLast) {
+      this.#done = true;
+      if (this.#attached) this.#live.end();
+    }
+    cb();
+  }
+
+  /** The content is verified and cached: the client gets the rest. */
+  release(): void {
+    this.#done = true;
+    if (!this.#attached) return;
+    if (this.#held) this.#live.write(this.#held);
+    this.#held = undefined;
+    this.#live.end();
+  }
+
+  /** The content was refused: the client's response is cut off. */
+  fail(err: Error): void {
+    this.#done = true;
+    this.#held = undefined;
+    if (this.#attached && !this.#live.writableFinished) this.#live.destroy(err);
+  }
+
+  override _destroy(err: Error | null, cb: (e?: Error | null) => void): void {
+    if (err) this.fail(err);
+    cb(err);
+  }
 }

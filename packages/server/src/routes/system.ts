@@ -1,6 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { HttpError } from '../errors.ts';
-import { validateRepoConfig, ConfigError } from '../config.ts';
+import {
+  validateRepoConfig,
+  ConfigError,
+  keepMaskedSecrets,
+  redactRepoConfig,
+} from '../config.ts';
 import { parseJson, baseUrl } from '../internal/http.ts';
 import type { RepoConfig } from '../internal/metastore.ts';
 import { VERSION } from '../version.ts';
@@ -87,7 +92,7 @@ export async function systemRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/api/repositories/:key', async (req) => {
     req.requireRead();
-    return app.stowage.repo((req.params as { key: string }).key);
+    return redactRepoConfig(await app.stowage.repo((req.params as { key: string }).key));
   });
 
   const save = async (
@@ -103,7 +108,11 @@ export async function systemRoutes(app: FastifyInstance): Promise<void> {
       });
     }
     if (mode === 'update' && !existing) await svc.repo(key);
-    const input = { ...(existing ?? {}), ...(body as Record<string, unknown>), key };
+    const input = {
+      ...(existing ?? {}),
+      ...keepMaskedSecrets(body as Record<string, unknown>, existing),
+      key,
+    };
     let cfg: RepoConfig;
     try {
       cfg = validateRepoConfig(input, `repository "${key}"`);
@@ -127,14 +136,14 @@ export async function systemRoutes(app: FastifyInstance): Promise<void> {
     const body = parseJson(req.body, 'ERR_BODY_INVALID', 'repository configuration');
     const cfg = await save(key, body, 'create');
     req.log.info({ repo: key }, 'repository created');
-    return reply.code(201).send(cfg);
+    return reply.code(201).send(redactRepoConfig(cfg));
   });
 
   app.post('/api/repositories/:key', async (req) => {
     req.requireAdmin();
     const key = (req.params as { key: string }).key;
     const body = parseJson(req.body, 'ERR_BODY_INVALID', 'repository configuration');
-    return save(key, body, 'update');
+    return redactRepoConfig(await save(key, body, 'update'));
   });
 
   app.delete('/api/repositories/:key', async (req, reply) => {
