@@ -127,7 +127,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     if (err instanceof HttpError) {
       if (err.status >= 500) req.log.error({ err }, err.message);
       else req.log.info({ code: err.code, status: err.status }, err.message);
-      return reply.code(err.status).headers(err.headers).send(errorBody(err));
+      // A streamed answer that failed before its first byte may have set another type.
+      return reply
+        .code(err.status)
+        .type('application/json; charset=utf-8')
+        .removeHeader('content-length')
+        .headers(err.headers)
+        .send(errorBody(err));
     }
     const status = (err as { statusCode?: number }).statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {

@@ -5,6 +5,7 @@ import { DEFAULT_CONFIG, loadConfigFile, resolveConfig, type ServerConfig } from
 import { loadOrCreateAdminToken } from './internal/auth.ts';
 import { FsBlobStore } from './internal/blobstore.ts';
 import { SqliteMetaStore } from './internal/metastore.ts';
+import type { UpstreamOptions } from './internal/upstream.ts';
 
 export { buildApp, type AppOptions } from './app.ts';
 export {
@@ -24,6 +25,7 @@ export {
   type ArtifactRecord,
 } from './internal/metastore.ts';
 export { VERSION } from './version.ts';
+export type { UpstreamOptions, UpstreamTimeouts } from './internal/upstream.ts';
 /** Chart.yaml as the server checks it, for clients that must agree (`stowage helm push --oci`). */
 export { readChart, type ChartEntry } from './formats/helm/chart.ts';
 export { HELM_OCI, ociTagOf } from './formats/helm/oci.ts';
@@ -43,6 +45,8 @@ export interface StartOptions {
   env?: Record<string, string | undefined>;
   /** How long a shutdown lets requests in flight finish before cutting them off. Default 10 s. */
   drainTimeoutMs?: number;
+  /** Server-wide upstream defaults (each remote's own timeouts win). */
+  upstream?: UpstreamOptions;
 }
 
 export interface RunningServer {
@@ -81,6 +85,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     logger: opts.logger ?? false,
     ...(opts.env ? { env: opts.env } : {}),
     ...(opts.drainTimeoutMs !== undefined ? { drainTimeoutMs: opts.drainTimeoutMs } : {}),
+    ...(opts.upstream ? { upstream: opts.upstream } : {}),
   });
   app.addHook('onClose', async () => meta.close());
   if (cleanedTempFiles)

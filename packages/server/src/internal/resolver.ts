@@ -518,18 +518,23 @@ class Inflight {
   }
 }
 
+/** How much of a file with declared digests is held back from the client until it is verified. */
+const HOLD_BYTES = 1024 * 1024;
+
 /**
  * Copies every chunk to a client's live response (honouring its backpressure) while passing it
  * on to the cache. A client that goes away is dropped (and `gone` called). With `holdLast`,
- * the last chunk is kept back until the content is verified: `release()` sends it and ends the
- * response, `fail()` cuts the response so the client never gets a complete wrong file.
+ * the first HOLD_BYTES and the last chunk are kept back until the content is verified:
+ * `release()` sends them and ends the response, `fail()` cuts the response (or, when nothing
+ * was sent yet, lets the error answer it) so the client never gets a complete wrong file.
  */
 class Tee extends Transform {
   readonly #live: Writable;
   readonly #holdLast: boolean;
   #attached = true;
   #done = false;
-  #held: Buffer | undefined;
+  #held: Buffer[] = [];
+  #heldBytes = 0;
 
   constructor(live: Writable, holdLast: boolean, gone: () => void) {
     super();
@@ -555,12 +560,21 @@ class Tee extends Transform {
     this.#live.on('close', go);
   }
 
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: (e?: Error | null, d?: Buffer) => void): void {
+  override _transform(
+    chunk: Buffer,
+    _enc: BufferEncoding,
+    cb: (e?: Error | null, d?: Buffer) => void,
+  ): void {
     if (!this.#holdLast) return this.#write(chunk, () => cb(null, chunk));
-    const prev = this.#held;
-    this.#held = chunk;
-    if (!prev) return cb(null, chunk);
-    this.#write(prev, () => cb(null, chunk));
+    // The first HOLD_BYTES and always the last chunk wait for the verdict, so a small file
+    // that lies is answered with a clean 502 and a big one is cut before it completes.
+    this.#held.push(chunk);
+    this.#heldBytes += chunk.length;
+    if (this.#heldBytes <= HOLD_BYTES || this.#held.length < 2) return cb(null, chunk);
+    const out = Buffer.concat(this.#held.slice(0, -1));
+    this.#held = [chunk];
+    this.#heldBytes = chunk.length;
+    this.#write(out, () => cb(null, chunk));
   }
 
   override _flush(cb: () => void): void {
@@ -575,15 +589,15 @@ class Tee extends Transform {
   release(): void {
     this.#done = true;
     if (!this.#attached) return;
-    if (this.#held) this.#live.write(this.#held);
-    this.#held = undefined;
+    if (this.#heldBytes > 0) this.#live.write(Buffer.concat(this.#held));
+    this.#held = [];
     this.#live.end();
   }
 
   /** The content was refused: the client's response is cut off. */
   fail(err: Error): void {
     this.#done = true;
-    this.#held = undefined;
+    this.#held = [];
     if (this.#attached && !this.#live.writableFinished) this.#live.destroy(err);
   }
 
