@@ -254,6 +254,7 @@ export class UpstreamClient {
   readonly #downUntil = new Map<string, number>();
   /** Transfers in progress, so that a shutdown can cut them off. */
   readonly #live = new Set<AbortController>();
+  #closing = false;
 
   constructor(opts: UpstreamOptions = {}) {
     const t = opts.timeoutMs;
@@ -396,6 +397,8 @@ export class UpstreamClient {
         () => ctl.abort(new Error(`no response headers within ${t.firstByteTimeoutMs} ms`)),
         remaining,
       );
+      timer.unref();
+      this.#live.add(ctl);
       let res: Awaited<ReturnType<typeof request>>;
       try {
         res = await request(current, {
@@ -407,7 +410,9 @@ export class UpstreamClient {
         });
       } catch (err) {
         clearTimeout(timer);
+        this.#live.delete(ctl);
         opts.signal?.removeEventListener('abort', onAbort);
+        if (this.#closing) throw fail('ERR_UPSTREAM_UNAVAILABLE', 'the server is shutting down');
         if (opts.signal?.aborted) throw err;
         const cause = ctl.signal.aborted ? ctl.signal.reason : err;
         if ((err as NodeJS.ErrnoException).code === 'ERR_STOWAGE_PRIVATE_ADDRESS') {
@@ -428,6 +433,9 @@ export class UpstreamClient {
         continue;
       }
       clearTimeout(timer);
+      if (res.statusCode >= 500 || (res.statusCode >= 300 && res.statusCode < 400)) {
+        this.#live.delete(ctl);
+      }
       if (res.statusCode >= 500) {
         opts.signal?.removeEventListener('abort', onAbort);
         discard(res.body);
@@ -456,7 +464,6 @@ export class UpstreamClient {
         continue;
       }
       this.#downUntil.delete(first);
-      this.#live.add(ctl);
       const body = watchRate(res.body, t, ctl, () => {
         this.#live.delete(ctl);
         opts.signal?.removeEventListener('abort', onAbort);
@@ -482,6 +489,7 @@ export class UpstreamClient {
 
   /** Cuts off every transfer in progress (a shutdown that must not wait for upstreams). */
   abortAll(reason = 'the server is shutting down'): void {
+    this.#closing = true;
     for (const c of this.#live) c.abort(new Error(reason));
     this.#live.clear();
     for (const a of this.#agents.values()) void a.destroy(new Error(reason)).catch(() => {});
