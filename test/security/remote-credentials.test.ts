@@ -51,7 +51,11 @@ before(async () => {
     count: 1,
     items: [{ count: 1, items: [{ catalogEntry: { id: 'Pkg', version: '1.0.0' } }] }],
   });
-  up.json('/noarch/repodata.json', { info: { subdir: 'noarch' }, packages: {}, 'packages.conda': {} });
+  up.json('/noarch/repodata.json', {
+    info: { subdir: 'noarch' },
+    packages: {},
+    'packages.conda': {},
+  });
   up.file('/src/contrib/PACKAGES', 'Package: pkg\nVersion: 1.0\n\n', 'text/plain');
   up.file(`/v2/img/blobs/sha256:${hex('sha256', BLOB)}`, BLOB);
   up.on('/hop/away.bin', (_req, res) => {
@@ -100,7 +104,14 @@ before(async () => {
         username: USER,
         password: '${NOT_SET_ANYWHERE}',
       },
-      { key: 'wrong', rclass: 'remote', packageType: 'generic', url: up.url, username: USER, password: 'Wr0ng-Secret-Value' },
+      {
+        key: 'wrong',
+        rclass: 'remote',
+        packageType: 'generic',
+        url: up.url,
+        username: USER,
+        password: 'Wr0ng-Secret-Value',
+      },
     ],
     { env: { UPSTREAM_PASS: PASS }, upstream: { retries: 0 } },
   );
@@ -164,7 +175,10 @@ test('the API answers secrets as *** and a URL with userinfo is split on load', 
     else assert.equal(cfg.password, '***');
     assert.ok(!String(cfg.url).includes('@'), `${key}: no userinfo in ${String(cfg.url)}`);
   }
-  const split = (await (await s.get('/api/repositories/userinfo')).json()) as Record<string, unknown>;
+  const split = (await (await s.get('/api/repositories/userinfo')).json()) as Record<
+    string,
+    unknown
+  >;
   assert.equal(split.username, USER);
   const list = await (await s.get('/api/repositories')).text();
   assert.ok(!list.includes(PASS) && !list.includes(TOKEN));

@@ -69,7 +69,11 @@ test('npm: a tarball that does not match the packument integrity (sha512) and sh
     },
   });
   up.file('/liar/-/liar-1.0.0.tgz', LIE);
-  await lies('/api/npm/npm-remote/liar/-/liar-1.0.0.tgz', 'sha1', 'npm-remote/liar/-/liar-1.0.0.tgz');
+  await lies(
+    '/api/npm/npm-remote/liar/-/liar-1.0.0.tgz',
+    'sha1',
+    'npm-remote/liar/-/liar-1.0.0.tgz',
+  );
   // The same with only an integrity (sha512) declared.
   up.json('/liar2', {
     name: 'liar2',
@@ -118,7 +122,11 @@ test('Helm: a chart that does not match its index.yaml digest', async () => {
     },
   });
   up.file('/charts/liar-1.0.0.tgz', LIE);
-  await lies('/api/helm/helm-remote/charts/liar-1.0.0.tgz', 'sha256', 'helm-remote/charts/liar-1.0.0.tgz');
+  await lies(
+    '/api/helm/helm-remote/charts/liar-1.0.0.tgz',
+    'sha256',
+    'helm-remote/charts/liar-1.0.0.tgz',
+  );
 });
 
 test('Conda: a package that does not match repodata sha256/md5', async () => {

@@ -105,7 +105,8 @@ export async function startStowage(
     server,
     url: server.url,
     auth,
-    get: (path, headers = {}) => fetch(`${server.url}${path}`, { headers: { ...auth, ...headers } }),
+    get: (path, headers = {}) =>
+      fetch(`${server.url}${path}`, { headers: { ...auth, ...headers } }),
     code: async (res) => {
       const text = await res.text();
       try {

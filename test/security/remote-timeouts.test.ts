@@ -83,26 +83,30 @@ test('a trickling upstream is cut off by the minimum rate and nothing is cached'
   assert.equal((await s.get('/api/storage/npm-remote/.npm/trickle/package.json')).status, 404);
 });
 
-test('a client that goes away stops the upstream transfer; nothing is cached', { timeout: 30_000 }, async () => {
-  let closed: Promise<unknown> | undefined;
-  let sent = 0;
-  up.on('/endless.bin', (_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/octet-stream' });
-    const chunk = Buffer.alloc(16 * 1024, 7);
-    const t = setInterval(() => {
-      sent += chunk.length;
-      res.write(chunk);
-    }, 20);
-    closed = once(res, 'close').then(() => clearInterval(t));
-  });
-  const ctl = new AbortController();
-  const res = await fetch(`${s.url}/files/endless.bin`, { headers: s.auth, signal: ctl.signal });
-  assert.equal(res.status, 200);
-  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-  const firstChunk = await reader.read();
-  assert.ok((firstChunk.value?.length ?? 0) > 0, 'the client got the start of the file');
-  ctl.abort();
-  await closed; // the upstream saw Stowage hang up: the transfer stopped
-  assert.ok(sent > 0);
-  assert.equal((await s.get('/api/storage/files/endless.bin')).status, 404);
-});
+test(
+  'a client that goes away stops the upstream transfer; nothing is cached',
+  { timeout: 30_000 },
+  async () => {
+    let closed: Promise<unknown> | undefined;
+    let sent = 0;
+    up.on('/endless.bin', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      const chunk = Buffer.alloc(16 * 1024, 7);
+      const t = setInterval(() => {
+        sent += chunk.length;
+        res.write(chunk);
+      }, 20);
+      closed = once(res, 'close').then(() => clearInterval(t));
+    });
+    const ctl = new AbortController();
+    const res = await fetch(`${s.url}/files/endless.bin`, { headers: s.auth, signal: ctl.signal });
+    assert.equal(res.status, 200);
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const firstChunk = await reader.read();
+    assert.ok((firstChunk.value?.length ?? 0) > 0, 'the client got the start of the file');
+    ctl.abort();
+    await closed; // the upstream saw Stowage hang up: the transfer stopped
+    assert.ok(sent > 0);
+    assert.equal((await s.get('/api/storage/files/endless.bin')).status, 404);
+  },
+);

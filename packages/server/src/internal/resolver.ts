@@ -145,7 +145,11 @@ export class Resolver {
   readonly #inflight = new Map<string, Inflight>();
   readonly #verifyFirstMaxBytes: number;
 
-  constructor(svc: Services, upstream: UpstreamClient, opts: { verifyFirstMaxBytes?: number } = {}) {
+  constructor(
+    svc: Services,
+    upstream: UpstreamClient,
+    opts: { verifyFirstMaxBytes?: number } = {},
+  ) {
     this.#svc = svc;
     this.#upstream = upstream;
     this.#verifyFirstMaxBytes = opts.verifyFirstMaxBytes ?? VERIFY_FIRST_MAX_BYTES;
@@ -383,8 +387,7 @@ export class Resolver {
     const declared = Number(res.headers['content-length'] ?? Number.NaN);
     const verifying = Object.keys(expect).length > 0;
     // Declared digests of a file small enough are checked before the client sees a byte.
-    const liveOk =
-      !verifying || !Number.isFinite(declared) || declared > this.#verifyFirstMaxBytes;
+    const liveOk = !verifying || !Number.isFinite(declared) || declared > this.#verifyFirstMaxBytes;
     let body: Readable = res.body;
     let live: Tee | undefined;
     if (opts.live && !cached && liveOk) {

@@ -345,7 +345,10 @@ export class UpstreamClient {
     const access = opts.access;
     const t = access.timeouts;
     const fail = (
-      code: 'ERR_UPSTREAM_UNAVAILABLE' | 'ERR_UPSTREAM_REFUSED' | 'ERR_UPSTREAM_INVALID', msg: string, cause?: unknown): HttpError =>
+      code: 'ERR_UPSTREAM_UNAVAILABLE' | 'ERR_UPSTREAM_REFUSED' | 'ERR_UPSTREAM_INVALID',
+      msg: string,
+      cause?: unknown,
+    ): HttpError =>
       new HttpError(code, scrub(msg, access.secrets), cause === undefined ? {} : { cause });
     const first = new URL(url).origin;
     const down = this.#downUntil.get(first);
@@ -360,7 +363,7 @@ export class UpstreamClient {
     let headers = { ...opts.headers };
     let lastError: unknown;
     let attempt = 0;
-    for (let hop = 0; ; ) {
+    for (let hop = 0; ;) {
       const place = placeOf(current, access);
       if (place === 'refused' && !opts.anyOrigin) {
         throw fail(
@@ -384,7 +387,8 @@ export class UpstreamClient {
         (place === 'origin' || (place === 'allowed' && opts.credentials === 'allowed')) &&
         opts.credentials !== 'none';
       const h: Record<string, string> = { 'user-agent': 'stowage', ...headers };
-      if (sendAuth && h.authorization === undefined) h.authorization = access.authorization as string;
+      if (sendAuth && h.authorization === undefined)
+        h.authorization = access.authorization as string;
       const remaining = deadline - Date.now();
       if (remaining <= 0) {
         lastError ??= new Error(`no answer within ${t.firstByteTimeoutMs} ms`);
@@ -425,7 +429,7 @@ export class UpstreamClient {
         if (causeCode === 'ERR_STOWAGE_PRIVATE_ADDRESS') {
           throw fail(
             'ERR_UPSTREAM_REFUSED',
-            `remote "${access.key}" was sent to ${redactUrl(current)}: ${((err as { cause: Error }).cause).message}`,
+            `remote "${access.key}" was sent to ${redactUrl(current)}: ${(err as { cause: Error }).cause.message}`,
           );
         }
         lastError = cause;
@@ -549,10 +553,14 @@ function watchRate(
   };
   out.once('close', finish);
   body.once('error', (err) => out.destroy(ctl.signal.aborted ? (ctl.signal.reason as Error) : err));
-  ctl.signal.addEventListener('abort', () => {
-    discard(body);
-    out.destroy(ctl.signal.reason as Error);
-  }, { once: true });
+  ctl.signal.addEventListener(
+    'abort',
+    () => {
+      discard(body);
+      out.destroy(ctl.signal.reason as Error);
+    },
+    { once: true },
+  );
   body.pipe(out);
   out.once('close', () => {
     if (!body.destroyed) body.destroy();

@@ -1,11 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { HttpError } from '../errors.ts';
-import {
-  validateRepoConfig,
-  ConfigError,
-  keepMaskedSecrets,
-  redactRepoConfig,
-} from '../config.ts';
+import { validateRepoConfig, ConfigError, keepMaskedSecrets, redactRepoConfig } from '../config.ts';
 import { parseJson, baseUrl } from '../internal/http.ts';
 import type { RepoConfig } from '../internal/metastore.ts';
 import { VERSION } from '../version.ts';

@@ -25,11 +25,7 @@ import { declaredChecksums, rawUrl } from '../../internal/http.ts';
 import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/metastore.ts';
 import { KeyedMutex } from '../../internal/mutex.ts';
 import { parseMatrix, validateRelativePath } from '../../internal/paths.ts';
-import {
-  cleanDigests,
-  type ResolveOptions,
-  type UpstreamSource,
-} from '../../internal/resolver.ts';
+import { cleanDigests, type ResolveOptions, type UpstreamSource } from '../../internal/resolver.ts';
 import {
   BUILD_NAME_PROP,
   BUILD_NUMBER_PROP,

@@ -191,7 +191,11 @@ async function upstreamUrl(
   if (!p.file) return `${base}/${escapedName(p.name)}`;
   const fallback = `${base}/${p.name}/-/${encodeURIComponent(p.file)}`;
   // A tarball lives where the upstream's packument says, which need not be {registry}/{name}/-/{file}.
-  const found = await svc.resolver.resolve(remote, packumentPath(p.name), remoteOptions(svc, p.name));
+  const found = await svc.resolver.resolve(
+    remote,
+    packumentPath(p.name),
+    remoteOptions(svc, p.name),
+  );
   if (!found) return fallback;
   const doc = parsePackument(
     await readLimited(svc.blobs.open(found.art.sha256), MAX_PACKUMENT_BYTES, path),

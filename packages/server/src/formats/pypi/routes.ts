@@ -4,11 +4,7 @@ import { createHash } from 'node:crypto';
 import { HttpError } from '../../errors.ts';
 import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/metastore.ts';
 import type { Services } from '../../internal/services.ts';
-import {
-  cleanDigests,
-  type ResolveOptions,
-  type UpstreamSource,
-} from '../../internal/resolver.ts';
+import { cleanDigests, type ResolveOptions, type UpstreamSource } from '../../internal/resolver.ts';
 import { allowedByPatterns, compilePatterns } from '../../internal/antpattern.ts';
 import { buildIdentity, setArtifactHeaders } from '../../routes/generic.ts';
 import { receiveMultipart } from '../../internal/multipart.ts';
