@@ -30,6 +30,13 @@ before(async () => {
     remote('cran-remote', 'cran'),
     remote('nuget-remote', 'nuget', `${up.url}/v3/index.json`),
     remote('docker-remote', 'docker'),
+    { key: 'npm-local', rclass: 'local', packageType: 'npm' },
+    {
+      key: 'npm',
+      rclass: 'virtual',
+      packageType: 'npm',
+      repositories: ['npm-local', 'npm-remote'],
+    },
   ]);
 });
 after(async () => {
@@ -74,6 +81,8 @@ test('npm: a tarball that does not match the packument integrity (sha512) and sh
     'sha1',
     'npm-remote/liar/-/liar-1.0.0.tgz',
   );
+  // Through a virtual: the same 502, not a 404 that sends the client looking elsewhere.
+  await lies('/api/npm/npm/liar/-/liar-1.0.0.tgz', 'sha1', 'npm-remote/liar/-/liar-1.0.0.tgz');
   // The same with only an integrity (sha512) declared.
   up.json('/liar2', {
     name: 'liar2',

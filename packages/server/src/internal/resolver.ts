@@ -213,6 +213,8 @@ export class Resolver {
     }
     const out: { member: RepoConfig; value: T }[] = [];
     const failed: string[] = [];
+    /** A member that refused what its upstream sent (a lying or hostile upstream). */
+    let refused: HttpError | undefined;
     for (const m of members) {
       if (m.rclass === 'remote' && localOwns) continue;
       if (
@@ -232,6 +234,11 @@ export class Resolver {
         if (q.first) break;
       } catch (err) {
         if (m.rclass === 'local') throw err;
+        if (
+          err instanceof HttpError &&
+          (err.code === 'ERR_UPSTREAM_DIGEST' || err.code === 'ERR_UPSTREAM_REFUSED')
+        )
+          refused ??= err;
         failed.push(`${m.key} (${(err as Error).message})`);
         this.#svc.log.warn(
           { virtual: repo.key, member: m.key, path: q.path, err: (err as Error).message },
@@ -239,6 +246,8 @@ export class Resolver {
         );
       }
     }
+    // Not "look elsewhere" (404) when what exists upstream was refused: say why, as a 502.
+    if (out.length === 0 && refused) throw refused;
     if (out.length === 0 && failed.length > 0) {
       throw new HttpError(
         'ERR_NOT_FOUND',

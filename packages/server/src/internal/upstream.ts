@@ -95,6 +95,19 @@ export interface GetOptions {
 }
 
 /**
+ * Public upstreams whose files (or registry tokens) live on another host of the same operator:
+ * those hosts are allow-listed without configuration. Like any allow-listed host they get the
+ * remote's credentials only as a registry token realm, never for files or after a redirect.
+ */
+export const WELL_KNOWN_HOSTS: Readonly<Record<string, readonly string[]>> = {
+  'pypi.org': ['files.pythonhosted.org'],
+  'registry-1.docker.io': ['auth.docker.io', 'production.cloudflare.docker.com'],
+  'index.docker.io': ['auth.docker.io', 'production.cloudflare.docker.com'],
+  'ghcr.io': ['pkg-containers.githubusercontent.com'],
+  'quay.io': ['cdn.quay.io', 'cdn01.quay.io', 'cdn02.quay.io', 'cdn03.quay.io'],
+};
+
+/**
  * Addresses a remote never connects to on a host other than its own (unless
  * `allowPrivateAddresses`): unspecified, loopback, link-local, private, shared (CGNAT),
  * multicast and reserved ranges.
@@ -310,7 +323,7 @@ export class UpstreamClient {
     const access: RemoteAccess = {
       key: remote.key,
       url: u.toString(),
-      allowedHosts: remote.allowedHosts ?? [],
+      allowedHosts: [...(remote.allowedHosts ?? []), ...(WELL_KNOWN_HOSTS[u.host] ?? [])],
       allowPrivateAddresses: remote.allowPrivateAddresses === true,
       secrets,
       timeouts,
