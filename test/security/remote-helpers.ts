@@ -85,7 +85,7 @@ export interface Stowage {
 /** A real Stowage server on 127.0.0.1 with the given repositories. */
 export async function startStowage(
   repositories: unknown[],
-  extra: { env?: Record<string, string>; upstream?: UpstreamOptions } = {},
+  extra: { env?: Record<string, string>; upstream?: UpstreamOptions; anonymousRead?: boolean } = {},
 ): Promise<Stowage> {
   const dir = await mkdtemp(join(tmpdir(), 'stowage-security-remote-'));
   const server = await startServer({
@@ -94,6 +94,7 @@ export async function startStowage(
     port: 0,
     logger: false,
     config: {
+      auth: { anonymousRead: extra.anonymousRead === true },
       repositories: [{ key: 'generic-staging' }, ...repositories],
       stages: [{ name: 'staged', repo: 'generic-staging' }],
     },

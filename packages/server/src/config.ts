@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import type { RepoConfig } from './internal/metastore.ts';
 import { REPO_KEY, RESERVED_KEYS } from './internal/paths.ts';
 import { FORMATS } from './formats/index.ts';
+import { parseSumdb } from './formats/go/sumdb.ts';
 
 /** A promotion stage: a name people use (`qa`) and the repository that holds its builds. */
 export interface Stage {
@@ -241,6 +242,18 @@ function remoteAccessConfig(o: Record<string, unknown>, out: RepoConfig, where: 
         );
     }
     out.allowedHosts = o.allowedHosts as string[];
+  }
+  if (o.sumdb !== undefined) {
+    if (out.packageType !== 'go' || typeof o.sumdb !== 'string')
+      throw new ConfigError(
+        `${where}: sumdb of "${key}" is for Go remotes: a checksum database as GOSUMDB writes it ("<verifier key> [<url>]")`,
+      );
+    try {
+      parseSumdb(o.sumdb);
+    } catch (err) {
+      throw new ConfigError(`${where}: sumdb of "${key}": ${(err as Error).message}`);
+    }
+    out.sumdb = o.sumdb;
   }
   if (o.allowPrivateAddresses !== undefined) {
     if (typeof o.allowPrivateAddresses !== 'boolean')

@@ -39,6 +39,11 @@ export interface RepoConfig {
   minBytesPerSec?: number;
   retries?: number;
   maxRedirects?: number;
+  /**
+   * Go remotes: a checksum database to check modules against, as GOSUMDB writes it
+   * (`<verifier key> [<url>]`, e.g. `sum.golang.org+033de0ae+Ac4z…`).
+   */
+  sumdb?: string;
 }
 
 export interface BlobRecord {

@@ -28,8 +28,8 @@ export interface ResolveOptions {
    * metadata max-age; content (tarballs, jars, wheels) is immutable and cached for good.
    */
   metadata?: boolean;
-  /** Checks fetched content before it is cached; throw to refuse it. */
-  validate?: (body: Readable) => Promise<void>;
+  /** Checks fetched content before it is cached (`remote`: the remote it came from); throw to refuse it. */
+  validate?: (body: Readable, remote: RepoConfig) => Promise<void>;
   /**
    * Called when an upstream starts sending content that is not cached yet: return a stream
    * and the body is written to it while it is cached (the client need not wait).
@@ -442,7 +442,7 @@ export class Resolver {
             );
           }
         }
-        if (opts.validate) await opts.validate(staged.read());
+        if (opts.validate) await opts.validate(staged.read(), repo);
       } catch (err) {
         await staged.discard();
         live?.fail(err as Error);
