@@ -152,3 +152,44 @@ test('a host name that resolves to a loopback address is refused at connect time
     await new Promise((r) => server.close(r));
   }
 });
+
+test('redirects are followed a bounded number of times, and 5xx retried within the budget', async () => {
+  let hits = 0;
+  let failing = 0;
+  const server = createServer((req, res) => {
+    if (req.url === '/flaky') {
+      failing++;
+      if (failing === 1) return void res.writeHead(503).end('busy');
+      return void res.end('ok');
+    }
+    hits++;
+    res.writeHead(302, { location: `/loop/${hits}` }).end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const addr = server.address();
+  const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  const client = new UpstreamClient({ retryDelayMs: 1, cooldownMs: 0 });
+  try {
+    const access = client.accessOf({
+      key: 'r',
+      rclass: 'remote',
+      packageType: 'generic',
+      url: base,
+      maxRedirects: 3,
+      retries: 1,
+    });
+    await assert.rejects(
+      client.get(`${base}/loop/0`, { access }),
+      (e: unknown) => e instanceof HttpError && /redirected more than 3 times/.test(e.message),
+    );
+    assert.equal(hits, 4, 'the first request and three redirects');
+    const res = await client.get(`${base}/flaky`, { access });
+    assert.equal(res.status, 200);
+    res.body.resume();
+    assert.equal(failing, 2, 'one 503, then one retry');
+  } finally {
+    await client.close();
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  }
+});
