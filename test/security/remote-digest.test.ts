@@ -30,6 +30,7 @@ before(async () => {
     remote('cran-remote', 'cran'),
     remote('nuget-remote', 'nuget', `${up.url}/v3/index.json`),
     remote('docker-remote', 'docker'),
+    remote('generic-remote', 'generic'),
     { key: 'npm-local', rclass: 'local', packageType: 'npm' },
     {
       key: 'npm',
@@ -78,11 +79,22 @@ test('npm: a tarball that does not match the packument integrity (sha512) and sh
   up.file('/liar/-/liar-1.0.0.tgz', LIE);
   await lies(
     '/api/npm/npm-remote/liar/-/liar-1.0.0.tgz',
-    'sha1',
+    'sha512',
     'npm-remote/liar/-/liar-1.0.0.tgz',
   );
   // Through a virtual: the same 502, not a 404 that sends the client looking elsewhere.
-  await lies('/api/npm/npm/liar/-/liar-1.0.0.tgz', 'sha1', 'npm-remote/liar/-/liar-1.0.0.tgz');
+  await lies('/api/npm/npm/liar/-/liar-1.0.0.tgz', 'sha512', 'npm-remote/liar/-/liar-1.0.0.tgz');
+  // With only the legacy shasum (sha1) declared.
+  up.json('/liar3', {
+    name: 'liar3',
+    versions: { '1.0.0': { name: 'liar3', version: '1.0.0', dist: { shasum: hex('sha1', TRUE) } } },
+  });
+  up.file('/liar3/-/liar3-1.0.0.tgz', LIE);
+  await lies(
+    '/api/npm/npm-remote/liar3/-/liar3-1.0.0.tgz',
+    'sha1',
+    'npm-remote/liar3/-/liar3-1.0.0.tgz',
+  );
   // The same with only an integrity (sha512) declared.
   up.json('/liar2', {
     name: 'liar2',
@@ -221,4 +233,37 @@ test('Docker: a blob whose bytes are not its digest', async () => {
     assert.equal(res.status, 502, `attempt ${attempt}: ${text}`);
     assert.ok(text.includes(hex('sha256', LIE)) && text.includes(hex('sha256', TRUE)), text);
   }
+});
+
+test('Generic: a file whose X-Checksum-Sha256 header (an Artifactory upstream) disagrees', async () => {
+  up.on('/files/liar.bin', (_req, res) => {
+    res.writeHead(200, { 'x-checksum-sha256': hex('sha256', TRUE) }).end(LIE);
+  });
+  await lies('/generic-remote/files/liar.bin', 'sha256', 'generic-remote/files/liar.bin');
+});
+
+test('Docker: a manifest by tag whose Docker-Content-Digest disagrees with its bytes', async () => {
+  const manifest = (config: string): string =>
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config, size: 2 },
+      layers: [],
+    });
+  const real = manifest(`sha256:${'a'.repeat(64)}`);
+  const served = manifest(`sha256:${'b'.repeat(64)}`);
+  up.on('/v2/tagged/manifests/v1', (_req, res) => {
+    res
+      .writeHead(200, {
+        'content-type': 'application/vnd.oci.image.manifest.v1+json',
+        'docker-content-digest': `sha256:${hex('sha256', real)}`,
+      })
+      .end(served);
+  });
+  const res = await s.get('/v2/docker-remote/tagged/manifests/v1', {
+    accept: 'application/vnd.oci.image.manifest.v1+json',
+  });
+  const text = await res.text();
+  assert.equal(res.status, 502, text);
+  assert.ok(text.includes(hex('sha256', real)) && text.includes(hex('sha256', served)), text);
 });

@@ -125,6 +125,26 @@ export function cleanDigests(d: Partial<Record<keyof Digests, unknown>>): Digest
   return out;
 }
 
+/** Digests an answer's own headers declare, each with the header it came from. */
+function headerDigests(
+  headers: Record<string, string | string[] | undefined>,
+): Partial<Record<keyof Digests, [string, string]>> {
+  const out: Partial<Record<keyof Digests, [string, string]>> = {};
+  for (const alg of ['sha256', 'sha1', 'md5'] as const) {
+    const name = `x-checksum-${alg}`;
+    const v = cleanDigests({ [alg]: headers[name] })[alg];
+    if (v) out[alg] = [v, `the upstream's ${name} header`];
+  }
+  const dcd = headers['docker-content-digest'];
+  const m = typeof dcd === 'string' ? /^(sha256|sha512):([0-9a-f]+)$/i.exec(dcd.trim()) : null;
+  if (m?.[1] && m[2]) {
+    const alg = m[1].toLowerCase() as 'sha256' | 'sha512';
+    const v = cleanDigests({ [alg]: m[2] })[alg];
+    if (v) out[alg] = [v, "the upstream's Docker-Content-Digest header"];
+  }
+  return out;
+}
+
 /**
  * Files up to this size with declared digests are verified before the first byte goes to the
  * client (a mismatch is a clean 502); larger ones stream while they are verified, and a
@@ -394,7 +414,18 @@ export class Resolver {
       throw err;
     }
     const declared = Number(res.headers['content-length'] ?? Number.NaN);
-    const verifying = Object.keys(expect).length > 0;
+    // Digests the upstream declares in the answer itself (Artifactory's X-Checksum-*, OCI's
+    // Docker-Content-Digest) are checked like the metadata's.
+    const announced = headerDigests(res.headers);
+    const checks: { alg: keyof Digests; want: string; source: string }[] = [];
+    for (const [alg, want] of Object.entries(expect) as [keyof Digests, string][])
+      checks.push({ alg, want: want.toLowerCase(), source: "the upstream's metadata" });
+    for (const [alg, a] of Object.entries(announced) as [keyof Digests, [string, string]][])
+      if (expect[alg]?.toLowerCase() !== a[0]) checks.push({ alg, want: a[0], source: a[1] });
+    // The strongest digest is checked (and named) first.
+    const strength: (keyof Digests)[] = ['sha512', 'sha384', 'sha256', 'sha1', 'md5'];
+    checks.sort((a, b) => strength.indexOf(a.alg) - strength.indexOf(b.alg));
+    const verifying = checks.length > 0;
     // Declared digests of a file small enough are checked before the client sees a byte.
     const liveOk = !verifying || !Number.isFinite(declared) || declared > this.#verifyFirstMaxBytes;
     let body: Readable = res.body;
@@ -411,7 +442,7 @@ export class Resolver {
     // Digests the blob store does not compute are hashed on the way.
     const extraHashes = new Map<keyof Digests, Hash>();
     for (const alg of ['sha384', 'sha512'] as const)
-      if (expect[alg]) extraHashes.set(alg, createHash(alg));
+      if (checks.some((c) => c.alg === alg)) extraHashes.set(alg, createHash(alg));
     if (extraHashes.size > 0) {
       const tap = new Transform({
         transform(chunk: Buffer, _enc, cb) {
@@ -433,12 +464,11 @@ export class Resolver {
         }
         const got: Digests = { sha1: staged.sha1, sha256: staged.sha256, md5: staged.md5 };
         for (const [alg, h] of extraHashes) got[alg] = h.digest('hex');
-        for (const alg of Object.keys(DIGEST_HEX) as (keyof Digests)[]) {
-          const want = expect[alg];
-          if (want !== undefined && got[alg] !== want.toLowerCase()) {
+        for (const { alg, want, source } of checks) {
+          if (got[alg] !== want) {
             throw new HttpError(
               'ERR_UPSTREAM_DIGEST',
-              `upstream ${shown} sent ${repo.key}/${path} with ${alg} ${got[alg] ?? '?'}, but the upstream's metadata declared ${alg} ${want.toLowerCase()}`,
+              `upstream ${shown} sent ${repo.key}/${path} with ${alg} ${got[alg] ?? '?'}, but ${source} declared ${alg} ${want}`,
             );
           }
         }
