@@ -446,7 +446,8 @@ export class UpstreamClient {
           );
         }
         lastError = cause;
-        if (ctl.signal.aborted || !(await this.#backoff(attempt++, deadline, t.retries))) break;
+        attempt++;
+        if (ctl.signal.aborted || !(await this.#backoff(attempt - 1, deadline, t.retries))) break;
         continue;
       }
       clearTimeout(timer);
@@ -457,7 +458,8 @@ export class UpstreamClient {
         opts.signal?.removeEventListener('abort', onAbort);
         discard(res.body);
         lastError = new Error(`HTTP ${res.statusCode}`);
-        if (!(await this.#backoff(attempt++, deadline, t.retries))) break;
+        attempt++;
+        if (!(await this.#backoff(attempt - 1, deadline, t.retries))) break;
         continue;
       }
       const location = res.headers.location;
@@ -488,9 +490,13 @@ export class UpstreamClient {
       return { status: res.statusCode, headers: res.headers, body, url: current };
     }
     if (this.#cooldownMs > 0) this.#downUntil.set(first, Date.now() + this.#cooldownMs);
+    const reason = (lastError as Error | undefined)?.message ?? 'no answer';
+    const outOfTime = Date.now() >= deadline - 1;
     throw fail(
       'ERR_UPSTREAM_UNAVAILABLE',
-      `upstream ${redactUrl(current)} did not answer within ${t.firstByteTimeoutMs} ms after ${attempt} attempt(s) (${(lastError as Error | undefined)?.message ?? 'no answer'})`,
+      outOfTime
+        ? `upstream ${redactUrl(current)} did not answer within ${t.firstByteTimeoutMs} ms (${attempt} attempt(s); last: ${reason})`
+        : `upstream ${redactUrl(current)} failed after ${attempt} attempt(s) (${reason})`,
       lastError,
     );
   }
