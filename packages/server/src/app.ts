@@ -122,6 +122,13 @@ export interface AppOptions {
   upstream?: UpstreamOptions;
   /** Further routes registered after the server's own (embedders, tests); they declare permissions too. */
   plugins?: ((app: FastifyInstance) => Promise<void>)[];
+  /** Where `${VAR}` references in remote credentials are read (default: none are set). */
+  env?: Record<string, string | undefined>;
+  /**
+   * On close, how long requests in flight may finish before upstream transfers are cut off
+   * and the remaining connections closed. Default 10 s.
+   */
+  drainTimeoutMs?: number;
 }
 
 /** Largest JSON document the API accepts (a big build-info). */
@@ -162,9 +169,25 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       route.onRequest = [check, ...[route.onRequest ?? []].flat()];
     }
   });
-  const upstream = new UpstreamClient(opts.upstream);
+  const upstream = new UpstreamClient({
+    ...opts.upstream,
+    ...(opts.env ? { env: opts.env } : {}),
+  });
   services.resolver = new Resolver(services, upstream);
-  app.addHook('onClose', async () => upstream.close());
+  // Closing drains requests in flight for a bounded time, whatever the upstreams do.
+  let drain: NodeJS.Timeout | undefined;
+  app.addHook('preClose', async () => {
+    drain = setTimeout(() => {
+      app.log.warn('requests still running after the drain timeout; cutting them off');
+      upstream.abortAll();
+      app.server.closeAllConnections();
+    }, opts.drainTimeoutMs ?? 10_000);
+    drain.unref();
+  });
+  app.addHook('onClose', async () => {
+    clearTimeout(drain);
+    await upstream.close();
+  });
   // The periodic GC run: what an overwrite or delete left inside the grace period goes later.
   if (opts.config.gc.intervalSec > 0) {
     const timer = setInterval(() => {
@@ -337,7 +360,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     if (err instanceof HttpError) {
       if (err.status >= 500) req.log.error({ err }, err.message);
       else req.log.info({ code: err.code, status: err.status }, err.message);
-      return reply.code(err.status).headers(err.headers).send(errorBody(err));
+      // A streamed answer that failed before its first byte may have set another type.
+      return reply
+        .code(err.status)
+        .type('application/json; charset=utf-8')
+        .removeHeader('content-length')
+        .headers(err.headers)
+        .send(errorBody(err));
     }
     const status = (err as { statusCode?: number }).statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {

@@ -14,6 +14,7 @@ import {
   type UserRecord,
 } from './internal/permissions.ts';
 import { OidcConfigError, validateOidcConfig, type OidcConfig } from './internal/oidc.ts';
+import { parseSumdb } from './formats/go/sumdb.ts';
 
 /** A promotion stage: a name people use (`qa`) and the repository that holds its builds. */
 export interface Stage {
@@ -153,7 +154,7 @@ export function validateRepoConfig(input: unknown, where: string): RepoConfig {
         `${where}: remote repository "${key}" needs url: the upstream's http(s) URL`,
       );
     }
-    out.url = o.url;
+    remoteAccessConfig(o, out, where);
     if (o.metadataMaxAgeSec !== undefined) {
       if (typeof o.metadataMaxAgeSec !== 'number' || o.metadataMaxAgeSec < 0) {
         throw new ConfigError(
@@ -186,6 +187,135 @@ export function validateRepoConfig(input: unknown, where: string): RepoConfig {
     }
   }
   return out;
+}
+
+/** The fields of a remote's config that hold secrets: answered as `***`, never logged. */
+export const SECRET_FIELDS = ['password', 'token'] as const;
+const MASK = '***';
+
+/**
+ * A repository config as the API answers it: upstream password and token as `***`, and no
+ * userinfo left in the URL.
+ */
+export function redactRepoConfig(cfg: RepoConfig): RepoConfig {
+  const out = { ...cfg };
+  for (const k of SECRET_FIELDS) if (out[k] !== undefined) out[k] = MASK;
+  if (out.url) {
+    try {
+      const u = new URL(out.url);
+      if (u.username || u.password) {
+        u.username = '';
+        u.password = '';
+        out.url = u.toString();
+      }
+    } catch {
+      /* validated on the way in */
+    }
+  }
+  return out;
+}
+
+/** An update that sends `***` back for a secret keeps the stored one. */
+export function keepMaskedSecrets(
+  body: Record<string, unknown>,
+  existing: RepoConfig | undefined,
+): Record<string, unknown> {
+  const out = { ...body };
+  for (const k of SECRET_FIELDS) {
+    if (out[k] !== MASK) continue;
+    if (existing?.[k] !== undefined) out[k] = existing[k];
+    else delete out[k];
+  }
+  return out;
+}
+
+/**
+ * A remote's URL (credentials in it are split off into username/password), its upstream
+ * credentials, allow-list and timeouts.
+ */
+function remoteAccessConfig(o: Record<string, unknown>, out: RepoConfig, where: string): void {
+  const key = out.key;
+  let u: URL;
+  try {
+    u = new URL(o.url as string);
+  } catch {
+    throw new ConfigError(`${where}: url of remote "${key}" is not a valid URL`);
+  }
+  out.url = o.url as string;
+  for (const k of ['username', 'password', 'token'] as const) {
+    if (o[k] === undefined || o[k] === null) continue;
+    if (typeof o[k] !== 'string')
+      throw new ConfigError(
+        `${where}: ${k} of "${key}" must be a string (a \${VAR} reference reads it from the environment)`,
+      );
+    out[k] = o[k];
+  }
+  if (u.username || u.password) {
+    // Credentials never stay in the URL, where they would be shown and logged.
+    if (out.username === undefined) out.username = decodeURIComponent(u.username);
+    if (out.password === undefined && out.token === undefined)
+      out.password = decodeURIComponent(u.password);
+    u.username = '';
+    u.password = '';
+    out.url = u.toString().replace(/\/$/, (o.url as string).endsWith('/') ? '/' : '');
+  }
+  if (out.token !== undefined && (out.username !== undefined || out.password !== undefined)) {
+    throw new ConfigError(
+      `${where}: remote "${key}" has both a token and a username/password; keep one of them`,
+    );
+  }
+  if (o.allowedHosts !== undefined) {
+    if (!Array.isArray(o.allowedHosts) || o.allowedHosts.some((h) => typeof h !== 'string'))
+      throw new ConfigError(
+        `${where}: allowedHosts of "${key}" must be a list of origins (https://cdn.example.com) or host names (cdn.example.com, *.example.com)`,
+      );
+    for (const h of o.allowedHosts as string[]) {
+      const ok = /^https?:\/\//.test(h)
+        ? URL.canParse(h) && new URL(h).pathname === '/' && !new URL(h).username
+        : /^(\*\.)?[A-Za-z0-9.-]+(:\d+)?$|^\[[0-9a-fA-F:.]+\](:\d+)?$/.test(h);
+      if (!ok)
+        throw new ConfigError(
+          `${where}: allowedHosts entry "${h}" of "${key}" is neither an origin (https://host[:port]) nor a host name (host, host:port, *.domain)`,
+        );
+    }
+    out.allowedHosts = o.allowedHosts as string[];
+  }
+  if (o.sumdb !== undefined) {
+    if (out.packageType !== 'go' || typeof o.sumdb !== 'string')
+      throw new ConfigError(
+        `${where}: sumdb of "${key}" is for Go remotes: a checksum database as GOSUMDB writes it ("<verifier key> [<url>]")`,
+      );
+    try {
+      parseSumdb(o.sumdb);
+    } catch (err) {
+      throw new ConfigError(`${where}: sumdb of "${key}": ${(err as Error).message}`);
+    }
+    out.sumdb = o.sumdb;
+  }
+  if (o.allowPrivateAddresses !== undefined) {
+    if (typeof o.allowPrivateAddresses !== 'boolean')
+      throw new ConfigError(`${where}: allowPrivateAddresses of "${key}" must be true or false`);
+    out.allowPrivateAddresses = o.allowPrivateAddresses;
+  }
+  for (const k of [
+    'connectTimeoutMs',
+    'firstByteTimeoutMs',
+    'idleTimeoutMs',
+    'minBytesPerSec',
+    'retries',
+    'maxRedirects',
+  ] as const) {
+    if (o[k] === undefined) continue;
+    const v = o[k];
+    const integer = k === 'retries' || k === 'maxRedirects';
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (integer && !Number.isInteger(v)))
+      throw new ConfigError(
+        `${where}: ${k} of "${key}" must be ${integer ? 'a whole number' : 'a number'} >= 0`,
+      );
+    if (k.endsWith('TimeoutMs') && v === 0)
+      throw new ConfigError(`${where}: ${k} of "${key}" must be more than 0 ms`);
+    out[k] = v;
+  }
 }
 
 /** Merges a parsed config document over the defaults, validating every part. */

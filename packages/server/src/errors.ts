@@ -91,6 +91,22 @@ export const ERRORS = {
     status: 502,
     hint: 'the upstream sent something unusable; nothing was cached',
   },
+  ERR_UPSTREAM_REFUSED: {
+    status: 502,
+    hint: "nothing was fetched: a remote fetches only from its own origin and its allowedHosts, never from loopback, link-local or private addresses on other hosts; add the host to the remote's allowedHosts if you trust it",
+  },
+  ERR_UPSTREAM_DIGEST: {
+    status: 502,
+    hint: 'the upstream sent content that does not match the digest its own metadata declared; nothing was cached (the upstream or a mirror on the way may be tampered with)',
+  },
+  ERR_UPSTREAM_TOO_SLOW: {
+    status: 502,
+    hint: "the upstream sent too slowly and was cut off; nothing was cached; raise the remote's minBytesPerSec or idleTimeoutMs if it is just slow",
+  },
+  ERR_UPSTREAM_CREDENTIALS: {
+    status: 502,
+    hint: "the remote's upstream credentials are misconfigured",
+  },
   ERR_INTERNAL: { status: 500, hint: 'see the server log for details' },
 } as const satisfies Record<string, ErrorSpec>;
 

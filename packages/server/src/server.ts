@@ -5,9 +5,16 @@ import { DEFAULT_CONFIG, loadConfigFile, resolveConfig, type ServerConfig } from
 import { loadOrCreateAdminToken } from './internal/auth.ts';
 import { FsBlobStore } from './internal/blobstore.ts';
 import { SqliteMetaStore } from './internal/metastore.ts';
+import type { UpstreamOptions } from './internal/upstream.ts';
 
 export { buildApp, type AppOptions } from './app.ts';
-export { DEFAULT_CONFIG, loadConfigFile, resolveConfig, ConfigError } from './config.ts';
+export {
+  DEFAULT_CONFIG,
+  loadConfigFile,
+  resolveConfig,
+  ConfigError,
+  redactRepoConfig,
+} from './config.ts';
 export type { ServerConfig, Stage, RetentionConfig } from './config.ts';
 export { ERRORS, HttpError, type ErrorCode } from './errors.ts';
 export { FsBlobStore, type BlobStore, type StagedBlob } from './internal/blobstore.ts';
@@ -18,6 +25,7 @@ export {
   type ArtifactRecord,
 } from './internal/metastore.ts';
 export { VERSION } from './version.ts';
+export type { UpstreamOptions, UpstreamTimeouts } from './internal/upstream.ts';
 /** Chart.yaml as the server checks it, for clients that must agree (`stowage helm push --oci`). */
 export { readChart, type ChartEntry } from './formats/helm/chart.ts';
 export { HELM_OCI, ociTagOf } from './formats/helm/oci.ts';
@@ -33,6 +41,12 @@ export interface StartOptions {
   /** A YAML or JSON config file. */
   configFile?: string;
   logger?: FastifyServerOptions['logger'];
+  /** Where `${VAR}` references in remote credentials are read (the CLI passes its environment). */
+  env?: Record<string, string | undefined>;
+  /** How long a shutdown lets requests in flight finish before cutting them off. Default 10 s. */
+  drainTimeoutMs?: number;
+  /** Server-wide upstream defaults (each remote's own timeouts win). */
+  upstream?: UpstreamOptions;
 }
 
 export interface RunningServer {
@@ -69,6 +83,9 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     meta,
     adminToken: token.token,
     logger: opts.logger ?? false,
+    ...(opts.env ? { env: opts.env } : {}),
+    ...(opts.drainTimeoutMs !== undefined ? { drainTimeoutMs: opts.drainTimeoutMs } : {}),
+    ...(opts.upstream ? { upstream: opts.upstream } : {}),
   });
   app.addHook('onClose', async () => meta.close());
   if (cleanedTempFiles)

@@ -13,6 +13,7 @@ interface ServeOptions {
   dataDir?: string;
   config?: string;
   logLevel: string;
+  drainTimeout: string;
 }
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -37,6 +38,11 @@ export function serveCommand(program: Command, ctx: RunContext): void {
       'YAML or JSON server configuration (repositories, stages, retention)',
     )
     .option('--log-level <level>', `one of ${LEVELS.join(', ')}`, 'info')
+    .option(
+      '--drain-timeout <seconds>',
+      'on SIGINT/SIGTERM, how long requests in flight may finish before they are cut off',
+      '10',
+    )
     .action(async (opts: ServeOptions, cmd: Command) => {
       await serve(new Session(ctx, cmd), opts);
     });
@@ -50,6 +56,12 @@ async function serve(s: Session, opts: ServeOptions): Promise<void> {
   if (!LEVELS.includes(opts.logLevel)) {
     throw new UsageError(`--log-level must be one of ${LEVELS.join(', ')}, got "${opts.logLevel}"`);
   }
+  const drain = Number(opts.drainTimeout);
+  if (!Number.isFinite(drain) || drain < 0) {
+    throw new UsageError(
+      `--drain-timeout must be a number of seconds >= 0, got "${opts.drainTimeout}"`,
+    );
+  }
   const env = s.ctx.env;
   const dataDir = s.path(
     opts.dataDir ?? env.STOWAGE_DATA_DIR ?? join(env.HOME || homedir(), '.stowage'),
@@ -62,6 +74,9 @@ async function serve(s: Session, opts: ServeOptions): Promise<void> {
       port,
       ...(opts.config ? { configFile: s.path(opts.config) } : {}),
       logger: { level: opts.logLevel, stream: s.ctx.stdout },
+      // Remote credentials may name environment variables (`password: ${NEXUS_PASSWORD}`).
+      env,
+      drainTimeoutMs: drain * 1000,
     });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;

@@ -29,6 +29,30 @@ export interface RepoConfig {
    * running script. Off by default.
    */
   serveActiveContentInline?: boolean;
+  /**
+   * Remote repositories: credentials for the upstream (basic with username/password, or a
+   * bearer token), kept apart from the URL; `${VAR}` references are read from the server's
+   * environment when used. Never answered in clear (see `redactRepoConfig`).
+   */
+  username?: string;
+  password?: string;
+  token?: string;
+  /** Remote repositories: other origins or hosts the upstream's metadata may send it to. */
+  allowedHosts?: string[];
+  /** Remote repositories: allow loopback/link-local/private addresses on allow-listed hosts. */
+  allowPrivateAddresses?: boolean;
+  /** Remote repositories: upstream timeouts (see UpstreamTimeouts for the defaults). */
+  connectTimeoutMs?: number;
+  firstByteTimeoutMs?: number;
+  idleTimeoutMs?: number;
+  minBytesPerSec?: number;
+  retries?: number;
+  maxRedirects?: number;
+  /**
+   * Go remotes: a checksum database to check modules against, as GOSUMDB writes it
+   * (`<verifier key> [<url>]`, e.g. `sum.golang.org+033de0ae+Ac4z…`).
+   */
+  sumdb?: string;
 }
 
 export interface BlobRecord {

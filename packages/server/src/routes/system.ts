@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpError } from '../errors.ts';
-import { validateRepoConfig, ConfigError } from '../config.ts';
+import { validateRepoConfig, ConfigError, keepMaskedSecrets, redactRepoConfig } from '../config.ts';
 import { parseJson, baseUrl } from '../internal/http.ts';
 import type { RepoConfig } from '../internal/metastore.ts';
 import { VERSION } from '../version.ts';
@@ -58,7 +58,7 @@ export async function systemRoutes(app: FastifyInstance): Promise<void> {
   app.get('/api/repositories/:key', { config: { permission: 'repo:read' } }, async (req) => {
     const key = (req.params as { key: string }).key;
     await req.authorize('repo:read', key);
-    return app.stowage.repo(key);
+    return redactRepoConfig(await app.stowage.repo(key));
   });
 
   const save = async (
@@ -74,7 +74,11 @@ export async function systemRoutes(app: FastifyInstance): Promise<void> {
       });
     }
     if (mode === 'update' && !existing) await svc.repo(key);
-    const input = { ...(existing ?? {}), ...(body as Record<string, unknown>), key };
+    const input = {
+      ...(existing ?? {}),
+      ...keepMaskedSecrets(body as Record<string, unknown>, existing),
+      key,
+    };
     let cfg: RepoConfig;
     try {
       cfg = validateRepoConfig(input, `repository "${key}"`);
@@ -97,8 +101,8 @@ export async function systemRoutes(app: FastifyInstance): Promise<void> {
     const body = parseJson(req.body, 'ERR_BODY_INVALID', 'repository configuration');
     const cfg = await save(key, body, 'create');
     req.log.info({ repo: key }, 'repository created');
-    await req.audit('repository.create', { repo: key, details: { config: cfg } });
-    return reply.code(201).send(cfg);
+    await req.audit('repository.create', { repo: key, details: { config: redactRepoConfig(cfg) } });
+    return reply.code(201).send(redactRepoConfig(cfg));
   });
 
   // Changing a repository's configuration needs "manage" on it.
@@ -107,8 +111,8 @@ export async function systemRoutes(app: FastifyInstance): Promise<void> {
     await req.authorize('repo:manage', key);
     const body = parseJson(req.body, 'ERR_BODY_INVALID', 'repository configuration');
     const cfg = await save(key, body, 'update');
-    await req.audit('repository.update', { repo: key, details: { config: cfg } });
-    return cfg;
+    await req.audit('repository.update', { repo: key, details: { config: redactRepoConfig(cfg) } });
+    return redactRepoConfig(cfg);
   });
 
   // Blob garbage collection: unreferenced blobs past the grace period (gc.graceSec).

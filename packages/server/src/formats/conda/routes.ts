@@ -19,6 +19,7 @@ import { declaredChecksums, rawUrl } from '../../internal/http.ts';
 import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/metastore.ts';
 import { KeyedMutex } from '../../internal/mutex.ts';
 import { parseMatrix, validateRelativePath } from '../../internal/paths.ts';
+import { cleanDigests, type UpstreamSource } from '../../internal/resolver.ts';
 import { normalizeChecksums, verifyChecksums, type Services } from '../../internal/services.ts';
 import type { StagedBlob } from '../../internal/blobstore.ts';
 import { extractTarMember, sliceStream } from '../../internal/tar.ts';
@@ -231,6 +232,19 @@ class CondaRepos {
     return parseRepodata(text, subdir);
   }
 
+  /** For a package file of a remote: the sha256 and md5 its upstream repodata declares. */
+  async declared(remote: RepoConfig, path: string): Promise<UpstreamSource | undefined> {
+    const c = classify(path);
+    if (c.kind !== 'file') return undefined;
+    const rd = await this.#remote(remote, c.subdir).catch((err: unknown) => {
+      this.#svc.log.warn({ repo: remote.key, err }, 'upstream repodata unavailable');
+      return undefined;
+    });
+    const r = rd?.[c.ext === 'conda' ? 'packages.conda' : 'packages'][c.file];
+    if (!r) return undefined;
+    return { expect: cleanDigests({ sha256: r.sha256, md5: r.md5 }) };
+  }
+
   /** A subdir's repodata in any repository; a virtual merges its members in order. */
   async repodata(repo: RepoConfig, subdir: string, seen = new Set<string>()): Promise<Repodata> {
     if (repo.rclass === 'local') return this.#local(repo, subdir);
@@ -377,6 +391,9 @@ export async function condaRoutes(app: FastifyInstance): Promise<void> {
       c.kind === 'file' || repo.rclass !== 'local'
         ? await svc.resolver.resolve(repo, r.path, {
             ...(c.kind === 'other' && { metadata: true }),
+            ...(c.kind === 'file' && {
+              upstreamUrl: (remote: RepoConfig, path: string) => repos.declared(remote, path),
+            }),
             ownedBy: async (local, path) => {
               const p = classify(path);
               if (p.kind !== 'file') return false;

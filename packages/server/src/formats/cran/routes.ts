@@ -23,6 +23,7 @@ import { declaredChecksums, rawUrl } from '../../internal/http.ts';
 import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/metastore.ts';
 import { KeyedMutex } from '../../internal/mutex.ts';
 import { parseMatrix, validateRelativePath } from '../../internal/paths.ts';
+import { cleanDigests, type UpstreamSource } from '../../internal/resolver.ts';
 import { normalizeChecksums, verifyChecksums, type Services } from '../../internal/services.ts';
 import type { StagedBlob } from '../../internal/blobstore.ts';
 import { extractTarMember, sliceStream } from '../../internal/tar.ts';
@@ -209,6 +210,18 @@ class CranRepos {
       if (found) return parseDcf(decode(await readAll(this.#svc.blobs.open(found.art.sha256))));
     }
     return undefined;
+  }
+
+  /** For a package file of a remote: the MD5sum its upstream PACKAGES index declares. */
+  async declared(remote: RepoConfig, path: string): Promise<UpstreamSource | undefined> {
+    const c = classify(path);
+    if (c.kind !== 'file' || c.archived) return undefined;
+    const stanzas = await this.#remoteStanzas(remote, c.dir).catch((err: unknown) => {
+      this.#svc.log.warn({ repo: remote.key, err }, 'upstream PACKAGES unavailable');
+      return undefined;
+    });
+    const s = stanzas?.find((x) => x.Package === c.pkg && x.Version === c.version);
+    return s ? { expect: cleanDigests({ md5: s.MD5sum }) } : undefined;
   }
 
   /** A directory's packages in any repository; a virtual merges its members in order. */
@@ -405,6 +418,9 @@ export async function cranRoutes(app: FastifyInstance): Promise<void> {
       c.kind === 'file' || repo.rclass !== 'local'
         ? await svc.resolver.resolve(repo, r.path, {
             ...(c.kind === 'other' && { metadata: true }),
+            ...(c.kind === 'file' && {
+              upstreamUrl: (remote: RepoConfig, path: string) => repos.declared(remote, path),
+            }),
             ownedBy: (local, path) => ownedBy(svc, local, path),
           })
         : undefined;

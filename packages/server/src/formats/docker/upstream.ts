@@ -2,31 +2,27 @@
  * How a remote Docker repository talks to its upstream registry, through the shared Resolver:
  * the upstream URL of each stored path, the Accept header for manifests, and the registry token
  * flow (a 401 with `WWW-Authenticate: Bearer realm=…,service=…,scope=…` → GET realm for a
- * token → retry with it). Credentials may sit in the remote's URL (`https://user:pass@host`).
+ * token → retry with it). The remote's credentials (username/password or token, see
+ * UpstreamClient.accessOf) go to the registry itself and to a token realm only when the realm
+ * is on the registry's origin or in the remote's allowedHosts; any other realm is asked
+ * without them.
  */
 import type { RepoConfig } from '../../internal/metastore.ts';
 import type { ResolveOptions } from '../../internal/resolver.ts';
-import type { UpstreamClient } from '../../internal/upstream.ts';
+import type { RemoteAccess, UpstreamClient } from '../../internal/upstream.ts';
 import { MANIFEST_TYPES } from './names.ts';
 
 interface Upstream {
   /** `{scheme}://{host}[:port]` without credentials. */
   base: string;
-  basic?: string;
 }
 
 export function upstreamOf(remote: RepoConfig): Upstream {
   const u = new URL(remote.url ?? '');
-  const basic =
-    u.username || u.password
-      ? Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString(
-          'base64',
-        )
-      : undefined;
   u.username = '';
   u.password = '';
   const base = u.toString().replace(/\/+$/, '').replace(/\/v2$/, '');
-  return basic ? { base, basic } : { base };
+  return { base };
 }
 
 /** Docker Hub keeps official images under `library/`. */
@@ -53,7 +49,7 @@ export class TokenCache {
   /** The ResolveOptions hooks for one remote request. */
   hooks(accept: 'manifest' | 'any'): Pick<ResolveOptions, 'upstreamHeaders'> {
     return {
-      upstreamHeaders: async ({ remote, url, challenge, upstream }) => {
+      upstreamHeaders: async ({ remote, url, challenge, upstream, access }) => {
         const headers: Record<string, string> = {};
         if (accept === 'manifest') headers.accept = MANIFEST_TYPES.join(', ');
         const key = `${remote.key}\0${scopeKey(url)}`;
@@ -62,7 +58,7 @@ export class TokenCache {
           if (t && t.expires > Date.now()) headers.authorization = t.header;
           return headers;
         }
-        const header = await this.#answer(remote, challenge, upstream);
+        const header = await this.#answer(challenge, upstream, access);
         if (header) {
           headers.authorization = header.header;
           this.#tokens.set(key, header);
@@ -73,14 +69,16 @@ export class TokenCache {
   }
 
   async #answer(
-    remote: RepoConfig,
     challenge: string,
     upstream: UpstreamClient,
+    access: RemoteAccess,
   ): Promise<CachedToken | undefined> {
-    const { basic } = upstreamOf(remote);
     const scheme = challenge.trim().split(/\s+/, 1)[0]?.toLowerCase();
     if (scheme === 'basic') {
-      return basic ? { header: `Basic ${basic}`, expires: Date.now() + 3600_000 } : undefined;
+      // Only the registry's own origin asks this way: the resolver's request already carried them.
+      return access.authorization?.startsWith('Basic ')
+        ? { header: access.authorization, expires: Date.now() + 3600_000 }
+        : undefined;
     }
     if (scheme !== 'bearer') return undefined;
     const params = parseChallenge(challenge);
@@ -88,11 +86,22 @@ export class TokenCache {
     const realm = new URL(params.realm);
     if (params.service) realm.searchParams.set('service', params.service);
     if (params.scope) realm.searchParams.set('scope', params.scope);
+    // Credentials go to the realm only on the registry's origin or an allow-listed host.
     const res = await upstream.get(realm.toString(), {
-      headers: basic ? { authorization: `Basic ${basic}` } : {},
+      access,
+      credentials: 'allowed',
+      anyOrigin: true,
     });
     const chunks: Buffer[] = [];
-    for await (const c of res.body) chunks.push(c as Buffer);
+    let size = 0;
+    for await (const c of res.body) {
+      size += (c as Buffer).length;
+      if (size > 1024 * 1024) {
+        res.body.destroy();
+        return undefined;
+      }
+      chunks.push(c as Buffer);
+    }
     if (res.status !== 200) return undefined;
     const doc = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
       token?: string;

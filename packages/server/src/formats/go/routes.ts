@@ -38,6 +38,7 @@ import {
   unescapeCase,
 } from './module.ts';
 import { MAX_ZIP_SIZE, checkModuleZip } from './zip.ts';
+import { sumdbCheck } from './sumdb.ts';
 
 const READ = { permission: 'repo:read' } as const;
 const DEPLOY = { permission: 'repo:deploy' } as const;
@@ -200,6 +201,11 @@ export async function goRoutes(app: FastifyInstance): Promise<void> {
         const found = await svc.resolver.resolve(repo, path, {
           metadata: !canonical,
           packageOf: goPackageOf,
+          // A remote with a checksum database checks modules against it before caching them.
+          ...((r.kind === 'mod' || r.kind === 'zip') &&
+            canonical && {
+              validate: sumdbCheck(svc.resolver.upstream, r.module, r.version, r.kind),
+            }),
         });
         if (!found) throw notFound(`${r.module}@${r.version} (${r.kind})`);
         return send(found.art, found.stale);

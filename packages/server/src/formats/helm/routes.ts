@@ -25,7 +25,7 @@ import { declaredChecksums, rawUrl } from '../../internal/http.ts';
 import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/metastore.ts';
 import { KeyedMutex } from '../../internal/mutex.ts';
 import { parseMatrix, validateRelativePath } from '../../internal/paths.ts';
-import type { ResolveOptions } from '../../internal/resolver.ts';
+import { cleanDigests, type ResolveOptions, type UpstreamSource } from '../../internal/resolver.ts';
 import {
   BUILD_NAME_PROP,
   BUILD_NUMBER_PROP,
@@ -208,8 +208,8 @@ export class HelmRepos {
     return entries;
   }
 
-  /** Where a remote fetches a chart archive: the url its upstream index names for it. */
-  async upstreamUrl(remote: RepoConfig, path: string): Promise<string | undefined> {
+  /** Where a remote fetches a chart archive: the url its upstream index names for it, and its `digest`. */
+  async upstreamUrl(remote: RepoConfig, path: string): Promise<UpstreamSource | undefined> {
     const file = path.slice(path.lastIndexOf('/') + 1);
     const idx = await this.upstreamIndex(remote).catch((err: unknown) => {
       this.#svc.log.warn({ repo: remote.key, err }, 'upstream index unavailable');
@@ -220,11 +220,13 @@ export class HelmRepos {
       for (const e of list) {
         const url = e.urls?.[0];
         if (chartFile(e.name, e.version) !== file || typeof url !== 'string') continue;
+        let abs: string;
         try {
-          return new URL(url, base).toString();
+          abs = new URL(url, base).toString();
         } catch {
           break;
         }
+        return { url: abs, expect: cleanDigests({ sha256: e.digest }) };
       }
     }
     return undefined;

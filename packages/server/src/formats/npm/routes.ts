@@ -6,7 +6,12 @@ import { baseUrl, rawUrl } from '../../internal/http.ts';
 import { KeyedMutex } from '../../internal/mutex.ts';
 import { SizedLru } from '../../internal/lru.ts';
 import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/metastore.ts';
-import type { ResolveOptions } from '../../internal/resolver.ts';
+import {
+  cleanDigests,
+  digestsFromSri,
+  type ResolveOptions,
+  type UpstreamSource,
+} from '../../internal/resolver.ts';
 import { BUILD_NAME_PROP, BUILD_NUMBER_PROP, type Services } from '../../internal/services.ts';
 import { buildIdentity, setArtifactHeaders } from '../../routes/generic.ts';
 import {
@@ -176,33 +181,43 @@ function remoteOptions(svc: Services, name?: string): ResolveOptions {
   return opts;
 }
 
-async function upstreamUrl(svc: Services, remote: RepoConfig, path: string): Promise<string> {
+/**
+ * Where a remote fetches an npm path, and for a tarball the digests its packument declares
+ * (`dist.integrity`, `dist.shasum`): the packument is fetched first when it is not cached, so
+ * that every tarball is checked against what the registry promised.
+ */
+async function upstreamUrl(
+  svc: Services,
+  remote: RepoConfig,
+  path: string,
+): Promise<string | UpstreamSource> {
   const base = (remote.url ?? '').replace(/\/+$/, '');
   const p = parseStoragePath(path);
   if (!p) throw new HttpError('ERR_PATH_INVALID', `${path} is not an npm path`);
   if (!p.file) return `${base}/${escapedName(p.name)}`;
+  const fallback = `${base}/${p.name}/-/${encodeURIComponent(p.file)}`;
   // A tarball lives where the upstream's packument says, which need not be {registry}/{name}/-/{file}.
-  const cached = await svc.meta.getArtifact(remote.key, packumentPath(p.name));
-  if (cached) {
-    try {
-      const doc = parsePackument(
-        await readLimited(svc.blobs.open(cached.sha256), MAX_PACKUMENT_BYTES, path),
-        p.name,
-      );
-      for (const [v, m] of Object.entries(doc.versions)) {
-        const url = m.dist?.tarball;
-        if (
-          tarballFile(p.name, v) === p.file &&
-          typeof url === 'string' &&
-          /^https?:\/\//.test(url)
-        )
-          return url;
-      }
-    } catch (err) {
-      svc.log.warn({ repo: remote.key, path, err }, 'cached packument unreadable');
-    }
+  const found = await svc.resolver.resolve(
+    remote,
+    packumentPath(p.name),
+    remoteOptions(svc, p.name),
+  );
+  if (!found) return fallback;
+  const doc = parsePackument(
+    await readLimited(svc.blobs.open(found.art.sha256), MAX_PACKUMENT_BYTES, path),
+    p.name,
+  );
+  for (const [v, m] of Object.entries(doc.versions)) {
+    if (tarballFile(p.name, v) !== p.file) continue;
+    const dist = m.dist ?? {};
+    const expect = typeof dist.integrity === 'string' ? digestsFromSri(dist.integrity) : {};
+    if (typeof dist.shasum === 'string') Object.assign(expect, cleanDigests({ sha1: dist.shasum }));
+    const url = dist.tarball;
+    return typeof url === 'string' && /^https?:\/\//.test(url)
+      ? { url, expect }
+      : { url: fallback, expect };
   }
-  return `${base}/${p.name}/-/${encodeURIComponent(p.file)}`;
+  return fallback;
 }
 
 async function tarball(

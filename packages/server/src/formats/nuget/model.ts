@@ -219,6 +219,9 @@ export function fromCatalogEntry(e: unknown): NugetVersion | undefined {
     if (s) v[k] = s;
   }
   if (c.requireLicenseAcceptance === true) v.requireLicenseAcceptance = true;
+  // Catalog entries (and some registrations) declare the package's hash: checked when fetched.
+  const alg = typeof c.packageHashAlgorithm === 'string' ? c.packageHashAlgorithm : 'SHA512';
+  if (typeof c.packageHash === 'string' && alg.toUpperCase() === 'SHA512') v.sha512 = c.packageHash;
   return v;
 }
 

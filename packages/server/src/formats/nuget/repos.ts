@@ -17,7 +17,12 @@ import { HttpError } from '../../errors.ts';
 import type { StagedBlob } from '../../internal/blobstore.ts';
 import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/metastore.ts';
 import { KeyedMutex } from '../../internal/mutex.ts';
-import type { ResolveOptions, Resolved } from '../../internal/resolver.ts';
+import {
+  digestsFromSri,
+  type Digests,
+  type ResolveOptions,
+  type Resolved,
+} from '../../internal/resolver.ts';
 import type { Services } from '../../internal/services.ts';
 import { sliceStream } from '../../internal/tar.ts';
 import { extractZipMember } from '../pypi/zip.ts';
@@ -116,11 +121,28 @@ export class NugetRepos {
   options(extra: ResolveOptions = {}): ResolveOptions {
     return {
       packageOf,
-      upstreamUrl: async (remote, path) =>
-        this.#urls.get(`${remote.key}\0${path}`) ??
-        `${await this.#resource(remote, 'flat')}/${path}`,
+      upstreamUrl: async (remote, path) => {
+        const known = this.#urls.get(`${remote.key}\0${path}`);
+        if (known) return known;
+        const url = `${await this.#resource(remote, 'flat')}/${path}`;
+        return { url, expect: await this.#declared(remote, path) };
+      },
       ...extra,
     };
+  }
+
+  /** For a `.nupkg` of a remote: the sha512 its registration's catalog entry declares (`packageHash`). */
+  async #declared(remote: RepoConfig, path: string): Promise<Digests> {
+    const m = /^([^/]+)\/([^/]+)\/[^/]+\.nupkg$/.exec(path);
+    if (!m?.[1] || !m[2]) return {};
+    const id = m[1];
+    const version = m[2];
+    const versions = await this.#remoteVersions(remote, id).catch((err: unknown) => {
+      this.#svc.log.warn({ repo: remote.key, err }, 'upstream registration unavailable');
+      return undefined;
+    });
+    const v = versions?.find((x) => x.version.toLowerCase() === version);
+    return v?.sha512 ? digestsFromSri(`sha512-${v.sha512}`) : {};
   }
 
   async #doc(

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { HttpError } from '../../errors.ts';
 import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/metastore.ts';
 import type { Services } from '../../internal/services.ts';
-import type { ResolveOptions } from '../../internal/resolver.ts';
+import { cleanDigests, type ResolveOptions, type UpstreamSource } from '../../internal/resolver.ts';
 import { allowedByPatterns, compilePatterns } from '../../internal/antpattern.ts';
 import { buildIdentity, setArtifactHeaders } from '../../routes/generic.ts';
 import { receiveMultipart } from '../../internal/multipart.ts';
@@ -70,7 +70,11 @@ class PypiRepos {
     };
   }
 
-  async #upstreamUrl(remote: RepoConfig, path: string): Promise<string | undefined> {
+  /** A file's URL on the upstream and the hash its index page declares (`#sha256=`, PEP 691 `hashes`). */
+  async #upstreamUrl(
+    remote: RepoConfig,
+    path: string,
+  ): Promise<string | UpstreamSource | undefined> {
     const root = indexRoot(remote);
     if (path === `${PAGES}/index.html`) return `${root}/simple/`;
     if (path.startsWith(`${PAGES}/`)) {
@@ -81,7 +85,10 @@ class PypiRepos {
     const file = meta ? filename.slice(0, -METADATA.length) : filename;
     const page = await this.#remotePage(remote, project);
     const hit = page?.files.find((f) => f.filename === file);
-    return hit ? hit.url + (meta ? METADATA : '') : undefined;
+    if (!hit) return undefined;
+    const sha256 = meta ? hit.coreMetadata : hit.sha256;
+    const expect = cleanDigests({ sha256 });
+    return { url: hit.url + (meta ? METADATA : ''), expect };
   }
 
   async #remotePage(remote: RepoConfig, project: string): Promise<ProjectPage | undefined> {
