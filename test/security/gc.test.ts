@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunningServer } from '@stowage/server';
-import { call, errorCode, serve, sha1, sha256, tempDir } from './helpers.ts';
+import { call, errorCode, serve, type Call, sha1, sha256, tempDir } from './helpers.ts';
 
 const STAGES = [
   { name: 'staged', repo: 'generic-staging' },
@@ -146,6 +146,34 @@ describe('blob garbage collection (grace period 0)', () => {
     assert.equal((await call(server, 'GET', '/generic-qa/dep/again.txt')).text, 'lib v1');
     await call(server, 'DELETE', '/generic-staging/dep');
     await call(server, 'DELETE', '/generic-qa/dep');
+    assert.deepEqual(await blobFiles(data), []);
+  });
+
+  it('concurrent deploys of content that overwrites and GC runs are collecting never lose it', async () => {
+    const writes: Promise<Call>[] = [];
+    for (let i = 0; i < 30; i++) {
+      writes.push(call(server, 'PUT', `/generic-staging/race/keep-${i}.txt`, { body: 'same' }));
+      writes.push(
+        call(server, 'PUT', '/generic-staging/race/flip.txt', {
+          body: i % 2 ? 'same' : `other ${i}`,
+        }),
+      );
+      if (i % 5 === 0) writes.push(call(server, 'POST', '/api/stowage/v1/gc'));
+    }
+    for (const res of await Promise.all(writes)) assert.ok(res.status < 300, res.text);
+    for (let i = 0; i < 30; i++) {
+      const res = await call(server, 'GET', `/generic-staging/race/keep-${i}.txt`);
+      assert.equal(res.status, 200, `keep-${i}`);
+      assert.equal(res.text, 'same');
+    }
+    const flip = await call(server, 'GET', '/generic-staging/race/flip.txt');
+    assert.equal(flip.status, 200);
+    await call(server, 'POST', '/api/stowage/v1/gc');
+    assert.deepEqual(
+      await blobFiles(data),
+      [...new Set([sha256(flip.text), sha256('same')])].sort(),
+    );
+    await call(server, 'DELETE', '/generic-staging/race');
     assert.deepEqual(await blobFiles(data), []);
   });
 
