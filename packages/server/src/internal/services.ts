@@ -5,7 +5,6 @@ import { HttpError } from '../errors.ts';
 import type { ServerConfig, Stage } from '../config.ts';
 import type { BlobStore, StagedBlob } from './blobstore.ts';
 import type { ArtifactRecord, BlobRecord, MetaStore, Properties, RepoConfig } from './metastore.ts';
-import { KeyedMutex } from './mutex.ts';
 import type { Resolver } from './resolver.ts';
 import type { Authenticator } from './auth.ts';
 
@@ -33,7 +32,6 @@ export class Services {
   readonly config: ServerConfig;
   readonly auth: Authenticator;
   readonly log: FastifyBaseLogger;
-  readonly #blobLock = new KeyedMutex();
   /** Remote and virtual resolution; set by buildApp once the upstream client exists. */
   resolver!: Resolver;
 
@@ -49,6 +47,11 @@ export class Services {
     this.config = opts.config;
     this.auth = opts.auth;
     this.log = opts.log;
+  }
+
+  /** Commit and GC of one digest, serialised across every replica sharing the metadata store. */
+  #blobLock<T>(sha256: string, fn: () => Promise<T>): Promise<T> {
+    return this.meta.withLock(`blob\0${sha256}`, fn);
   }
 
   get stages(): Stage[] {
@@ -126,7 +129,7 @@ export class Services {
         );
       }
       await d.check?.({ ...blob, read: () => this.blobs.open(blob.sha256) });
-      return this.#blobLock.run(blob.sha256, async () => {
+      return this.#blobLock(blob.sha256, async () => {
         if (!(await this.blobs.has(blob.sha256))) {
           throw new HttpError(
             'ERR_CHECKSUM_DEPLOY_MISSING',
@@ -195,7 +198,7 @@ export class Services {
   }): Promise<ArtifactRecord> {
     const { staged } = d;
     const blob = { sha256: staged.sha256, sha1: staged.sha1, md5: staged.md5, size: staged.size };
-    return this.#blobLock.run(blob.sha256, async () => {
+    return this.#blobLock(blob.sha256, async () => {
       try {
         await staged.commit();
       } catch (err) {
@@ -216,7 +219,7 @@ export class Services {
   async collectGarbage(digests: Iterable<string>): Promise<number> {
     let removed = 0;
     for (const sha256 of new Set(digests)) {
-      await this.#blobLock.run(sha256, async () => {
+      await this.#blobLock(sha256, async () => {
         if (await this.meta.isBlobReferenced(sha256)) return;
         await this.meta.deleteBlob(sha256);
         await this.blobs.delete(sha256);
