@@ -663,8 +663,11 @@ export class PgMetaStore implements MetaStore {
     const now = Date.now();
     try {
       await this.#tx(async (c) => {
-        // Rows are locked in one order (by id, then target path) so that two promotions over
-        // the same artifacts wait for each other instead of deadlocking.
+        // One promotion at a time per target repository, on every replica (the lock ends with
+        // the transaction): the second sees what the first wrote and conflicts cleanly rather
+        // than racing it for the same paths. Keys in sorted order: never a wait cycle.
+        for (const repo of [...new Set(p.ops.map((o) => o.toRepo))].sort())
+          await c.query('SELECT pg_advisory_xact_lock($1)', [lockId(`promotion\0${repo}`)]);
         const sources = [...new Set(p.ops.map((o) => o.artifactId))].sort((x, y) => x - y);
         const srcRows = await c.query<{ id: number; sha256: string }>(
           'SELECT id, sha256 FROM artifacts WHERE id = ANY($1) ORDER BY id FOR UPDATE',
