@@ -1,14 +1,32 @@
 import { mkdir } from 'node:fs/promises';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { buildApp } from './app.ts';
-import { DEFAULT_CONFIG, loadConfigFile, resolveConfig, type ServerConfig } from './config.ts';
+import { readFile } from 'node:fs/promises';
+import {
+  ConfigError,
+  DEFAULT_CONFIG,
+  loadConfigFile,
+  resolveConfig,
+  storageFromEnv,
+  type ServerConfig,
+  type StorageConfig,
+} from './config.ts';
 import { loadOrCreateAdminToken } from './internal/auth.ts';
-import { FsBlobStore } from './internal/blobstore.ts';
-import { SqliteMetaStore } from './internal/metastore.ts';
+import { FsBlobStore, type BlobStore } from './internal/blobstore.ts';
+import { SqliteMetaStore, type MetaStore } from './internal/metastore.ts';
+import { PgMetaStore } from './internal/metastore-pg.ts';
 
 export { buildApp, type AppOptions } from './app.ts';
-export { DEFAULT_CONFIG, loadConfigFile, resolveConfig, ConfigError } from './config.ts';
-export type { ServerConfig, Stage, RetentionConfig } from './config.ts';
+export {
+  DEFAULT_CONFIG,
+  loadConfigFile,
+  resolveConfig,
+  resolveStorage,
+  storageFromEnv,
+  ConfigError,
+} from './config.ts';
+export type { ServerConfig, Stage, RetentionConfig, StorageConfig } from './config.ts';
+export { PgMetaStore, MetaStoreError, type PgMetaStoreOptions } from './internal/metastore-pg.ts';
 export { ERRORS, HttpError, type ErrorCode } from './errors.ts';
 export { FsBlobStore, type BlobStore, type StagedBlob } from './internal/blobstore.ts';
 export {
@@ -33,7 +51,24 @@ export interface StartOptions {
   /** A YAML or JSON config file. */
   configFile?: string;
   logger?: FastifyServerOptions['logger'];
+  /**
+   * The environment to take storage settings (STOWAGE_METADATA_URL, STOWAGE_BLOBS_TYPE,
+   * STOWAGE_S3_*; see storageFromEnv) and STOWAGE_ADMIN_TOKEN from. The CLI passes its own;
+   * nothing is read from process.env otherwise.
+   */
+  env?: Record<string, string | undefined>;
+  /**
+   * A file holding the admin token (as `--admin-token-file`). With it, or STOWAGE_ADMIN_TOKEN
+   * in `env`, every replica accepts the same admin token; without either, the data directory
+   * keeps one (created on the first start).
+   */
+  adminTokenFile?: string;
+  /** Temporary files younger than this survive the start-up cleanup (default 1 h). */
+  tempMaxAgeMs?: number;
 }
+
+/** Temporary data younger than this may belong to another replica's upload in progress. */
+export const TEMP_MAX_AGE_MS = 60 * 60 * 1000;
 
 export interface RunningServer {
   url: string;
@@ -42,6 +77,7 @@ export interface RunningServer {
   adminToken: string;
   /** True when this start created the admin token (show it to the person once). */
   adminTokenCreated: boolean;
+  /** Where the admin token came from: a file, or `env:STOWAGE_ADMIN_TOKEN`. */
   adminTokenFile: string;
   /** Temporary files from interrupted uploads removed at start. */
   cleanedTempFiles: number;
@@ -56,20 +92,28 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   else if (opts.configFile) config = await loadConfigFile(opts.configFile);
   else config = structuredClone(DEFAULT_CONFIG);
 
-  const blobs = new FsBlobStore({ dir: opts.dataDir });
-  await blobs.init();
-  const cleanedTempFiles = await blobs.cleanup();
-  const meta = new SqliteMetaStore({ dir: opts.dataDir });
-  for (const repo of config.repositories) await meta.putRepo(repo);
-  const token = await loadOrCreateAdminToken(opts.dataDir);
+  if (opts.env) config.storage = storageFromEnv(config.storage, opts.env);
+  const token = await adminToken(opts);
 
-  const app = await buildApp({
-    config,
-    blobs,
-    meta,
-    adminToken: token.token,
-    logger: opts.logger ?? false,
+  const blobs = await openBlobStore(config.storage, opts.dataDir);
+  const cleanedTempFiles = await blobs.cleanup({
+    olderThanMs: opts.tempMaxAgeMs ?? TEMP_MAX_AGE_MS,
   });
+  const meta = await openMetaStore(config.storage, opts.dataDir);
+  let app;
+  try {
+    for (const repo of config.repositories) await meta.putRepo(repo);
+    app = await buildApp({
+      config,
+      blobs,
+      meta,
+      adminToken: token.token,
+      logger: opts.logger ?? false,
+    });
+  } catch (err) {
+    await meta.close();
+    throw err;
+  }
   app.addHook('onClose', async () => meta.close());
   if (cleanedTempFiles)
     app.log.warn(
@@ -91,4 +135,60 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     cleanedTempFiles,
     close: () => app.close(),
   };
+}
+
+/** The metadata store the storage config names. */
+export async function openMetaStore(storage: StorageConfig, dataDir: string): Promise<MetaStore> {
+  const m = storage.metadata;
+  if (m.type === 'sqlite') return new SqliteMetaStore({ dir: dataDir });
+  return PgMetaStore.open({
+    url: m.url,
+    ...(m.schema !== undefined ? { schema: m.schema } : {}),
+    ...(m.poolSize !== undefined ? { poolSize: m.poolSize } : {}),
+  });
+}
+
+/** The blob store the storage config names. */
+export async function openBlobStore(storage: StorageConfig, dataDir: string): Promise<BlobStore> {
+  if (storage.blobs.type === 's3') {
+    throw new ConfigError(
+      'storage.blobs type "s3" is not built into this version of the server; use { type: fs } (replicas then share one data directory, e.g. an NFS mount)',
+    );
+  }
+  const blobs = new FsBlobStore({ dir: dataDir });
+  await blobs.init();
+  return blobs;
+}
+
+/** The admin token: STOWAGE_ADMIN_TOKEN, else --admin-token-file, else the data directory's own. */
+async function adminToken(
+  opts: StartOptions,
+): Promise<{ token: string; created: boolean; file: string }> {
+  const fromEnv = opts.env?.STOWAGE_ADMIN_TOKEN?.trim();
+  if (fromEnv) {
+    checkAdminToken(fromEnv, 'STOWAGE_ADMIN_TOKEN');
+    return { token: fromEnv, created: false, file: 'env:STOWAGE_ADMIN_TOKEN' };
+  }
+  if (opts.adminTokenFile !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(opts.adminTokenFile, 'utf8');
+    } catch (err) {
+      throw new ConfigError(
+        `cannot read the admin token file ${opts.adminTokenFile}: ${(err as Error).message}`,
+      );
+    }
+    const token = text.trim();
+    checkAdminToken(token, opts.adminTokenFile);
+    return { token, created: false, file: opts.adminTokenFile };
+  }
+  return loadOrCreateAdminToken(opts.dataDir);
+}
+
+function checkAdminToken(token: string, where: string): void {
+  if (token.length < 16 || /\s/.test(token)) {
+    throw new ConfigError(
+      `the admin token from ${where} must be at least 16 characters without spaces; generate one with e.g. \`openssl rand -base64 24\``,
+    );
+  }
 }

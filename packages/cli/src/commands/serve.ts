@@ -2,7 +2,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { startServer, type RunningServer } from '@stowage/server';
+import { ConfigError, MetaStoreError, startServer, type RunningServer } from '@stowage/server';
 import type { RunContext } from '../internal/context.ts';
 import { CliError, UsageError } from '../internal/errors.ts';
 import { Session } from '../internal/session.ts';
@@ -12,6 +12,7 @@ interface ServeOptions {
   host: string;
   dataDir?: string;
   config?: string;
+  adminTokenFile?: string;
   logLevel: string;
 }
 
@@ -35,6 +36,10 @@ export function serveCommand(program: Command, ctx: RunContext): void {
     .option(
       '--config <file>',
       'YAML or JSON server configuration (repositories, stages, retention)',
+    )
+    .option(
+      '--admin-token-file <file>',
+      'read the admin token from this file (or set $STOWAGE_ADMIN_TOKEN): every replica then accepts the same one',
     )
     .option('--log-level <level>', `one of ${LEVELS.join(', ')}`, 'info')
     .action(async (opts: ServeOptions, cmd: Command) => {
@@ -61,9 +66,15 @@ async function serve(s: Session, opts: ServeOptions): Promise<void> {
       host: opts.host,
       port,
       ...(opts.config ? { configFile: s.path(opts.config) } : {}),
+      ...(opts.adminTokenFile ? { adminTokenFile: s.path(opts.adminTokenFile) } : {}),
+      // Storage settings (STOWAGE_METADATA_URL, STOWAGE_BLOBS_TYPE, …) and STOWAGE_ADMIN_TOKEN.
+      env,
       logger: { level: opts.logLevel, stream: s.ctx.stdout },
     });
   } catch (err) {
+    // A bad config, storage setting or admin token, or a database that cannot be used.
+    if (err instanceof ConfigError || err instanceof MetaStoreError)
+      throw new CliError(err.code, err.message);
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') {
       throw new CliError(

@@ -1,0 +1,305 @@
+/**
+ * Two replicas of the server, each listening on its own port, over one PostgreSQL (a schema of
+ * this test's own) and one data directory for blobs (the fs blob store shared as a mount would
+ * be): what one replica writes the other serves, read-modify-write of shared metadata loses
+ * nothing, and uploads that arrive in pieces continue on either replica. The storage settings
+ * and the admin token come from the environment, as in a container deployment.
+ * Needs STOWAGE_TEST_PG_URL (`.ci/services.sh start`); skips without it.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, type RunningServer } from '../src/server.ts';
+import { PG_URL, SKIP_PG, dropSchema, newSchema } from './pg.ts';
+
+const ADMIN = `stw_${randomBytes(24).toString('base64url')}`;
+
+const CONFIG = {
+  repositories: [
+    { key: 'generic-staging', rclass: 'local', packageType: 'generic' },
+    { key: 'generic-qa', rclass: 'local', packageType: 'generic' },
+    { key: 'generic-release', rclass: 'local', packageType: 'generic' },
+    { key: 'npm-local', rclass: 'local', packageType: 'npm' },
+    { key: 'docker-local', rclass: 'local', packageType: 'docker' },
+  ],
+  stages: [
+    { name: 'staged', repo: 'generic-staging' },
+    { name: 'qa', repo: 'generic-qa' },
+    { name: 'release', repo: 'generic-release' },
+  ],
+};
+
+const sha = (alg: string, data: string | Buffer): string =>
+  createHash(alg).update(data).digest('hex');
+
+describe('two replicas on one PostgreSQL and one blob directory', { skip: SKIP_PG }, () => {
+  let work: string;
+  let schema: string;
+  let a: RunningServer;
+  let b: RunningServer;
+
+  const call = (
+    s: RunningServer,
+    method: string,
+    path: string,
+    body?: string | Buffer,
+    headers: Record<string, string> = {},
+  ): Promise<Response> =>
+    fetch(`${s.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN}`, ...headers },
+      ...(body !== undefined ? { body } : {}),
+    });
+
+  before(async () => {
+    work = await mkdtemp(join(tmpdir(), 'stowage-replicas-'));
+    schema = newSchema();
+    const env = {
+      STOWAGE_METADATA_URL: PG_URL,
+      STOWAGE_METADATA_SCHEMA: schema,
+      STOWAGE_METADATA_POOL_SIZE: '4',
+      STOWAGE_ADMIN_TOKEN: ADMIN,
+    };
+    // Both start at once: the schema's migrations run once, under their advisory lock.
+    const start = (): Promise<RunningServer> =>
+      startServer({ dataDir: join(work, 'data'), port: 0, config: CONFIG, env });
+    [a, b] = await Promise.all([start(), start()]);
+  });
+
+  after(async () => {
+    await a?.close();
+    await b?.close();
+    if (schema) await dropSchema(schema);
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  test('the admin token from the environment, and tokens issued on one replica, work on both', async () => {
+    assert.equal(a.adminTokenFile, 'env:STOWAGE_ADMIN_TOKEN');
+    for (const s of [a, b]) {
+      const health = await fetch(`${s.url}/api/system/health`);
+      assert.equal(health.status, 200);
+      assert.deepEqual(
+        Object.values(
+          ((await health.json()) as { checks: Record<string, { status: string }> }).checks,
+        ).map((c) => c.status),
+        ['ok', 'ok'],
+      );
+    }
+    const issued = await call(a, 'POST', '/api/stowage/v1/tokens', JSON.stringify({ user: 'ci' }), {
+      'content-type': 'application/json',
+    });
+    assert.equal(issued.status, 201);
+    const { token } = (await issued.json()) as { token: string };
+    const put = await fetch(`${b.url}/generic-staging/tok/x.txt`, {
+      method: 'PUT',
+      body: 'by a token issued elsewhere',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.equal(put.status, 201);
+    const got = await fetch(`${a.url}/generic-staging/tok/x.txt`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.equal(await got.text(), 'by a token issued elsewhere');
+  });
+
+  test('npm publish on one replica, npm install through the other (the real npm client)', async () => {
+    const home = join(work, 'npm-home');
+    const pkg = join(work, 'npm-pkg');
+    const project = join(work, 'npm-project');
+    for (const d of [home, pkg, project]) await mkdir(d, { recursive: true });
+    const npm = (args: string[], cwd: string): Promise<{ code: number; err: string }> =>
+      new Promise((resolve, reject) => {
+        const child = spawn('npm', [...args, '--no-audit', '--no-fund'], {
+          cwd,
+          env: {
+            PATH: process.env.PATH ?? '',
+            HOME: home,
+            npm_config_userconfig: join(home, '.npmrc'),
+            npm_config_cache: join(work, 'npm-cache'),
+            npm_config_update_notifier: 'false',
+          },
+        });
+        let err = '';
+        child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+        child.on('error', reject);
+        child.on('close', (code) => resolve({ code: code ?? -1, err }));
+      });
+    const regA = `${a.url}/api/npm/npm-local/`;
+    const regB = `${b.url}/api/npm/npm-local/`;
+    await writeFile(
+      join(home, '.npmrc'),
+      `${regA.replace(/^http:/, '')}:_authToken=${ADMIN}\n${regB.replace(/^http:/, '')}:_authToken=${ADMIN}\n`,
+    );
+    await writeFile(
+      join(pkg, 'package.json'),
+      JSON.stringify({ name: 'shared-lib', version: '1.2.3', main: 'index.js', license: 'MIT' }),
+    );
+    await writeFile(join(pkg, 'index.js'), 'module.exports = "published on A";\n');
+    const pub = await npm(['publish', '--registry', regA], pkg);
+    assert.equal(pub.code, 0, pub.err);
+    await writeFile(
+      join(project, 'package.json'),
+      JSON.stringify({
+        name: 'p',
+        version: '1.0.0',
+        private: true,
+        dependencies: { 'shared-lib': '^1.2.0' },
+      }),
+    );
+    const inst = await npm(['install', '--registry', regB], project);
+    assert.equal(inst.code, 0, inst.err);
+    const { execFileSync } = await import('node:child_process');
+    assert.equal(
+      execFileSync(process.execPath, ['-p', 'require("shared-lib")'], {
+        cwd: project,
+        encoding: 'utf8',
+      }).trim(),
+      'published on A',
+    );
+  });
+
+  test('100 concurrent publishes of one package through both replicas: no version lost', async () => {
+    const publish = (s: RunningServer, version: string): Promise<Response> => {
+      const data = Buffer.from(`tarball of ${version}`);
+      return call(
+        s,
+        'PUT',
+        '/api/npm/npm-local/crowded',
+        JSON.stringify({
+          _id: 'crowded',
+          name: 'crowded',
+          'dist-tags': { latest: version },
+          versions: {
+            [version]: {
+              name: 'crowded',
+              version,
+              dist: {
+                shasum: sha('sha1', data),
+                integrity: `sha512-${createHash('sha512').update(data).digest('base64')}`,
+                tarball: `http://ignored/crowded/-/crowded-${version}.tgz`,
+              },
+            },
+          },
+          _attachments: {
+            [`crowded-${version}.tgz`]: {
+              content_type: 'application/octet-stream',
+              data: data.toString('base64'),
+              length: data.length,
+            },
+          },
+        }),
+        { 'content-type': 'application/json' },
+      );
+    };
+    const versions = Array.from({ length: 100 }, (_, i) => `1.0.${i}`);
+    const results = await Promise.all(versions.map((v, i) => publish(i % 2 ? a : b, v)));
+    for (const r of results) assert.ok(r.status < 300, `${r.status} ${await r.text()}`);
+    for (const s of [a, b]) {
+      const doc = (await (await call(s, 'GET', '/api/npm/npm-local/crowded')).json()) as {
+        versions: Record<string, unknown>;
+      };
+      assert.deepEqual(Object.keys(doc.versions).sort(), [...versions].sort());
+    }
+  });
+
+  test('an OCI chunked upload started on one replica is continued and finished on the other', async () => {
+    const parts = [70_000, 50_000, 20_000, 30_000].map((n) => randomBytes(n));
+    const whole = Buffer.concat(parts);
+    const digest = `sha256:${sha('sha256', whole)}`;
+    const start = await call(a, 'POST', '/v2/docker-local/app/blobs/uploads/');
+    assert.equal(start.status, 202);
+    const loc = String(start.headers.get('location'));
+    let offset = 0;
+    // A, then B, then A again (its own copy of the session is stale by then).
+    for (const [i, part] of parts.slice(0, 3).entries()) {
+      const s = i === 1 ? b : a;
+      const res = await call(s, 'PATCH', loc, part, {
+        'content-type': 'application/octet-stream',
+        'content-range': `${offset}-${offset + part.length - 1}`,
+      });
+      assert.equal(res.status, 202, await res.text());
+      offset += part.length;
+      assert.equal(res.headers.get('range'), `0-${offset - 1}`);
+    }
+    // Both replicas report the same progress from the shared store.
+    for (const s of [a, b]) {
+      const st = await call(s, 'GET', loc);
+      assert.equal(st.status, 204);
+      assert.equal(st.headers.get('range'), `0-${offset - 1}`);
+    }
+    const last = parts[3] ?? Buffer.alloc(0);
+    const put = await call(b, 'PUT', `${loc}?digest=${digest}`, last, {
+      'content-type': 'application/octet-stream',
+    });
+    assert.equal(put.status, 201, await put.text());
+    const blob = await call(a, 'GET', `/v2/docker-local/app/blobs/${digest}`);
+    assert.equal(blob.status, 200);
+    assert.ok(Buffer.from(await blob.arrayBuffer()).equals(whole));
+    const gone = await call(a, 'PATCH', loc, 'more', {
+      'content-type': 'application/octet-stream',
+    });
+    assert.equal(gone.status, 404);
+  });
+
+  test('concurrent promotions of two builds onto the same paths from both replicas: one wins whole', async () => {
+    const publish = async (s: RunningServer, number: string, repo: string): Promise<void> => {
+      const artifacts = [];
+      for (let i = 0; i < 10; i++) {
+        const data = `build ${number} file ${i}`;
+        const put = await call(
+          s,
+          'PUT',
+          `/${repo}/app/f${i}.bin;build.name=app;build.number=${number}`,
+          data,
+        );
+        assert.equal(put.status, 201);
+        artifacts.push({
+          name: `f${i}.bin`,
+          sha1: sha('sha1', data),
+          sha256: sha('sha256', data),
+          md5: sha('md5', data),
+        });
+      }
+      const info = {
+        version: '1.0.1',
+        name: 'app',
+        number,
+        started: `2026-11-2${number}T07:00:00.000+0000`,
+        modules: [{ id: `app:${number}`, artifacts }],
+      };
+      const res = await call(s, 'PUT', '/api/build', JSON.stringify(info), {
+        'content-type': 'application/json',
+      });
+      assert.equal(res.status, 204, await res.text());
+    };
+    await publish(a, '1', 'generic-staging');
+    await publish(b, '2', 'generic-qa');
+    const promote = (s: RunningServer, number: string): Promise<Response> =>
+      call(
+        s,
+        'POST',
+        `/api/build/promote/app/${number}`,
+        JSON.stringify({ status: 'release', targetRepo: 'generic-release', copy: true }),
+        { 'content-type': 'application/json' },
+      );
+    const [r1, r2] = await Promise.all([promote(a, '1'), promote(b, '2')]);
+    const ok = [r1, r2].filter((r) => r.status === 200);
+    const refused = [r1, r2].filter((r) => r.status !== 200);
+    assert.equal(ok.length, 1, `${r1.status} ${r2.status}`);
+    assert.equal(refused[0]?.status, 409, await refused[0]?.text());
+    const winner = r1.status === 200 ? '1' : '2';
+    const loser = winner === '1' ? '2' : '1';
+    for (let i = 0; i < 10; i++) {
+      const got = await call(b, 'GET', `/generic-release/app/f${i}.bin`);
+      assert.equal(await got.text(), `build ${winner} file ${i}`);
+    }
+    const lost = (await (await call(a, 'GET', `/api/build/app/${loser}`)).json()) as {
+      buildInfo: { statuses?: unknown[] };
+    };
+    assert.equal(lost.buildInfo.statuses, undefined);
+  });
+});
