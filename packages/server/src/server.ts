@@ -115,6 +115,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     throw err;
   }
   app.addHook('onClose', async () => meta.close());
+  if (meta instanceof PgMetaStore)
+    meta.onConnectionError = (err, what) => app.log.warn({ err }, `metadata store: ${what}`);
   if (cleanedTempFiles)
     app.log.warn(
       { files: cleanedTempFiles },

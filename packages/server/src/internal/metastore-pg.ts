@@ -231,6 +231,12 @@ export class PgMetaStore implements MetaStore {
   readonly #local = new KeyedMutex();
   readonly #held = new AsyncLocalStorage<Held>();
   readonly analytics: PgAnalytics;
+  /**
+   * Told about connection failures no caller sees: an idle connection dropped, or the
+   * connection holding a lock lost while its holder runs (the lock is then released on the
+   * server). startServer points it at the server's log.
+   */
+  onConnectionError: (err: Error, what: string) => void = () => undefined;
 
   private constructor(opts: PgMetaStoreOptions) {
     const size = opts.poolSize ?? 10;
@@ -240,8 +246,10 @@ export class PgMetaStore implements MetaStore {
     this.#lockPool = new pg.Pool({ ...base, max: size, application_name: 'stowage-locks' });
     // An idle connection that breaks (the server restarted) is dropped by the pool; without a
     // listener the error would be thrown as uncaught.
-    this.#pool.on('error', () => undefined);
-    this.#lockPool.on('error', () => undefined);
+    this.#pool.on('error', (err) => this.onConnectionError(err, 'an idle connection failed'));
+    this.#lockPool.on('error', (err) =>
+      this.onConnectionError(err, 'an idle lock connection failed'),
+    );
     this.analytics = new PgAnalytics(this.#pool);
   }
 
@@ -359,10 +367,14 @@ export class PgMetaStore implements MetaStore {
         throw err;
       }
       const held: Held = { client, open: true };
+      const lost = (err: Error): void =>
+        this.onConnectionError(err, `the connection holding lock ${JSON.stringify(key)} broke`);
+      client.on('error', lost);
       try {
         return await this.#held.run(held, fn);
       } finally {
         held.open = false;
+        client.off('error', lost);
         try {
           await client.query('SELECT pg_advisory_unlock($1)', [id]);
           client.release();

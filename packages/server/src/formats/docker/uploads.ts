@@ -142,6 +142,9 @@ export class UploadRegistry {
         if (await this.cancel(u.uuid)) n++;
       });
     }
+    // Sessions another replica finished or swept: forget this process's copy of them.
+    for (const uuid of [...this.#local.keys()])
+      if (!(await this.#meta.getUpload(uuid))) this.#local.delete(uuid);
     return n;
   }
 
