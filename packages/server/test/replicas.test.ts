@@ -25,6 +25,7 @@ const CONFIG = {
     { key: 'generic-release', rclass: 'local', packageType: 'generic' },
     { key: 'npm-local', rclass: 'local', packageType: 'npm' },
     { key: 'docker-local', rclass: 'local', packageType: 'docker' },
+    { key: 'maven-local', rclass: 'local', packageType: 'maven' },
   ],
   stages: [
     { name: 'staged', repo: 'generic-staging' },
@@ -203,6 +204,23 @@ describe('two replicas on one PostgreSQL and one blob directory', { skip: SKIP_P
         versions: Record<string, unknown>;
       };
       assert.deepEqual(Object.keys(doc.versions).sort(), [...versions].sort());
+    }
+  });
+
+  test('concurrent Maven deploys of one artifact through both replicas: maven-metadata.xml lists every version', async () => {
+    const versions = Array.from({ length: 40 }, (_, i) => `1.0.${i}`);
+    const results = await Promise.all(
+      versions.map((v, i) =>
+        call(i % 2 ? a : b, 'PUT', `/maven-local/org/acme/lib/${v}/lib-${v}.jar`, `jar ${v}`),
+      ),
+    );
+    for (const r of results) assert.equal(r.status, 201, await r.text());
+    for (const s of [a, b]) {
+      const xml = await (
+        await call(s, 'GET', '/maven-local/org/acme/lib/maven-metadata.xml')
+      ).text();
+      const listed = [...xml.matchAll(/<version>([^<]+)<\/version>/g)].map((m) => m[1]);
+      assert.deepEqual([...listed].sort(), [...versions].sort(), xml);
     }
   });
 
