@@ -240,10 +240,19 @@ export class PgMetaStore implements MetaStore {
 
   private constructor(opts: PgMetaStoreOptions) {
     const size = opts.poolSize ?? 10;
-    const base: pg.PoolConfig = { connectionString: opts.url, types: TYPES };
+    // keepAlive: a lock held by a replica whose host vanished is freed once TCP notices.
+    const base: pg.PoolConfig = { connectionString: opts.url, types: TYPES, keepAlive: true };
     if (opts.schema !== undefined) base.options = `-c search_path=${opts.schema}`;
-    this.#pool = new pg.Pool({ ...base, max: size, application_name: 'stowage' });
-    // Waiting for a lock holds a connection: twice as many as for queries.
+    // A query waits at most this long for a connection (a database that went away fails
+    // requests instead of hanging them).
+    this.#pool = new pg.Pool({
+      ...base,
+      max: size,
+      connectionTimeoutMillis: 15_000,
+      application_name: 'stowage',
+    });
+    // Waiting for a lock holds a connection: twice as many as for queries, and no time limit
+    // on getting one (the holders may be streaming large uploads).
     this.#lockPool = new pg.Pool({ ...base, max: 2 * size, application_name: 'stowage-locks' });
     // An idle connection that breaks (the server restarted) is dropped by the pool; without a
     // listener the error would be thrown as uncaught.
