@@ -286,6 +286,7 @@ export class PgMetaStore implements MetaStore {
 
   async #migrate(schema: string | undefined): Promise<void> {
     const c = await this.#pool.connect();
+    let broken = false;
     try {
       // Replicas starting at once: the first applies, the others wait and then find nothing to do.
       await c.query('SELECT pg_advisory_lock($1)', [lockId(`stowage-migrations\0${schema ?? ''}`)]);
@@ -314,15 +315,16 @@ export class PgMetaStore implements MetaStore {
             );
             await c.query('COMMIT');
           } catch (err) {
-            await c.query('ROLLBACK');
+            await c.query('ROLLBACK').catch(() => (broken = true));
             throw err;
           }
         }
       } finally {
-        await c.query('SELECT pg_advisory_unlock_all()');
+        // Closing a connection that cannot unlock releases its lock too.
+        await c.query('SELECT pg_advisory_unlock_all()').catch(() => (broken = true));
       }
     } finally {
-      c.release();
+      c.release(broken);
     }
   }
 
@@ -336,6 +338,7 @@ export class PgMetaStore implements MetaStore {
 
   async #tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     const c = await this.#pool.connect();
+    let broken = false;
     try {
       await c.query('BEGIN');
       try {
@@ -343,11 +346,13 @@ export class PgMetaStore implements MetaStore {
         await c.query('COMMIT');
         return out;
       } catch (err) {
-        await c.query('ROLLBACK');
+        // The caller gets the error that failed the transaction; a connection that cannot
+        // even roll back is closed instead of going back to the pool.
+        await c.query('ROLLBACK').catch(() => (broken = true));
         throw err;
       }
     } finally {
-      c.release();
+      c.release(broken);
     }
   }
 
