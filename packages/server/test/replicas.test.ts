@@ -8,9 +8,12 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, request, type Server } from 'node:http';
+import { promisify } from 'node:util';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type RunningServer } from '../src/server.ts';
@@ -36,6 +39,69 @@ const CONFIG = {
 
 const sha = (alg: string, data: string | Buffer): string =>
   createHash(alg).update(data).digest('hex');
+
+const run = promisify(execFile);
+
+/** skopeo and umoci (Debian packages), or why the skopeo test skips. */
+function missingTools(): string | false {
+  const missing = ['skopeo', 'umoci'].filter((cmd) => {
+    try {
+      execFileSync(cmd, ['--version'], { stdio: 'ignore' });
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  return missing.length
+    ? `${missing.join(', ')} not installed (apt-get install -y skopeo umoci)`
+    : false;
+}
+
+/**
+ * A load balancer in front of two replicas: OCI upload sessions go POST → first, PATCH →
+ * first, final PUT → second (the session changes replica before it completes); every other
+ * request alternates. Records which replica served what.
+ */
+async function roundRobin(
+  first: RunningServer,
+  second: RunningServer,
+): Promise<{
+  url: string;
+  log: { method: string; path: string; to: string }[];
+  close(): Promise<void>;
+}> {
+  const log: { method: string; path: string; to: string }[] = [];
+  let turn = 0;
+  const server: Server = createServer((req, res) => {
+    const path = req.url ?? '/';
+    let target: RunningServer;
+    if (/\/blobs\/uploads\//.test(path)) target = req.method === 'PUT' ? second : first;
+    else target = turn++ % 2 ? second : first;
+    log.push({ method: req.method ?? '', path, to: target === first ? 'A' : 'B' });
+    const up = request(
+      { host: '127.0.0.1', port: target.port, method: req.method, path, headers: req.headers },
+      (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      },
+    );
+    up.on('error', (err) => res.destroy(err));
+    req.pipe(up);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  return {
+    url: `127.0.0.1:${port}`,
+    log,
+    close: async () => {
+      server.closeAllConnections();
+      server.close();
+      await once(server, 'close');
+    },
+  };
+}
 
 describe('two replicas on one PostgreSQL and one blob directory', { skip: SKIP_PG }, () => {
   let work: string;
@@ -153,7 +219,6 @@ describe('two replicas on one PostgreSQL and one blob directory', { skip: SKIP_P
     );
     const inst = await npm(['install', '--registry', regB], project);
     assert.equal(inst.code, 0, inst.err);
-    const { execFileSync } = await import('node:child_process');
     assert.equal(
       execFileSync(process.execPath, ['-p', 'require("shared-lib")'], {
         cwd: project,
@@ -262,6 +327,83 @@ describe('two replicas on one PostgreSQL and one blob directory', { skip: SKIP_P
     });
     assert.equal(gone.status, 404);
   });
+
+  test(
+    "skopeo pushes through a balancer that sends each upload's PATCH to one replica and PUT to the other",
+    { skip: missingTools() },
+    async () => {
+      const layout = join(work, 'oci-layout');
+      const umoci = (args: string[]): Promise<unknown> => run('umoci', args, { timeout: 60_000 });
+      await umoci(['init', '--layout', layout]);
+      await umoci(['new', '--image', `${layout}:app`]);
+      for (let i = 1; i <= 2; i++) {
+        const dir = join(work, `layer-${i}`);
+        await mkdir(dir, { recursive: true });
+        await writeFile(join(dir, `data${i}.bin`), randomBytes(200_000 * i));
+        await run('tar', ['-cf', `${dir}.tar`, '-C', dir, '.']);
+        await umoci(['raw', 'add-layer', '--image', `${layout}:app`, `${dir}.tar`]);
+      }
+      const skopeo = async (args: string[]): Promise<string> =>
+        (
+          await run('skopeo', ['--insecure-policy', ...args], {
+            timeout: 120_000,
+            maxBuffer: 64 * 1024 * 1024,
+          })
+        ).stdout;
+      const lb = await roundRobin(a, b);
+      try {
+        const creds = `ci:${ADMIN}`;
+        await skopeo([
+          'copy',
+          '--dest-creds',
+          creds,
+          '--dest-tls-verify=false',
+          `oci:${layout}:app`,
+          `docker://${lb.url}/docker-local/balanced:1`,
+        ]);
+        // Sessions really moved: started and fed on A, finished on B.
+        const puts = lb.log.filter((l) => l.method === 'PUT' && l.path.includes('/blobs/uploads/'));
+        const patches = lb.log.filter((l) => l.method === 'PATCH');
+        assert.ok(puts.length >= 3, JSON.stringify(lb.log));
+        assert.ok(patches.length >= 1, JSON.stringify(lb.log));
+        assert.ok(puts.every((l) => l.to === 'B') && patches.every((l) => l.to === 'A'));
+        const index = JSON.parse(await readFile(join(layout, 'index.json'), 'utf8')) as {
+          manifests: { digest: string }[];
+        };
+        const want = index.manifests[0]?.digest;
+        for (const s of [a, b]) {
+          const raw = await skopeo([
+            'inspect',
+            '--raw',
+            '--creds',
+            creds,
+            '--tls-verify=false',
+            `docker://127.0.0.1:${s.port}/docker-local/balanced:1`,
+          ]);
+          assert.equal(`sha256:${sha('sha256', raw)}`, want);
+        }
+        const out = join(work, 'oci-out');
+        await skopeo([
+          'copy',
+          '--src-creds',
+          creds,
+          '--src-tls-verify=false',
+          `docker://127.0.0.1:${b.port}/docker-local/balanced:1`,
+          `oci:${out}:app`,
+        ]);
+        const manifest = JSON.parse(
+          await readFile(join(out, 'blobs', 'sha256', (want ?? '').slice(7)), 'utf8'),
+        ) as { layers: { digest: string }[] };
+        assert.equal(manifest.layers.length, 2);
+        for (const l of manifest.layers) {
+          const data = await readFile(join(out, 'blobs', 'sha256', l.digest.slice(7)));
+          assert.equal(`sha256:${sha('sha256', data)}`, l.digest);
+        }
+      } finally {
+        await lb.close();
+      }
+    },
+  );
 
   test('concurrent promotions of two builds onto the same paths from both replicas: one wins whole', async () => {
     const publish = async (s: RunningServer, number: string, repo: string): Promise<void> => {
