@@ -15,6 +15,7 @@ import { promisify } from 'node:util';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { startServer, type RunningServer } from '../src/server.ts';
 import { PG_URL, SKIP_PG, dropSchema, newSchema } from './pg.ts';
@@ -404,6 +405,79 @@ describe('two replicas on one PostgreSQL and one blob directory', { skip: SKIP_P
       }
     },
   );
+
+  test('kill -9 of a replica mid-upload: the other continues its upload session, and a cut deploy stays invisible', async () => {
+    // A third replica in a process of its own, so that it can be killed outright.
+    const server = new URL('../src/server.ts', import.meta.url).href;
+    const child = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const { startServer } = await import(${JSON.stringify(server)});
+         const s = await startServer({ dataDir: process.argv[1], port: 0, config: JSON.parse(process.argv[2]), env: process.env });
+         process.stdout.write(JSON.stringify({ port: s.port }) + '\\n');`,
+        join(work, 'data'),
+        JSON.stringify(CONFIG),
+      ],
+      {
+        env: {
+          PATH: process.env.PATH ?? '',
+          STOWAGE_METADATA_URL: PG_URL,
+          STOWAGE_METADATA_SCHEMA: schema,
+          STOWAGE_ADMIN_TOKEN: ADMIN,
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    try {
+      const [line] = (await once(child.stdout, 'data')) as [Buffer];
+      const port = (JSON.parse(line.toString('utf8')) as { port: number }).port;
+      const c = { port, url: `http://127.0.0.1:${port}` } as RunningServer;
+
+      const first = randomBytes(100_000);
+      const rest = randomBytes(60_000);
+      const start = await call(c, 'POST', '/v2/docker-local/killed/blobs/uploads/');
+      assert.equal(start.status, 202);
+      const loc = String(start.headers.get('location'));
+      const patch = await call(c, 'PATCH', loc, first, {
+        'content-type': 'application/octet-stream',
+      });
+      assert.equal(patch.status, 202);
+
+      // A deploy that is half sent when the replica dies.
+      const sock = connect(port, '127.0.0.1');
+      await once(sock, 'connect');
+      sock.write(
+        `PUT /generic-staging/cut/half.bin HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${ADMIN}\r\nContent-Length: 1000000\r\n\r\n`,
+      );
+      sock.write(randomBytes(500_000));
+      sock.on('error', () => undefined);
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+      sock.destroy();
+
+      // The session goes on where it stood, on another replica.
+      const status = await call(a, 'GET', loc);
+      assert.equal(status.status, 204);
+      assert.equal(status.headers.get('range'), `0-${first.length - 1}`);
+      const whole = Buffer.concat([first, rest]);
+      const put = await call(a, 'PUT', `${loc}?digest=sha256:${sha('sha256', whole)}`, rest, {
+        'content-type': 'application/octet-stream',
+      });
+      assert.equal(put.status, 201, await put.text());
+      const blob = await call(
+        b,
+        'GET',
+        `/v2/docker-local/killed/blobs/sha256:${sha('sha256', whole)}`,
+      );
+      assert.ok(Buffer.from(await blob.arrayBuffer()).equals(whole));
+      for (const s of [a, b])
+        assert.equal((await call(s, 'HEAD', '/generic-staging/cut/half.bin')).status, 404);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
 
   test('concurrent promotions of two builds onto the same paths from both replicas: one wins whole', async () => {
     const publish = async (s: RunningServer, number: string, repo: string): Promise<void> => {
