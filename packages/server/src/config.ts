@@ -31,7 +31,44 @@ export interface RetentionConfig {
   deleteArtifacts?: boolean;
 }
 
+/** Where metadata lives: SQLite in the data directory (default), or a shared PostgreSQL. */
+export type MetadataStorage =
+  | { type: 'sqlite' }
+  | {
+      type: 'postgres';
+      /** `postgres://user@host:port/db`; a password comes from PGPASSWORD, not the file. */
+      url: string;
+      /** A schema of its own instead of the connection's default one. */
+      schema?: string;
+      /** Connections for queries per replica (as many again may wait for locks). */
+      poolSize?: number;
+    };
+
+/** Where blobs live: the data directory (default), or S3-compatible object storage. */
+export type BlobStorage =
+  | { type: 'fs' }
+  | {
+      type: 's3';
+      bucket: string;
+      endpoint?: string;
+      region?: string;
+      forcePathStyle?: boolean;
+      /** Key prefix inside the bucket, e.g. `blobs/`. */
+      prefix?: string;
+    };
+
+/**
+ * The storage backends. Several replicas share one PostgreSQL and one blob store (S3, or one
+ * file system they all mount as the data directory). S3 credentials come from the AWS SDK's
+ * default chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, …), never from this file.
+ */
+export interface StorageConfig {
+  metadata: MetadataStorage;
+  blobs: BlobStorage;
+}
+
 export interface ServerConfig {
+  storage: StorageConfig;
   auth: {
     /** Anonymous (and so everyone) reads every repository and build: a grant like any other. */
     anonymousRead: boolean;
@@ -64,6 +101,7 @@ export interface GcConfig {
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
+  storage: { metadata: { type: 'sqlite' }, blobs: { type: 'fs' } },
   auth: { anonymousRead: false },
   repositories: [
     {
@@ -325,6 +363,7 @@ export function resolveConfig(doc: unknown, where = 'config'): ServerConfig {
     throw new ConfigError(`${where}: the top level must be a mapping`);
   const o = doc as Record<string, unknown>;
   const cfg = structuredClone(DEFAULT_CONFIG);
+  if (o.storage !== undefined) cfg.storage = resolveStorage(o.storage, where);
   if (o.auth !== undefined) {
     const auth = o.auth as Record<string, unknown>;
     if (auth.anonymousRead !== undefined) {
@@ -432,6 +471,153 @@ export function resolveConfig(doc: unknown, where = 'config'): ServerConfig {
     }
   }
   return cfg;
+}
+
+function mapping(v: unknown, what: string): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new ConfigError(`${what} must be a mapping`);
+  return v as Record<string, unknown>;
+}
+
+function only(o: Record<string, unknown>, keys: string[], what: string): void {
+  for (const k of Object.keys(o)) {
+    if (!keys.includes(k))
+      throw new ConfigError(`${what}: unknown setting "${k}"; known: ${keys.join(', ')}`);
+  }
+}
+
+const CREDENTIAL_KEYS = /^(accessKeyId|secretAccessKey|sessionToken|password|credentials)$/i;
+
+/** Checks the `storage:` section (see StorageConfig). */
+export function resolveStorage(input: unknown, where = 'config'): StorageConfig {
+  const o = mapping(input, `${where}: storage`);
+  only(o, ['metadata', 'blobs'], `${where}: storage`);
+  const out: StorageConfig = structuredClone(DEFAULT_CONFIG.storage);
+  if (o.metadata !== undefined) {
+    const what = `${where}: storage.metadata`;
+    const m = mapping(o.metadata, what);
+    const type = m.type ?? 'sqlite';
+    if (type === 'sqlite') {
+      only(m, ['type'], what);
+      out.metadata = { type: 'sqlite' };
+    } else if (type === 'postgres' || type === 'postgresql') {
+      only(m, ['type', 'url', 'schema', 'poolSize'], what);
+      if (typeof m.url !== 'string' || !/^postgres(ql)?:\/\/[^/]/.test(m.url))
+        throw new ConfigError(
+          `${what}: url must be a postgres://user@host:port/database URL (or set STOWAGE_METADATA_URL)`,
+        );
+      if (/^postgres(ql)?:\/\/[^/@]*:[^/@]*@/.test(m.url))
+        throw new ConfigError(
+          `${what}: the url carries a password; give it in the PGPASSWORD environment variable instead of the config file`,
+        );
+      const meta: MetadataStorage = { type: 'postgres', url: m.url };
+      if (m.schema !== undefined) {
+        if (typeof m.schema !== 'string' || !/^[a-z_][a-z0-9_]{0,62}$/.test(m.schema))
+          throw new ConfigError(
+            `${what}: schema must be a lower-case SQL name (letters, digits, _)`,
+          );
+        meta.schema = m.schema;
+      }
+      if (m.poolSize !== undefined) {
+        if (
+          !Number.isInteger(m.poolSize) ||
+          (m.poolSize as number) < 1 ||
+          (m.poolSize as number) > 100
+        )
+          throw new ConfigError(`${what}: poolSize must be a whole number from 1 to 100`);
+        meta.poolSize = m.poolSize as number;
+      }
+      out.metadata = meta;
+    } else {
+      throw new ConfigError(`${what}: type "${String(type)}" is not one of sqlite, postgres`);
+    }
+  }
+  if (o.blobs !== undefined) {
+    const what = `${where}: storage.blobs`;
+    const b = mapping(o.blobs, what);
+    const type = b.type ?? 'fs';
+    for (const k of Object.keys(b)) {
+      if (CREDENTIAL_KEYS.test(k))
+        throw new ConfigError(
+          `${what}: credentials do not belong in the config file; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or another AWS SDK credential source)`,
+        );
+    }
+    if (type === 'fs') {
+      only(b, ['type'], what);
+      out.blobs = { type: 'fs' };
+    } else if (type === 's3') {
+      only(b, ['type', 'bucket', 'endpoint', 'region', 'forcePathStyle', 'prefix'], what);
+      if (typeof b.bucket !== 'string' || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(b.bucket))
+        throw new ConfigError(
+          `${what}: bucket must be an S3 bucket name (3-63 lower-case letters, digits, ".", "-")`,
+        );
+      const blobs: BlobStorage = { type: 's3', bucket: b.bucket };
+      if (b.endpoint !== undefined) {
+        if (typeof b.endpoint !== 'string' || !/^https?:\/\/[^/]/.test(b.endpoint))
+          throw new ConfigError(`${what}: endpoint must be an http(s) URL`);
+        blobs.endpoint = b.endpoint;
+      }
+      if (b.region !== undefined) {
+        if (typeof b.region !== 'string' || b.region === '')
+          throw new ConfigError(`${what}: region must be a region name such as us-east-1`);
+        blobs.region = b.region;
+      }
+      if (b.forcePathStyle !== undefined) {
+        if (typeof b.forcePathStyle !== 'boolean')
+          throw new ConfigError(`${what}: forcePathStyle must be true or false`);
+        blobs.forcePathStyle = b.forcePathStyle;
+      }
+      if (b.prefix !== undefined) {
+        if (typeof b.prefix !== 'string' || b.prefix.startsWith('/') || b.prefix.includes('..'))
+          throw new ConfigError(`${what}: prefix must be a relative key prefix such as blobs/`);
+        blobs.prefix = b.prefix;
+      }
+      out.blobs = blobs;
+    } else {
+      throw new ConfigError(`${what}: type "${String(type)}" is not one of fs, s3`);
+    }
+  }
+  return out;
+}
+
+/**
+ * The storage settings container deployments give as environment variables, over those of
+ * the config file: STOWAGE_METADATA_URL (a postgres:// URL: PostgreSQL metadata),
+ * STOWAGE_METADATA_SCHEMA, STOWAGE_METADATA_POOL_SIZE; STOWAGE_BLOBS_TYPE (fs|s3),
+ * STOWAGE_S3_BUCKET, STOWAGE_S3_ENDPOINT, STOWAGE_S3_REGION, STOWAGE_S3_FORCE_PATH_STYLE,
+ * STOWAGE_S3_PREFIX. The caller passes its environment (library code never reads it).
+ */
+export function storageFromEnv(
+  base: StorageConfig,
+  env: Record<string, string | undefined>,
+): StorageConfig {
+  const v = (k: string): string | undefined => (env[k] === '' ? undefined : env[k]);
+  const doc: Record<string, unknown> = {
+    metadata: { ...base.metadata },
+    blobs: { ...base.blobs },
+  };
+  const metadata = doc.metadata as Record<string, unknown>;
+  const url = v('STOWAGE_METADATA_URL');
+  if (url !== undefined) {
+    metadata.type = 'postgres';
+    metadata.url = url;
+  }
+  if (v('STOWAGE_METADATA_SCHEMA') !== undefined) metadata.schema = v('STOWAGE_METADATA_SCHEMA');
+  const pool = v('STOWAGE_METADATA_POOL_SIZE');
+  if (pool !== undefined) metadata.poolSize = /^\d+$/.test(pool) ? Number(pool) : pool;
+  let blobs = doc.blobs as Record<string, unknown>;
+  const type = v('STOWAGE_BLOBS_TYPE');
+  if (type !== undefined && type !== blobs.type) doc.blobs = blobs = { type };
+  const s3: [string, string][] = [
+    ['STOWAGE_S3_BUCKET', 'bucket'],
+    ['STOWAGE_S3_ENDPOINT', 'endpoint'],
+    ['STOWAGE_S3_REGION', 'region'],
+    ['STOWAGE_S3_PREFIX', 'prefix'],
+  ];
+  for (const [k, key] of s3) if (v(k) !== undefined) blobs[key] = v(k);
+  const fps = v('STOWAGE_S3_FORCE_PATH_STYLE');
+  if (fps !== undefined) blobs.forcePathStyle = fps === 'true' || fps === '1';
+  return resolveStorage(doc, 'environment');
 }
 
 /** Reads a YAML (.yml/.yaml) or JSON config file. */

@@ -1,10 +1,20 @@
 import { mkdir } from 'node:fs/promises';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { buildApp } from './app.ts';
-import { DEFAULT_CONFIG, loadConfigFile, resolveConfig, type ServerConfig } from './config.ts';
+import { readFile } from 'node:fs/promises';
+import {
+  ConfigError,
+  DEFAULT_CONFIG,
+  loadConfigFile,
+  resolveConfig,
+  storageFromEnv,
+  type ServerConfig,
+  type StorageConfig,
+} from './config.ts';
 import { loadOrCreateAdminToken } from './internal/auth.ts';
-import { FsBlobStore } from './internal/blobstore.ts';
-import { SqliteMetaStore } from './internal/metastore.ts';
+import { FsBlobStore, type BlobStore } from './internal/blobstore.ts';
+import { SqliteMetaStore, type MetaStore } from './internal/metastore.ts';
+import { PgMetaStore } from './internal/metastore-pg.ts';
 import type { UpstreamOptions } from './internal/upstream.ts';
 
 export { buildApp, type AppOptions } from './app.ts';
@@ -12,10 +22,13 @@ export {
   DEFAULT_CONFIG,
   loadConfigFile,
   resolveConfig,
+  resolveStorage,
+  storageFromEnv,
   ConfigError,
   redactRepoConfig,
 } from './config.ts';
-export type { ServerConfig, Stage, RetentionConfig } from './config.ts';
+export type { ServerConfig, Stage, RetentionConfig, StorageConfig } from './config.ts';
+export { PgMetaStore, MetaStoreError, type PgMetaStoreOptions } from './internal/metastore-pg.ts';
 export { ERRORS, HttpError, type ErrorCode } from './errors.ts';
 export { FsBlobStore, type BlobStore, type StagedBlob } from './internal/blobstore.ts';
 export {
@@ -41,13 +54,28 @@ export interface StartOptions {
   /** A YAML or JSON config file. */
   configFile?: string;
   logger?: FastifyServerOptions['logger'];
-  /** Where `${VAR}` references in remote credentials are read (the CLI passes its environment). */
+  /**
+   * The environment to take storage settings (STOWAGE_METADATA_URL, STOWAGE_BLOBS_TYPE,
+   * STOWAGE_S3_*; see storageFromEnv) and STOWAGE_ADMIN_TOKEN from. The CLI passes its own;
+   * nothing is read from process.env otherwise.
+   */
   env?: Record<string, string | undefined>;
+  /**
+   * A file holding the admin token (as `--admin-token-file`). With it, or STOWAGE_ADMIN_TOKEN
+   * in `env`, every replica accepts the same admin token; without either, the data directory
+   * keeps one (created on the first start).
+   */
+  adminTokenFile?: string;
+  /** Temporary files younger than this survive the start-up cleanup (default 1 h). */
+  tempMaxAgeMs?: number;
   /** How long a shutdown lets requests in flight finish before cutting them off. Default 10 s. */
   drainTimeoutMs?: number;
   /** Server-wide upstream defaults (each remote's own timeouts win). */
   upstream?: UpstreamOptions;
 }
+
+/** Temporary data younger than this may belong to another replica's upload in progress. */
+export const TEMP_MAX_AGE_MS = 60 * 60 * 1000;
 
 export interface RunningServer {
   url: string;
@@ -56,6 +84,7 @@ export interface RunningServer {
   adminToken: string;
   /** True when this start created the admin token (show it to the person once). */
   adminTokenCreated: boolean;
+  /** Where the admin token came from: a file, or `env:STOWAGE_ADMIN_TOKEN`. */
   adminTokenFile: string;
   /** Temporary files from interrupted uploads removed at start. */
   cleanedTempFiles: number;
@@ -70,24 +99,34 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   else if (opts.configFile) config = await loadConfigFile(opts.configFile);
   else config = structuredClone(DEFAULT_CONFIG);
 
-  const blobs = new FsBlobStore({ dir: opts.dataDir });
-  await blobs.init();
-  const cleanedTempFiles = await blobs.cleanup();
-  const meta = new SqliteMetaStore({ dir: opts.dataDir });
-  for (const repo of config.repositories) await meta.putRepo(repo);
-  const token = await loadOrCreateAdminToken(opts.dataDir);
+  if (opts.env) config.storage = storageFromEnv(config.storage, opts.env);
+  const token = await adminToken(opts);
 
-  const app = await buildApp({
-    config,
-    blobs,
-    meta,
-    adminToken: token.token,
-    logger: opts.logger ?? false,
-    ...(opts.env ? { env: opts.env } : {}),
-    ...(opts.drainTimeoutMs !== undefined ? { drainTimeoutMs: opts.drainTimeoutMs } : {}),
-    ...(opts.upstream ? { upstream: opts.upstream } : {}),
+  const blobs = await openBlobStore(config.storage, opts.dataDir);
+  const cleanedTempFiles = await blobs.cleanup({
+    olderThanMs: opts.tempMaxAgeMs ?? TEMP_MAX_AGE_MS,
   });
+  const meta = await openMetaStore(config.storage, opts.dataDir);
+  let app;
+  try {
+    for (const repo of config.repositories) await meta.putRepo(repo);
+    app = await buildApp({
+      config,
+      blobs,
+      meta,
+      adminToken: token.token,
+      logger: opts.logger ?? false,
+      ...(opts.env ? { env: opts.env } : {}),
+      ...(opts.drainTimeoutMs !== undefined ? { drainTimeoutMs: opts.drainTimeoutMs } : {}),
+      ...(opts.upstream ? { upstream: opts.upstream } : {}),
+    });
+  } catch (err) {
+    await meta.close();
+    throw err;
+  }
   app.addHook('onClose', async () => meta.close());
+  if (meta instanceof PgMetaStore)
+    meta.onConnectionError = (err, what) => app.log.warn({ err }, `metadata store: ${what}`);
   if (cleanedTempFiles)
     app.log.warn(
       { files: cleanedTempFiles },
@@ -108,4 +147,60 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     cleanedTempFiles,
     close: () => app.close(),
   };
+}
+
+/** The metadata store the storage config names. */
+export async function openMetaStore(storage: StorageConfig, dataDir: string): Promise<MetaStore> {
+  const m = storage.metadata;
+  if (m.type === 'sqlite') return new SqliteMetaStore({ dir: dataDir });
+  return PgMetaStore.open({
+    url: m.url,
+    ...(m.schema !== undefined ? { schema: m.schema } : {}),
+    ...(m.poolSize !== undefined ? { poolSize: m.poolSize } : {}),
+  });
+}
+
+/** The blob store the storage config names. */
+export async function openBlobStore(storage: StorageConfig, dataDir: string): Promise<BlobStore> {
+  if (storage.blobs.type === 's3') {
+    throw new ConfigError(
+      'storage.blobs type "s3" is not built into this version of the server; use { type: fs } (replicas then share one data directory, e.g. an NFS mount)',
+    );
+  }
+  const blobs = new FsBlobStore({ dir: dataDir });
+  await blobs.init();
+  return blobs;
+}
+
+/** The admin token: STOWAGE_ADMIN_TOKEN, else --admin-token-file, else the data directory's own. */
+async function adminToken(
+  opts: StartOptions,
+): Promise<{ token: string; created: boolean; file: string }> {
+  const fromEnv = opts.env?.STOWAGE_ADMIN_TOKEN?.trim();
+  if (fromEnv) {
+    checkAdminToken(fromEnv, 'STOWAGE_ADMIN_TOKEN');
+    return { token: fromEnv, created: false, file: 'env:STOWAGE_ADMIN_TOKEN' };
+  }
+  if (opts.adminTokenFile !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(opts.adminTokenFile, 'utf8');
+    } catch (err) {
+      throw new ConfigError(
+        `cannot read the admin token file ${opts.adminTokenFile}: ${(err as Error).message}`,
+      );
+    }
+    const token = text.trim();
+    checkAdminToken(token, opts.adminTokenFile);
+    return { token, created: false, file: opts.adminTokenFile };
+  }
+  return loadOrCreateAdminToken(opts.dataDir);
+}
+
+function checkAdminToken(token: string, where: string): void {
+  if (token.length < 16 || /\s/.test(token)) {
+    throw new ConfigError(
+      `the admin token from ${where} must be at least 16 characters without spaces; generate one with e.g. \`openssl rand -base64 24\``,
+    );
+  }
 }

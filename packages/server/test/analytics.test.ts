@@ -388,12 +388,14 @@ test('startup backfills the tables from the JSON documents of builds stored befo
   assert.equal((db.prepare('SELECT COUNT(*) AS n FROM build_deps').get() as { n: number }).n, 0);
   db.close();
   meta = new SqliteMetaStore({ dir });
-  const rows = meta.analytics.recent('lib', 10);
+  const rows = await meta.analytics.recent('lib', 10);
   assert.equal(rows.length, 5);
   assert.equal(
-    meta.analytics.depVariations(
-      rows.map((r) => r.id),
-      10,
+    (
+      await meta.analytics.depVariations(
+        rows.map((r) => r.id),
+        10,
+      )
     ).flags[0]?.name,
     'org:c',
   );

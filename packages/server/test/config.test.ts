@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfigFile, resolveConfig, ConfigError, DEFAULT_CONFIG } from '../src/server.ts';
+import {
+  loadConfigFile,
+  resolveConfig,
+  storageFromEnv,
+  ConfigError,
+  DEFAULT_CONFIG,
+} from '../src/server.ts';
 
 test('no config means the default repositories and stages', () => {
   assert.deepEqual(resolveConfig(undefined), DEFAULT_CONFIG);
@@ -80,4 +86,84 @@ test('GC timing and the repository integrity flags are validated', () => {
     { repositories: [{ key: 'x', allowRedeploy: 'yes' }] },
     /allowRedeploy of "x" must be true or false/,
   );
+});
+
+test('storage: SQLite and the file system by default; PostgreSQL and S3 from the file or the environment', async () => {
+  assert.deepEqual(resolveConfig({}).storage, {
+    metadata: { type: 'sqlite' },
+    blobs: { type: 'fs' },
+  });
+  const dir = await mkdtemp(join(tmpdir(), 'stowage-config-'));
+  try {
+    const file = join(dir, 'stowage.yml');
+    await writeFile(
+      file,
+      `storage:\n  metadata: { type: postgres, url: "postgres://stowage@db:5432/stowage", poolSize: 5 }\n  blobs: { type: s3, endpoint: "http://127.0.0.1:9000", bucket: stowage, region: us-east-1, forcePathStyle: true, prefix: blobs/ }\n`,
+    );
+    const cfg = await loadConfigFile(file);
+    assert.deepEqual(cfg.storage, {
+      metadata: { type: 'postgres', url: 'postgres://stowage@db:5432/stowage', poolSize: 5 },
+      blobs: {
+        type: 's3',
+        endpoint: 'http://127.0.0.1:9000',
+        bucket: 'stowage',
+        region: 'us-east-1',
+        forcePathStyle: true,
+        prefix: 'blobs/',
+      },
+    });
+    // The environment wins over the file, as container deployments expect.
+    const env = storageFromEnv(cfg.storage, {
+      STOWAGE_METADATA_URL: 'postgres://other@db2/stowage',
+      STOWAGE_METADATA_SCHEMA: 'tenant_a',
+      STOWAGE_BLOBS_TYPE: 'fs',
+    });
+    assert.deepEqual(env, {
+      metadata: {
+        type: 'postgres',
+        url: 'postgres://other@db2/stowage',
+        schema: 'tenant_a',
+        poolSize: 5,
+      },
+      blobs: { type: 'fs' },
+    });
+    assert.deepEqual(
+      storageFromEnv(resolveConfig({}).storage, {
+        STOWAGE_BLOBS_TYPE: 's3',
+        STOWAGE_S3_BUCKET: 'b-1',
+        STOWAGE_S3_FORCE_PATH_STYLE: 'true',
+      }).blobs,
+      { type: 's3', bucket: 'b-1', forcePathStyle: true },
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('storage mistakes name the fix; credentials never come from the file', () => {
+  const bad: [unknown, RegExp][] = [
+    [{ metadata: { type: 'mysql' } }, /type "mysql" is not one of sqlite, postgres/],
+    [{ metadata: { type: 'postgres' } }, /url must be a postgres:\/\/.*STOWAGE_METADATA_URL/],
+    [
+      { metadata: { type: 'postgres', url: 'postgres://u:secret@db/x' } },
+      /carries a password; give it in the PGPASSWORD/,
+    ],
+    [{ metadata: { type: 'postgres', url: 'postgres://db/x', poolSize: 0 } }, /poolSize/],
+    [{ metadata: { type: 'postgres', url: 'postgres://db/x', schema: 'a;drop' } }, /schema/],
+    [{ blobs: { type: 's3' } }, /bucket must be an S3 bucket name/],
+    [
+      { blobs: { type: 's3', bucket: 'ok-bucket', secretAccessKey: 'x' } },
+      /credentials do not belong in the config file; set AWS_ACCESS_KEY_ID/,
+    ],
+    [{ blobs: { type: 'fs', root: '/x' } }, /unknown setting "root"/],
+    [{ blobs: { type: 'gcs' } }, /type "gcs" is not one of fs, s3/],
+    [{ other: 1 }, /unknown setting "other"/],
+  ];
+  for (const [storage, message] of bad) {
+    assert.throws(
+      () => resolveConfig({ storage }),
+      (err: Error) => err instanceof ConfigError && message.test(err.message),
+      JSON.stringify(storage),
+    );
+  }
 });

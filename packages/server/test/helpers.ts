@@ -5,6 +5,8 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, FsBlobStore, SqliteMetaStore, resolveConfig } from '../src/server.ts';
 import type { UpstreamOptions } from '../src/internal/upstream.ts';
+import type { MetaStore } from '../src/internal/metastore.ts';
+import { APPS_ON_PG, dropSchema, openPgStore } from './pg.ts';
 
 export const TOKEN = 'stw_test_admin_token';
 export const AUTH = { authorization: `Bearer ${TOKEN}` };
@@ -23,7 +25,14 @@ export async function makeApp(
   const dir = await mkdtemp(join(tmpdir(), 'stowage-server-test-'));
   const blobs = new FsBlobStore({ dir });
   await blobs.init();
-  const meta = new SqliteMetaStore({ dir });
+  // STOWAGE_TEST_METASTORE=postgres runs the same tests over PostgreSQL (a schema per app).
+  let meta: MetaStore;
+  let schema: string | undefined;
+  if (APPS_ON_PG) {
+    const opened = await openPgStore();
+    meta = opened.meta;
+    schema = opened.schema;
+  } else meta = new SqliteMetaStore({ dir });
   const cfg = resolveConfig(config);
   for (const r of cfg.repositories) await meta.putRepo(r);
   const app = await buildApp({ config: cfg, blobs, meta, adminToken: TOKEN, ...extra });
@@ -33,6 +42,7 @@ export async function makeApp(
     dir,
     close: async () => {
       await app.close();
+      if (schema !== undefined) await dropSchema(schema);
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -94,12 +94,17 @@ test('a client that disconnects halfway leaves no visible file and no temp file'
       });
       assert.equal(res.status, 404, name);
     }
-    // A crash mid-upload leaves a temp file behind; the next start removes it.
+    // A crash mid-upload leaves a temp file behind; the next start removes it once it is older
+    // than the cut-off (a younger one may be another replica's upload in progress).
     await writeFile(join(tmp, 'crashed-upload.part'), 'partial');
+    const old = new Date(Date.now() - 2 * 3600_000);
+    await utimes(join(tmp, 'crashed-upload.part'), old, old);
+    await writeFile(join(tmp, 'in-progress.part'), 'partial');
     await s.close();
     s = await startServer({ dataDir, port: 0 });
     assert.equal(s.cleanedTempFiles, 1);
-    assert.deepEqual(await readdir(tmp), []);
+    assert.deepEqual(await readdir(tmp), ['in-progress.part']);
+    await rm(join(tmp, 'in-progress.part'));
     // The server still works after all that.
     const put = await fetch(`${s.url}/generic-staging/cut/ok.txt`, {
       method: 'PUT',
@@ -128,6 +133,77 @@ test('a config file is read at start', async () => {
       ['nightly'],
     );
     await s.close();
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('an admin token from STOWAGE_ADMIN_TOKEN or --admin-token-file is the one every replica accepts', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'stowage-admin-'));
+  try {
+    const token = 'stw_shared_admin_token_for_replicas';
+    const s = await startServer({ dataDir, port: 0, env: { STOWAGE_ADMIN_TOKEN: token } });
+    try {
+      assert.equal(s.adminToken, token);
+      assert.equal(s.adminTokenCreated, false);
+      assert.equal(s.adminTokenFile, 'env:STOWAGE_ADMIN_TOKEN');
+      const res = await fetch(`${s.url}/api/repositories/generic-staging`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      assert.equal(res.status, 200);
+      // None was written to the data directory.
+      assert.deepEqual(
+        (await readdir(dataDir)).filter((n) => n === 'admin.token'),
+        [],
+      );
+    } finally {
+      await s.close();
+    }
+    const file = join(dataDir, 'from-secret');
+    await writeFile(file, `${token}-file\n`);
+    const f = await startServer({ dataDir, port: 0, adminTokenFile: file });
+    assert.equal(f.adminToken, `${token}-file`);
+    assert.equal(f.adminTokenFile, file);
+    await f.close();
+    await writeFile(file, 'short\n');
+    await assert.rejects(
+      startServer({ dataDir, port: 0, adminTokenFile: file }),
+      (err: Error) => err.name === 'ConfigError' && /at least 16 characters/.test(err.message),
+    );
+    await assert.rejects(
+      startServer({ dataDir, port: 0, adminTokenFile: join(dataDir, 'missing') }),
+      /cannot read the admin token file/,
+    );
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('storage the server cannot use is refused at start with what to do', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'stowage-storage-'));
+  try {
+    await assert.rejects(
+      startServer({
+        dataDir,
+        port: 0,
+        env: { STOWAGE_BLOBS_TYPE: 's3', STOWAGE_S3_BUCKET: 'stowage' },
+      }),
+      (err: Error) =>
+        err.name === 'ConfigError' && /"s3" is not built into this version/.test(err.message),
+    );
+    // Nothing listens on port 1: the message names the store (without a password) and the cause.
+    await assert.rejects(
+      startServer({
+        dataDir,
+        port: 0,
+        env: { STOWAGE_METADATA_URL: 'postgres://stowage@127.0.0.1:1/stowage' },
+      }),
+      (err: Error) =>
+        err.name === 'MetaStoreError' &&
+        /cannot open the PostgreSQL metadata store at postgres:\/\/stowage@127\.0\.0\.1:1\/stowage/.test(
+          err.message,
+        ),
+    );
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }

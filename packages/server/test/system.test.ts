@@ -1,5 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { AUTH, deploy, errorCode, makeApp, type TestApp } from './helpers.ts';
 
 let t: TestApp;
@@ -134,4 +136,32 @@ test('unknown routes answer with the error catalogue shape', async () => {
   const res = await t.app.inject({ method: 'PATCH', url: '/api/nothing', headers: AUTH });
   assert.equal(res.statusCode, 404);
   assert.equal(errorCode(res), 'ERR_NOT_FOUND');
+});
+
+test('health: ready when the metadata store answers and the blob store takes writes; 503 otherwise', async () => {
+  const ok = await t.app.inject({ method: 'GET', url: '/api/system/health' });
+  assert.equal(ok.statusCode, 200);
+  const body = ok.json() as { status: string; checks: Record<string, { status: string }> };
+  assert.equal(body.status, 'ok');
+  assert.deepEqual(Object.keys(body.checks), ['metadata', 'blobs']);
+  assert.equal(ok.headers['cache-control'], 'no-store');
+  // The blob store's staging area gone (a lost mount): not ready, and no path in the answer.
+  const tmp = join(t.dir, 'tmp');
+  await rm(tmp, { recursive: true });
+  try {
+    const down = await t.app.inject({ method: 'GET', url: '/api/system/health' });
+    assert.equal(down.statusCode, 503);
+    const d = down.json() as {
+      status: string;
+      checks: Record<string, { status: string; message?: string }>;
+    };
+    assert.equal(d.status, 'unavailable');
+    assert.equal(d.checks.metadata?.status, 'ok');
+    assert.equal(d.checks.blobs?.status, 'failed');
+    assert.match(d.checks.blobs?.message ?? '', /blob store does not take writes/);
+    assert.ok(!down.body.includes(t.dir), down.body);
+  } finally {
+    await mkdir(tmp, { recursive: true });
+  }
+  assert.equal((await t.app.inject({ method: 'GET', url: '/api/system/health' })).statusCode, 200);
 });

@@ -2,7 +2,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { startServer, type RunningServer } from '@stowage/server';
+import { ConfigError, MetaStoreError, startServer, type RunningServer } from '@stowage/server';
 import type { RunContext } from '../internal/context.ts';
 import { CliError, UsageError } from '../internal/errors.ts';
 import { Session } from '../internal/session.ts';
@@ -12,6 +12,7 @@ interface ServeOptions {
   host: string;
   dataDir?: string;
   config?: string;
+  adminTokenFile?: string;
   logLevel: string;
   drainTimeout: string;
 }
@@ -36,6 +37,10 @@ export function serveCommand(program: Command, ctx: RunContext): void {
     .option(
       '--config <file>',
       'YAML or JSON server configuration (repositories, stages, retention)',
+    )
+    .option(
+      '--admin-token-file <file>',
+      'read the admin token from this file (or set $STOWAGE_ADMIN_TOKEN): every replica then accepts the same one',
     )
     .option('--log-level <level>', `one of ${LEVELS.join(', ')}`, 'info')
     .option(
@@ -73,12 +78,17 @@ async function serve(s: Session, opts: ServeOptions): Promise<void> {
       host: opts.host,
       port,
       ...(opts.config ? { configFile: s.path(opts.config) } : {}),
-      logger: { level: opts.logLevel, stream: s.ctx.stdout },
-      // Remote credentials may name environment variables (`password: ${NEXUS_PASSWORD}`).
+      ...(opts.adminTokenFile ? { adminTokenFile: s.path(opts.adminTokenFile) } : {}),
+      // Storage settings (STOWAGE_METADATA_URL, STOWAGE_BLOBS_TYPE, …), STOWAGE_ADMIN_TOKEN, and
+      // the variables remote credentials name (`password: ${NEXUS_PASSWORD}`).
       env,
+      logger: { level: opts.logLevel, stream: s.ctx.stdout },
       drainTimeoutMs: drain * 1000,
     });
   } catch (err) {
+    // A bad config, storage setting or admin token, or a database that cannot be used.
+    if (err instanceof ConfigError || err instanceof MetaStoreError)
+      throw new CliError(err.code, err.message);
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') {
       throw new CliError(

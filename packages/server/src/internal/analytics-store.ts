@@ -208,6 +208,167 @@ export interface RepoStorageRow {
   blobs: number;
 }
 
+/**
+ * Build analytics as a metadata store answers them, whatever its engine: SQLite keeps its
+ * tables by triggers (AnalyticsStore below), PostgreSQL in the transaction that writes the
+ * build (analytics-pg.ts). Both give the same answers on the same history.
+ */
+export interface Analytics {
+  /** Build names, or one name, with builds started in [from, to), and their statuses in order. */
+  statuses(name: string | undefined, from: number, to: number): Promise<StatusRow[]>;
+  /** The newest `last` builds of a name, oldest first. */
+  recent(name: string, last: number): Promise<IndexedBuild[]>;
+  find(name: string, number: string): Promise<IndexedBuild | undefined>;
+  /** Artifacts of the given builds with their resolved sizes, in build-info order. */
+  artifacts(ids: number[], dockerOnly?: boolean): Promise<ArtifactSizeRow[]>;
+  depVariations(
+    ids: number[],
+    limit: number,
+  ): Promise<{ deps: DepVariationRow[]; flags: RedFlagRow[] }>;
+  /** Files, logical and physical (distinct blob) bytes per repository. */
+  storage(): Promise<{ repos: RepoStorageRow[]; physicalBytes: number; blobs: number }>;
+}
+
+/** One dependency row of a build: module, package name, version, checksum (ids or strings). */
+export type DepRow<K> = [module: K, name: K, version: K | null, checksum: K | null];
+
+/**
+ * Per-package variation across builds (`ids` oldest first; `rowsOf` gives a build's rows in
+ * document order): distinct versions and checksums, changes between consecutive builds (per
+ * module), and versions seen with more than one checksum. Aggregated here rather than in SQL:
+ * window functions and DISTINCT sort every row, which is several times slower than one pass
+ * over the rows in build order. `K` identifies a string (SQLite: an interned id); `texts`
+ * reads back the strings answered.
+ */
+export function dependencyVariations<K>(
+  ids: number[],
+  rowsOf: (id: number) => DepRow<K>[],
+  texts: (wanted: Set<K>) => Map<K, string>,
+  limit: number,
+): { deps: DepVariationRow[]; flags: RedFlagRow[] } {
+  /** Per (name, version) with a checksum: the distinct checksums and the builds using it. */
+  interface Flag {
+    sums: Set<K>;
+    ids: number[];
+  }
+  interface Acc {
+    name: K;
+    versions: Set<K>;
+    checksums: Set<K>;
+    versionChanges: number;
+    checksumChanges: number;
+    builds: number;
+    latestVersion: K | null;
+    lastBuild: number;
+    flags: Map<K, Flag>;
+  }
+  /** A package's last row in a module: its accumulator, version, checksum and flag entry. */
+  interface Prev {
+    a: Acc;
+    version: K | null;
+    checksum: K | null;
+    flag: Flag | undefined;
+  }
+  const acc = new Map<K, Acc>();
+  const prev = new Map<K, Map<K, Prev>>();
+  let prevModule: K | undefined;
+  let prevOfModule = new Map<K, Prev>();
+  for (const id of ids) {
+    for (const [module, name, version, checksum] of rowsOf(id)) {
+      if (module !== prevModule) {
+        let m = prev.get(module);
+        if (!m) prev.set(module, (m = new Map()));
+        prevModule = module;
+        prevOfModule = m;
+      }
+      const p = prevOfModule.get(name);
+      let a: Acc;
+      let flag: Flag | undefined;
+      if (p && p.version === version && p.checksum === checksum) {
+        // Unchanged since the package's last row in this module (the common case): its
+        // version and checksum are counted already, and so is the flag entry.
+        a = p.a;
+        flag = p.flag;
+      } else {
+        const found = acc.get(name);
+        if (found) a = found;
+        else {
+          a = {
+            name,
+            versions: new Set(),
+            checksums: new Set(),
+            versionChanges: 0,
+            checksumChanges: 0,
+            builds: 0,
+            latestVersion: null,
+            lastBuild: -1,
+            flags: new Map(),
+          };
+          acc.set(name, a);
+        }
+        if (version !== null) a.versions.add(version);
+        if (checksum !== null) a.checksums.add(checksum);
+        if (version !== null && checksum !== null) {
+          flag = a.flags.get(version);
+          if (!flag) a.flags.set(version, (flag = { sums: new Set(), ids: [] }));
+          flag.sums.add(checksum);
+        }
+        if (p) {
+          if (p.version !== version) a.versionChanges++;
+          else a.checksumChanges++;
+          p.version = version;
+          p.checksum = checksum;
+          p.flag = flag;
+        } else prevOfModule.set(name, { a, version, checksum, flag });
+      }
+      if (a.lastBuild !== id) a.builds++;
+      a.lastBuild = id;
+      a.latestVersion = version;
+      if (flag && flag.ids[flag.ids.length - 1] !== id) flag.ids.push(id);
+    }
+  }
+  // Read back the strings answered: every package name, latest versions, flagged versions.
+  const wanted = new Set<K>();
+  const flagged: { a: Acc; version: K; f: Flag }[] = [];
+  for (const a of acc.values()) {
+    wanted.add(a.name);
+    if (a.latestVersion !== null) wanted.add(a.latestVersion);
+    for (const [version, f] of a.flags) {
+      if (f.sums.size < 2) continue;
+      flagged.push({ a, version, f });
+      wanted.add(version);
+      for (const c of f.sums) wanted.add(c);
+    }
+  }
+  const str = texts(wanted);
+  const text = (id: K): string => str.get(id) ?? '';
+  const deps: DepVariationRow[] = [...acc.values()].map((a) => ({
+    name: text(a.name),
+    versions: a.versions.size,
+    checksums: a.checksums.size,
+    versionChanges: a.versionChanges,
+    checksumChanges: a.checksumChanges,
+    builds: a.builds,
+    latestVersion: a.latestVersion === null ? null : text(a.latestVersion),
+  }));
+  deps.sort(
+    (x, y) =>
+      y.versionChanges + y.checksumChanges - (x.versionChanges + x.checksumChanges) ||
+      y.versions - x.versions ||
+      y.checksums - x.checksums ||
+      (x.name < y.name ? -1 : x.name > y.name ? 1 : 0),
+  );
+  const flags = flagged
+    .map(({ a, version, f }) => ({
+      name: text(a.name),
+      version: text(version),
+      checksums: [...f.sums].map(text).sort(),
+      ids: f.ids,
+    }))
+    .sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : x.version < y.version ? -1 : 1));
+  return { deps: deps.slice(0, limit), flags };
+}
+
 /** The size of a build artifact: its own `size`, else the stored blob's by sha256, sha1, md5. */
 const SIZE = `coalesce(ba.size,
   (SELECT b.size FROM blobs b WHERE b.sha256 = ba.sha256),
@@ -215,7 +376,7 @@ const SIZE = `coalesce(ba.size,
   (SELECT b.size FROM blobs b WHERE b.md5 = ba.md5 LIMIT 1))`;
 
 /** The analytics tables over the metadata database (receives SqliteMetaStore's connection). */
-export class AnalyticsStore {
+export class AnalyticsStore implements Analytics {
   readonly #db: DatabaseSync;
   readonly #stmts = new Map<string, StatementSync>();
 
@@ -266,7 +427,7 @@ export class AnalyticsStore {
   }
 
   /** Build names, or one name, with builds started in [from, to). */
-  statuses(name: string | undefined, from: number, to: number): StatusRow[] {
+  async statuses(name: string | undefined, from: number, to: number): Promise<StatusRow[]> {
     return this.#all<StatusRow>(
       `SELECT i.id, i.name, i.number, i.started_ms AS started, s.status, s.repo, s.ts
        FROM build_index i LEFT JOIN build_statuses s ON s.build_id = i.id
@@ -277,7 +438,7 @@ export class AnalyticsStore {
   }
 
   /** The newest `last` builds of a name, oldest first. */
-  recent(name: string, last: number): IndexedBuild[] {
+  async recent(name: string, last: number): Promise<IndexedBuild[]> {
     return this.#all<IndexedBuild>(
       `SELECT id, name, number, started_ms AS started FROM
          (SELECT id, name, number, started_ms FROM build_index WHERE name = :name
@@ -287,7 +448,7 @@ export class AnalyticsStore {
     );
   }
 
-  find(name: string, number: string): IndexedBuild | undefined {
+  async find(name: string, number: string): Promise<IndexedBuild | undefined> {
     return this.#all<IndexedBuild>(
       `SELECT id, name, number, started_ms AS started FROM build_index WHERE name = :name AND number = :number`,
       { name, number },
@@ -295,7 +456,7 @@ export class AnalyticsStore {
   }
 
   /** Artifacts of the given builds with their resolved sizes, in build-info order. */
-  artifacts(ids: number[], dockerOnly = false): ArtifactSizeRow[] {
+  async artifacts(ids: number[], dockerOnly = false): Promise<ArtifactSizeRow[]> {
     if (ids.length === 0) return [];
     return this.#all<ArtifactSizeRow>(
       `SELECT ba.build_id AS id, ba.module, ba.module_type AS moduleType, ba.name, ba.sha256, ${SIZE} AS size
@@ -306,14 +467,11 @@ export class AnalyticsStore {
     );
   }
 
-  /**
-   * Per-package variation across the given builds (`ids` oldest first): distinct versions and
-   * checksums, changes between consecutive builds (per module), and versions seen with more
-   * than one checksum. Aggregated here rather than in SQL: window functions and DISTINCT sort
-   * every row, which is several times slower than one pass over the rows in build order. The
-   * rows are interned integers (`dep_strings`); only the strings answered are read back.
-   */
-  depVariations(ids: number[], limit: number): { deps: DepVariationRow[]; flags: RedFlagRow[] } {
+  /** See dependencyVariations; the rows here are interned integers (`dep_strings`). */
+  async depVariations(
+    ids: number[],
+    limit: number,
+  ): Promise<{ deps: DepVariationRow[]; flags: RedFlagRow[] }> {
     let stmt = this.#stmts.get('depRows');
     if (!stmt) {
       stmt = this.#db.prepare(
@@ -322,140 +480,26 @@ export class AnalyticsStore {
       stmt.setReturnArrays(true);
       this.#stmts.set('depRows', stmt);
     }
-    /** Per (name, version) with a checksum: the distinct checksums and the builds using it. */
-    interface Flag {
-      sums: Set<number>;
-      ids: number[];
-    }
-    interface Acc {
-      name: number;
-      versions: Set<number>;
-      checksums: Set<number>;
-      versionChanges: number;
-      checksumChanges: number;
-      builds: number;
-      latestVersion: number | null;
-      lastBuild: number;
-      flags: Map<number, Flag>;
-    }
-    /** A package's last row in a module: its accumulator, version, checksum and flag entry. */
-    interface Prev {
-      a: Acc;
-      version: number | null;
-      checksum: number | null;
-      flag: Flag | undefined;
-    }
-    const acc = new Map<number, Acc>();
-    const prev = new Map<number, Map<number, Prev>>();
-    let prevModule = -1;
-    let prevOfModule = new Map<number, Prev>();
-    for (const id of ids) {
+    const rows = stmt;
+    return dependencyVariations<number>(
+      ids,
       // .all() per build: materializing 500 rows at once is about twice as fast as .iterate().
-      for (const r of stmt.all(id) as unknown as [number, number, number | null, number | null][]) {
-        const [module, name, version, checksum] = r;
-        if (module !== prevModule) {
-          let m = prev.get(module);
-          if (!m) prev.set(module, (m = new Map()));
-          prevModule = module;
-          prevOfModule = m;
-        }
-        const p = prevOfModule.get(name);
-        let a: Acc;
-        let flag: Flag | undefined;
-        if (p && p.version === version && p.checksum === checksum) {
-          // Unchanged since the package's last row in this module (the common case): its
-          // version and checksum are counted already, and so is the flag entry.
-          a = p.a;
-          flag = p.flag;
-        } else {
-          const found = acc.get(name);
-          if (found) a = found;
-          else {
-            a = {
-              name,
-              versions: new Set(),
-              checksums: new Set(),
-              versionChanges: 0,
-              checksumChanges: 0,
-              builds: 0,
-              latestVersion: null,
-              lastBuild: -1,
-              flags: new Map(),
-            };
-            acc.set(name, a);
-          }
-          if (version !== null) a.versions.add(version);
-          if (checksum !== null) a.checksums.add(checksum);
-          if (version !== null && checksum !== null) {
-            flag = a.flags.get(version);
-            if (!flag) a.flags.set(version, (flag = { sums: new Set(), ids: [] }));
-            flag.sums.add(checksum);
-          }
-          if (p) {
-            if (p.version !== version) a.versionChanges++;
-            else a.checksumChanges++;
-            p.version = version;
-            p.checksum = checksum;
-            p.flag = flag;
-          } else prevOfModule.set(name, { a, version, checksum, flag });
-        }
-        if (a.lastBuild !== id) a.builds++;
-        a.lastBuild = id;
-        a.latestVersion = version;
-        if (flag && flag.ids[flag.ids.length - 1] !== id) flag.ids.push(id);
-      }
-    }
-    // Read back the strings answered: every package name, latest versions, flagged versions.
-    const wanted = new Set<number>();
-    const flagged: { a: Acc; version: number; f: Flag }[] = [];
-    for (const a of acc.values()) {
-      wanted.add(a.name);
-      if (a.latestVersion !== null) wanted.add(a.latestVersion);
-      for (const [version, f] of a.flags) {
-        if (f.sums.size < 2) continue;
-        flagged.push({ a, version, f });
-        wanted.add(version);
-        for (const c of f.sums) wanted.add(c);
-      }
-    }
-    const str = new Map<number, string>();
-    for (const { id, value } of this.#all<{ id: number; value: string }>(
-      'SELECT id, value FROM dep_strings WHERE id IN (SELECT value FROM json_each(:ids))',
-      { ids: JSON.stringify([...wanted]) },
-    ))
-      str.set(id, value);
-    const text = (id: number): string => str.get(id) ?? '';
-    const deps: DepVariationRow[] = [...acc.values()].map((a) => ({
-      name: text(a.name),
-      versions: a.versions.size,
-      checksums: a.checksums.size,
-      versionChanges: a.versionChanges,
-      checksumChanges: a.checksumChanges,
-      builds: a.builds,
-      latestVersion: a.latestVersion === null ? null : text(a.latestVersion),
-    }));
-    deps.sort(
-      (x, y) =>
-        y.versionChanges + y.checksumChanges - (x.versionChanges + x.checksumChanges) ||
-        y.versions - x.versions ||
-        y.checksums - x.checksums ||
-        (x.name < y.name ? -1 : x.name > y.name ? 1 : 0),
+      (id) => rows.all(id) as unknown as DepRow<number>[],
+      (wanted) => {
+        const str = new Map<number, string>();
+        for (const { id, value } of this.#all<{ id: number; value: string }>(
+          'SELECT id, value FROM dep_strings WHERE id IN (SELECT value FROM json_each(:ids))',
+          { ids: JSON.stringify([...wanted]) },
+        ))
+          str.set(id, value);
+        return str;
+      },
+      limit,
     );
-    const flags = flagged
-      .map(({ a, version, f }) => ({
-        name: text(a.name),
-        version: text(version),
-        checksums: [...f.sums].map(text).sort(),
-        ids: f.ids,
-      }))
-      .sort((x, y) =>
-        x.name < y.name ? -1 : x.name > y.name ? 1 : x.version < y.version ? -1 : 1,
-      );
-    return { deps: deps.slice(0, limit), flags };
   }
 
   /** Files, logical and physical (distinct blob) bytes per repository. */
-  storage(): { repos: RepoStorageRow[]; physicalBytes: number; blobs: number } {
+  async storage(): Promise<{ repos: RepoStorageRow[]; physicalBytes: number; blobs: number }> {
     const repos = this.#all<RepoStorageRow>(
       `SELECT repo, SUM(files) AS files, SUM(logical) AS logicalBytes, SUM(size) AS physicalBytes,
          COUNT(*) AS blobs

@@ -27,12 +27,7 @@ import {
 } from '@stowage/core';
 import { HttpError } from '../errors.ts';
 import type { Stage } from '../config.ts';
-import type {
-  AnalyticsStore,
-  ArtifactSizeRow,
-  IndexedBuild,
-  StatusRow,
-} from './analytics-store.ts';
+import type { Analytics, ArtifactSizeRow, IndexedBuild, StatusRow } from './analytics-store.ts';
 import type { Services } from './services.ts';
 
 /** Statuses that mean "taken back", whatever stage they name. */
@@ -42,7 +37,7 @@ export const MAX_LAST = 1000;
 /** Dependency variation reads every dependency row of each build: 500 builds × 500 ≈ 0.5 s. */
 export const MAX_DEPS_LAST = 500;
 
-function store(svc: Services): AnalyticsStore {
+function store(svc: Services): Analytics {
   const a = svc.meta.analytics;
   if (!a) {
     throw new HttpError(
@@ -112,7 +107,7 @@ export async function funnel(
   q: { name?: string; from?: number; to?: number },
 ): Promise<FunnelReport> {
   const stages = svc.stages;
-  const rows = store(svc).statuses(
+  const rows = await store(svc).statuses(
     q.name,
     q.from ?? Number.MIN_SAFE_INTEGER,
     q.to ?? Number.MAX_SAFE_INTEGER,
@@ -191,8 +186,8 @@ export async function funnel(
 // ---------------------------------------------------------------------------------------------
 // Dependencies
 
-function recentOrThrow(svc: Services, name: string, last: number): IndexedBuild[] {
-  const builds = store(svc).recent(name, last);
+async function recentOrThrow(svc: Services, name: string, last: number): Promise<IndexedBuild[]> {
+  const builds = await store(svc).recent(name, last);
   if (builds.length === 0) throw new HttpError('ERR_BUILD_NOT_FOUND', `no builds named "${name}"`);
   return builds;
 }
@@ -201,9 +196,9 @@ export async function depVariations(
   svc: Services,
   q: { name: string; last: number; limit: number },
 ): Promise<DependencyVariationReport> {
-  const builds = recentOrThrow(svc, q.name, q.last);
+  const builds = await recentOrThrow(svc, q.name, q.last);
   const numberOf = new Map(builds.map((b) => [b.id, b.number]));
-  const { deps, flags } = store(svc).depVariations(
+  const { deps, flags } = await store(svc).depVariations(
     builds.map((b) => b.id),
     q.limit,
   );
@@ -284,8 +279,8 @@ export async function sizes(
   svc: Services,
   q: { name: string; last: number; top: number },
 ): Promise<SizeReport> {
-  const builds = recentOrThrow(svc, q.name, q.last);
-  const rows = store(svc).artifacts(builds.map((b) => b.id));
+  const builds = await recentOrThrow(svc, q.name, q.last);
+  const rows = await store(svc).artifacts(builds.map((b) => b.id));
   const perBuild = new Map<number, ArtifactSizeRow[]>();
   for (const r of rows) {
     let list = perBuild.get(r.id);
@@ -342,7 +337,7 @@ export async function sizes(
 }
 
 export async function storage(svc: Services): Promise<StorageReport> {
-  const s = store(svc).storage();
+  const s = await store(svc).storage();
   const files = s.repos.reduce((n, r) => n + r.files, 0);
   const logicalBytes = s.repos.reduce((n, r) => n + r.logicalBytes, 0);
   return {
@@ -385,8 +380,8 @@ export async function images(
   svc: Services,
   q: { name: string; last: number; image?: string },
 ): Promise<ImageReport> {
-  const builds = recentOrThrow(svc, q.name, q.last);
-  const rows = store(svc).artifacts(
+  const builds = await recentOrThrow(svc, q.name, q.last);
+  const rows = await store(svc).artifacts(
     builds.map((b) => b.id),
     true,
   );
@@ -447,8 +442,8 @@ export async function imageDiff(
   newer: { name: string; number: string },
 ): Promise<ImageDiffReport> {
   const a = store(svc);
-  const find = (b: { name: string; number: string }): IndexedBuild => {
-    const found = a.find(b.name, b.number);
+  const find = async (b: { name: string; number: string }): Promise<IndexedBuild> => {
+    const found = await a.find(b.name, b.number);
     if (!found)
       throw new HttpError(
         'ERR_BUILD_NOT_FOUND',
@@ -456,9 +451,9 @@ export async function imageDiff(
       );
     return found;
   };
-  const ob = find(older);
-  const nb = find(newer);
-  const rows = a.artifacts([ob.id, nb.id], true);
+  const ob = await find(older);
+  const nb = await find(newer);
+  const rows = await a.artifacts([ob.id, nb.id], true);
   const side = (id: number): Map<string, { module: string; layers: ArtifactSizeRow[] }> => {
     const out = new Map<string, { module: string; layers: ArtifactSizeRow[] }>();
     for (const [module, layers] of imagesOf(rows.filter((r) => r.id === id)))

@@ -1,7 +1,7 @@
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat, truncate, unlink, readdir, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { MultiHash, type Checksums } from '@stowage/core';
@@ -22,6 +22,8 @@ export interface StagedBlob extends Checksums {
  * file and hashed as it goes. Nothing is addressable until `finish()` stages it.
  */
 export interface UploadSession {
+  /** Names the session's data in the staging area, for resumeUpload (on any replica). */
+  readonly id: string;
   /** Bytes received so far. */
   readonly size: number;
   /** Appends `body`; a body cut off half way is rolled back (size stays where it was). */
@@ -38,6 +40,12 @@ export interface BlobStore {
   stage(body: Readable, opts?: { signal?: AbortSignal }): Promise<StagedBlob>;
   /** Starts an upload that arrives in pieces, kept in the temporary area. */
   openUpload(): Promise<UploadSession>;
+  /**
+   * Continues the upload `id` (opened here or by another replica sharing the staging area)
+   * whose first `size` bytes were received; bytes past them (a chunk cut off with its replica)
+   * are dropped. Undefined when its data is gone.
+   */
+  resumeUpload(id: string, size: number): Promise<UploadSession | undefined>;
   has(sha256: string): Promise<boolean>;
   size(sha256: string): Promise<number | undefined>;
   /** A read stream over [start, end] (inclusive), or the whole blob. */
@@ -45,11 +53,16 @@ export interface BlobStore {
   delete(sha256: string): Promise<void>;
   /** Every stored blob with when it was last written (for garbage collection of orphans). */
   list(): AsyncIterable<{ sha256: string; modified: number }>;
-  /** Removes temporary files left by a previous process (an upload cut off by a crash). */
-  cleanup(): Promise<number>;
+  /**
+   * Removes temporary files left by an upload cut off by a crash. With `olderThanMs`, only
+   * those untouched for that long: other replicas may be writing the newer ones.
+   */
+  cleanup(opts?: { olderThanMs?: number }): Promise<number>;
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
+/** The names #tmpName() gives. */
+const UPLOAD_ID = /^\d+-[0-9a-f]{16}\.part$/;
 
 export class FsBlobStore implements BlobStore {
   readonly #root: string;
@@ -95,14 +108,35 @@ export class FsBlobStore implements BlobStore {
   async openUpload(): Promise<UploadSession> {
     const file = this.#tmpName();
     await writeFile(file, '', { flag: 'wx', mode: 0o600 });
-    let size = 0;
+    return this.#session(file, 0, new MultiHash());
+  }
+
+  async resumeUpload(id: string, size: number): Promise<UploadSession | undefined> {
+    if (!UPLOAD_ID.test(id) || !Number.isSafeInteger(size) || size < 0) return undefined;
+    const file = join(this.#tmp, id);
+    let have: number;
+    try {
+      have = (await stat(file)).size;
+    } catch {
+      return undefined;
+    }
+    if (have < size) return undefined;
+    // Bytes past `size` (a chunk cut off with its replica) are overwritten by the next append
+    // and never read. The running hash stayed with the process that received the bytes:
+    // finish() re-reads.
+    return this.#session(file, size, undefined);
+  }
+
+  #session(file: string, received: number, started: MultiHash | undefined): UploadSession {
+    let size = received;
     // Hashed as it goes; a chunk cut off half way poisons it and finish() re-reads the file.
-    let hash: MultiHash | undefined = new MultiHash();
+    let hash: MultiHash | undefined = started;
     let ended = false;
     const open = (): void => {
       if (ended) throw new Error('the upload session has ended');
     };
     return {
+      id: basename(file),
       get size() {
         return size;
       },
@@ -118,9 +152,11 @@ export class FsBlobStore implements BlobStore {
           },
         });
         try {
-          await pipeline(body, tap, sink(file, { flags: 'a' }), {
+          // At `size`, not at the end of the file: see resumeUpload.
+          await pipeline(body, tap, sink(file, { flags: 'r+', start: size }), {
             signal: opts.signal,
           });
+          await truncate(file, size + added);
         } catch (err) {
           if (added > 0) hash = undefined;
           await truncate(file, size).catch(() => undefined);
@@ -136,8 +172,13 @@ export class FsBlobStore implements BlobStore {
         if (hash) sums = hash.digest();
         else {
           const h = new MultiHash();
-          for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 }))
-            h.update(chunk as Buffer);
+          if (size > 0)
+            for await (const chunk of createReadStream(file, {
+              start: 0,
+              end: size - 1,
+              highWaterMark: 1024 * 1024,
+            }))
+              h.update(chunk as Buffer);
           sums = h.digest();
         }
         return this.#staged(file, sums, size);
@@ -223,10 +264,22 @@ export class FsBlobStore implements BlobStore {
     }
   }
 
-  async cleanup(): Promise<number> {
+  async cleanup(opts: { olderThanMs?: number } = {}): Promise<number> {
     const names = await readdir(this.#tmp).catch(() => [] as string[]);
-    await Promise.all(names.map((n) => rm(join(this.#tmp, n), { force: true })));
-    return names.length;
+    const cutoff = Date.now() - (opts.olderThanMs ?? 0);
+    let removed = 0;
+    await Promise.all(
+      names.map(async (n) => {
+        const path = join(this.#tmp, n);
+        if (opts.olderThanMs !== undefined) {
+          const st = await stat(path).catch(() => undefined);
+          if (!st || st.mtimeMs > cutoff) return;
+        }
+        await rm(path, { force: true });
+        removed++;
+      }),
+    );
+    return removed;
   }
 }
 
@@ -235,7 +288,7 @@ export class FsBlobStore implements BlobStore {
  * down (a client gone, the server closing) a late failure of the file's open — its folder
  * removed meanwhile — must not surface as an uncaught 'error'.
  */
-function sink(path: string, opts: { flags: string; mode?: number }): WriteStream {
+function sink(path: string, opts: { flags: string; mode?: number; start?: number }): WriteStream {
   const out = createWriteStream(path, opts);
   out.on('error', () => {});
   return out;

@@ -2,7 +2,8 @@ import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlit
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BuildInfo } from '@stowage/core';
-import { AnalyticsStore } from './analytics-store.ts';
+import { AnalyticsStore, type Analytics } from './analytics-store.ts';
+import { KeyedMutex } from './mutex.ts';
 import type { GroupRecord, PermissionTarget, UserRecord } from './permissions.ts';
 
 export type RepoClass = 'local' | 'remote' | 'virtual';
@@ -153,11 +154,38 @@ export interface PromotionOp {
 }
 
 /**
+ * An OCI blob upload in progress (`POST …/blobs/uploads/` → `PATCH`… → `PUT`): kept in the
+ * metadata store so that any replica can continue it. Its bytes sit in the blob store's
+ * staging area under `staging` (BlobStore.openUpload's id).
+ */
+export interface UploadRecord {
+  uuid: string;
+  repo: string;
+  image: string;
+  staging: string;
+  /** Bytes received so far. */
+  size: number;
+  started: number;
+  touched: number;
+}
+
+/**
  * Metadata storage: repositories, artifacts and their properties, builds, download records.
- * SQLite (WAL) is the default; the interface is asynchronous so a PostgreSQL implementation
- * can sit behind it. Each method is atomic on its own.
+ * SQLite (WAL) is the default, PostgreSQL the one several replicas share (metastore-pg.ts);
+ * the conformance suite (test/metastore-conformance.test.ts) runs the same contract against
+ * both. Each method is atomic on its own.
  */
 export interface MetaStore {
+  /**
+   * Runs `fn` holding an exclusive lock on `key`, across every server sharing this store:
+   * read-modify-write of derived metadata (a packument, maven-metadata.xml, index.yaml, …)
+   * and blob commit/GC run under it. Keys are namespaced by their caller (`npm\0repo\0name`).
+   * Locks nest (a format's lock, then a blob's); never take the same key twice in one chain.
+   */
+  withLock<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  /** Readiness: throws when the store cannot answer a query. */
+  ping(): Promise<void>;
+
   listRepos(): Promise<RepoConfig[]>;
   getRepo(key: string): Promise<RepoConfig | undefined>;
   putRepo(cfg: RepoConfig): Promise<void>;
@@ -282,10 +310,17 @@ export interface MetaStore {
     { repo: string; path: string; sha1: string; sha256: string; md5: string; size: number }[]
   >;
 
+  putUpload(u: UploadRecord): Promise<void>;
+  getUpload(uuid: string): Promise<UploadRecord | undefined>;
+  /** True when it existed. */
+  deleteUpload(uuid: string): Promise<boolean>;
+  /** Uploads last touched before `before` (epoch ms). */
+  listUploads(before: number): Promise<UploadRecord[]>;
+
   close(): Promise<void>;
 
-  /** Build analytics tables (SQLite); absent on a store without them. */
-  readonly analytics?: AnalyticsStore;
+  /** Build analytics over tables kept in step with `builds`; absent on a store without them. */
+  readonly analytics?: Analytics;
 }
 
 const SCHEMA = `
@@ -379,6 +414,15 @@ CREATE TABLE IF NOT EXISTS nonces (
   PRIMARY KEY (scope, nonce)
 );
 CREATE INDEX IF NOT EXISTS nonces_expires ON nonces(expires);
+CREATE TABLE IF NOT EXISTS uploads (
+  uuid TEXT PRIMARY KEY,
+  repo TEXT NOT NULL,
+  image TEXT NOT NULL,
+  staging TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  started INTEGER NOT NULL,
+  touched INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS remote_cache (
   repo TEXT NOT NULL,
   path TEXT NOT NULL,
@@ -432,6 +476,8 @@ function under(path: string): Record<string, string> {
 export class SqliteMetaStore implements MetaStore {
   readonly #db: DatabaseSync;
   readonly #stmts = new Map<string, StatementSync>();
+  /** One process owns a SQLite file: its locks are in-process. */
+  readonly #locks = new KeyedMutex();
   readonly analytics: AnalyticsStore;
 
   constructor(opts: { dir: string } | { memory: true }) {
@@ -499,6 +545,14 @@ export class SqliteMetaStore implements MetaStore {
       this.#db.exec('ROLLBACK');
       throw err;
     }
+  }
+
+  withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    return this.#locks.run(key, fn);
+  }
+
+  async ping(): Promise<void> {
+    this.#get('SELECT 1');
   }
 
   async listRepos(): Promise<RepoConfig[]> {
@@ -1167,6 +1221,31 @@ export class SqliteMetaStore implements MetaStore {
        WHERE d.build_name = :name AND d.build_number = :number GROUP BY d.repo, d.path, d.sha256 ORDER BY d.repo, d.path`,
       { name: buildName, number: buildNumber },
     );
+  }
+
+  async putUpload(u: UploadRecord): Promise<void> {
+    this.#run(
+      `INSERT INTO uploads (uuid, repo, image, staging, size, started, touched)
+       VALUES (:uuid, :repo, :image, :staging, :size, :started, :touched)
+       ON CONFLICT(uuid) DO UPDATE SET size = excluded.size, touched = excluded.touched`,
+      { ...u },
+    );
+  }
+
+  async getUpload(uuid: string): Promise<UploadRecord | undefined> {
+    const r = this.#get<UploadRecord>('SELECT * FROM uploads WHERE uuid = :uuid', { uuid });
+    return r ? { ...r } : undefined;
+  }
+
+  async deleteUpload(uuid: string): Promise<boolean> {
+    return this.#run('DELETE FROM uploads WHERE uuid = :uuid', { uuid }) > 0;
+  }
+
+  async listUploads(before: number): Promise<UploadRecord[]> {
+    return this.#all<UploadRecord>(
+      'SELECT * FROM uploads WHERE touched < :before ORDER BY touched',
+      { before },
+    ).map((r) => ({ ...r }));
   }
 
   async close(): Promise<void> {

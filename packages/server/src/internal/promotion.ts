@@ -98,6 +98,24 @@ export async function promoteBuild(
   req: PromotionRequest,
   who: Principal,
 ): Promise<{ messages: PromotionMessage[]; promoted: { from: string; to: string }[] }> {
+  // Serialised per build (its statuses are read, appended to and written back) and per target
+  // repository (what is there decides the conflicts), on every replica: always build first,
+  // then target, so two promotions never wait on each other in a cycle.
+  const target = req.targetRepo ? (await svc.deployableRepo(req.targetRepo)).key : '';
+  return svc.meta.withLock(`promote-build\0${name}\0${number}`, () =>
+    svc.meta.withLock(`promote-target\0${target}`, () =>
+      promoteLocked(svc, name, number, req, who),
+    ),
+  );
+}
+
+async function promoteLocked(
+  svc: Services,
+  name: string,
+  number: string,
+  req: PromotionRequest,
+  who: Principal,
+): Promise<{ messages: PromotionMessage[]; promoted: { from: string; to: string }[] }> {
   const build = await svc.meta.getBuild(name, number);
   if (!build)
     throw new HttpError('ERR_BUILD_NOT_FOUND', `build "${name}" number "${number}" does not exist`);

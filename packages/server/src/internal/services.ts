@@ -5,7 +5,6 @@ import { HttpError } from '../errors.ts';
 import type { ServerConfig, Stage } from '../config.ts';
 import type { BlobStore, StagedBlob } from './blobstore.ts';
 import type { ArtifactRecord, BlobRecord, MetaStore, Properties, RepoConfig } from './metastore.ts';
-import { KeyedMutex } from './mutex.ts';
 import type { Resolver } from './resolver.ts';
 import type { Authenticator } from './auth.ts';
 
@@ -33,7 +32,6 @@ export class Services {
   readonly config: ServerConfig;
   readonly auth: Authenticator;
   readonly log: FastifyBaseLogger;
-  readonly #blobLock = new KeyedMutex();
   /** Remote and virtual resolution; set by buildApp once the upstream client exists. */
   resolver!: Resolver;
 
@@ -49,6 +47,11 @@ export class Services {
     this.config = opts.config;
     this.auth = opts.auth;
     this.log = opts.log;
+  }
+
+  /** Commit and GC of one digest, serialised across every replica sharing the metadata store. */
+  #blobLock<T>(sha256: string, fn: () => Promise<T>): Promise<T> {
+    return this.meta.withLock(`blob\0${sha256}`, fn);
   }
 
   get stages(): Stage[] {
@@ -127,7 +130,7 @@ export class Services {
       }
       await d.check?.({ ...blob, read: () => this.blobs.open(blob.sha256) });
       const before = await this.meta.getArtifact(d.repo, d.path);
-      const art = await this.#blobLock.run(blob.sha256, async () => {
+      const art = await this.#blobLock(blob.sha256, async () => {
         // Touched first: a GC run that has not deleted it yet now leaves it alone.
         await this.meta.touchBlob(blob);
         if (!(await this.blobs.has(blob.sha256))) {
@@ -201,7 +204,7 @@ export class Services {
     const { staged } = d;
     const blob = { sha256: staged.sha256, sha1: staged.sha1, md5: staged.md5, size: staged.size };
     const before = await this.meta.getArtifact(d.repo, d.path);
-    const art = await this.#blobLock.run(blob.sha256, async () => {
+    const art = await this.#blobLock(blob.sha256, async () => {
       try {
         // Touched before the content is committed, so GC's grace period covers the commit.
         await this.meta.touchBlob(blob);
@@ -246,7 +249,7 @@ export class Services {
   async collectGarbage(digests: Iterable<string>): Promise<number> {
     let removed = 0;
     for (const sha256 of new Set(digests)) {
-      await this.#blobLock.run(sha256, async () => {
+      await this.#blobLock(sha256, async () => {
         if (!(await this.meta.releaseBlob(sha256, this.#gcCutoff()))) return;
         await this.blobs.delete(sha256);
         removed++;
@@ -267,7 +270,7 @@ export class Services {
     let orphansRemoved = 0;
     for await (const b of this.blobs.list()) {
       if (b.modified > this.#gcCutoff()) continue;
-      await this.#blobLock.run(b.sha256, async () => {
+      await this.#blobLock(b.sha256, async () => {
         if (await this.meta.findBlob({ sha256: b.sha256 })) return;
         await this.blobs.delete(b.sha256);
         orphansRemoved++;

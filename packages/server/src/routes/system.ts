@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpError } from '../errors.ts';
 import { validateRepoConfig, ConfigError, keepMaskedSecrets, redactRepoConfig } from '../config.ts';
@@ -12,6 +13,36 @@ export async function systemRoutes(app: FastifyInstance): Promise<void> {
   app.get('/api/system/ping', { config: { permission: 'public' } }, async (_req, reply) =>
     reply.type('text/plain').send('OK'),
   );
+
+  // Readiness for a load balancer or an orchestrator: the metadata store answers a query and
+  // the blob store takes a write. Public, and it names no host, path or error detail (those
+  // go to the log).
+  app.get('/api/system/health', { config: { permission: 'public' } }, async (req, reply) => {
+    const svc = app.stowage;
+    const checks = {
+      metadata: await check(() => svc.meta.ping()),
+      blobs: await check(async () => {
+        const staged = await svc.blobs.stage(Readable.from([Buffer.from('health')]));
+        await staged.discard();
+      }),
+    };
+    const failed = Object.entries(checks).filter(([, c]) => c.status !== 'ok');
+    for (const [name, c] of failed)
+      req.log.error({ err: c.error, check: name }, `health check "${name}" failed`);
+    const body = {
+      status: failed.length ? 'unavailable' : 'ok',
+      checks: Object.fromEntries(
+        Object.entries(checks).map(([name, c]) => [
+          name,
+          { status: c.status, ms: c.ms, ...(c.status === 'ok' ? {} : { message: MESSAGES[name] }) },
+        ]),
+      ),
+    };
+    return reply
+      .code(failed.length ? 503 : 200)
+      .header('cache-control', 'no-store')
+      .send(body);
+  });
 
   // Anyone with credentials, or anonymous when anonymous read is on.
   const known = async (req: FastifyRequest): Promise<void> => {
@@ -142,4 +173,35 @@ export async function systemRoutes(app: FastifyInstance): Promise<void> {
     await req.audit('repository.delete', { repo: key });
     return reply.code(204).send();
   });
+}
+
+/** How long a health check may take before it counts as failed. */
+const HEALTH_TIMEOUT_MS = 5000;
+
+const MESSAGES: Record<string, string> = {
+  metadata: 'the metadata store does not answer; see the server log',
+  blobs: 'the blob store does not take writes; see the server log',
+};
+
+async function check(
+  fn: () => Promise<void>,
+): Promise<{ status: 'ok' | 'failed'; ms: number; error?: unknown }> {
+  const start = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      fn(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`no answer within ${HEALTH_TIMEOUT_MS} ms`)),
+          HEALTH_TIMEOUT_MS,
+        );
+      }),
+    ]);
+    return { status: 'ok', ms: Math.round(performance.now() - start) };
+  } catch (error) {
+    return { status: 'failed', ms: Math.round(performance.now() - start), error };
+  } finally {
+    clearTimeout(timer);
+  }
 }

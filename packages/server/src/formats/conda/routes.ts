@@ -17,7 +17,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../../errors.ts';
 import { declaredChecksums, rawUrl } from '../../internal/http.ts';
 import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/metastore.ts';
-import { KeyedMutex } from '../../internal/mutex.ts';
 import { parseMatrix, validateRelativePath } from '../../internal/paths.ts';
 import { cleanDigests, type UpstreamSource } from '../../internal/resolver.ts';
 import { normalizeChecksums, verifyChecksums, type Services } from '../../internal/services.ts';
@@ -196,7 +195,6 @@ async function readIndexJson(staged: StagedBlob, ext: 'conda' | 'tar.bz2'): Prom
 
 class CondaRepos {
   readonly #svc: Services;
-  readonly #locks = new KeyedMutex();
   constructor(svc: Services) {
     this.#svc = svc;
   }
@@ -302,7 +300,7 @@ class CondaRepos {
     matrix: Properties,
   ): Promise<ArtifactRecord> {
     const svc = this.#svc;
-    return this.#locks.run(`${repo.key}\0${c.subdir}`, async () => {
+    return this.#svc.meta.withLock(`conda\0${repo.key}\0${c.subdir}`, async () => {
       const path = `${c.subdir}/${c.file}`;
       if (await svc.meta.getArtifact(repo.key, path)) {
         await staged.discard();

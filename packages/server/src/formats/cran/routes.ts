@@ -21,7 +21,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../../errors.ts';
 import { declaredChecksums, rawUrl } from '../../internal/http.ts';
 import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/metastore.ts';
-import { KeyedMutex } from '../../internal/mutex.ts';
 import { parseMatrix, validateRelativePath } from '../../internal/paths.ts';
 import { cleanDigests, type UpstreamSource } from '../../internal/resolver.ts';
 import { normalizeChecksums, verifyChecksums, type Services } from '../../internal/services.ts';
@@ -171,7 +170,6 @@ async function readDescription(
 /** Stanzas and files of one contrib directory of a repository, per class. */
 class CranRepos {
   readonly #svc: Services;
-  readonly #locks = new KeyedMutex();
   constructor(svc: Services) {
     this.#svc = svc;
   }
@@ -292,7 +290,7 @@ class CranRepos {
     user: string,
     matrix: Properties,
   ): Promise<ArtifactRecord> {
-    return this.#locks.run(`${repo.key}\0${dir}`, async () => {
+    return this.#svc.meta.withLock(`cran\0${repo.key}\0${dir}`, async () => {
       try {
         return await this.#store(repo, dir, ext, staged, desc, user, matrix);
       } catch (err) {

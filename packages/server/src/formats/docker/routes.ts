@@ -68,7 +68,7 @@ export function dockerPackageOf(path: string): string | undefined {
 
 export async function dockerRoutes(app: FastifyInstance): Promise<void> {
   const svc = app.stowage;
-  const uploads = new UploadRegistry(svc.blobs);
+  const uploads = new UploadRegistry(svc.blobs, svc.meta);
   uploadRegistries.set(svc, uploads);
   app.addHook('onClose', async () => uploads.close());
   const tokens = new TokenCache();
@@ -517,7 +517,7 @@ class Registry {
     await req.authorize('repo:deploy', r.repo);
     const target = await this.#target(r);
     if (target.key !== r.repo) await req.authorize('repo:deploy', target.key);
-    const u = this.#uploads.get(uuid);
+    const u = await this.#uploads.get(uuid);
     if (!u || u.repo !== target.key || u.image !== r.image) {
       if (hasBody(req)) bodyOf(req).resume();
       throw new OciError('BLOB_UPLOAD_UNKNOWN', `no upload ${uuid} in progress for ${r.name}`, {
@@ -582,8 +582,8 @@ class Registry {
     r: OciRequest,
     uuid: string,
   ): Promise<unknown> {
-    const u = await this.#session(req, r, uuid);
     return this.#uploads.lock.run(uuid, async () => {
+      const u = await this.#session(req, r, uuid);
       await this.#append(req, r, u);
       return this.#uploadHeaders(reply.code(202), r, u).send();
     });
@@ -595,7 +595,7 @@ class Registry {
     r: OciRequest,
     uuid: string,
   ): Promise<unknown> {
-    const u = await this.#session(req, r, uuid);
+    await this.#session(req, r, uuid);
     const digest = rawQuery(req).get('digest');
     if (digest === undefined) {
       if (hasBody(req)) bodyOf(req).resume();
@@ -603,8 +603,10 @@ class Registry {
     }
     const hex = sha256Hex(decodeQueryValue(digest));
     return this.#uploads.lock.run(uuid, async () => {
+      // Read again under the lock: another replica may have appended meanwhile.
+      const u = await this.#session(req, r, uuid);
       await this.#append(req, r, u);
-      this.#uploads.end(uuid);
+      await this.#uploads.end(uuid);
       const staged = await u.session.finish();
       if (staged.sha256 !== hex) {
         await staged.discard();

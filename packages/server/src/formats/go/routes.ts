@@ -23,7 +23,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../../errors.ts';
 import { rawUrl } from '../../internal/http.ts';
 import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/metastore.ts';
-import { KeyedMutex } from '../../internal/mutex.ts';
 import { parseMatrix, parseRepoPath } from '../../internal/paths.ts';
 import type { Services } from '../../internal/services.ts';
 import { allowedByPatterns, compilePatterns } from '../../internal/antpattern.ts';
@@ -138,7 +137,6 @@ const CONTENT_TYPES = {
 export async function goRoutes(app: FastifyInstance): Promise<void> {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
-  const locks = new KeyedMutex();
 
   const get = async (req: FastifyRequest, reply: FastifyReply, head: boolean): Promise<unknown> => {
     const svc = app.stowage;
@@ -246,7 +244,7 @@ export async function goRoutes(app: FastifyInstance): Promise<void> {
       info: fileOf(r.esc, r.version, 'info'),
     };
     const body = (req.body as Readable | undefined) ?? req.raw;
-    return locks.run(`${target.key}\0${r.esc}@${r.version}`, async () => {
+    return svc.meta.withLock(`go\0${target.key}\0${r.esc}@${r.version}`, async () => {
       for (const p of Object.values(paths)) {
         if (await svc.meta.getArtifact(target.key, p)) {
           body.resume();

@@ -23,7 +23,6 @@ import { HttpError } from '../../errors.ts';
 import type { StagedBlob } from '../../internal/blobstore.ts';
 import { declaredChecksums, rawUrl } from '../../internal/http.ts';
 import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/metastore.ts';
-import { KeyedMutex } from '../../internal/mutex.ts';
 import { parseMatrix, validateRelativePath } from '../../internal/paths.ts';
 import { cleanDigests, type ResolveOptions, type UpstreamSource } from '../../internal/resolver.ts';
 import {
@@ -126,7 +125,6 @@ function localUrls(entries: Entries): Entries {
 /** Chart repositories of each class: their entries, their index.yaml, uploads and deletes. */
 export class HelmRepos {
   readonly #svc: Services;
-  readonly #locks = new KeyedMutex();
   /** Parsed upstream indexes by blob digest (a large upstream index is parsed once). */
   readonly #parsed = new Map<string, Entries>();
 
@@ -320,7 +318,7 @@ export class HelmRepos {
     user: string,
     properties: Properties,
   ): Promise<{ art: ArtifactRecord; created: boolean }> {
-    return this.#locks.run(repo.key, async () => {
+    return this.#svc.meta.withLock(`helm\0${repo.key}`, async () => {
       const path = `${CHARTS}/${chartFile(chart.name, chart.version)}`;
       const existing = await this.#svc.meta.getArtifact(repo.key, path);
       if (existing) {
@@ -356,7 +354,7 @@ export class HelmRepos {
     version: string | undefined,
     user: string,
   ): Promise<number> {
-    return this.#locks.run(repo.key, async () => {
+    return this.#svc.meta.withLock(`helm\0${repo.key}`, async () => {
       let removed = 0;
       for (const a of await this.#svc.meta.findByProperties({ 'helm.name': name }, repo.key)) {
         const v = (await this.#svc.meta.getProperties(a.id))['helm.version']?.[0];

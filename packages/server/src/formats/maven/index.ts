@@ -4,7 +4,6 @@ import { HttpError } from '../../errors.ts';
 import type { FormatPlugin, DerivedFile } from '../index.ts';
 import type { ArtifactRecord, RepoConfig } from '../../internal/metastore.ts';
 import type { IncomingBlob, Services } from '../../internal/services.ts';
-import { KeyedMutex } from '../../internal/mutex.ts';
 import { allowedByPatterns, compilePatterns } from '../../internal/antpattern.ts';
 import {
   baseName,
@@ -32,8 +31,6 @@ import {
 /** Metadata documents are small; anything larger than this is refused rather than parsed. */
 const MAX_METADATA_BYTES = 16 * 1024 * 1024;
 const XML = 'application/xml; charset=utf-8';
-
-const locks = new KeyedMutex();
 
 async function readAll(body: Readable, limit = MAX_METADATA_BYTES): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -159,7 +156,7 @@ async function refresh(svc: Services, repo: string, path: string): Promise<void>
   } else {
     return;
   }
-  await locks.run(`${repo}\0${ga}`, async () => {
+  await svc.meta.withLock(`maven\0${repo}\0${ga}`, async () => {
     if (snapshotFolder) await regenerateSnapshot(svc, repo, snapshotFolder);
     // Group-level plugin metadata (no versions below it) is kept as the client sent it.
     await regenerateArtifact(svc, repo, ga);
@@ -245,7 +242,7 @@ async function afterDelete(svc: Services, repo: RepoConfig, path: string): Promi
     }
     // Only metadata this server derives: an artifact's (or a SNAPSHOT's), not group-level plugins.
     if (!md.versioning || md.plugins?.length) continue;
-    await locks.run(`${repo.key}\0${md.version ? parentOf(dir) : dir}`, async () => {
+    await svc.meta.withLock(`maven\0${repo.key}\0${md.version ? parentOf(dir) : dir}`, async () => {
       if (md.version && isSnapshotVersion(md.version)) await regenerateSnapshot(svc, repo.key, dir);
       else await regenerateArtifact(svc, repo.key, dir);
       const left = await svc.meta.getArtifact(repo.key, mdPath);

@@ -3,7 +3,6 @@ import { PassThrough, Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../../errors.ts';
 import { baseUrl, rawUrl } from '../../internal/http.ts';
-import { KeyedMutex } from '../../internal/mutex.ts';
 import { SizedLru } from '../../internal/lru.ts';
 import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/metastore.ts';
 import {
@@ -39,8 +38,6 @@ import {
 export const MAX_PUBLISH_BYTES = 256 * 1024 * 1024;
 const ABBREVIATED = 'application/vnd.npm.install-v1+json';
 const PREFIX = /^\/api\/npm\/([^/]+)\/(.*)$/;
-
-const locks = new KeyedMutex();
 
 /** The npm registry protocol under `/api/npm/{repo}/`. */
 export async function npmRoutes(app: FastifyInstance): Promise<void> {
@@ -329,7 +326,7 @@ async function distTags(
   await req.authorize('repo:deploy', repo.key);
   let version: unknown;
   if (req.method === 'PUT') version = jsonBody(req);
-  return locks.run(`${repo.key}\0${name}`, async () => {
+  return svc.meta.withLock(`npm\0${repo.key}\0${name}`, async () => {
     const cur = await readLocal(svc, repo, name);
     if (!cur) throw new HttpError('ERR_NOT_FOUND', `package ${name} is not in ${repo.key}`);
     const doc = cur.doc;
@@ -417,7 +414,7 @@ async function put(svc: Services, req: FastifyRequest, reply: FastifyReply): Pro
   }
   const incoming = asPackumentOrBad(body, name);
   const attachments = (body as { _attachments?: unknown })._attachments;
-  return locks.run(`${repo.key}\0${name}`, async () => {
+  return svc.meta.withLock(`npm\0${repo.key}\0${name}`, async () => {
     const cur = await readLocal(svc, repo, name);
     const doc: Packument = cur?.doc ?? { name, 'dist-tags': {}, versions: {}, time: {} };
     const fresh = Object.keys(incoming.versions).filter((v) => !doc.versions[v]);
@@ -593,7 +590,7 @@ async function del(svc: Services, req: FastifyRequest, reply: FastifyReply): Pro
   const repo = await svc.deployableRepo(repoKey);
   await req.authorize('repo:delete', repo.key);
   const name = target.name;
-  return locks.run(`${repo.key}\0${name}`, async () => {
+  return svc.meta.withLock(`npm\0${repo.key}\0${name}`, async () => {
     if (target.kind === 'tarball') {
       const removed = await svc.deletePath(repo.key, tarballPath(name, target.file));
       const cur = await readLocal(svc, repo, name);

@@ -16,7 +16,6 @@ import { gunzipSync } from 'node:zlib';
 import { HttpError } from '../../errors.ts';
 import type { StagedBlob } from '../../internal/blobstore.ts';
 import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/metastore.ts';
-import { KeyedMutex } from '../../internal/mutex.ts';
 import {
   digestsFromSri,
   type Digests,
@@ -107,9 +106,6 @@ export async function readNuspec(
 
 export class NugetRepos {
   readonly #svc: Services;
-  readonly #locks = new KeyedMutex();
-  /** Upstream URLs of cache paths that are not `{flat container}/{path}` (registration pages, searches). */
-  readonly #urls = new Map<string, string>();
 
   constructor(svc: Services) {
     this.#svc = svc;
@@ -121,12 +117,10 @@ export class NugetRepos {
   options(extra: ResolveOptions = {}): ResolveOptions {
     return {
       packageOf,
-      upstreamUrl: async (remote, path) => {
-        const known = this.#urls.get(`${remote.key}\0${path}`);
-        if (known) return known;
-        const url = `${await this.#resource(remote, 'flat')}/${path}`;
-        return { url, expect: await this.#declared(remote, path) };
-      },
+      upstreamUrl: async (remote, path) => ({
+        url: `${await this.#resource(remote, 'flat')}/${path}`,
+        expect: await this.#declared(remote, path),
+      }),
       ...extra,
     };
   }
@@ -150,11 +144,13 @@ export class NugetRepos {
     path: string,
     url: string,
   ): Promise<Record<string, unknown> | undefined> {
-    this.#urls.set(`${remote.key}\0${path}`, url);
+    // Cache paths that are not `{flat container}/{path}` (the service index, registration pages,
+    // searches) carry their upstream URL with the request: nothing kept in this process's memory.
     const found = await this.#svc.resolver.resolve(
       remote,
       path,
       this.options({
+        upstreamUrl: async () => url,
         metadata: true,
         validate: async (body) => void parseDoc(await readAll(body, path), `${url}`),
       }),
@@ -353,7 +349,7 @@ export class NugetRepos {
     for await (const c of staged.read()) hash.update(c as Buffer);
     const sha512 = hash.digest('base64');
     const svc = this.#svc;
-    return this.#locks.run(`${repo.key}\0${v.id.toLowerCase()}`, async () => {
+    return this.#svc.meta.withLock(`nuget\0${repo.key}\0${v.id.toLowerCase()}`, async () => {
       const path = nupkgPath(v.id, v.version);
       if (await svc.meta.getArtifact(repo.key, path)) {
         throw new HttpError(

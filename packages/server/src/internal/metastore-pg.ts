@@ -1,0 +1,927 @@
+/**
+ * PostgreSQL metadata store: the MetaStore contract for several server replicas sharing one
+ * database. What SQLite does in one process this does across processes:
+ *
+ * - schema migrations are versioned (`stowage_migrations`) and applied under an advisory
+ *   lock, so replicas starting at once apply each migration exactly once;
+ * - `withLock(key)` is a PostgreSQL advisory lock held on a connection of its own (a second
+ *   pool, so that waiting for locks can never starve the queries of the lock holders);
+ * - what SQLite runs in one transaction runs in one transaction here (deploy, folder deletes,
+ *   property updates, promotion, a build with its analytics rows);
+ * - text that is compared or ordered (keys, paths, names, checksums) is `COLLATE "C"`: bytewise,
+ *   whatever the database's default collation, as SQLite compares.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import type { BuildInfo } from '@stowage/core';
+import { KeyedMutex } from './mutex.ts';
+import { ANALYTICS_SCHEMA, PgAnalytics, indexBuild } from './analytics-pg.ts';
+import {
+  PromotionConflict,
+  type ArtifactRecord,
+  type BlobRecord,
+  type BuildSummary,
+  type CacheEntry,
+  type MetaStore,
+  type PromotionOp,
+  type Properties,
+  type RepoConfig,
+  type TokenRecord,
+  type UploadRecord,
+} from './metastore.ts';
+
+/**
+ * The schema, one entry per version, applied in order and never edited once released: a
+ * change is a new entry. A database at a newer version than this list is refused.
+ */
+export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'metadata and analytics tables',
+    sql: `
+CREATE TABLE repositories (
+  key TEXT COLLATE "C" PRIMARY KEY,
+  config TEXT NOT NULL
+);
+CREATE TABLE blobs (
+  sha256 TEXT COLLATE "C" PRIMARY KEY,
+  sha1 TEXT COLLATE "C" NOT NULL,
+  md5 TEXT COLLATE "C" NOT NULL,
+  size BIGINT NOT NULL,
+  created BIGINT NOT NULL
+);
+CREATE INDEX blobs_sha1 ON blobs(sha1);
+CREATE INDEX blobs_md5 ON blobs(md5);
+CREATE TABLE artifacts (
+  id BIGSERIAL PRIMARY KEY,
+  repo TEXT COLLATE "C" NOT NULL,
+  path TEXT COLLATE "C" NOT NULL,
+  sha256 TEXT COLLATE "C" NOT NULL REFERENCES blobs(sha256),
+  created BIGINT NOT NULL,
+  created_by TEXT NOT NULL,
+  modified BIGINT NOT NULL,
+  modified_by TEXT NOT NULL,
+  UNIQUE (repo, path)
+);
+CREATE INDEX artifacts_sha256 ON artifacts(sha256);
+CREATE TABLE properties (
+  artifact_id BIGINT NOT NULL REFERENCES artifacts(id) ON DELETE CASCADE,
+  key TEXT COLLATE "C" NOT NULL,
+  value TEXT COLLATE "C" NOT NULL,
+  PRIMARY KEY (artifact_id, key, value)
+);
+CREATE INDEX properties_kv ON properties(key, value);
+CREATE TABLE builds (
+  id BIGSERIAL UNIQUE,
+  name TEXT COLLATE "C" NOT NULL,
+  number TEXT COLLATE "C" NOT NULL,
+  started TEXT NOT NULL,
+  started_ms BIGINT NOT NULL,
+  created BIGINT NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (name, number)
+);
+CREATE INDEX builds_started ON builds(name, started_ms);
+CREATE TABLE downloads (
+  id BIGSERIAL PRIMARY KEY,
+  ts BIGINT NOT NULL,
+  repo TEXT COLLATE "C" NOT NULL,
+  path TEXT COLLATE "C" NOT NULL,
+  sha256 TEXT COLLATE "C" NOT NULL,
+  "user" TEXT NOT NULL,
+  build_name TEXT COLLATE "C",
+  build_number TEXT COLLATE "C"
+);
+CREATE INDEX downloads_build ON downloads(build_name, build_number);
+CREATE TABLE tokens (
+  hash TEXT COLLATE "C" PRIMARY KEY,
+  "user" TEXT NOT NULL,
+  admin BOOLEAN NOT NULL,
+  build_name TEXT,
+  build_number TEXT,
+  created BIGINT NOT NULL,
+  expires BIGINT
+);
+CREATE TABLE remote_cache (
+  repo TEXT COLLATE "C" NOT NULL,
+  path TEXT COLLATE "C" NOT NULL,
+  fetched BIGINT NOT NULL,
+  etag TEXT,
+  last_modified TEXT,
+  PRIMARY KEY (repo, path)
+);
+CREATE TABLE uploads (
+  uuid TEXT COLLATE "C" PRIMARY KEY,
+  repo TEXT COLLATE "C" NOT NULL,
+  image TEXT COLLATE "C" NOT NULL,
+  staging TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  started BIGINT NOT NULL,
+  touched BIGINT NOT NULL
+);
+CREATE INDEX uploads_touched ON uploads(touched);
+${ANALYTICS_SCHEMA}`,
+  },
+];
+
+/** Thrown when the database cannot be used as it is; the message says what to do. */
+export class MetaStoreError extends Error {
+  override name = 'MetaStoreError';
+  readonly code = 'ERR_METADATA_STORE';
+}
+
+export interface PgMetaStoreOptions {
+  /** `postgres://user@host:port/database` (a password may come from PGPASSWORD). */
+  url: string;
+  /** A schema of its own (created when missing) instead of the connection's default. */
+  schema?: string;
+  /** Connections for queries (default 10); twice as many may hold or wait for locks. */
+  poolSize?: number;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** bigint and numeric columns (ids, sizes, epoch ms, sums) as numbers. */
+const TYPES = {
+  getTypeParser(oid: number, format?: 'text' | 'binary'): (v: string) => unknown {
+    if (oid === 20 || oid === 1700) return (v: string) => Number(v);
+    return pg.types.getTypeParser(oid, format);
+  },
+} as unknown as pg.CustomTypesConfig;
+
+/** A lock key as a signed 64-bit advisory lock id (any string, NUL bytes included). */
+export function lockId(key: string): string {
+  return createHash('sha256').update(key).digest().readBigInt64BE(0).toString();
+}
+
+interface ArtifactRow {
+  id: number;
+  repo: string;
+  path: string;
+  sha256: string;
+  sha1: string;
+  md5: string;
+  size: number;
+  created: number;
+  created_by: string;
+  modified: number;
+  modified_by: string;
+}
+
+const ARTIFACT_COLUMNS = `a.id, a.repo, a.path, a.sha256, b.sha1, b.md5, b.size, a.created, a.created_by, a.modified, a.modified_by`;
+const FROM_ARTIFACTS = `FROM artifacts a JOIN blobs b ON b.sha256 = a.sha256`;
+
+function toArtifact(r: ArtifactRow): ArtifactRecord {
+  return {
+    id: r.id,
+    repo: r.repo,
+    path: r.path,
+    sha256: r.sha256,
+    sha1: r.sha1,
+    md5: r.md5,
+    size: r.size,
+    created: r.created,
+    createdBy: r.created_by,
+    modified: r.modified,
+    modifiedBy: r.modified_by,
+  };
+}
+
+/** A file or everything under a folder: path = p OR path in [p/, p0) OR the whole repository. */
+function under(first: number): string {
+  const p = `$${first}`;
+  return `(a.path = ${p} OR (a.path >= ${p} || '/' AND a.path < ${p} || '0') OR ${p} = '')`;
+}
+
+function checksumColumn(by: {
+  sha256?: string;
+  sha1?: string;
+  md5?: string;
+}): ['sha256' | 'sha1' | 'md5', string] {
+  if (by.sha256) return ['sha256', by.sha256.toLowerCase()];
+  if (by.sha1) return ['sha1', by.sha1.toLowerCase()];
+  if (by.md5) return ['md5', by.md5.toLowerCase()];
+  throw new Error('a checksum is required');
+}
+
+/** Properties as two parallel arrays for unnest(). */
+function propArrays(props: Properties): [string[], string[]] {
+  const keys: string[] = [];
+  const values: string[] = [];
+  for (const [k, vs] of Object.entries(props)) {
+    for (const v of vs) {
+      keys.push(k);
+      values.push(v);
+    }
+  }
+  return [keys, values];
+}
+
+/** The lock connection of the withLock call the current async context runs inside. */
+interface Held {
+  client: pg.PoolClient;
+  open: boolean;
+}
+
+export class PgMetaStore implements MetaStore {
+  readonly #pool: pg.Pool;
+  readonly #lockPool: pg.Pool;
+  /** Keeps nested calls that share a connection apart (see withLock). */
+  readonly #local = new KeyedMutex();
+  readonly #held = new AsyncLocalStorage<Held>();
+  readonly analytics: PgAnalytics;
+  /**
+   * Told about connection failures no caller sees: an idle connection dropped, or the
+   * connection holding a lock lost while its holder runs (the lock is then released on the
+   * server). startServer points it at the server's log.
+   */
+  onConnectionError: (err: Error, what: string) => void = () => undefined;
+
+  private constructor(opts: PgMetaStoreOptions) {
+    const size = opts.poolSize ?? 10;
+    // keepAlive: a lock held by a replica whose host vanished is freed once TCP notices.
+    const base: pg.PoolConfig = { connectionString: opts.url, types: TYPES, keepAlive: true };
+    if (opts.schema !== undefined) base.options = `-c search_path=${opts.schema}`;
+    // A query waits at most this long for a connection (a database that went away fails
+    // requests instead of hanging them).
+    this.#pool = new pg.Pool({
+      ...base,
+      max: size,
+      connectionTimeoutMillis: 15_000,
+      application_name: 'stowage',
+    });
+    // Waiting for a lock holds a connection: twice as many as for queries, and no time limit
+    // on getting one (the holders may be streaming large uploads).
+    this.#lockPool = new pg.Pool({ ...base, max: 2 * size, application_name: 'stowage-locks' });
+    // An idle connection that breaks (the server restarted) is dropped by the pool; without a
+    // listener the error would be thrown as uncaught.
+    this.#pool.on('error', (err) => this.onConnectionError(err, 'an idle connection failed'));
+    this.#lockPool.on('error', (err) =>
+      this.onConnectionError(err, 'an idle lock connection failed'),
+    );
+    this.analytics = new PgAnalytics(this.#pool);
+  }
+
+  /** Connects, applies the migrations this database lacks and returns the store. */
+  static async open(opts: PgMetaStoreOptions): Promise<PgMetaStore> {
+    if (opts.schema !== undefined && !SCHEMA_NAME.test(opts.schema)) {
+      throw new MetaStoreError(
+        `schema "${opts.schema}" is not a plain lower-case SQL name; use letters, digits and _`,
+      );
+    }
+    const store = new PgMetaStore(opts);
+    try {
+      await store.#migrate(opts.schema);
+    } catch (err) {
+      await store.close();
+      if (err instanceof MetaStoreError) throw err;
+      throw new MetaStoreError(
+        `cannot open the PostgreSQL metadata store at ${redact(opts.url)}: ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
+    return store;
+  }
+
+  async #migrate(schema: string | undefined): Promise<void> {
+    const c = await this.#pool.connect();
+    let broken = false;
+    try {
+      // Replicas starting at once: the first applies, the others wait and then find nothing to do.
+      await c.query('SELECT pg_advisory_lock($1)', [lockId(`stowage-migrations\0${schema ?? ''}`)]);
+      try {
+        if (schema !== undefined) await c.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+        await c.query(`CREATE TABLE IF NOT EXISTS stowage_migrations (
+          version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied BIGINT NOT NULL)`);
+        const r = await c.query<{ v: number | null }>(
+          'SELECT max(version) AS v FROM stowage_migrations',
+        );
+        const current = r.rows[0]?.v ?? 0;
+        const known = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+        if (current > known) {
+          throw new MetaStoreError(
+            `the metadata database is at schema version ${current}, newer than this server knows (${known}); run the newer Stowage version on every replica`,
+          );
+        }
+        for (const m of MIGRATIONS) {
+          if (m.version <= current) continue;
+          await c.query('BEGIN');
+          try {
+            await c.query(m.sql);
+            await c.query(
+              'INSERT INTO stowage_migrations (version, name, applied) VALUES ($1, $2, $3)',
+              [m.version, m.name, Date.now()],
+            );
+            await c.query('COMMIT');
+          } catch (err) {
+            await c.query('ROLLBACK').catch(() => (broken = true));
+            throw err;
+          }
+        }
+      } finally {
+        // Closing a connection that cannot unlock releases its lock too.
+        await c.query('SELECT pg_advisory_unlock_all()').catch(() => (broken = true));
+      }
+    } finally {
+      c.release(broken);
+    }
+  }
+
+  /** The schema version the database is at (for tests and operations). */
+  async schemaVersion(): Promise<number> {
+    const r = await this.#pool.query<{ v: number | null }>(
+      'SELECT max(version) AS v FROM stowage_migrations',
+    );
+    return r.rows[0]?.v ?? 0;
+  }
+
+  async #tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const c = await this.#pool.connect();
+    let broken = false;
+    try {
+      await c.query('BEGIN');
+      try {
+        const out = await fn(c);
+        await c.query('COMMIT');
+        return out;
+      } catch (err) {
+        // The caller gets the error that failed the transaction; a connection that cannot
+        // even roll back is closed instead of going back to the pool.
+        await c.query('ROLLBACK').catch(() => (broken = true));
+        throw err;
+      }
+    } finally {
+      c.release(broken);
+    }
+  }
+
+  async #rows<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.#pool.query<T>(sql, params)).rows;
+  }
+
+  /**
+   * Order matters, so that no wait can close a cycle: a top-level call first takes a lock
+   * connection (holding nothing while it waits for one), then the in-process mutex of `key`,
+   * then the advisory lock. Whoever holds an in-process mutex therefore already has its
+   * connection, and a nested call never needs a second one: it locks on the connection of the
+   * outermost call. The in-process mutex is what keeps two nested calls on one connection
+   * apart (advisory locks are re-entrant within a session).
+   */
+  async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const id = lockId(key);
+    const outer = this.#held.getStore();
+    if (outer?.open) {
+      const client = outer.client;
+      return this.#local.run(key, async () => {
+        await client.query('SELECT pg_advisory_lock($1)', [id]);
+        try {
+          return await fn();
+        } finally {
+          await client.query('SELECT pg_advisory_unlock($1)', [id]);
+        }
+      });
+    }
+    const client = await this.#lockPool.connect();
+    const lost = (err: Error): void =>
+      this.onConnectionError(err, `the connection holding lock ${JSON.stringify(key)} broke`);
+    client.on('error', lost);
+    let broken = false;
+    try {
+      return await this.#local.run(key, async () => {
+        try {
+          await client.query('SELECT pg_advisory_lock($1)', [id]);
+        } catch (err) {
+          broken = true;
+          throw err;
+        }
+        const held: Held = { client, open: true };
+        try {
+          return await this.#held.run(held, fn);
+        } finally {
+          held.open = false;
+          try {
+            await client.query('SELECT pg_advisory_unlock($1)', [id]);
+          } catch {
+            // The connection broke: closing it (below) is what releases the lock.
+            broken = true;
+          }
+        }
+      });
+    } finally {
+      client.off('error', lost);
+      client.release(broken);
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.#pool.query('SELECT 1');
+  }
+
+  async listRepos(): Promise<RepoConfig[]> {
+    return (
+      await this.#rows<{ config: string }>('SELECT config FROM repositories ORDER BY key')
+    ).map((r) => JSON.parse(r.config) as RepoConfig);
+  }
+
+  async getRepo(key: string): Promise<RepoConfig | undefined> {
+    const r = await this.#rows<{ config: string }>(
+      'SELECT config FROM repositories WHERE key = $1',
+      [key],
+    );
+    return r[0] ? (JSON.parse(r[0].config) as RepoConfig) : undefined;
+  }
+
+  async putRepo(cfg: RepoConfig): Promise<void> {
+    await this.#pool.query(
+      `INSERT INTO repositories (key, config) VALUES ($1, $2)
+       ON CONFLICT (key) DO UPDATE SET config = excluded.config`,
+      [cfg.key, JSON.stringify(cfg)],
+    );
+  }
+
+  async deleteRepo(key: string): Promise<string[]> {
+    return this.#tx(async (c) => {
+      const r = await c.query<{ sha256: string }>(
+        'DELETE FROM artifacts WHERE repo = $1 RETURNING sha256',
+        [key],
+      );
+      await c.query('DELETE FROM repositories WHERE key = $1', [key]);
+      return [...new Set(r.rows.map((x) => x.sha256))];
+    });
+  }
+
+  async findBlob(by: {
+    sha256?: string;
+    sha1?: string;
+    md5?: string;
+  }): Promise<BlobRecord | undefined> {
+    const [col, value] = checksumColumn(by);
+    const r = await this.#rows<BlobRecord>(
+      `SELECT sha256, sha1, md5, size FROM blobs WHERE ${col} = $1 LIMIT 1`,
+      [value],
+    );
+    return r[0];
+  }
+
+  async isBlobReferenced(sha256: string): Promise<boolean> {
+    return (
+      (await this.#rows('SELECT 1 FROM artifacts WHERE sha256 = $1 LIMIT 1', [sha256])).length > 0
+    );
+  }
+
+  async deleteBlob(sha256: string): Promise<void> {
+    await this.#pool.query('DELETE FROM blobs WHERE sha256 = $1', [sha256]);
+  }
+
+  async getArtifact(repo: string, path: string): Promise<ArtifactRecord | undefined> {
+    const r = await this.#rows<ArtifactRow>(
+      `SELECT ${ARTIFACT_COLUMNS} ${FROM_ARTIFACTS} WHERE a.repo = $1 AND a.path = $2`,
+      [repo, path],
+    );
+    return r[0] ? toArtifact(r[0]) : undefined;
+  }
+
+  async deployArtifact(a: {
+    repo: string;
+    path: string;
+    blob: BlobRecord;
+    user: string;
+    properties: Properties;
+  }): Promise<ArtifactRecord> {
+    const now = Date.now();
+    await this.#tx(async (c) => {
+      await c.query(
+        `INSERT INTO blobs (sha256, sha1, md5, size, created) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (sha256) DO NOTHING`,
+        [a.blob.sha256, a.blob.sha1, a.blob.md5, a.blob.size, now],
+      );
+      const r = await c.query<{ id: number }>(
+        `INSERT INTO artifacts (repo, path, sha256, created, created_by, modified, modified_by)
+         VALUES ($1, $2, $3, $4, $5, $4, $5)
+         ON CONFLICT (repo, path) DO UPDATE SET sha256 = excluded.sha256, modified = excluded.modified,
+           modified_by = excluded.modified_by
+         RETURNING id`,
+        [a.repo, a.path, a.blob.sha256, now, a.user],
+      );
+      const id = r.rows[0]?.id;
+      if (id === undefined) throw new Error('artifact row vanished inside its own transaction');
+      await c.query('DELETE FROM properties WHERE artifact_id = $1', [id]);
+      await insertProps(c, [id], a.properties);
+    });
+    const out = await this.getArtifact(a.repo, a.path);
+    if (!out) throw new Error('artifact row vanished after deploy');
+    return out;
+  }
+
+  async deleteArtifacts(repo: string, path: string): Promise<string[]> {
+    const r = await this.#rows<{ sha256: string }>(
+      `DELETE FROM artifacts AS a WHERE a.repo = $1 AND ${under(2)} RETURNING a.sha256`,
+      [repo, path],
+    );
+    return [...new Set(r.map((x) => x.sha256))];
+  }
+
+  async listFiles(repo: string, folder: string): Promise<ArtifactRecord[]> {
+    const rows =
+      folder === ''
+        ? await this.#rows<ArtifactRow>(
+            `SELECT ${ARTIFACT_COLUMNS} ${FROM_ARTIFACTS} WHERE a.repo = $1 ORDER BY a.path`,
+            [repo],
+          )
+        : await this.#rows<ArtifactRow>(
+            `SELECT ${ARTIFACT_COLUMNS} ${FROM_ARTIFACTS}
+             WHERE a.repo = $1 AND a.path >= $2 AND a.path < $3 ORDER BY a.path`,
+            [repo, `${folder}/`, `${folder}0`],
+          );
+    return rows.map(toArtifact);
+  }
+
+  async folderExists(repo: string, path: string): Promise<boolean> {
+    if (path === '') return true;
+    return (
+      (
+        await this.#rows(
+          'SELECT 1 FROM artifacts a WHERE a.repo = $1 AND a.path >= $2 AND a.path < $3 LIMIT 1',
+          [repo, `${path}/`, `${path}0`],
+        )
+      ).length > 0
+    );
+  }
+
+  async getProperties(artifactId: number): Promise<Properties> {
+    const out: Properties = {};
+    for (const r of await this.#rows<{ key: string; value: string }>(
+      'SELECT key, value FROM properties WHERE artifact_id = $1 ORDER BY key, value',
+      [artifactId],
+    )) {
+      (out[r.key] ??= []).push(r.value);
+    }
+    return out;
+  }
+
+  async #idsUnder(c: pg.PoolClient, repo: string, path: string): Promise<number[]> {
+    const r = await c.query<{ id: number }>(
+      `SELECT a.id FROM artifacts a WHERE a.repo = $1 AND ${under(2)} ORDER BY a.id FOR UPDATE`,
+      [repo, path],
+    );
+    return r.rows.map((x) => x.id);
+  }
+
+  async setProperties(repo: string, path: string, props: Properties): Promise<number> {
+    return this.#tx(async (c) => {
+      const ids = await this.#idsUnder(c, repo, path);
+      if (ids.length) {
+        await c.query('DELETE FROM properties WHERE artifact_id = ANY($1) AND key = ANY($2)', [
+          ids,
+          Object.keys(props),
+        ]);
+        await insertProps(c, ids, props);
+      }
+      return ids.length;
+    });
+  }
+
+  async deleteProperties(repo: string, path: string, keys: string[]): Promise<number> {
+    return this.#tx(async (c) => {
+      const ids = await this.#idsUnder(c, repo, path);
+      if (ids.length)
+        await c.query('DELETE FROM properties WHERE artifact_id = ANY($1) AND key = ANY($2)', [
+          ids,
+          keys,
+        ]);
+      return ids.length;
+    });
+  }
+
+  async findByProperties(props: Record<string, string>, repo?: string): Promise<ArtifactRecord[]> {
+    const params: unknown[] = [];
+    const joins = Object.entries(props)
+      .map(([k, v], i) => {
+        params.push(k, v);
+        return `JOIN properties p${i} ON p${i}.artifact_id = a.id AND p${i}.key = $${2 * i + 1} AND p${i}.value = $${2 * i + 2}`;
+      })
+      .join(' ');
+    let where = '';
+    if (repo !== undefined) {
+      params.push(repo);
+      where = `WHERE a.repo = $${params.length}`;
+    }
+    return (
+      await this.#rows<ArtifactRow>(
+        `SELECT ${ARTIFACT_COLUMNS} ${FROM_ARTIFACTS} ${joins} ${where} ORDER BY a.repo, a.path`,
+        params,
+      )
+    ).map(toArtifact);
+  }
+
+  async findByChecksum(
+    by: { sha256?: string; sha1?: string; md5?: string },
+    repo?: string,
+  ): Promise<ArtifactRecord[]> {
+    const [col, v] = checksumColumn(by);
+    const params: unknown[] = [v];
+    let where = `b.${col} = $1`;
+    if (repo !== undefined) {
+      where += ' AND a.repo = $2';
+      params.push(repo);
+    }
+    return (
+      await this.#rows<ArtifactRow>(
+        `SELECT ${ARTIFACT_COLUMNS} ${FROM_ARTIFACTS} WHERE ${where} ORDER BY a.repo, a.path`,
+        params,
+      )
+    ).map(toArtifact);
+  }
+
+  async putBuild(doc: BuildInfo, startedMs: number): Promise<void> {
+    await this.#tx(async (c) => {
+      const r = await c.query<{ id: number }>(
+        `INSERT INTO builds (name, number, started, started_ms, created, doc) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (name, number) DO UPDATE SET started = excluded.started,
+           started_ms = excluded.started_ms, doc = excluded.doc
+         RETURNING id`,
+        [doc.name, doc.number, doc.started, startedMs, Date.now(), JSON.stringify(doc)],
+      );
+      const id = r.rows[0]?.id;
+      if (id === undefined) throw new Error('build row vanished inside its own transaction');
+      await indexBuild(c, id, doc);
+    });
+  }
+
+  async getBuild(name: string, number: string): Promise<BuildInfo | undefined> {
+    const r = await this.#rows<{ doc: string }>(
+      'SELECT doc FROM builds WHERE name = $1 AND number = $2',
+      [name, number],
+    );
+    return r[0] ? (JSON.parse(r[0].doc) as BuildInfo) : undefined;
+  }
+
+  async listBuilds(): Promise<{ name: string; lastStarted: string }[]> {
+    return (
+      await this.#rows<{ name: string; started: string }>(
+        `SELECT DISTINCT ON (name) name, started FROM builds ORDER BY name, started_ms DESC, created DESC`,
+      )
+    ).map((r) => ({ name: r.name, lastStarted: r.started }));
+  }
+
+  async listBuildNumbers(name: string): Promise<BuildSummary[]> {
+    return (
+      await this.#rows<{
+        name: string;
+        number: string;
+        started: string;
+        started_ms: number;
+        created: number;
+      }>(
+        'SELECT name, number, started, started_ms, created FROM builds WHERE name = $1 ORDER BY started_ms DESC, created DESC',
+        [name],
+      )
+    ).map((r) => ({
+      name: r.name,
+      number: r.number,
+      started: r.started,
+      startedMs: r.started_ms,
+      created: r.created,
+    }));
+  }
+
+  async deleteBuild(name: string, number: string): Promise<boolean> {
+    const r = await this.#pool.query('DELETE FROM builds WHERE name = $1 AND number = $2', [
+      name,
+      number,
+    ]);
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  async applyPromotion(p: {
+    ops: PromotionOp[];
+    properties: Properties;
+    build: BuildInfo;
+    user: string;
+  }): Promise<void> {
+    const now = Date.now();
+    try {
+      await this.#tx(async (c) => {
+        // One promotion at a time per target repository, on every replica (the lock ends with
+        // the transaction): the second sees what the first wrote and conflicts cleanly rather
+        // than racing it for the same paths. Keys in sorted order: never a wait cycle.
+        for (const repo of [...new Set(p.ops.map((o) => o.toRepo))].sort())
+          await c.query('SELECT pg_advisory_xact_lock($1)', [lockId(`promotion\0${repo}`)]);
+        const sources = [...new Set(p.ops.map((o) => o.artifactId))].sort((x, y) => x - y);
+        const srcRows = await c.query<{ id: number; sha256: string }>(
+          'SELECT id, sha256 FROM artifacts WHERE id = ANY($1) ORDER BY id FOR UPDATE',
+          [sources],
+        );
+        const shaOf = new Map(srcRows.rows.map((r) => [r.id, r.sha256]));
+        for (const op of p.ops) {
+          const sha256 = shaOf.get(op.artifactId);
+          if (sha256 === undefined)
+            throw new Error(`artifact ${op.artifactId} disappeared during promotion`);
+          const ex = await c.query<{ id: number; sha256: string }>(
+            'SELECT id, sha256 FROM artifacts WHERE repo = $1 AND path = $2 FOR UPDATE',
+            [op.toRepo, op.toPath],
+          );
+          const existing = ex.rows[0];
+          let targetId: number;
+          if (existing && existing.id === op.artifactId) {
+            targetId = existing.id;
+          } else if (existing) {
+            if (existing.sha256 !== sha256) {
+              throw new PromotionConflict(
+                `${op.toRepo}/${op.toPath} already exists with different content`,
+              );
+            }
+            targetId = existing.id;
+            await copyProps(c, op.artifactId, targetId);
+            if (op.move) await c.query('DELETE FROM artifacts WHERE id = $1', [op.artifactId]);
+          } else if (op.move) {
+            await c.query(
+              'UPDATE artifacts SET repo = $1, path = $2, modified = $3, modified_by = $4 WHERE id = $5',
+              [op.toRepo, op.toPath, now, p.user, op.artifactId],
+            );
+            targetId = op.artifactId;
+          } else {
+            const r = await c.query<{ id: number }>(
+              `INSERT INTO artifacts (repo, path, sha256, created, created_by, modified, modified_by)
+               VALUES ($1, $2, $3, $4, $5, $4, $5) RETURNING id`,
+              [op.toRepo, op.toPath, sha256, now, p.user],
+            );
+            const id = r.rows[0]?.id;
+            if (id === undefined) throw new Error('copied artifact row vanished');
+            targetId = id;
+            await copyProps(c, op.artifactId, targetId);
+          }
+          const keys = Object.keys(p.properties);
+          if (keys.length) {
+            await c.query('DELETE FROM properties WHERE artifact_id = $1 AND key = ANY($2)', [
+              targetId,
+              keys,
+            ]);
+            await insertProps(c, [targetId], p.properties);
+          }
+        }
+        const b = await c.query<{ id: number }>(
+          'UPDATE builds SET doc = $1 WHERE name = $2 AND number = $3 AND started = $4 RETURNING id',
+          [JSON.stringify(p.build), p.build.name, p.build.number, p.build.started],
+        );
+        const id = b.rows[0]?.id;
+        if (id !== undefined) await indexBuild(c, id, p.build);
+      });
+    } catch (err) {
+      // Another replica's promotion took a target path between our read and our insert.
+      if ((err as { code?: string }).code === '23505')
+        throw new PromotionConflict('a target path was taken by a concurrent change; retry', {
+          cause: err,
+        });
+      throw err;
+    }
+  }
+
+  async putToken(t: TokenRecord): Promise<void> {
+    await this.#pool.query(
+      `INSERT INTO tokens (hash, "user", admin, build_name, build_number, created, expires)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [
+        t.hash,
+        t.user,
+        t.admin,
+        t.build?.name ?? null,
+        t.build?.number ?? null,
+        t.created,
+        t.expires ?? null,
+      ],
+    );
+  }
+
+  async findToken(hash: string): Promise<TokenRecord | undefined> {
+    const r = (
+      await this.#rows<{
+        hash: string;
+        user: string;
+        admin: boolean;
+        build_name: string | null;
+        build_number: string | null;
+        created: number;
+        expires: number | null;
+      }>('SELECT * FROM tokens WHERE hash = $1', [hash])
+    )[0];
+    if (!r) return undefined;
+    const t: TokenRecord = { hash: r.hash, user: r.user, admin: r.admin, created: r.created };
+    if (r.build_name !== null && r.build_number !== null)
+      t.build = { name: r.build_name, number: r.build_number };
+    if (r.expires !== null) t.expires = r.expires;
+    return t;
+  }
+
+  async getCacheEntry(repo: string, path: string): Promise<CacheEntry | undefined> {
+    const r = (
+      await this.#rows<{ fetched: number; etag: string | null; last_modified: string | null }>(
+        'SELECT fetched, etag, last_modified FROM remote_cache WHERE repo = $1 AND path = $2',
+        [repo, path],
+      )
+    )[0];
+    if (!r) return undefined;
+    const e: CacheEntry = { repo, path, fetched: r.fetched };
+    if (r.etag) e.etag = r.etag;
+    if (r.last_modified) e.lastModified = r.last_modified;
+    return e;
+  }
+
+  async putCacheEntry(e: CacheEntry): Promise<void> {
+    await this.#pool.query(
+      `INSERT INTO remote_cache (repo, path, fetched, etag, last_modified) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (repo, path) DO UPDATE SET fetched = excluded.fetched, etag = excluded.etag,
+         last_modified = excluded.last_modified`,
+      [e.repo, e.path, e.fetched, e.etag ?? null, e.lastModified ?? null],
+    );
+  }
+
+  async recordDownload(d: {
+    repo: string;
+    path: string;
+    sha256: string;
+    user: string;
+    buildName?: string;
+    buildNumber?: string;
+  }): Promise<void> {
+    await this.#pool.query(
+      `INSERT INTO downloads (ts, repo, path, sha256, "user", build_name, build_number)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [Date.now(), d.repo, d.path, d.sha256, d.user, d.buildName ?? null, d.buildNumber ?? null],
+    );
+  }
+
+  async listBuildDownloads(
+    buildName: string,
+    buildNumber: string,
+  ): Promise<
+    { repo: string; path: string; sha1: string; sha256: string; md5: string; size: number }[]
+  > {
+    return this.#rows(
+      `SELECT d.repo, d.path, d.sha256, b.sha1, b.md5, b.size FROM downloads d JOIN blobs b ON b.sha256 = d.sha256
+       WHERE d.build_name = $1 AND d.build_number = $2
+       GROUP BY d.repo, d.path, d.sha256, b.sha1, b.md5, b.size ORDER BY d.repo, d.path`,
+      [buildName, buildNumber],
+    );
+  }
+
+  async putUpload(u: UploadRecord): Promise<void> {
+    await this.#pool.query(
+      `INSERT INTO uploads (uuid, repo, image, staging, size, started, touched)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (uuid) DO UPDATE SET size = excluded.size, touched = excluded.touched`,
+      [u.uuid, u.repo, u.image, u.staging, u.size, u.started, u.touched],
+    );
+  }
+
+  async getUpload(uuid: string): Promise<UploadRecord | undefined> {
+    return (await this.#rows<UploadRecord>('SELECT * FROM uploads WHERE uuid = $1', [uuid]))[0];
+  }
+
+  async deleteUpload(uuid: string): Promise<boolean> {
+    const r = await this.#pool.query('DELETE FROM uploads WHERE uuid = $1', [uuid]);
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  async listUploads(before: number): Promise<UploadRecord[]> {
+    return this.#rows<UploadRecord>('SELECT * FROM uploads WHERE touched < $1 ORDER BY touched', [
+      before,
+    ]);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.#pool.end(), this.#lockPool.end()]);
+  }
+}
+
+async function insertProps(c: pg.PoolClient, ids: number[], props: Properties): Promise<void> {
+  const [keys, values] = propArrays(props);
+  if (keys.length === 0 || ids.length === 0) return;
+  await c.query(
+    `INSERT INTO properties (artifact_id, key, value)
+     SELECT i.id, kv.key, kv.value FROM unnest($1::bigint[]) AS i(id)
+       CROSS JOIN unnest($2::text[], $3::text[]) AS kv(key, value)
+     ON CONFLICT DO NOTHING`,
+    [ids, keys, values],
+  );
+}
+
+async function copyProps(c: pg.PoolClient, fromId: number, toId: number): Promise<void> {
+  await c.query(
+    `INSERT INTO properties (artifact_id, key, value)
+     SELECT $1, key, value FROM properties WHERE artifact_id = $2 ON CONFLICT DO NOTHING`,
+    [toId, fromId],
+  );
+}
+
+/** A connection URL without its password, for messages. */
+export function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(an unparseable URL)';
+  }
+}
