@@ -2,7 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../../errors.ts';
-import { baseUrl, rawUrl } from '../../internal/http.ts';
+import { baseUrl, checkJsonDepth, rawUrl } from '../../internal/http.ts';
 import { KeyedMutex } from '../../internal/mutex.ts';
 import { SizedLru } from '../../internal/lru.ts';
 import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/metastore.ts';
@@ -30,8 +30,6 @@ import {
   type Packument,
 } from './packument.ts';
 
-/** Largest `npm publish` body (the tarball arrives base64-encoded inside it). */
-export const MAX_PUBLISH_BYTES = 256 * 1024 * 1024;
 const ABBREVIATED = 'application/vnd.npm.install-v1+json';
 const PREFIX = /^\/api\/npm\/([^/]+)\/(.*)$/;
 
@@ -40,11 +38,17 @@ const locks = new KeyedMutex();
 /** The npm registry protocol under `/api/npm/{repo}/`. */
 export async function npmRoutes(app: FastifyInstance): Promise<void> {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(
-    '*',
-    { parseAs: 'string', bodyLimit: MAX_PUBLISH_BYTES },
-    (_req, body, done) => done(null, body),
-  );
+  // The body limit is limits.npmPublishBytes (set on these routes by buildApp).
+  const depth = app.stowage.config.limits.jsonDepth;
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      checkJsonDepth(body as string, depth);
+    } catch (err) {
+      done(err as Error, undefined);
+      return;
+    }
+    done(null, body);
+  });
   app.get('/api/npm/:repo/*', (req, reply) => get(app.stowage, req, reply));
   app.put('/api/npm/:repo/*', (req, reply) => put(app.stowage, req, reply));
   app.delete('/api/npm/:repo/*', (req, reply) => del(app.stowage, req, reply));

@@ -22,7 +22,7 @@ import {
   type ProjectFile,
   type ProjectPage,
 } from './simple.ts';
-import { extractZipMember } from './zip.ts';
+import { findZipMember } from '../../internal/archive.ts';
 
 /** Where a remote caches upstream index pages (outside any project folder). */
 const PAGES = '.pypi/simple';
@@ -428,10 +428,11 @@ async function receiveUpload(
 /** PEP 658: stores the wheel's METADATA beside it as `{file}.metadata`. */
 async function storeWheelMetadata(svc: Services, art: ArtifactRecord, user: string): Promise<void> {
   try {
-    const member = await extractZipMember(
+    const member = await findZipMember(
       (start, end) => svc.blobs.open(art.sha256, { start, end }),
       art.size,
       (n) => /^[^/]+\.dist-info\/METADATA$/.test(n),
+      svc.config.limits.archive,
     );
     if (!member) {
       svc.log.warn({ repo: art.repo, path: art.path }, 'no METADATA found in the wheel');
