@@ -4,10 +4,12 @@
  * bounded by the server's `limits.archive`: bytes decompressed while looking, entries walked,
  * the size of the member kept, and the compression ratio (decompressed / compressed), so a
  * bomb is refused after a few blocks of work instead of being unpacked. Tar walks (gzip, bzip2,
- * zstd or plain) run on a worker thread, so a large or slow archive (bzip2 is decoded in
- * JavaScript) never stalls the event loop; zip members are read by random access through the
+ * zstd or plain) run on a worker thread, so a large archive never stalls the event loop (bzip2
+ * goes through the system's `bzip2 -dc` where there is one, else a pure-JS decoder that can only
+ * be stopped between blocks); zip members are read by random access through the
  * central directory and inflated with a bounded output.
  */
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Readable } from 'node:stream';
@@ -204,7 +206,8 @@ export async function* decompress(
     }
   })();
   if (compression === 'bzip2') {
-    yield* bunzip2(counted, meter);
+    const bzip2 = bzip2Command();
+    yield* bzip2 ? bunzip2Native(bzip2, counted, meter) : bunzip2(counted, meter);
     return;
   }
   if (compression === 'none') {
@@ -226,6 +229,49 @@ export async function* decompress(
   } finally {
     input.destroy();
     dec.destroy();
+  }
+}
+
+const BZIP2_PLACES = ['/usr/bin/bzip2', '/bin/bzip2', '/usr/local/bin/bzip2'];
+let bzip2Found: string | null | undefined;
+
+/** The system's bzip2 command (Debian's bzip2 package), when there is one. */
+function bzip2Command(): string | undefined {
+  bzip2Found ??= BZIP2_PLACES.find((p) => existsSync(p)) ?? null;
+  return bzip2Found ?? undefined;
+}
+
+/**
+ * bzip2 through the system's `bzip2 -dc` (libbz2, C): output is metered as it arrives through
+ * the pipe, 64 kB at a time, and the process is killed the moment a cap is passed or the member
+ * is found, so a bomb costs milliseconds whatever one block would unpack to.
+ */
+async function* bunzip2Native(
+  command: string,
+  src: AsyncIterable<Buffer>,
+  meter: Meter,
+): AsyncGenerator<Buffer> {
+  const child = spawn(command, ['-dc'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    if (stderr.length < 4096) stderr += d;
+  });
+  const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
+  child.once('error', () => {});
+  child.stdin.on('error', () => {}); // EPIPE once the member is found and bzip2 is gone
+  const input = Readable.from(src);
+  input.once('error', (err) => child.stdout.destroy(err));
+  input.pipe(child.stdin);
+  try {
+    for await (const c of child.stdout) {
+      meter.output((c as Buffer).length);
+      yield c as Buffer;
+    }
+    const code = await closed;
+    if (code !== 0) throw new Error(`bzip2: ${stderr.trim() || `exit status ${code}`}`);
+  } finally {
+    input.destroy();
+    if (child.exitCode === null) child.kill('SIGKILL');
   }
 }
 
