@@ -14,7 +14,8 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const CLI = join(ROOT, 'packages/cli/dist/cli.js');
+/** The CLI to run; STOWAGE_TEST_CLI points the probes at another build (e.g. main's, to compare). */
+export const CLI = process.env.STOWAGE_TEST_CLI ?? join(ROOT, 'packages/cli/dist/cli.js');
 
 export async function tempDir(prefix: string): Promise<string> {
   return mkdtemp(join(tmpdir(), `stowage-sec-${prefix}-`));
@@ -174,6 +175,58 @@ export function send(
       b.on('error', (err) => req.destroy(err));
       b.pipe(req);
     }
+  });
+}
+
+/**
+ * One request with curl (the body from stdin, sent chunked unless `length` is set): curl reads
+ * an answer the server sends before it has taken the whole body (413, 507), where node:http can
+ * fail its write with EPIPE first.
+ */
+export function curlSend(
+  url: string,
+  opts: { method: string; headers?: Record<string, string>; body: Buffer; length?: boolean },
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const args = [
+      '-sS',
+      '-X',
+      opts.method,
+      '--data-binary',
+      '@-',
+      '-o',
+      '-',
+      '-w',
+      '\n%{http_code}',
+    ];
+    for (const [k, v] of Object.entries(opts.headers ?? {})) args.push('-H', `${k}: ${v}`);
+    if (!opts.length) args.push('-H', 'Transfer-Encoding: chunked');
+    args.push('-H', 'Expect:', url);
+    const child = spawn('curl', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    child.stdin.on('error', () => {}); // curl stops reading once the server has answered
+    child.on('error', reject);
+    child.on('close', () => {
+      const all = Buffer.concat(out);
+      const nl = all.lastIndexOf(0x0a);
+      const status = Number(all.subarray(nl + 1).toString());
+      if (!status) {
+        reject(new Error(`curl got no answer from ${url}: ${err}`));
+        return;
+      }
+      const body = all.subarray(0, nl);
+      resolve({
+        status,
+        headers: {},
+        body,
+        text: () => body.toString('utf8'),
+        json: () => JSON.parse(body.toString('utf8')) as unknown,
+      });
+    });
+    child.stdin.end(opts.body);
   });
 }
 

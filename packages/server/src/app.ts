@@ -135,7 +135,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         { hint: `send a smaller body, or raise limits.${key} in the server config` },
       );
       req.log.info({ code: tooLarge.code, limit: limits[key] }, tooLarge.message);
-      return reply.code(413).header('connection', 'close').send(errorBody(tooLarge));
+      return reply.code(413).send(errorBody(tooLarge));
     }
     const status = (err as { statusCode?: number }).statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
