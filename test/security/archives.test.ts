@@ -22,6 +22,7 @@ import {
   type RawResponse,
   type ServerProcess,
 } from './helpers.ts';
+import { header, member, zip } from './fixtures.ts';
 
 let server: ServerProcess;
 let dir: string;
@@ -35,31 +36,6 @@ after(async () => {
   await server.kill('SIGTERM');
   await rm(dir, { recursive: true, force: true });
 });
-
-/** A 512-byte ustar header. */
-function header(name: string, size: number, type = '0'): Buffer {
-  const h = Buffer.alloc(512);
-  h.write(name, 0, 100, 'utf8');
-  h.write('0000644\0', 100);
-  h.write('0000000\0', 108);
-  h.write('0000000\0', 116);
-  h.write(`${size.toString(8).padStart(11, '0')}\0`, 124);
-  h.write('00000000000\0', 136);
-  h.write('        ', 148);
-  h.write(type, 156);
-  h.write('ustar\0', 257);
-  h.write('00', 263);
-  let sum = 0;
-  for (const b of h) sum += b;
-  h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
-  return h;
-}
-
-const pad = (n: number): Buffer => Buffer.alloc((512 - (n % 512)) % 512);
-
-function member(name: string, data: Buffer): Buffer[] {
-  return [header(name, data.length), data, pad(data.length)];
-}
 
 /** CPU seconds (user + system) the server process has used so far. */
 async function cpuSeconds(pid: number): Promise<number> {
@@ -151,47 +127,6 @@ test('a bzip2 bomb as a Conda .tar.bz2 is refused after a few blocks, off the ev
   assert.match(errorMessage(res), /an archive bomb/);
   await noTempLeft();
 });
-
-/** A zip whose entries are given as [name, stored bytes, method, declared size]. */
-function zip(
-  entries: { name: string; data: Buffer; method: 0 | 8; usize: number; crc?: number }[],
-): Buffer {
-  const locals: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
-  for (const e of entries) {
-    const name = Buffer.from(e.name);
-    const lh = Buffer.alloc(30);
-    lh.writeUInt32LE(0x04034b50, 0);
-    lh.writeUInt16LE(20, 4);
-    lh.writeUInt16LE(e.method, 8);
-    lh.writeUInt32LE(e.crc ?? 0, 14);
-    lh.writeUInt32LE(e.data.length, 18);
-    lh.writeUInt32LE(e.usize, 22);
-    lh.writeUInt16LE(name.length, 26);
-    const ch = Buffer.alloc(46);
-    ch.writeUInt32LE(0x02014b50, 0);
-    ch.writeUInt16LE(20, 4);
-    ch.writeUInt16LE(20, 6);
-    ch.writeUInt16LE(e.method, 10);
-    ch.writeUInt32LE(e.crc ?? 0, 16);
-    ch.writeUInt32LE(e.data.length, 20);
-    ch.writeUInt32LE(e.usize, 24);
-    ch.writeUInt16LE(name.length, 28);
-    ch.writeUInt32LE(offset, 42);
-    locals.push(lh, name, e.data);
-    central.push(ch, name);
-    offset += 30 + name.length + e.data.length;
-  }
-  const cd = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(Math.min(entries.length, 0xffff), 8);
-  end.writeUInt16LE(Math.min(entries.length, 0xffff), 10);
-  end.writeUInt32LE(cd.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, cd, end]);
-}
 
 const pushNupkg = (body: Buffer): Promise<RawResponse> =>
   send(`${server.url}/api/nuget/nuget-local/`, {

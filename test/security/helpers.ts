@@ -57,6 +57,7 @@ export interface ServerProcess {
 export async function spawnServer(
   dataDir: string,
   config: unknown = ALL_FORMATS_CONFIG,
+  opts: { tmpDir?: string } = {},
 ): Promise<ServerProcess> {
   if (!existsSync(CLI))
     throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does)`);
@@ -77,7 +78,15 @@ export async function spawnServer(
       '--log-level',
       'info',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '', HOME: tmpdir() } },
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: tmpdir(),
+        // The process's own temporary directory (os.tmpdir()), so a probe can see what it leaves.
+        TMPDIR: opts.tmpDir ?? tmpdir(),
+      },
+    },
   );
   const lines: string[] = [];
   let stderr = '';
