@@ -102,16 +102,19 @@ async function crashMidBody(u: Upload, waitFor: 'staged' | 'logged'): Promise<vo
   });
   req.on('error', () => {}); // the server dies under it
   req.write(u.body.subarray(0, Math.floor(u.body.length / 2)));
-  if (waitFor === 'staged')
-    await until(`part of ${u.path} is staged`, async () => (await tmpBytes()) > 0);
-  else
-    await until(`${u.path} reached the server`, () =>
-      server
-        .logs()
-        .some((l) => l.includes('"incoming request"') && l.includes(`"url":"${u.path}"`)),
-    );
-  await restart();
-  req.destroy();
+  try {
+    if (waitFor === 'staged')
+      await until(`part of ${u.path} is staged`, async () => (await tmpBytes()) > 0);
+    else
+      await until(`${u.path} reached the server`, () =>
+        server
+          .logs()
+          .some((l) => l.includes('"incoming request"') && l.includes(`"url":"${u.path}"`)),
+      );
+    await restart();
+  } finally {
+    req.destroy();
+  }
 }
 
 async function restart(): Promise<void> {

@@ -125,7 +125,10 @@ export async function spawnServer(
     rss: () => status('VmRSS'),
     kill: async (signal) => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      // Cleanup must not hang on a server that does not stop (a probe that failed half way).
+      const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
       await exited;
+      clearTimeout(force);
     },
   };
 }
