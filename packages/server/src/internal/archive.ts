@@ -11,6 +11,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
@@ -348,6 +349,22 @@ function workerFile(): string | undefined {
 /** Heap a worker may use; a decoder that needs more is refused as a bomb. */
 const WORKER_HEAP_MB = 256;
 
+/** Inspections running at once (one per core is plenty); the others wait their turn. */
+const MAX_WORKERS = Math.max(1, Math.min(4, availableParallelism()));
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function withWorkerSlot<T>(fn: () => Promise<T>): Promise<T> {
+  if (running >= MAX_WORKERS) await new Promise<void>((r) => waiting.push(r));
+  running++;
+  try {
+    return await fn();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
 /**
  * Finds the first tar member whose name matches `pattern` in `source` (compressed as given),
  * within `caps`, on a worker thread. The source is fed to the worker one chunk at a time (each
@@ -365,6 +382,14 @@ export async function findTarMember(
       source.destroy();
     }
   }
+  return withWorkerSlot(() => inspectOnWorker(file, source, opts));
+}
+
+async function inspectOnWorker(
+  file: string,
+  source: Readable,
+  opts: { compression: TarCompression; pattern: RegExp; caps: ArchiveCaps },
+): Promise<Member | undefined> {
   const job: WorkerJob = {
     compression: opts.compression,
     pattern: opts.pattern.source,
