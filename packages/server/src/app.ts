@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { HttpError, diskFullCode, errorBody, storageFull } from './errors.ts';
-import { checkJsonDepth, formatBytes } from './internal/http.ts';
+import { bodyTooLarge, checkJsonDepth } from './internal/http.ts';
 import type { ServerConfig } from './config.ts';
 import { Authenticator, type Principal } from './internal/auth.ts';
 import type { BlobStore } from './internal/blobstore.ts';
@@ -129,10 +129,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     }
     if ((err as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       const key = req.routeOptions.config.limitKey ?? 'jsonBytes';
-      const tooLarge = new HttpError(
-        'ERR_BODY_TOO_LARGE',
-        `the request body is larger than ${formatBytes(limits[key])}, the most ${req.method} ${req.routeOptions.url ?? req.url.split('?')[0]} accepts (limits.${key})`,
-        { hint: `send a smaller body, or raise limits.${key} in the server config` },
+      const tooLarge = bodyTooLarge(
+        limits[key],
+        key,
+        req.method,
+        req.routeOptions.url ?? req.url.split('?')[0] ?? '',
       );
       req.log.info({ code: tooLarge.code, limit: limits[key] }, tooLarge.message);
       return reply.code(413).send(errorBody(tooLarge));

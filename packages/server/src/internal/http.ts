@@ -80,6 +80,15 @@ export function checkJsonDepth(text: string, max: number): void {
   }
 }
 
+/** 413 ERR_BODY_TOO_LARGE for a body over a route's limit, naming the limit and its config key. */
+export function bodyTooLarge(limit: number, key: string, method: string, route: string): HttpError {
+  return new HttpError(
+    'ERR_BODY_TOO_LARGE',
+    `the request body is larger than ${formatBytes(limit)}, the most ${method} ${route} accepts (limits.${key})`,
+    { hint: `send a smaller body, or raise limits.${key} in the server config` },
+  );
+}
+
 /** Parses a JSON body the API scope received as text. */
 export function parseJson(
   body: unknown,
