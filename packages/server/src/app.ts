@@ -3,7 +3,8 @@ import Fastify, {
   type FastifyRequest,
   type FastifyServerOptions,
 } from 'fastify';
-import { HttpError, errorBody } from './errors.ts';
+import { HttpError, diskFullCode, errorBody, storageFull } from './errors.ts';
+import { bodyTooLarge, checkJsonDepth } from './internal/http.ts';
 import type { ServerConfig } from './config.ts';
 import { ANONYMOUS, Authenticator, type Principal } from './internal/auth.ts';
 import {
@@ -48,6 +49,10 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The permission the route needs (CONTRACTS.md item 1); every route must declare one. */
     permission?: Permission;
+  }
+  interface FastifyContextConfig {
+    /** Which `limits.*` key sets this route's body limit (named in a 413). */
+    limitKey?: 'buildInfoBytes' | 'jsonBytes' | 'npmPublishBytes';
   }
   interface FastifyRequest {
     principal: Principal;
@@ -131,17 +136,24 @@ export interface AppOptions {
   drainTimeoutMs?: number;
 }
 
-/** Largest JSON document the API accepts (a big build-info). */
-const API_BODY_LIMIT = 64 * 1024 * 1024;
-
 /** Builds the Fastify application; listening is the caller's business (see startServer). */
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger ?? false,
     // Matrix parameters (`;k=v`) belong to the path here, not to the query.
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 2048 },
-    bodyLimit: API_BODY_LIMIT,
+    // Each route's own limit is set by the onRoute hook below (limits.* in the config).
+    bodyLimit: opts.config.limits.jsonBytes,
     return503OnClosing: true,
+  });
+  const limits = opts.config.limits;
+  app.addHook('onRoute', (route) => {
+    const methods = ([] as string[]).concat(route.method);
+    let key: 'buildInfoBytes' | 'jsonBytes' | 'npmPublishBytes' = 'jsonBytes';
+    if (route.url === '/api/build' && methods.includes('PUT')) key = 'buildInfoBytes';
+    else if (route.url.startsWith('/api/npm/')) key = 'npmPublishBytes';
+    route.bodyLimit = limits[key];
+    route.config = { ...(route.config ?? {}), limitKey: key };
   });
   const services = new Services({
     blobs: opts.blobs,
@@ -357,6 +369,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addHook('onSend', servingHeaders);
 
   app.setErrorHandler((err, req, reply) => {
+    // A full disk, however deep it surfaced (a blob write, an upload session, SQLite): 507, and
+    // the log names the errno so an operator finds it. Whatever was staged is already removed.
+    const full = diskFullCode(err);
+    if (full) {
+      const e =
+        err instanceof HttpError && err.code === 'ERR_STORAGE_FULL' ? err : storageFull(err, full);
+      req.log.error({ err, code: full, url: req.url }, `disk full (${full}): ${e.message}`);
+      return reply.code(e.status).send(errorBody(e));
+    }
     if (err instanceof HttpError) {
       if (err.status >= 500) req.log.error({ err }, err.message);
       else req.log.info({ code: err.code, status: err.status }, err.message);
@@ -367,6 +388,17 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         .removeHeader('content-length')
         .headers(err.headers)
         .send(errorBody(err));
+    }
+    if ((err as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      const key = req.routeOptions.config.limitKey ?? 'jsonBytes';
+      const tooLarge = bodyTooLarge(
+        limits[key],
+        key,
+        req.method,
+        req.routeOptions.url ?? req.url.split('?')[0] ?? '',
+      );
+      req.log.info({ code: tooLarge.code, limit: limits[key] }, tooLarge.message);
+      return reply.code(413).send(errorBody(tooLarge));
     }
     const status = (err as { statusCode?: number }).statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
@@ -390,11 +422,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // The REST API takes its bodies as text; each handler parses and validates its JSON.
   await app.register(async (api) => {
     api.removeAllContentTypeParsers();
-    api.addContentTypeParser(
-      '*',
-      { parseAs: 'string', bodyLimit: API_BODY_LIMIT },
-      (_req, body, done) => done(null, body),
-    );
+    api.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
+      try {
+        checkJsonDepth(body as string, limits.jsonDepth);
+      } catch (err) {
+        done(err as Error, undefined);
+        return;
+      }
+      done(null, body);
+    });
     await api.register(systemRoutes);
     await api.register(storageRoutes);
     await api.register(buildRoutes);

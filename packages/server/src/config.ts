@@ -15,6 +15,7 @@ import {
 } from './internal/permissions.ts';
 import { OidcConfigError, validateOidcConfig, type OidcConfig } from './internal/oidc.ts';
 import { parseSumdb } from './formats/go/sumdb.ts';
+import { DEFAULT_ARCHIVE_CAPS, type ArchiveCaps } from './internal/archive.ts';
 
 /** A promotion stage: a name people use (`qa`) and the repository that holds its builds. */
 export interface Stage {
@@ -67,6 +68,28 @@ export interface StorageConfig {
   blobs: BlobStorage;
 }
 
+/** What one request may cost the server (`limits:` in the config file). */
+export interface LimitsConfig {
+  /** Largest build-info body (`PUT /api/build`). */
+  buildInfoBytes: number;
+  /** Largest body of every other JSON API call (repositories, tokens, promotion, retention). */
+  jsonBytes: number;
+  /** Deepest nesting of objects and arrays a JSON body may have. */
+  jsonDepth: number;
+  /** Largest `npm publish` body (the tarball travels base64-encoded inside it). */
+  npmPublishBytes: number;
+  /** Caps on reading metadata out of uploaded archives. */
+  archive: ArchiveCaps;
+}
+
+export const DEFAULT_LIMITS: LimitsConfig = {
+  buildInfoBytes: 16 * 1024 ** 2,
+  jsonBytes: 1024 ** 2,
+  jsonDepth: 64,
+  npmPublishBytes: 256 * 1024 ** 2,
+  archive: { ...DEFAULT_ARCHIVE_CAPS },
+};
+
 export interface ServerConfig {
   storage: StorageConfig;
   auth: {
@@ -83,6 +106,7 @@ export interface ServerConfig {
   stages: Stage[];
   /** Applied to a build name each time one of its builds is published. */
   retention?: RetentionConfig;
+  limits: LimitsConfig;
   /** CI identity providers (GitHub Actions OIDC, …) and the mappings from their claims to scopes. */
   oidc?: OidcConfig;
   /** Blob garbage collection (see Services.collectGarbage). */
@@ -103,6 +127,7 @@ export interface GcConfig {
 export const DEFAULT_CONFIG: ServerConfig = {
   storage: { metadata: { type: 'sqlite' }, blobs: { type: 'fs' } },
   auth: { anonymousRead: false },
+  limits: structuredClone(DEFAULT_LIMITS),
   repositories: [
     {
       key: 'generic-staging',
@@ -470,6 +495,7 @@ export function resolveConfig(doc: unknown, where = 'config'): ServerConfig {
       throw err;
     }
   }
+  if (o.limits !== undefined) cfg.limits = resolveLimits(o.limits, where);
   return cfg;
 }
 
@@ -575,6 +601,76 @@ export function resolveStorage(input: unknown, where = 'config'): StorageConfig 
       out.blobs = blobs;
     } else {
       throw new ConfigError(`${what}: type "${String(type)}" is not one of fs, s3`);
+    }
+  }
+  return out;
+}
+
+const UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1000,
+  kb: 1000,
+  kib: 1024,
+  m: 1000 ** 2,
+  mb: 1000 ** 2,
+  mib: 1024 ** 2,
+  g: 1000 ** 3,
+  gb: 1000 ** 3,
+  gib: 1024 ** 3,
+};
+
+/** A size in bytes: a number, or a string such as `16MiB`, `512 kB`, `2GiB`. */
+export function parseSize(v: unknown, where: string): number {
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v > 0) return v;
+  if (typeof v === 'string') {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(v);
+    const unit = m ? UNITS[(m[2] ?? '').toLowerCase()] : undefined;
+    if (m && unit !== undefined) {
+      const n = Math.floor(Number(m[1]) * unit);
+      if (n > 0 && Number.isSafeInteger(n)) return n;
+    }
+  }
+  throw new ConfigError(
+    `${where} must be a positive size in bytes, e.g. 16777216 or "16MiB" (got ${JSON.stringify(v)})`,
+  );
+}
+
+function positiveInt(v: unknown, where: string): number {
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v > 0) return v;
+  throw new ConfigError(`${where} must be a positive whole number (got ${JSON.stringify(v)})`);
+}
+
+function resolveLimits(doc: unknown, where: string): LimitsConfig {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+    throw new ConfigError(`${where}: limits must be a mapping`);
+  const o = doc as Record<string, unknown>;
+  const out = structuredClone(DEFAULT_LIMITS);
+  const known = new Set(['buildInfoBytes', 'jsonBytes', 'jsonDepth', 'npmPublishBytes', 'archive']);
+  for (const k of Object.keys(o)) {
+    if (!known.has(k))
+      throw new ConfigError(`${where}: limits.${k} is unknown; known: ${[...known].join(', ')}`);
+  }
+  for (const k of ['buildInfoBytes', 'jsonBytes', 'npmPublishBytes'] as const) {
+    if (o[k] !== undefined) out[k] = parseSize(o[k], `${where}: limits.${k}`);
+  }
+  if (o.jsonDepth !== undefined)
+    out.jsonDepth = positiveInt(o.jsonDepth, `${where}: limits.jsonDepth`);
+  if (o.archive !== undefined) {
+    const a = o.archive as Record<string, unknown>;
+    if (typeof a !== 'object' || a === null || Array.isArray(a))
+      throw new ConfigError(`${where}: limits.archive must be a mapping`);
+    for (const k of Object.keys(a)) {
+      if (!(k in DEFAULT_ARCHIVE_CAPS))
+        throw new ConfigError(
+          `${where}: limits.archive.${k} is unknown; known: ${Object.keys(DEFAULT_ARCHIVE_CAPS).join(', ')}`,
+        );
+    }
+    for (const k of ['totalBytes', 'entryBytes'] as const) {
+      if (a[k] !== undefined) out.archive[k] = parseSize(a[k], `${where}: limits.archive.${k}`);
+    }
+    for (const k of ['entries', 'ratio'] as const) {
+      if (a[k] !== undefined) out.archive[k] = positiveInt(a[k], `${where}: limits.archive.${k}`);
     }
   }
   return out;

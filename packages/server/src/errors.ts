@@ -54,6 +54,12 @@ export const ERRORS = {
   ERR_UPLOAD_INCOMPLETE: { status: 400, hint: 'nothing was stored; retry the upload' },
   ERR_RANGE_NOT_SATISFIABLE: { status: 416 },
   ERR_BODY_INVALID: { status: 400 },
+  ERR_BODY_TOO_LARGE: { status: 413 },
+  ERR_ARCHIVE_LIMIT: { status: 413 },
+  ERR_STORAGE_FULL: {
+    status: 507,
+    hint: "nothing was stored and no partial file is left; free space on the server's data disk (or ask its operator to) and retry",
+  },
   ERR_BUILDINFO_INVALID: { status: 400 },
   ERR_BUILD_NOT_FOUND: { status: 404, hint: 'list builds with GET /api/build' },
   ERR_PROMOTION_MISSING_ARTIFACTS: { status: 409 },
@@ -130,6 +136,34 @@ export class HttpError extends Error {
     this.status = spec.status;
     this.headers = opts.headers ?? {};
   }
+}
+
+/**
+ * The errno (ENOSPC, EDQUOT) or SQLite code (SQLITE_FULL) of a full disk anywhere in an error's
+ * cause chain, or undefined when the failure was something else.
+ */
+export function diskFullCode(err: unknown): string | undefined {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 8; depth++) {
+    const o = e as { code?: unknown; errcode?: unknown; message?: unknown; cause?: unknown };
+    if (o.code === 'ENOSPC' || o.code === 'EDQUOT') return o.code;
+    // node:sqlite: code ERR_SQLITE_ERROR, errcode 13 (SQLITE_FULL)
+    if (
+      o.errcode === 13 ||
+      (typeof o.message === 'string' && /database or disk is full/.test(o.message))
+    )
+      return 'SQLITE_FULL';
+    e = o.cause;
+  }
+  return undefined;
+}
+
+/** ERR_STORAGE_FULL for a failure caused by a full disk. */
+export function storageFull(cause: unknown, code: string): HttpError {
+  return new HttpError(
+    'ERR_STORAGE_FULL',
+    `the server ran out of disk space (${code}) while storing the request`,
+    { cause },
+  );
 }
 
 /** The Artifactory error body shape, with Stowage's code added. */

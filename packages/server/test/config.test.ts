@@ -167,3 +167,48 @@ test('storage mistakes name the fix; credentials never come from the file', () =
     );
   }
 });
+
+test('limits: sizes as bytes or with units, archive caps, defaults for the rest', () => {
+  const cfg = resolveConfig({
+    limits: {
+      buildInfoBytes: '32MiB',
+      jsonBytes: 65536,
+      jsonDepth: 10,
+      archive: { entries: 500, totalBytes: '1GiB', ratio: 50 },
+    },
+  });
+  assert.equal(cfg.limits.buildInfoBytes, 32 * 1024 ** 2);
+  assert.equal(cfg.limits.jsonBytes, 65536);
+  assert.equal(cfg.limits.jsonDepth, 10);
+  assert.equal(cfg.limits.npmPublishBytes, DEFAULT_CONFIG.limits.npmPublishBytes);
+  assert.deepEqual(cfg.limits.archive, {
+    ...DEFAULT_CONFIG.limits.archive,
+    entries: 500,
+    totalBytes: 1024 ** 3,
+    ratio: 50,
+  });
+  assert.equal(resolveConfig({ limits: { jsonBytes: '512 kB' } }).limits.jsonBytes, 512_000);
+});
+
+test('limits: a bad size, an unknown key or a non-positive count names the fix', () => {
+  for (const [limits, message] of [
+    [
+      { buildInfoBytes: '16 parsecs' },
+      /limits\.buildInfoBytes must be a positive size in bytes, e\.g\. 16777216 or "16MiB"/,
+    ],
+    [{ jsonBytes: -1 }, /limits\.jsonBytes must be a positive size/],
+    [{ bodyBytes: 1 }, /limits\.bodyBytes is unknown; known: buildInfoBytes/],
+    [{ jsonDepth: 0 }, /limits\.jsonDepth must be a positive whole number/],
+    [{ archive: { depth: 3 } }, /limits\.archive\.depth is unknown/],
+    [{ archive: { ratio: 1.5 } }, /limits\.archive\.ratio must be a positive whole number/],
+  ] as const) {
+    assert.throws(
+      () => resolveConfig({ limits }),
+      (err: unknown) => {
+        assert.ok(err instanceof ConfigError);
+        assert.match(err.message, message);
+        return true;
+      },
+    );
+  }
+});

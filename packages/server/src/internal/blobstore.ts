@@ -9,6 +9,11 @@ import { MultiHash, type Checksums } from '@stowage/core';
 /** Content received and hashed but not yet visible under its digest. */
 export interface StagedBlob extends Checksums {
   size: number;
+  /**
+   * The local file that holds the staged bytes, where the store keeps one (the file-system
+   * store), for readers that need random access (a zip's central directory). Read it only.
+   */
+  readonly file?: string;
   /** Reads the staged content back (e.g. to validate metadata before it is committed). */
   read(): Readable;
   /** Makes the content addressable by its sha256 (idempotent when it already is). */
@@ -199,6 +204,7 @@ export class FsBlobStore implements BlobStore {
     return {
       ...sums,
       size,
+      file: tmpPath,
       read: () => {
         // A ReadStream opens its file at once. A reader that stops early (destroy) can see the
         // temp file renamed by commit() before that open completes: the ENOENT must not become

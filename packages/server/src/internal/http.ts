@@ -42,6 +42,53 @@ export function baseUrl(req: FastifyRequest): string {
   return `${String(proto)}://${String(host)}`;
 }
 
+/** 16 MiB, 512 kB, 100 bytes: a limit as people read it. */
+export function formatBytes(n: number): string {
+  if (n >= 1024 ** 3 && n % 1024 ** 2 === 0) return `${Math.round((n / 1024 ** 3) * 10) / 10} GiB`;
+  if (n >= 1024 ** 2) return `${Math.round((n / 1024 ** 2) * 10) / 10} MiB`;
+  if (n >= 1024) return `${Math.round((n / 1024) * 10) / 10} KiB`;
+  return `${n} bytes`;
+}
+
+/**
+ * Refuses a JSON text nested deeper than `max` objects/arrays before it is parsed (JSON.parse
+ * recurses, and a deep document costs memory out of proportion to its size). One pass, strings
+ * skipped; text that is not JSON is left for the parser to refuse.
+ */
+export function checkJsonDepth(text: string, max: number): void {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // a string: skip to its closing quote
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) {
+        throw new HttpError(
+          'ERR_BODY_INVALID',
+          `the JSON body nests objects and arrays deeper than ${max} levels (limits.jsonDepth)`,
+          { hint: 'flatten the document, or raise limits.jsonDepth in the server config' },
+        );
+      }
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    }
+  }
+}
+
+/** 413 ERR_BODY_TOO_LARGE for a body over a route's limit, naming the limit and its config key. */
+export function bodyTooLarge(limit: number, key: string, method: string, route: string): HttpError {
+  return new HttpError(
+    'ERR_BODY_TOO_LARGE',
+    `the request body is larger than ${formatBytes(limit)}, the most ${method} ${route} accepts (limits.${key})`,
+    { hint: `send a smaller body, or raise limits.${key} in the server config` },
+  );
+}
+
 /** Parses a JSON body the API scope received as text. */
 export function parseJson(
   body: unknown,

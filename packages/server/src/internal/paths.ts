@@ -97,7 +97,16 @@ export function parseMatrix(matrixPart: string): Record<string, string[]> {
     if (!key) continue;
     const rawValue = eq < 0 ? '' : pair.slice(eq + 1);
     const values = splitUnescaped(decodeProp(rawValue));
-    const list = (out[key] ??= []);
+    // An own property even for keys like `__proto__` or `toString` (found by the fuzz test).
+    if (!Object.hasOwn(out, key)) {
+      Object.defineProperty(out, key, {
+        value: [],
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    const list = out[key] as string[];
     for (const v of values) if (!list.includes(v)) list.push(v);
   }
   return out;

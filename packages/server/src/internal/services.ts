@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
 import type { BuildInfo } from '@stowage/core';
-import { HttpError } from '../errors.ts';
+import { HttpError, diskFullCode, storageFull } from '../errors.ts';
 import type { ServerConfig, Stage } from '../config.ts';
 import type { BlobStore, StagedBlob } from './blobstore.ts';
 import type { ArtifactRecord, BlobRecord, MetaStore, Properties, RepoConfig } from './metastore.ts';
@@ -185,6 +185,8 @@ export class Services {
     try {
       return await this.blobs.stage(body, opts.signal ? { signal: opts.signal } : {});
     } catch (err) {
+      const full = diskFullCode(err);
+      if (full) throw storageFull(err, full);
       throw new HttpError(
         'ERR_UPLOAD_INCOMPLETE',
         `the upload${opts.what ? ` of ${opts.what}` : ''} ended before its body was complete`,

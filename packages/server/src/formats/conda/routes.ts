@@ -12,7 +12,7 @@
  * package name a local member holds from a remote.
  */
 import { Readable } from 'node:stream';
-import { zstdCompressSync, zstdDecompressSync } from 'node:zlib';
+import { zstdCompressSync } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../../errors.ts';
 import { declaredChecksums, rawUrl } from '../../internal/http.ts';
@@ -21,10 +21,15 @@ import { parseMatrix, validateRelativePath } from '../../internal/paths.ts';
 import { cleanDigests, type UpstreamSource } from '../../internal/resolver.ts';
 import { normalizeChecksums, verifyChecksums, type Services } from '../../internal/services.ts';
 import type { StagedBlob } from '../../internal/blobstore.ts';
-import { extractTarMember, sliceStream } from '../../internal/tar.ts';
+import {
+  ArchiveLimitError,
+  archiveLimitHttpError,
+  findTarMember,
+  findZipMember,
+  sliceStream,
+  type ArchiveCaps,
+} from '../../internal/archive.ts';
 import { buildIdentity, setArtifactHeaders } from '../../routes/generic.ts';
-import { extractZipMember } from '../pypi/zip.ts';
-import { bunzip2 } from './bzip2.ts';
 
 const READ = { permission: 'repo:read' } as const;
 const DEPLOY = { permission: 'repo:deploy' } as const;
@@ -139,24 +144,30 @@ function parseRepodata(text: string, subdir: string): Repodata {
 }
 
 /** Reads `info/index.json` from a `.conda` (zip of zstd tars) or a `.tar.bz2` package. */
-async function readIndexJson(staged: StagedBlob, ext: 'conda' | 'tar.bz2'): Promise<Record_> {
+async function readIndexJson(
+  staged: StagedBlob,
+  ext: 'conda' | 'tar.bz2',
+  caps: ArchiveCaps,
+): Promise<Record_> {
   let data: Buffer | undefined;
+  const pattern = /^info\/index\.json$/;
   try {
     if (ext === 'tar.bz2') {
-      const tar = Readable.from(bunzip2(staged.read()));
-      data = (await extractTarMember(tar, (n) => n === 'info/index.json'))?.data;
+      data = (await findTarMember(staged.read(), { compression: 'bzip2', pattern, caps }))?.data;
     } else {
-      const info = await extractZipMember(
+      const info = await findZipMember(
         (start, end) => sliceStream(staged.read(), start, end),
         staged.size,
         (n) => /^info-.+\.tar\.zst$/.test(n),
+        caps,
       );
       if (info) {
-        const tar = zstdDecompressSync(info.data, { maxOutputLength: 256 << 20 });
-        data = (await extractTarMember(Readable.from([tar]), (n) => n === 'info/index.json'))?.data;
+        const tar = Readable.from([info.data]);
+        data = (await findTarMember(tar, { compression: 'zstd', pattern, caps }))?.data;
       }
     }
   } catch (err) {
+    if (err instanceof ArchiveLimitError) throw archiveLimitHttpError(err, 'the package');
     throw new HttpError(
       'ERR_CONDA_PACKAGE_INVALID',
       `the package cannot be read (${(err as Error).message})`,
@@ -434,7 +445,7 @@ export async function condaRoutes(app: FastifyInstance): Promise<void> {
       if (await svc.meta.getArtifact(target.key, `${c.subdir}/${c.file}`)) {
         throw new HttpError('ERR_CONDA_FILE_EXISTS', `${target.key}/${r.path} already exists`);
       }
-      const idx = await readIndexJson(staged, c.ext);
+      const idx = await readIndexJson(staged, c.ext, svc.config.limits.archive);
       const expectedName = `${idx.name}-${idx.version}-${idx.build}.${c.ext}`;
       if (expectedName !== c.file) {
         throw new HttpError(

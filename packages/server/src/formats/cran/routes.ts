@@ -16,7 +16,7 @@
  * The build may ride in the repository segment as matrix parameters (`{repo};build.name=…`).
  */
 import { Readable } from 'node:stream';
-import { createGunzip, gunzipSync, gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../../errors.ts';
 import { declaredChecksums, rawUrl } from '../../internal/http.ts';
@@ -25,9 +25,15 @@ import { parseMatrix, validateRelativePath } from '../../internal/paths.ts';
 import { cleanDigests, type UpstreamSource } from '../../internal/resolver.ts';
 import { normalizeChecksums, verifyChecksums, type Services } from '../../internal/services.ts';
 import type { StagedBlob } from '../../internal/blobstore.ts';
-import { extractTarMember, sliceStream } from '../../internal/tar.ts';
+import {
+  ArchiveLimitError,
+  archiveLimitHttpError,
+  findTarMember,
+  findZipMember,
+  sliceStream,
+  type ArchiveCaps,
+} from '../../internal/archive.ts';
 import { buildIdentity, setArtifactHeaders } from '../../routes/generic.ts';
-import { extractZipMember } from '../pypi/zip.ts';
 import {
   PACKAGES_FIELDS,
   PACKAGE_NAME,
@@ -128,25 +134,25 @@ function indexFields(desc: Stanza, md5: string): Stanza {
 async function readDescription(
   staged: StagedBlob,
   kind: 'tar.gz' | 'tgz' | 'zip',
+  caps: ArchiveCaps,
 ): Promise<Stanza> {
   let data: Buffer | undefined;
+  const pattern = /^[^/]+\/DESCRIPTION$/;
   try {
     if (kind === 'zip') {
       data = (
-        await extractZipMember(
+        await findZipMember(
           (start, end) => sliceStream(staged.read(), start, end),
           staged.size,
-          (n) => /^[^/]+\/DESCRIPTION$/.test(n),
+          (n) => pattern.test(n),
+          caps,
         )
       )?.data;
     } else {
-      const gunzip = createGunzip();
-      const src = staged.read();
-      src.once('error', (err) => gunzip.destroy(err));
-      data = (await extractTarMember(src.pipe(gunzip), (n) => /^[^/]+\/DESCRIPTION$/.test(n)))
-        ?.data;
+      data = (await findTarMember(staged.read(), { compression: 'gzip', pattern, caps }))?.data;
     }
   } catch (err) {
+    if (err instanceof ArchiveLimitError) throw archiveLimitHttpError(err, 'the package');
     throw new HttpError(
       'ERR_CRAN_PACKAGE_INVALID',
       `the package cannot be read (${(err as Error).message})`,
@@ -466,7 +472,7 @@ export async function cranRoutes(app: FastifyInstance): Promise<void> {
     try {
       staged = await svc.stageUpload(body);
       verifyChecksums(staged, expected, 'package');
-      const desc = await readDescription(staged, ext);
+      const desc = await readDescription(staged, ext, svc.config.limits.archive);
       if (named && (named.pkg !== desc.Package || named.version !== desc.Version)) {
         throw new HttpError(
           'ERR_CRAN_PACKAGE_INVALID',

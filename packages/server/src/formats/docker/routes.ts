@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HttpError } from '../../errors.ts';
+import { HttpError, diskFullCode, storageFull } from '../../errors.ts';
 import { ANONYMOUS_BEARER, Authenticator } from '../../internal/auth.ts';
 import { baseUrl, decodeQueryValue, parseRange, rawQuery, rawUrl } from '../../internal/http.ts';
 import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/metastore.ts';
@@ -82,7 +82,12 @@ export async function dockerRoutes(app: FastifyInstance): Promise<void> {
     });
     v2.setErrorHandler((err, req, reply) => {
       let e: OciError;
-      if (err instanceof OciError) e = err;
+      const full = diskFullCode(err);
+      if (full) {
+        const sf = storageFull(err, full);
+        req.log.error({ err, code: full, url: req.url }, `disk full (${full}): ${sf.message}`);
+        e = new OciError('UNKNOWN', sf.message, { status: sf.status });
+      } else if (err instanceof OciError) e = err;
       else if (err instanceof HttpError) e = toOciError(err);
       else {
         const status = (err as { statusCode?: number }).statusCode;
@@ -95,7 +100,7 @@ export async function dockerRoutes(app: FastifyInstance): Promise<void> {
           e = new OciError('UNKNOWN', 'the server failed to handle the request', { status: 500 });
         }
       }
-      if (e.status >= 500) req.log.error({ err }, e.message);
+      if (e.status >= 500 && !full) req.log.error({ err }, e.message);
       else req.log.info({ code: e.code, status: e.status }, e.message);
       const headers = { ...e.headers };
       if (e.code === 'UNAUTHORIZED') headers['www-authenticate'] = challenge(req);
@@ -568,6 +573,7 @@ class Registry {
     try {
       await u.session.append(bodyOf(req), { signal: abortOnClose(req) });
     } catch (err) {
+      if (diskFullCode(err)) throw err;
       throw new OciError(
         'BLOB_UPLOAD_INVALID',
         `the chunk broke off (${(err as Error).message}); resume from byte ${u.session.size}`,

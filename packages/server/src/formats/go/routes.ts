@@ -13,18 +13,19 @@
  * (`/api/go/{repo};build.name=N;build.number=7/…`), because the go command sends no custom
  * headers: downloads are then recorded for that build, and published files stamped with it.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Readable, Transform, pipeline } from 'node:stream';
+import { pipeline as pipelineAsync } from 'node:stream/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HttpError } from '../../errors.ts';
-import { rawUrl } from '../../internal/http.ts';
+import { HttpError, diskFullCode, storageFull } from '../../errors.ts';
+import type { StagedBlob } from '../../internal/blobstore.ts';
+import { declaredChecksums, rawUrl } from '../../internal/http.ts';
 import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/metastore.ts';
 import { parseMatrix, parseRepoPath } from '../../internal/paths.ts';
-import type { Services } from '../../internal/services.ts';
+import { normalizeChecksums, verifyChecksums, type Services } from '../../internal/services.ts';
 import { allowedByPatterns, compilePatterns } from '../../internal/antpattern.ts';
 import { buildIdentity, setArtifactHeaders } from '../../routes/generic.ts';
 import {
@@ -254,30 +255,33 @@ export async function goRoutes(app: FastifyInstance): Promise<void> {
           );
         }
       }
-      const dir = await mkdtemp(join(tmpdir(), 'stowage-go-'));
+      // Staged in the blob store's temporary area (removed at start after a crash), hashed as it
+      // arrives; the zip is checked in place and committed without being copied again.
+      let staged: StagedBlob;
       try {
-        const file = join(dir, 'module.zip');
-        try {
-          await pipeline(body, limit(MAX_ZIP_SIZE), createWriteStream(file));
-        } catch (err) {
-          if (err instanceof HttpError) throw err;
-          throw new HttpError('ERR_UPLOAD_INCOMPLETE', `the upload of ${paths.zip} broke off`, {
-            cause: err,
-          });
+        staged = await svc.blobs.stage(pipeline(body, limit(MAX_ZIP_SIZE), () => {}));
+      } catch (err) {
+        if (err instanceof HttpError) throw err;
+        const full = diskFullCode(err);
+        if (full) throw storageFull(err, full);
+        throw new HttpError('ERR_UPLOAD_INCOMPLETE', `the upload of ${paths.zip} broke off`, {
+          cause: err,
+        });
+      }
+      let dir: string | undefined;
+      try {
+        verifyChecksums(staged, normalizeChecksums(declaredChecksums(req)), 'module zip');
+        let file = staged.file;
+        if (!file) {
+          // A store without local files: check a copy.
+          dir = await mkdtemp(join(tmpdir(), 'stowage-go-'));
+          file = join(dir, 'module.zip');
+          await pipelineAsync(staged.read(), createWriteStream(file));
         }
-        const gomod = await checkModuleZip(file, r.module, r.version);
+        const gomod = await checkModuleZip(file, r.module, r.version, svc.config.limits.archive);
         const info = `${JSON.stringify({ Version: r.version, Time: new Date().toISOString() })}\n`;
         const common = { repo: target.key, properties: r.matrix, user: who.user };
-        const zipArt = await svc.deploy({
-          ...common,
-          path: paths.zip,
-          body: createReadStream(file),
-          expected: {
-            sha1: header(req, 'x-checksum-sha1'),
-            sha256: header(req, 'x-checksum-sha256'),
-            md5: header(req, 'x-checksum-md5'),
-          },
-        });
+        const zipArt = await svc.commitStaged({ ...common, path: paths.zip, staged });
         const modArt = await svc.deploy({
           ...common,
           path: paths.mod,
@@ -308,15 +312,11 @@ export async function goRoutes(app: FastifyInstance): Promise<void> {
           })),
         });
       } finally {
-        await rm(dir, { recursive: true, force: true });
+        await staged.discard();
+        if (dir) await rm(dir, { recursive: true, force: true });
       }
     });
   });
-}
-
-function header(req: FastifyRequest, name: string): string | undefined {
-  const v = req.headers[name];
-  return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
 /** The build a download belongs to: headers first, else the repository segment's matrix. */

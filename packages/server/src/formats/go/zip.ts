@@ -6,6 +6,12 @@
  */
 import yauzl from 'yauzl';
 import { HttpError } from '../../errors.ts';
+import {
+  ArchiveLimitError,
+  DEFAULT_ARCHIVE_CAPS,
+  archiveLimitHttpError,
+  type ArchiveCaps,
+} from '../../internal/archive.ts';
 import { moduleLine } from './module.ts';
 
 /** golang.org/x/mod/zip limits. */
@@ -20,6 +26,7 @@ export async function checkModuleZip(
   file: string,
   modulePath: string,
   version: string,
+  caps: ArchiveCaps = DEFAULT_ARCHIVE_CAPS,
 ): Promise<string> {
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
     yauzl.open(file, { lazyEntries: true, autoClose: false }, (err, z) =>
@@ -27,6 +34,12 @@ export async function checkModuleZip(
     ),
   );
   try {
+    if (zip.entryCount > caps.entries) {
+      throw archiveLimitHttpError(
+        new ArchiveLimitError('entries', `it has more than ${caps.entries} entries`),
+        'the module zip',
+      );
+    }
     const prefix = `${modulePath}@${version}/`;
     const seen = new Set<string>();
     let total = 0;

@@ -5,10 +5,15 @@
  * and SemVer 2 ordering.
  */
 import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { HttpError } from '../../errors.ts';
-import { extractTarMember } from '../../internal/tar.ts';
+import {
+  ArchiveLimitError,
+  DEFAULT_ARCHIVE_CAPS,
+  archiveLimitHttpError,
+  findTarMember,
+  type ArchiveCaps,
+} from '../../internal/archive.ts';
 
 /** One chart version as `index.yaml` lists it (Chart.yaml's fields plus urls, created, digest). */
 export interface ChartEntry {
@@ -177,13 +182,19 @@ export function chartEntry(doc: unknown): ChartEntry {
 }
 
 /** Reads and checks `{chart}/Chart.yaml` from a (gzip'd tar) chart archive stream. */
-export async function readChart(archive: Readable): Promise<ChartEntry> {
+export async function readChart(
+  archive: Readable,
+  caps: ArchiveCaps = DEFAULT_ARCHIVE_CAPS,
+): Promise<ChartEntry> {
   let member: { name: string; data: Buffer } | undefined;
   try {
-    const gunzip = createGunzip();
-    archive.once('error', (err) => gunzip.destroy(err));
-    member = await extractTarMember(archive.pipe(gunzip), (n) => /^[^/]+\/Chart\.yaml$/.test(n));
+    member = await findTarMember(archive, {
+      compression: 'gzip',
+      pattern: /^[^/]+\/Chart\.yaml$/,
+      caps,
+    });
   } catch (err) {
+    if (err instanceof ArchiveLimitError) throw archiveLimitHttpError(err, 'the chart archive');
     throw new HttpError(
       'ERR_HELM_CHART_INVALID',
       `the chart archive cannot be read as a .tgz (${(err as Error).message})`,

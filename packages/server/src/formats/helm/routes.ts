@@ -487,7 +487,7 @@ export async function helmRoutes(app: FastifyInstance): Promise<void> {
         ? await receiveChartPart(svc, req)
         : await svc.stageUpload((req.body as Readable | undefined) ?? req.raw);
       verifyChecksums(staged, expected, 'chart');
-      const chart = await readChart(staged.read());
+      const chart = await readChart(staged.read(), svc.config.limits.archive);
       const properties: Properties = { ...r.matrix };
       const build = buildIdentity(req);
       if (build.buildName && build.buildNumber) {

@@ -37,7 +37,8 @@ const FILE = /^[A-Za-z0-9~-][A-Za-z0-9._~+-]*\.tgz$/;
 
 /** True for `name` or `@scope/name` made of npm's URL-safe characters (no path tricks). */
 export function validName(name: string): boolean {
-  if (name.length === 0 || name.length > 214) return false;
+  // `-` alone would collide with the registry's own `/-/` endpoints (found by the fuzz test).
+  if (name.length === 0 || name.length > 214 || name === '-') return false;
   const parts = name.split('/');
   if (parts.length === 1) return SEGMENT.test(name);
   const [scope = '', base = ''] = parts;

@@ -1,8 +1,10 @@
-import { createHash, type Hash } from 'node:crypto';
-import { PassThrough, Readable } from 'node:stream';
+import { createHash } from 'node:crypto';
+import { PassThrough, Readable, Transform, pipeline } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HttpError } from '../../errors.ts';
-import { baseUrl, rawUrl } from '../../internal/http.ts';
+import { HttpError, diskFullCode, storageFull } from '../../errors.ts';
+import type { StagedBlob } from '../../internal/blobstore.ts';
+import { readSpooledJson, type AttachmentRange, type SpooledJson } from './spool.ts';
+import { baseUrl, bodyTooLarge, rawUrl } from '../../internal/http.ts';
 import { SizedLru } from '../../internal/lru.ts';
 import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/metastore.ts';
 import {
@@ -34,19 +36,48 @@ import {
   type Packument,
 } from './packument.ts';
 
-/** Largest `npm publish` body (the tarball arrives base64-encoded inside it). */
-export const MAX_PUBLISH_BYTES = 256 * 1024 * 1024;
 const ABBREVIATED = 'application/vnd.npm.install-v1+json';
 const PREFIX = /^\/api\/npm\/([^/]+)\/(.*)$/;
 
 /** The npm registry protocol under `/api/npm/{repo}/`. */
 export async function npmRoutes(app: FastifyInstance): Promise<void> {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(
-    '*',
-    { parseAs: 'string', bodyLimit: MAX_PUBLISH_BYTES },
-    (_req, body, done) => done(null, body),
-  );
+  // Bodies are spooled to the blob store's temporary area, never held whole: a publish carries
+  // its tarballs base64-encoded inside the JSON (see spool.ts). Limit: limits.npmPublishBytes.
+  const limit = app.stowage.config.limits.npmPublishBytes;
+  app.addContentTypeParser('*', (req, payload, done) => {
+    const tooLarge = (): HttpError =>
+      bodyTooLarge(limit, 'npmPublishBytes', req.method, '/api/npm/:repo/*');
+    if (Number(req.headers['content-length']) > limit) {
+      payload.resume();
+      done(tooLarge(), undefined);
+      return;
+    }
+    let seen = 0;
+    const counted = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        seen += chunk.length;
+        cb(seen > limit ? tooLarge() : null, chunk);
+      },
+    });
+    app.stowage.blobs
+      .stage(pipeline(payload, counted, () => {}))
+      .then((staged) => done(null, { spooled: staged } satisfies Spooled))
+      .catch((err: unknown) => {
+        if (err instanceof HttpError) return done(err, undefined);
+        const full = diskFullCode(err);
+        done(
+          full
+            ? storageFull(err, full)
+            : new HttpError('ERR_UPLOAD_INCOMPLETE', 'the request body broke off', { cause: err }),
+          undefined,
+        );
+      });
+  });
+  app.addHook('onResponse', async (req) => {
+    const b = req.body as Spooled | undefined;
+    if (b && typeof b === 'object' && 'spooled' in b) await b.spooled.discard();
+  });
   app.get('/api/npm/:repo/*', { config: { permission: 'repo:read' } }, (req, reply) =>
     get(app.stowage, req, reply),
   );
@@ -286,7 +317,7 @@ async function special(
   }
   if (first === 'user' && req.method === 'PUT') {
     // Legacy `npm login`: the password is a Stowage token; it becomes the npm token.
-    const body = jsonBody(req) as { name?: unknown; password?: unknown };
+    const body = (await jsonBody(req)) as { name?: unknown; password?: unknown };
     const password = typeof body.password === 'string' ? body.password : '';
     const p = await svc.auth.authenticate({ authorization: `Bearer ${password}` });
     if (!p.authenticated)
@@ -325,7 +356,7 @@ async function distTags(
   const repo = await svc.deployableRepo(repoKey);
   await req.authorize('repo:deploy', repo.key);
   let version: unknown;
-  if (req.method === 'PUT') version = jsonBody(req);
+  if (req.method === 'PUT') version = await jsonBody(req);
   return svc.meta.withLock(`npm\0${repo.key}\0${name}`, async () => {
     const cur = await readLocal(svc, repo, name);
     if (!cur) throw new HttpError('ERR_NOT_FOUND', `package ${name} is not in ${repo.key}`);
@@ -347,17 +378,22 @@ async function distTags(
   });
 }
 
-function jsonBody(req: FastifyRequest): unknown {
-  const body = req.body;
-  if (typeof body !== 'string' || body.trim() === '') {
+/** A request body spooled by the content parser (discarded once the response is sent). */
+interface Spooled {
+  spooled: StagedBlob;
+}
+
+/** The JSON body, read from the spool: the document without its attachments' base64 text. */
+async function spooledBody(req: FastifyRequest): Promise<SpooledJson> {
+  const body = req.body as Spooled | undefined;
+  if (!body || typeof body !== 'object' || !('spooled' in body) || body.spooled.size === 0) {
     throw new HttpError('ERR_BODY_INVALID', 'the request has no JSON body');
   }
-  req.body = undefined;
-  try {
-    return JSON.parse(body) as unknown;
-  } catch (err) {
-    throw new HttpError('ERR_BODY_INVALID', `the body is not JSON (${(err as Error).message})`);
-  }
+  return readSpooledJson(body.spooled, req.server.stowage.config.limits.jsonDepth);
+}
+
+async function jsonBody(req: FastifyRequest): Promise<unknown> {
+  return (await spooledBody(req)).doc;
 }
 
 async function readLocal(
@@ -407,7 +443,8 @@ async function put(svc: Services, req: FastifyRequest, reply: FastifyReply): Pro
   const repo = await svc.deployableRepo(repoKey);
   await req.authorize('repo:deploy', repo.key);
   if (repo.packageType !== 'npm') await npmRepo(svc, repo.key);
-  const body = jsonBody(req);
+  const spool = await spooledBody(req);
+  const body = spool.doc;
   const name = target.name;
   if (typeof body !== 'object' || body === null || (body as { name?: unknown }).name !== name) {
     throw new HttpError('ERR_BODY_INVALID', `the packument's name is not ${name}`);
@@ -428,16 +465,22 @@ async function put(svc: Services, req: FastifyRequest, reply: FastifyReply): Pro
         );
       }
       const atts = attachments as Record<string, { data?: unknown; length?: unknown }>;
+      const ranges = new Map<unknown, AttachmentRange>();
+      for (const [file, att] of Object.entries(atts)) {
+        const r = spool.attachments.get(file);
+        if (r && att && typeof att === 'object') ranges.set(att, r);
+      }
       for (const v of fresh) {
         const m = incoming.versions[v] as Manifest;
         const att =
           atts[`${name}-${v}.tgz`] ??
           atts[tarballFile(name, v)] ??
           (fresh.length === 1 ? Object.values(atts)[0] : undefined);
-        if (!att || typeof att.data !== 'string') {
+        const range = att ? ranges.get(att) : undefined;
+        if (!att || typeof att.data !== 'string' || !range) {
           throw new HttpError('ERR_BODY_INVALID', `no tarball attached for ${name}@${v}`);
         }
-        const dist = await storeTarball(svc, req, repo, m, att.data, att.length, who.user);
+        const dist = await storeTarball(svc, req, repo, m, spool.open(range), att.length, who.user);
         doc.versions[v] = { ...m, dist };
         doc.time = { ...doc.time, [v]: new Date().toISOString() };
       }
@@ -501,37 +544,39 @@ function asPackumentOrBad(body: unknown, name: string): Packument {
 }
 
 /** Decodes a base64 attachment to a stream (a MiB at a time), hashing it with sha512 on the way. */
-function base64Stream(data: string, sha512: Hash): Readable {
-  const step = 1024 * 1024; // a multiple of 4
-  let pos = 0;
-  return new Readable({
-    read() {
-      if (pos >= data.length) return void this.push(null);
-      const part = Buffer.from(data.slice(pos, pos + step), 'base64');
-      pos += step;
-      sha512.update(part);
-      this.push(part);
-    },
-  });
-}
 
 async function storeTarball(
   svc: Services,
   req: FastifyRequest,
   repo: RepoConfig,
   m: Manifest,
-  data: string,
+  data: Readable,
   length: unknown,
   user: string,
 ): Promise<Manifest['dist'] & object> {
   const name = m.name;
-  if (!validVersion(m.version))
+  if (!validVersion(m.version)) {
+    data.destroy();
     throw new HttpError('ERR_BODY_INVALID', `"${m.version}" is not a version`);
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(data)) {
-    throw new HttpError('ERR_BODY_INVALID', `the tarball of ${name}@${m.version} is not base64`);
   }
   const sha512 = createHash('sha512');
-  const staged = await svc.blobs.stage(base64Stream(data, sha512));
+  const tap = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      sha512.update(chunk);
+      cb(null, chunk);
+    },
+  });
+  let staged: StagedBlob;
+  try {
+    staged = await svc.blobs.stage(pipeline(data, tap, () => {}));
+  } catch (err) {
+    if (err instanceof HttpError) {
+      throw new HttpError('ERR_BODY_INVALID', `the tarball of ${name}@${m.version} is not base64`);
+    }
+    const full = diskFullCode(err);
+    if (full) throw storageFull(err, full);
+    throw err;
+  }
   const integrity = `sha512-${sha512.digest('base64')}`;
   const problems: string[] = [];
   if (typeof length === 'number' && length !== staged.size)

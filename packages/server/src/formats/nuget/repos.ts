@@ -23,8 +23,13 @@ import {
   type Resolved,
 } from '../../internal/resolver.ts';
 import type { Services } from '../../internal/services.ts';
-import { sliceStream } from '../../internal/tar.ts';
-import { extractZipMember } from '../pypi/zip.ts';
+import {
+  ArchiveLimitError,
+  archiveLimitHttpError,
+  findZipMember,
+  sliceStream,
+  type ArchiveCaps,
+} from '../../internal/archive.ts';
 import {
   fromCatalogEntry,
   isPrerelease,
@@ -81,15 +86,18 @@ function parseDoc(buf: Buffer, what: string): Record<string, unknown> {
 /** Reads the .nuspec (a top-level `*.nuspec` member) from a staged package. */
 export async function readNuspec(
   staged: StagedBlob,
+  caps: ArchiveCaps,
 ): Promise<{ version: NugetVersion; nuspec: Buffer }> {
   let found: { name: string; data: Buffer } | undefined;
   try {
-    found = await extractZipMember(
+    found = await findZipMember(
       (start, end) => sliceStream(staged.read(), start, end),
       staged.size,
       (n) => !n.includes('/') && n.toLowerCase().endsWith('.nuspec'),
+      caps,
     );
   } catch (err) {
+    if (err instanceof ArchiveLimitError) throw archiveLimitHttpError(err, 'the package');
     throw new HttpError(
       'ERR_NUGET_PACKAGE_INVALID',
       `the package cannot be read as a zip (${(err as Error).message})`,
@@ -344,7 +352,7 @@ export class NugetRepos {
     user: string,
     matrix: Properties,
   ): Promise<{ art: ArtifactRecord; version: NugetVersion }> {
-    const { version: v, nuspec } = await readNuspec(staged);
+    const { version: v, nuspec } = await readNuspec(staged, this.#svc.config.limits.archive);
     const hash = createHash('sha512');
     for await (const c of staged.read()) hash.update(c as Buffer);
     const sha512 = hash.digest('base64');

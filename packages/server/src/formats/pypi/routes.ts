@@ -23,7 +23,7 @@ import {
   type ProjectFile,
   type ProjectPage,
 } from './simple.ts';
-import { extractZipMember } from './zip.ts';
+import { findZipMember } from '../../internal/archive.ts';
 
 const READ = { permission: 'repo:read' } as const;
 
@@ -453,10 +453,11 @@ async function receiveUpload(
 /** PEP 658: stores the wheel's METADATA beside it as `{file}.metadata`. */
 async function storeWheelMetadata(svc: Services, art: ArtifactRecord, user: string): Promise<void> {
   try {
-    const member = await extractZipMember(
+    const member = await findZipMember(
       (start, end) => svc.blobs.open(art.sha256, { start, end }),
       art.size,
       (n) => /^[^/]+\.dist-info\/METADATA$/.test(n),
+      svc.config.limits.archive,
     );
     if (!member) {
       svc.log.warn({ repo: art.repo, path: art.path }, 'no METADATA found in the wheel');
