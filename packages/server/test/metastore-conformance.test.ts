@@ -924,6 +924,47 @@ describe('PostgreSQL: several stores on one database (replicas)', { skip: SKIP_P
     }
   });
 
+  test('migration 2 upgrades a version-1 database: its tokens get ids, its blobs are collectable', async () => {
+    const schema = newSchema();
+    const c = new pg.Client({ connectionString: pgUrl(), options: `-c search_path=${schema}` });
+    await c.connect();
+    try {
+      const v1 = MIGRATIONS.find((m) => m.version === 1);
+      assert.ok(v1);
+      await c.query(`CREATE SCHEMA ${schema}`);
+      await c.query(`CREATE TABLE stowage_migrations (
+        version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied BIGINT NOT NULL)`);
+      await c.query(v1.sql);
+      await c.query(`INSERT INTO stowage_migrations VALUES (1, $1, 0)`, [v1.name]);
+      const hash = 'ab'.repeat(32);
+      await c.query(
+        `INSERT INTO tokens (hash, "user", admin, created, expires) VALUES ($1, 'ci', false, 5, 9)`,
+        [hash],
+      );
+      const x = blob('old blob');
+      await c.query(
+        'INSERT INTO blobs (sha256, sha1, md5, size, created) VALUES ($1, $2, $3, $4, 1)',
+        [x.sha256, x.sha1, x.md5, x.size],
+      );
+      const meta = await PgMetaStore.open({ url: pgUrl(), schema });
+      try {
+        assert.equal(await meta.schemaVersion(), 2);
+        const t = { id: hash.slice(0, 16), hash, user: 'ci', admin: false, created: 5, expires: 9 };
+        assert.deepEqual(await meta.getToken(hash.slice(0, 16)), t);
+        assert.deepEqual(await meta.findToken(hash), t);
+        assert.deepEqual({ ...(await meta.findBlob({ sha1: x.sha1 })) }, x);
+        assert.deepEqual(await meta.listUnreferencedBlobs(0), [x.sha256]);
+        assert.equal(await meta.releaseBlob(x.sha256, 0), true);
+        assert.equal(await meta.findBlob({ sha256: x.sha256 }), undefined);
+      } finally {
+        await meta.close();
+      }
+    } finally {
+      await c.end();
+      await dropSchema(schema);
+    }
+  });
+
   test('withLock holds across stores: 100 read-modify-writes from two stores lose nothing', async () => {
     const a = await openPgStore(undefined, 3);
     const b = await PgMetaStore.open({ url: pgUrl(), schema: a.schema, poolSize: 3 });
