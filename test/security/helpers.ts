@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ZipFile } from 'yazl';
 import { startServer, type RunningServer } from '@stowage/server';
+import { APPS_ON_PG, dropSchema, newSchema, pgUrl } from '../../packages/server/test/pg.ts';
 
 export async function tempDir(prefix: string): Promise<string> {
   return mkdtemp(join(tmpdir(), `stowage-sec-${prefix}-`));
@@ -16,13 +17,35 @@ export async function tempDir(prefix: string): Promise<string> {
 
 /** A real server with the given config (GC's grace period 0 unless the config says otherwise). */
 export async function serve(dir: string, config: Record<string, unknown>): Promise<RunningServer> {
-  return startServer({
+  // STOWAGE_TEST_METASTORE=postgres: the metadata goes to a PostgreSQL schema of its own,
+  // dropped when the server closes (blobs stay in `dir`).
+  if (!APPS_ON_PG || config.storage !== undefined)
+    return startServer({
+      dataDir: dir,
+      host: '127.0.0.1',
+      port: 0,
+      logger: false,
+      config: { gc: { graceSec: 0 }, ...config },
+    });
+  const schema = newSchema();
+  const server = await startServer({
     dataDir: dir,
     host: '127.0.0.1',
     port: 0,
     logger: false,
-    config: { gc: { graceSec: 0 }, ...config },
+    config: {
+      gc: { graceSec: 0 },
+      ...config,
+      storage: { metadata: { type: 'postgres', url: pgUrl(), schema } },
+    },
   });
+  return {
+    ...server,
+    close: async () => {
+      await server.close();
+      await dropSchema(schema);
+    },
+  };
 }
 
 export interface Call {

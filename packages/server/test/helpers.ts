@@ -14,6 +14,8 @@ export const AUTH = { authorization: `Bearer ${TOKEN}` };
 export interface TestApp {
   app: FastifyInstance;
   dir: string;
+  /** The app's metadata store (SQLite in `dir`, or PostgreSQL): for what the API does not show. */
+  meta: MetaStore;
   close(): Promise<void>;
 }
 
@@ -40,6 +42,7 @@ export async function makeApp(
   return {
     app,
     dir,
+    meta,
     close: async () => {
       await app.close();
       if (schema !== undefined) await dropSchema(schema);

@@ -7,6 +7,10 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
+import { join } from 'node:path';
 import pg from 'pg';
 import type { BuildInfo } from '@stowage/core';
 import { SqliteMetaStore, type MetaStore } from '../src/server.ts';
@@ -19,6 +23,8 @@ interface Engine {
   name: string;
   skip: string | false;
   open(): Promise<{ meta: MetaStore; drop(): Promise<void> }>;
+  /** Two stores over the same data (two replicas, or two processes on one SQLite file). */
+  openTwo(): Promise<{ a: MetaStore; b: MetaStore; drop(): Promise<void> }>;
 }
 
 const ENGINES: Engine[] = [
@@ -29,6 +35,14 @@ const ENGINES: Engine[] = [
       const meta = new SqliteMetaStore({ memory: true });
       return { meta, drop: async () => undefined };
     },
+    openTwo: async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'stowage-conformance-'));
+      return {
+        a: new SqliteMetaStore({ dir }),
+        b: new SqliteMetaStore({ dir }),
+        drop: () => rm(dir, { recursive: true, force: true }),
+      };
+    },
   },
   {
     name: 'postgres',
@@ -36,6 +50,11 @@ const ENGINES: Engine[] = [
     open: async () => {
       const s = await openPgStore();
       return { meta: s.meta, drop: s.drop };
+    },
+    openTwo: async () => {
+      const s = await openPgStore();
+      const b = await PgMetaStore.open({ url: pgUrl(), schema: s.schema });
+      return { a: s.meta, b, drop: s.drop };
     },
   },
 ];
@@ -309,8 +328,9 @@ for (const e of ENGINES) {
 
     test('tokens, remote cache entries, downloads per build, upload sessions', async () => {
       await withStore(e, async (meta) => {
-        await meta.putToken({ hash: 'h1', user: 'ci', admin: false, created: 5 });
+        await meta.putToken({ id: 'i1', hash: 'h1', user: 'ci', admin: false, created: 5 });
         await meta.putToken({
+          id: 'i2',
           hash: 'h2',
           user: 'b',
           admin: true,
@@ -319,12 +339,14 @@ for (const e of ENGINES) {
           build: { name: 'app', number: '3' },
         });
         assert.deepEqual(await meta.findToken('h1'), {
+          id: 'i1',
           hash: 'h1',
           user: 'ci',
           admin: false,
           created: 5,
         });
         assert.deepEqual(await meta.findToken('h2'), {
+          id: 'i2',
           hash: 'h2',
           user: 'b',
           admin: true,
@@ -383,6 +405,378 @@ for (const e of ENGINES) {
         assert.equal(await meta.getUpload('u1'), undefined);
         await meta.ping();
       });
+    });
+
+    test('blob grace: touched blobs wait out the grace; release deletes, or keeps a content-less record for downloads', async () => {
+      await withStore(e, async (meta) => {
+        const kept = blob('kept');
+        const fresh = blob('fresh');
+        const old = blob('old');
+        const served = blob('served');
+        const before = Date.now();
+        for (const b of [kept, fresh, old, served]) await meta.touchBlob(b);
+        await meta.deployArtifact({ repo: 'r', path: 'k', blob: kept, user: 'u', properties: {} });
+        await meta.deployArtifact({
+          repo: 'r',
+          path: 's',
+          blob: served,
+          user: 'u',
+          properties: {},
+        });
+        await meta.recordDownload({
+          repo: 'r',
+          path: 's',
+          sha256: served.sha256,
+          user: 'ci',
+          buildName: 'app',
+          buildNumber: '1',
+        });
+        await meta.deleteArtifacts('r', 's');
+        // A touch records the blob: found before any artifact names it.
+        assert.deepEqual({ ...(await meta.findBlob({ md5: fresh.md5 })) }, fresh);
+        // Inside the grace (everything was touched after `before`): nothing to collect.
+        assert.deepEqual(await meta.listUnreferencedBlobs(before - 1), []);
+        assert.equal(await meta.releaseBlob(old.sha256, before - 1), false);
+        const cutoff = Date.now();
+        assert.deepEqual(
+          await meta.listUnreferencedBlobs(cutoff),
+          [fresh, old, served].map((b) => b.sha256).sort(),
+        );
+        // Referenced: never released, whatever the cut-off.
+        assert.equal(await meta.releaseBlob(kept.sha256, cutoff), false);
+        assert.deepEqual({ ...(await meta.findBlob({ sha256: kept.sha256 })) }, kept);
+        // Touched again after the cut-off (the clock has moved past it): the grace starts over.
+        while (Date.now() <= cutoff) await delay(1);
+        await meta.touchBlob(fresh);
+        assert.equal(await meta.releaseBlob(fresh.sha256, cutoff), false);
+        assert.deepEqual({ ...(await meta.findBlob({ sha256: fresh.sha256 })) }, fresh);
+
+        // No download names it: the record goes.
+        assert.equal(await meta.releaseBlob(old.sha256, cutoff), true);
+        assert.equal(await meta.releaseBlob(old.sha256, cutoff), false);
+        assert.equal(await meta.findBlob({ sha256: old.sha256 }), undefined);
+        await meta.deleteBlob(old.sha256);
+
+        // A download names it: kept without content, the build's downloads keep its checksums.
+        assert.equal(await meta.releaseBlob(served.sha256, cutoff), true);
+        assert.equal(await meta.releaseBlob(served.sha256, Date.now()), false);
+        assert.equal(await meta.findBlob({ sha256: served.sha256 }), undefined);
+        assert.equal(await meta.findBlob({ sha1: served.sha1 }), undefined);
+        assert.deepEqual(await meta.listUnreferencedBlobs(Date.now()), [fresh.sha256]);
+        assert.deepEqual(
+          (await meta.listBuildDownloads('app', '1')).map((d) => ({ ...d })),
+          [
+            {
+              repo: 'r',
+              path: 's',
+              sha256: served.sha256,
+              sha1: served.sha1,
+              md5: served.md5,
+              size: served.size,
+            },
+          ],
+        );
+        // A later touch (a writer about to commit it again) revives it.
+        await meta.touchBlob(served);
+        assert.deepEqual({ ...(await meta.findBlob({ md5: served.md5 })) }, served);
+        assert.deepEqual(await meta.listUnreferencedBlobs(cutoff), []);
+        // Released again, then a deploy revives it too.
+        assert.equal(await meta.releaseBlob(served.sha256, Date.now()), true);
+        await meta.deployArtifact({
+          repo: 'r',
+          path: 's2',
+          blob: served,
+          user: 'u',
+          properties: {},
+        });
+        assert.deepEqual({ ...(await meta.findBlob({ sha256: served.sha256 })) }, served);
+        assert.equal((await meta.getArtifact('r', 's2'))?.size, served.size);
+        assert.equal(await meta.releaseBlob(served.sha256, Date.now()), false);
+      });
+    });
+
+    test('tokens: ids, descriptions, scopes and service; listed newest first, per user; touched; revoked', async () => {
+      await withStore(e, async (meta) => {
+        await meta.putToken({ id: 'tok-b', hash: 'hb', user: 'alice', admin: false, created: 10 });
+        await meta.putToken({ id: 'tok-a', hash: 'ha', user: 'alice', admin: false, created: 10 });
+        await meta.putToken({
+          id: 'tok-c',
+          hash: 'hc',
+          user: 'deployer',
+          admin: false,
+          created: 20,
+          expires: 99,
+          description: 'CI deploys of "app" — ünïcode',
+          scopes: ['repo:libs-*:deploy', 'build:app:promote:staging'],
+          service: true,
+        });
+        assert.deepEqual(
+          (await meta.listTokens()).map((t) => t.id),
+          ['tok-c', 'tok-a', 'tok-b'],
+        );
+        assert.deepEqual(
+          (await meta.listTokens({ user: 'alice' })).map((t) => t.id),
+          ['tok-a', 'tok-b'],
+        );
+        assert.deepEqual(await meta.listTokens({ user: 'nobody' }), []);
+        const c = {
+          id: 'tok-c',
+          hash: 'hc',
+          user: 'deployer',
+          admin: false,
+          created: 20,
+          expires: 99,
+          description: 'CI deploys of "app" — ünïcode',
+          scopes: ['repo:libs-*:deploy', 'build:app:promote:staging'],
+          service: true,
+        };
+        assert.deepEqual(await meta.getToken('tok-c'), c);
+        assert.deepEqual(await meta.findToken('hc'), c);
+        assert.equal(await meta.getToken('hc'), undefined);
+        await meta.touchToken('tok-c', 1234);
+        await meta.touchToken('tok-c', 5678);
+        await meta.touchToken('nope', 1);
+        assert.deepEqual(await meta.getToken('tok-c'), { ...c, lastUsed: 5678 });
+        assert.equal((await meta.getToken('tok-a'))?.lastUsed, undefined);
+        // Two tokens cannot share an id.
+        await assert.rejects(
+          meta.putToken({ id: 'tok-a', hash: 'hx', user: 'bob', admin: false, created: 1 }),
+        );
+        assert.equal(await meta.deleteToken('tok-a'), true);
+        assert.equal(await meta.deleteToken('tok-a'), false);
+        assert.equal(await meta.findToken('ha'), undefined);
+        assert.deepEqual(
+          (await meta.listTokens()).map((t) => t.id),
+          ['tok-c', 'tok-b'],
+        );
+      });
+    });
+
+    test('users, groups and permission targets: put, replace, list in byte order, get, delete', async () => {
+      await withStore(e, async (meta) => {
+        await meta.putUser({ name: 'bob', groups: ['dev'] });
+        await meta.putUser({ name: 'Zed', email: 'z@example.com', groups: [], admin: true });
+        await meta.putUser({ name: 'alice', groups: ['dev', 'ops'] });
+        await meta.putUser({ name: 'bob', email: 'bob@example.com', groups: ['ops'] });
+        assert.deepEqual(
+          (await meta.listUsers()).map((u) => u.name),
+          ['Zed', 'alice', 'bob'],
+        );
+        assert.deepEqual(await meta.getUser('bob'), {
+          name: 'bob',
+          email: 'bob@example.com',
+          groups: ['ops'],
+        });
+        assert.equal(await meta.getUser('BOB'), undefined);
+
+        await meta.putGroup({ name: 'ops', description: 'operations', admin: true });
+        await meta.putGroup({ name: 'dev' });
+        await meta.putGroup({ name: 'dev', description: 'developers' });
+        assert.deepEqual(await meta.listGroups(), [
+          { name: 'dev', description: 'developers' },
+          { name: 'ops', description: 'operations', admin: true },
+        ]);
+        assert.deepEqual(await meta.getGroup('ops'), {
+          name: 'ops',
+          description: 'operations',
+          admin: true,
+        });
+
+        const target = {
+          name: 'libs-deploy',
+          repo: { repositories: ['libs-*'], actions: { users: { bob: ['read', 'deploy'] } } },
+          build: { names: ['app'], actions: { groups: { ops: ['promote:staging'] } } },
+        };
+        await meta.putPermissionTarget({
+          name: 'read-all',
+          repo: { repositories: ['*'], actions: {} },
+        });
+        await meta.putPermissionTarget(target);
+        assert.deepEqual(
+          (await meta.listPermissionTargets()).map((t) => t.name),
+          ['libs-deploy', 'read-all'],
+        );
+        assert.deepEqual(await meta.getPermissionTarget('libs-deploy'), target);
+        // The same name in another kind is another record.
+        await meta.putUser({ name: 'dev', groups: [] });
+        assert.equal(await meta.deleteGroup('dev'), true);
+        assert.equal(await meta.deleteGroup('dev'), false);
+        assert.deepEqual(await meta.getUser('dev'), { name: 'dev', groups: [] });
+        assert.equal(await meta.getGroup('dev'), undefined);
+        assert.equal(await meta.deleteUser('bob'), true);
+        assert.equal(await meta.deleteUser('bob'), false);
+        assert.equal(await meta.getUser('bob'), undefined);
+        assert.equal(await meta.deletePermissionTarget('read-all'), true);
+        assert.equal(await meta.deletePermissionTarget('read-all'), false);
+        assert.deepEqual(
+          (await meta.listPermissionTargets()).map((t) => t.name),
+          ['libs-deploy'],
+        );
+      });
+    });
+
+    test('audit: appended entries come back newest first, filtered by each field, limited', async () => {
+      await withStore(e, async (meta) => {
+        await meta.appendAudit({
+          ts: 100,
+          user: 'alice',
+          ip: '10.0.0.1',
+          action: 'artifact.deploy',
+          repo: 'libs',
+          path: 'a/b.jar',
+        });
+        await meta.appendAudit({
+          ts: 200,
+          user: 'ci',
+          tokenId: 'tok-1',
+          ip: '::1',
+          action: 'build.promote',
+          buildName: 'app',
+          buildNumber: '7',
+          details: { stage: 'staging', approver: 'bob', nested: { n: 1, list: [true, null] } },
+        });
+        await meta.appendAudit({
+          ts: 200,
+          user: 'alice',
+          ip: '10.0.0.1',
+          action: 'build.deploy',
+          buildName: 'app',
+          buildNumber: '8',
+        });
+        await meta.appendAudit({
+          ts: 300,
+          user: 'bob',
+          ip: '10.0.0.2',
+          action: 'buildx',
+          repo: 'libs',
+        });
+        await meta.appendAudit({
+          ts: 400,
+          user: 'anonymous',
+          ip: '10.0.0.3',
+          action: 'auth.failed',
+        });
+        const key = (es: { ts: number; action: string }[]): string[] =>
+          es.map((x) => `${x.ts}:${x.action}`);
+        // Newest first; the same instant in the order of appending, newest first.
+        assert.deepEqual(key(await meta.listAudit({})), [
+          '400:auth.failed',
+          '300:buildx',
+          '200:build.deploy',
+          '200:build.promote',
+          '100:artifact.deploy',
+        ]);
+        const promote = (await meta.listAudit({ action: 'build.promote' }))[0];
+        assert.ok(promote?.id !== undefined);
+        assert.deepEqual(
+          { ...promote, id: 0 },
+          {
+            id: 0,
+            ts: 200,
+            user: 'ci',
+            tokenId: 'tok-1',
+            ip: '::1',
+            action: 'build.promote',
+            buildName: 'app',
+            buildNumber: '7',
+            details: { stage: 'staging', approver: 'bob', nested: { n: 1, list: [true, null] } },
+          },
+        );
+        const plain = (await meta.listAudit({ action: 'artifact.deploy' }))[0];
+        assert.deepEqual(
+          { ...plain, id: 0 },
+          {
+            id: 0,
+            ts: 100,
+            user: 'alice',
+            ip: '10.0.0.1',
+            action: 'artifact.deploy',
+            repo: 'libs',
+            path: 'a/b.jar',
+          },
+        );
+        assert.deepEqual(key(await meta.listAudit({ user: 'alice' })), [
+          '200:build.deploy',
+          '100:artifact.deploy',
+        ]);
+        assert.deepEqual(key(await meta.listAudit({ user: 'Alice' })), []);
+        // A prefix ends with `.` or `*`; `build.` does not match `buildx`, `build*` does.
+        assert.deepEqual(key(await meta.listAudit({ action: 'build.' })), [
+          '200:build.deploy',
+          '200:build.promote',
+        ]);
+        assert.deepEqual(key(await meta.listAudit({ action: 'build.*' })), [
+          '200:build.deploy',
+          '200:build.promote',
+        ]);
+        assert.deepEqual(key(await meta.listAudit({ action: 'build*' })), [
+          '300:buildx',
+          '200:build.deploy',
+          '200:build.promote',
+        ]);
+        assert.deepEqual(key(await meta.listAudit({ action: 'build' })), []);
+        assert.deepEqual(key(await meta.listAudit({ repo: 'libs' })), [
+          '300:buildx',
+          '100:artifact.deploy',
+        ]);
+        assert.deepEqual(key(await meta.listAudit({ buildName: 'app' })), [
+          '200:build.deploy',
+          '200:build.promote',
+        ]);
+        assert.deepEqual(key(await meta.listAudit({ buildName: 'app', buildNumber: '7' })), [
+          '200:build.promote',
+        ]);
+        assert.deepEqual(key(await meta.listAudit({ buildNumber: '8' })), ['200:build.deploy']);
+        assert.deepEqual(key(await meta.listAudit({ since: 200 })), [
+          '400:auth.failed',
+          '300:buildx',
+          '200:build.deploy',
+          '200:build.promote',
+        ]);
+        assert.deepEqual(key(await meta.listAudit({ until: 200 })), [
+          '200:build.deploy',
+          '200:build.promote',
+          '100:artifact.deploy',
+        ]);
+        assert.deepEqual(key(await meta.listAudit({ since: 150, until: 300, limit: 2 })), [
+          '300:buildx',
+          '200:build.deploy',
+        ]);
+        assert.deepEqual(key(await meta.listAudit({ limit: 1 })), ['400:auth.failed']);
+        assert.deepEqual(
+          key(
+            await meta.listAudit({ user: 'alice', action: 'build.', buildName: 'app', since: 1 }),
+          ),
+          ['200:build.deploy'],
+        );
+      });
+    });
+
+    test('useNonce: once per scope, a replay is refused on another store over the same data, expired values purged', async () => {
+      const { a, b, drop } = await e.openTwo();
+      try {
+        const later = Date.now() + 3_600_000;
+        assert.equal(await a.useNonce('oidc:github', 'jti-1', later), true);
+        assert.equal(await b.useNonce('oidc:github', 'jti-1', later), false);
+        assert.equal(await a.useNonce('oidc:github', 'jti-1', later), false);
+        // Another scope is another namespace.
+        assert.equal(await b.useNonce('oidc:gitlab', 'jti-1', later), true);
+        // Many replicas presenting the same value at once: exactly one wins.
+        const results = await Promise.all(
+          Array.from({ length: 8 }, (_, i) =>
+            (i % 2 ? a : b).useNonce('oidc:github', 'jti-2', later),
+          ),
+        );
+        assert.equal(results.filter(Boolean).length, 1);
+        // A record that already expired no longer counts: the value may be used again.
+        assert.equal(await a.useNonce('oidc:github', 'jti-3', Date.now() - 1), true);
+        assert.equal(await b.useNonce('oidc:github', 'jti-3', later), true);
+        assert.equal(await a.useNonce('oidc:github', 'jti-3', later), false);
+      } finally {
+        await a.close();
+        await b.close();
+        await drop();
+      }
     });
 
     // The timeout turns a lock-order deadlock into a failure instead of a hung run.
@@ -526,6 +920,47 @@ describe('PostgreSQL: several stores on one database (replicas)', { skip: SKIP_P
         return true;
       });
     } finally {
+      await dropSchema(schema);
+    }
+  });
+
+  test('migration 2 upgrades a version-1 database: its tokens get ids, its blobs are collectable', async () => {
+    const schema = newSchema();
+    const c = new pg.Client({ connectionString: pgUrl(), options: `-c search_path=${schema}` });
+    await c.connect();
+    try {
+      const v1 = MIGRATIONS.find((m) => m.version === 1);
+      assert.ok(v1);
+      await c.query(`CREATE SCHEMA ${schema}`);
+      await c.query(`CREATE TABLE stowage_migrations (
+        version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied BIGINT NOT NULL)`);
+      await c.query(v1.sql);
+      await c.query(`INSERT INTO stowage_migrations VALUES (1, $1, 0)`, [v1.name]);
+      const hash = 'ab'.repeat(32);
+      await c.query(
+        `INSERT INTO tokens (hash, "user", admin, created, expires) VALUES ($1, 'ci', false, 5, 9)`,
+        [hash],
+      );
+      const x = blob('old blob');
+      await c.query(
+        'INSERT INTO blobs (sha256, sha1, md5, size, created) VALUES ($1, $2, $3, $4, 1)',
+        [x.sha256, x.sha1, x.md5, x.size],
+      );
+      const meta = await PgMetaStore.open({ url: pgUrl(), schema });
+      try {
+        assert.equal(await meta.schemaVersion(), 2);
+        const t = { id: hash.slice(0, 16), hash, user: 'ci', admin: false, created: 5, expires: 9 };
+        assert.deepEqual(await meta.getToken(hash.slice(0, 16)), t);
+        assert.deepEqual(await meta.findToken(hash), t);
+        assert.deepEqual({ ...(await meta.findBlob({ sha1: x.sha1 })) }, x);
+        assert.deepEqual(await meta.listUnreferencedBlobs(0), [x.sha256]);
+        assert.equal(await meta.releaseBlob(x.sha256, 0), true);
+        assert.equal(await meta.findBlob({ sha256: x.sha256 }), undefined);
+      } finally {
+        await meta.close();
+      }
+    } finally {
+      await c.end();
       await dropSchema(schema);
     }
   });

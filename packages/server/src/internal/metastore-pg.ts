@@ -17,9 +17,12 @@ import pg from 'pg';
 import type { BuildInfo } from '@stowage/core';
 import { KeyedMutex } from './mutex.ts';
 import { ANALYTICS_SCHEMA, PgAnalytics, indexBuild } from './analytics-pg.ts';
+import type { GroupRecord, PermissionTarget, UserRecord } from './permissions.ts';
 import {
   PromotionConflict,
   type ArtifactRecord,
+  type AuditEntry,
+  type AuditFilter,
   type BlobRecord,
   type BuildSummary,
   type CacheEntry,
@@ -122,6 +125,52 @@ CREATE TABLE uploads (
 );
 CREATE INDEX uploads_touched ON uploads(touched);
 ${ANALYTICS_SCHEMA}`,
+  },
+  {
+    version: 2,
+    name: 'blob grace and release, token ids and scopes, users/groups/permissions, audit, nonces',
+    sql: `
+ALTER TABLE blobs ADD COLUMN touched BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE blobs ADD COLUMN gone BOOLEAN NOT NULL DEFAULT false;
+CREATE INDEX blobs_touched ON blobs(touched);
+CREATE INDEX downloads_sha256 ON downloads(sha256);
+ALTER TABLE tokens ADD COLUMN id TEXT COLLATE "C";
+ALTER TABLE tokens ADD COLUMN description TEXT;
+ALTER TABLE tokens ADD COLUMN scopes TEXT;
+ALTER TABLE tokens ADD COLUMN service BOOLEAN NOT NULL DEFAULT false;
+ALTER TABLE tokens ADD COLUMN last_used BIGINT;
+UPDATE tokens SET id = substr(hash, 1, 16) WHERE id IS NULL;
+ALTER TABLE tokens ALTER COLUMN id SET NOT NULL;
+CREATE UNIQUE INDEX tokens_id ON tokens(id);
+CREATE INDEX tokens_user ON tokens("user", created);
+CREATE TABLE security (
+  kind TEXT COLLATE "C" NOT NULL,
+  name TEXT COLLATE "C" NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (kind, name)
+);
+CREATE TABLE audit (
+  id BIGSERIAL PRIMARY KEY,
+  ts BIGINT NOT NULL,
+  "user" TEXT COLLATE "C" NOT NULL,
+  token_id TEXT COLLATE "C",
+  ip TEXT NOT NULL,
+  action TEXT COLLATE "C" NOT NULL,
+  repo TEXT COLLATE "C",
+  path TEXT COLLATE "C",
+  build_name TEXT COLLATE "C",
+  build_number TEXT COLLATE "C",
+  details TEXT
+);
+CREATE INDEX audit_ts ON audit(ts);
+CREATE INDEX audit_build ON audit(build_name, build_number);
+CREATE TABLE nonces (
+  scope TEXT COLLATE "C" NOT NULL,
+  nonce TEXT COLLATE "C" NOT NULL,
+  expires BIGINT NOT NULL,
+  PRIMARY KEY (scope, nonce)
+);
+CREATE INDEX nonces_expires ON nonces(expires);`,
   },
 ];
 
@@ -458,7 +507,7 @@ export class PgMetaStore implements MetaStore {
   }): Promise<BlobRecord | undefined> {
     const [col, value] = checksumColumn(by);
     const r = await this.#rows<BlobRecord>(
-      `SELECT sha256, sha1, md5, size FROM blobs WHERE ${col} = $1 LIMIT 1`,
+      `SELECT sha256, sha1, md5, size FROM blobs WHERE ${col} = $1 AND NOT gone LIMIT 1`,
       [value],
     );
     return r[0];
@@ -472,6 +521,42 @@ export class PgMetaStore implements MetaStore {
 
   async deleteBlob(sha256: string): Promise<void> {
     await this.#pool.query('DELETE FROM blobs WHERE sha256 = $1', [sha256]);
+  }
+
+  async touchBlob(blob: BlobRecord): Promise<void> {
+    await touch(this.#pool, blob, Date.now());
+  }
+
+  async listUnreferencedBlobs(touchedBefore: number): Promise<string[]> {
+    return (
+      await this.#rows<{ sha256: string }>(
+        `SELECT b.sha256 FROM blobs b WHERE NOT b.gone AND b.touched <= $1
+           AND NOT EXISTS (SELECT 1 FROM artifacts a WHERE a.sha256 = b.sha256) ORDER BY b.sha256`,
+        [touchedBefore],
+      )
+    ).map((r) => r.sha256);
+  }
+
+  async releaseBlob(sha256: string, touchedBefore: number): Promise<boolean> {
+    return this.#tx(async (c) => {
+      // The row lock orders this against a deploy or touch of the same blob on any replica:
+      // one that committed first moved `touched` past the cut-off (re-checked on the locked
+      // row), one that comes later waits and then re-creates or revives the record.
+      const claim = await c.query(
+        `SELECT 1 FROM blobs b WHERE b.sha256 = $1 AND NOT b.gone AND b.touched <= $2
+           AND NOT EXISTS (SELECT 1 FROM artifacts a WHERE a.sha256 = b.sha256) FOR UPDATE`,
+        [sha256, touchedBefore],
+      );
+      if (claim.rowCount === 0) return false;
+      // An artifact committed between the statement's snapshot and the row lock.
+      const ref = await c.query('SELECT 1 FROM artifacts WHERE sha256 = $1 LIMIT 1', [sha256]);
+      if ((ref.rowCount ?? 0) > 0) return false;
+      const dl = await c.query('SELECT 1 FROM downloads WHERE sha256 = $1 LIMIT 1', [sha256]);
+      if ((dl.rowCount ?? 0) > 0)
+        await c.query('UPDATE blobs SET gone = true WHERE sha256 = $1', [sha256]);
+      else await c.query('DELETE FROM blobs WHERE sha256 = $1', [sha256]);
+      return true;
+    });
   }
 
   async getArtifact(repo: string, path: string): Promise<ArtifactRecord | undefined> {
@@ -491,11 +576,7 @@ export class PgMetaStore implements MetaStore {
   }): Promise<ArtifactRecord> {
     const now = Date.now();
     await this.#tx(async (c) => {
-      await c.query(
-        `INSERT INTO blobs (sha256, sha1, md5, size, created) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (sha256) DO NOTHING`,
-        [a.blob.sha256, a.blob.sha1, a.blob.md5, a.blob.size, now],
-      );
+      await touch(c, a.blob, now);
       const r = await c.query<{ id: number }>(
         `INSERT INTO artifacts (repo, path, sha256, created, created_by, modified, modified_by)
          VALUES ($1, $2, $3, $4, $5, $4, $5)
@@ -780,9 +861,11 @@ export class PgMetaStore implements MetaStore {
 
   async putToken(t: TokenRecord): Promise<void> {
     await this.#pool.query(
-      `INSERT INTO tokens (hash, "user", admin, build_name, build_number, created, expires)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      `INSERT INTO tokens (id, hash, "user", admin, build_name, build_number, created, expires,
+         description, scopes, service)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
       [
+        t.id,
         t.hash,
         t.user,
         t.admin,
@@ -790,28 +873,181 @@ export class PgMetaStore implements MetaStore {
         t.build?.number ?? null,
         t.created,
         t.expires ?? null,
+        t.description ?? null,
+        t.scopes ? JSON.stringify(t.scopes) : null,
+        t.service ?? false,
       ],
     );
   }
 
   async findToken(hash: string): Promise<TokenRecord | undefined> {
+    const r = (await this.#rows<TokenRow>('SELECT * FROM tokens WHERE hash = $1', [hash]))[0];
+    return r ? toToken(r) : undefined;
+  }
+
+  async listTokens(filter: { user?: string } = {}): Promise<TokenRecord[]> {
+    const rows =
+      filter.user === undefined
+        ? await this.#rows<TokenRow>('SELECT * FROM tokens ORDER BY created DESC, id')
+        : await this.#rows<TokenRow>(
+            'SELECT * FROM tokens WHERE "user" = $1 ORDER BY created DESC, id',
+            [filter.user],
+          );
+    return rows.map(toToken);
+  }
+
+  async getToken(id: string): Promise<TokenRecord | undefined> {
+    const r = (await this.#rows<TokenRow>('SELECT * FROM tokens WHERE id = $1', [id]))[0];
+    return r ? toToken(r) : undefined;
+  }
+
+  async deleteToken(id: string): Promise<boolean> {
+    const r = await this.#pool.query('DELETE FROM tokens WHERE id = $1', [id]);
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  async touchToken(id: string, at: number): Promise<void> {
+    await this.#pool.query('UPDATE tokens SET last_used = $1 WHERE id = $2', [at, id]);
+  }
+
+  async #listDocs<T>(kind: string): Promise<T[]> {
+    return (
+      await this.#rows<{ doc: string }>('SELECT doc FROM security WHERE kind = $1 ORDER BY name', [
+        kind,
+      ])
+    ).map((r) => JSON.parse(r.doc) as T);
+  }
+
+  async #getDoc<T>(kind: string, name: string): Promise<T | undefined> {
     const r = (
-      await this.#rows<{
-        hash: string;
-        user: string;
-        admin: boolean;
-        build_name: string | null;
-        build_number: string | null;
-        created: number;
-        expires: number | null;
-      }>('SELECT * FROM tokens WHERE hash = $1', [hash])
+      await this.#rows<{ doc: string }>('SELECT doc FROM security WHERE kind = $1 AND name = $2', [
+        kind,
+        name,
+      ])
     )[0];
-    if (!r) return undefined;
-    const t: TokenRecord = { hash: r.hash, user: r.user, admin: r.admin, created: r.created };
-    if (r.build_name !== null && r.build_number !== null)
-      t.build = { name: r.build_name, number: r.build_number };
-    if (r.expires !== null) t.expires = r.expires;
-    return t;
+    return r ? (JSON.parse(r.doc) as T) : undefined;
+  }
+
+  async #putDoc(kind: string, name: string, doc: unknown): Promise<void> {
+    await this.#pool.query(
+      `INSERT INTO security (kind, name, doc) VALUES ($1, $2, $3)
+       ON CONFLICT (kind, name) DO UPDATE SET doc = excluded.doc`,
+      [kind, name, JSON.stringify(doc)],
+    );
+  }
+
+  async #deleteDoc(kind: string, name: string): Promise<boolean> {
+    const r = await this.#pool.query('DELETE FROM security WHERE kind = $1 AND name = $2', [
+      kind,
+      name,
+    ]);
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  async listUsers(): Promise<UserRecord[]> {
+    return this.#listDocs('user');
+  }
+  async getUser(name: string): Promise<UserRecord | undefined> {
+    return this.#getDoc('user', name);
+  }
+  async putUser(u: UserRecord): Promise<void> {
+    await this.#putDoc('user', u.name, u);
+  }
+  async deleteUser(name: string): Promise<boolean> {
+    return this.#deleteDoc('user', name);
+  }
+  async listGroups(): Promise<GroupRecord[]> {
+    return this.#listDocs('group');
+  }
+  async getGroup(name: string): Promise<GroupRecord | undefined> {
+    return this.#getDoc('group', name);
+  }
+  async putGroup(g: GroupRecord): Promise<void> {
+    await this.#putDoc('group', g.name, g);
+  }
+  async deleteGroup(name: string): Promise<boolean> {
+    return this.#deleteDoc('group', name);
+  }
+  async listPermissionTargets(): Promise<PermissionTarget[]> {
+    return this.#listDocs('permission');
+  }
+  async getPermissionTarget(name: string): Promise<PermissionTarget | undefined> {
+    return this.#getDoc('permission', name);
+  }
+  async putPermissionTarget(t: PermissionTarget): Promise<void> {
+    await this.#putDoc('permission', t.name, t);
+  }
+  async deletePermissionTarget(name: string): Promise<boolean> {
+    return this.#deleteDoc('permission', name);
+  }
+
+  async appendAudit(e: AuditEntry): Promise<void> {
+    await this.#pool.query(
+      `INSERT INTO audit (ts, "user", token_id, ip, action, repo, path, build_name, build_number, details)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [
+        e.ts,
+        e.user,
+        e.tokenId ?? null,
+        e.ip,
+        e.action,
+        e.repo ?? null,
+        e.path ?? null,
+        e.buildName ?? null,
+        e.buildNumber ?? null,
+        e.details ? JSON.stringify(e.details) : null,
+      ],
+    );
+  }
+
+  async listAudit(f: AuditFilter): Promise<AuditEntry[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const cond = (sql: (p: string) => string, v: unknown): void => {
+      params.push(v);
+      where.push(sql(`$${params.length}`));
+    };
+    if (f.user !== undefined) cond((p) => `"user" = ${p}`, f.user);
+    if (f.repo !== undefined) cond((p) => `repo = ${p}`, f.repo);
+    if (f.buildName !== undefined) cond((p) => `build_name = ${p}`, f.buildName);
+    if (f.buildNumber !== undefined) cond((p) => `build_number = ${p}`, f.buildNumber);
+    if (f.action !== undefined) {
+      if (f.action.endsWith('*') || f.action.endsWith('.'))
+        cond((p) => `left(action, length(${p}::text)) = ${p}`, f.action.replace(/\*$/, ''));
+      else cond((p) => `action = ${p}`, f.action);
+    }
+    if (f.since !== undefined) cond((p) => `ts >= ${p}`, f.since);
+    if (f.until !== undefined) cond((p) => `ts <= ${p}`, f.until);
+    params.push(f.limit ?? 1000);
+    const rows = await this.#rows<AuditRow>(
+      `SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY ts DESC, id DESC LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map((r) => {
+      const e: AuditEntry = { id: r.id, ts: r.ts, user: r.user, ip: r.ip, action: r.action };
+      if (r.token_id !== null) e.tokenId = r.token_id;
+      if (r.repo !== null) e.repo = r.repo;
+      if (r.path !== null) e.path = r.path;
+      if (r.build_name !== null) e.buildName = r.build_name;
+      if (r.build_number !== null) e.buildNumber = r.build_number;
+      if (r.details !== null) e.details = JSON.parse(r.details) as Record<string, unknown>;
+      return e;
+    });
+  }
+
+  async useNonce(scope: string, nonce: string, expires: number): Promise<boolean> {
+    const now = Date.now();
+    await this.#pool.query('DELETE FROM nonces WHERE expires <= $1', [now]);
+    // One statement, atomic across replicas: a second use of the same value waits for the
+    // first's row and then changes nothing; an expired record (not yet purged) is taken over.
+    const r = await this.#pool.query(
+      `INSERT INTO nonces (scope, nonce, expires) VALUES ($1, $2, $3)
+       ON CONFLICT (scope, nonce) DO UPDATE SET expires = excluded.expires
+         WHERE nonces.expires <= $4`,
+      [scope, nonce, expires, now],
+    );
+    return r.rowCount === 1;
   }
 
   async getCacheEntry(repo: string, path: string): Promise<CacheEntry | undefined> {
@@ -893,6 +1129,62 @@ export class PgMetaStore implements MetaStore {
   async close(): Promise<void> {
     await Promise.all([this.#pool.end(), this.#lockPool.end()]);
   }
+}
+
+/** Records a blob as touched at `now`, reviving a content-less record. */
+async function touch(q: pg.Pool | pg.PoolClient, blob: BlobRecord, now: number): Promise<void> {
+  await q.query(
+    `INSERT INTO blobs (sha256, sha1, md5, size, created, touched) VALUES ($1, $2, $3, $4, $5, $5)
+     ON CONFLICT (sha256) DO UPDATE SET touched = excluded.touched, gone = false`,
+    [blob.sha256, blob.sha1, blob.md5, blob.size, now],
+  );
+}
+
+interface TokenRow {
+  id: string;
+  hash: string;
+  user: string;
+  admin: boolean;
+  build_name: string | null;
+  build_number: string | null;
+  created: number;
+  expires: number | null;
+  description: string | null;
+  scopes: string | null;
+  service: boolean;
+  last_used: number | null;
+}
+
+function toToken(r: TokenRow): TokenRecord {
+  const t: TokenRecord = {
+    id: r.id,
+    hash: r.hash,
+    user: r.user,
+    admin: r.admin,
+    created: r.created,
+  };
+  if (r.build_name !== null && r.build_number !== null)
+    t.build = { name: r.build_name, number: r.build_number };
+  if (r.expires !== null) t.expires = r.expires;
+  if (r.description !== null) t.description = r.description;
+  if (r.scopes !== null) t.scopes = JSON.parse(r.scopes) as string[];
+  if (r.service) t.service = true;
+  if (r.last_used !== null) t.lastUsed = r.last_used;
+  return t;
+}
+
+interface AuditRow {
+  id: number;
+  ts: number;
+  user: string;
+  token_id: string | null;
+  ip: string;
+  action: string;
+  repo: string | null;
+  path: string | null;
+  build_name: string | null;
+  build_number: string | null;
+  details: string | null;
 }
 
 async function insertProps(c: pg.PoolClient, ids: number[], props: Properties): Promise<void> {
