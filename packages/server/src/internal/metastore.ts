@@ -491,12 +491,11 @@ export class SqliteMetaStore implements MetaStore {
     this.#db.exec('PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
     this.#db.exec(SCHEMA);
     // Stores made before blob GC's grace period: add the column (0 = touched long ago).
-    const cols = this.#db.prepare('PRAGMA table_info(blobs)').all() as { name: string }[];
-    if (!cols.some((c) => c.name === 'touched'))
-      this.#db.exec('ALTER TABLE blobs ADD COLUMN touched INTEGER NOT NULL DEFAULT 0');
-    // 1: the content was collected; the record stays for the download records that name it.
-    if (!cols.some((c) => c.name === 'gone'))
-      this.#db.exec('ALTER TABLE blobs ADD COLUMN gone INTEGER NOT NULL DEFAULT 0');
+    // gone = 1: the content was collected; the record stays for the download records naming it.
+    this.#addColumns('blobs', {
+      touched: 'INTEGER NOT NULL DEFAULT 0',
+      gone: 'INTEGER NOT NULL DEFAULT 0',
+    });
     this.#migrateTokens();
     // Analytics tables kept in step with `builds` by triggers (see analytics-store.ts).
     this.analytics = new AnalyticsStore(this.#db);
