@@ -14,6 +14,7 @@ import { buildRoutes } from './routes/builds.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
 import { systemRoutes } from './routes/system.ts';
 import { uiRoutes } from './ui/ui.ts';
+import { notModified } from './internal/serve.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -99,6 +100,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addHook('onRequest', async (req) => {
     req.principal = await services.auth.authenticate(req.headers);
   });
+  // Conditional GET/HEAD for every answer that carries an ETag or Last-Modified.
+  app.addHook('onSend', notModified);
 
   app.setErrorHandler((err, req, reply) => {
     if (err instanceof HttpError) {

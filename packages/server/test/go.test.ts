@@ -245,7 +245,10 @@ test('a remote proxies another GOPROXY: files cached, list revalidated', async (
   const zip = await get(t, '/api/go/go-remote/example.com/upstream/@v/v0.2.0.zip');
   const upZip = await get(up, '/api/go/go-up/example.com/upstream/@v/v0.2.0.zip');
   assert.equal(zip.statusCode, 200);
-  assert.equal(zip.headers['x-checksum-sha256'], upZip.headers['x-checksum-sha256']);
+  assert.equal(zip.headers['x-stowage-cache'], 'miss', 'streamed while it is cached');
+  assert.equal(sums(zip.rawPayload).sha256, upZip.headers['x-checksum-sha256']);
+  const cached = await get(t, '/api/go/go-remote/example.com/upstream/@v/v0.2.0.zip');
+  assert.equal(cached.headers['x-checksum-sha256'], upZip.headers['x-checksum-sha256']);
   const latest = await get(t, '/api/go/go-remote/example.com/upstream/@latest');
   assert.equal((latest.json() as { Version: string }).Version, 'v0.2.0');
   const m = 'example.com/upstream';

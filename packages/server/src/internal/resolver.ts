@@ -27,7 +27,7 @@ export interface ResolveOptions {
    * Called when an upstream starts sending content that is not cached yet: return a stream
    * and the body is written to it while it is cached (the client need not wait).
    */
-  live?: (info: { size?: number; contentType?: string }) => Writable;
+  live?: (info: LiveInfo) => Writable;
   /**
    * Dependency-confusion guard: the folder that owns the package a path belongs to. When a
    * local member of a virtual repository has anything under it, remotes are not asked.
@@ -55,7 +55,36 @@ export interface ResolveOptions {
   }) => Promise<Record<string, string>>;
 }
 
+/** What is known of a file when its body starts to stream from the upstream. */
+export interface LiveInfo {
+  size?: number;
+  contentType?: string;
+  /** Checksums the upstream declared (X-Checksum-*); the cached copy is checked against them. */
+  checksums?: { sha1?: string; sha256?: string; md5?: string };
+}
+
 export const DEFAULT_METADATA_MAX_AGE_SEC = 600;
+
+const DECLARED = {
+  sha1: /^[0-9a-f]{40}$/,
+  sha256: /^[0-9a-f]{64}$/,
+  md5: /^[0-9a-f]{32}$/,
+} as const;
+
+/** The checksums an upstream declared in X-Checksum-* headers (Artifactory, Nexus, Stowage). */
+function declaredChecksums(headers: Record<string, string | string[] | undefined>): {
+  sha1?: string;
+  sha256?: string;
+  md5?: string;
+} {
+  const out: { sha1?: string; sha256?: string; md5?: string } = {};
+  for (const alg of ['sha1', 'sha256', 'md5'] as const) {
+    const v = headers[`x-checksum-${alg}`];
+    if (typeof v === 'string' && DECLARED[alg].test(v.trim().toLowerCase()))
+      out[alg] = v.trim().toLowerCase();
+  }
+  return out;
+}
 
 /**
  * Remote and virtual repositories, for every format: cache on first fetch, serve from disk
@@ -263,12 +292,14 @@ export class Resolver {
       throw err;
     }
     const declared = Number(res.headers['content-length'] ?? Number.NaN);
+    const sums = declaredChecksums(res.headers);
     let body: Readable = res.body;
     if (opts.live && !cached) {
-      const info: { size?: number; contentType?: string } = {};
+      const info: LiveInfo = {};
       if (Number.isFinite(declared)) info.size = declared;
       if (typeof res.headers['content-type'] === 'string')
         info.contentType = res.headers['content-type'];
+      if (Object.keys(sums).length) info.checksums = sums;
       const t = tee(opts.live(info));
       body.once('error', (err) => t.destroy(err));
       body = body.pipe(t);
@@ -281,6 +312,14 @@ export class Resolver {
             'ERR_UPSTREAM_INVALID',
             `upstream ${url} sent ${staged.size} of ${declared} bytes`,
           );
+        }
+        for (const alg of ['sha1', 'sha256', 'md5'] as const) {
+          if (sums[alg] && staged[alg] !== sums[alg]) {
+            throw new HttpError(
+              'ERR_UPSTREAM_INVALID',
+              `upstream ${url} declared ${alg} ${sums[alg]} but sent content with ${alg} ${staged[alg]}`,
+            );
+          }
         }
         if (opts.expectSha256 && staged.sha256 !== opts.expectSha256) {
           throw new HttpError(

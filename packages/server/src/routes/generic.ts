@@ -1,12 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { HttpError } from '../errors.ts';
 import { parseRepoPath, type RepoPath } from '../internal/paths.ts';
-import { baseUrl, declaredChecksums, mimeType, parseRange, rawUrl } from '../internal/http.ts';
-import type { ArtifactRecord } from '../internal/metastore.ts';
+import { baseUrl, declaredChecksums, rawUrl } from '../internal/http.ts';
 import { fileInfo } from './storage.ts';
 import { formatOf } from '../formats/index.ts';
 import type { ResolveOptions } from '../internal/resolver.ts';
+import { sendComputed, serveFile } from '../internal/serve.ts';
 
 /**
  * Generic repository layout: `PUT|GET|HEAD|DELETE /{repo}/{path}`, with matrix
@@ -38,7 +38,7 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
     const before = formatOf(into.packageType)?.beforeDeploy;
     const art = await svc.deploy({
       ...(before && { check: (b) => before(svc, into, target.path, b) }),
-      repo: target.repo,
+      repo: into,
       path: target.path,
       body,
       expected: declaredChecksums(req),
@@ -47,8 +47,7 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
       signal: abort.signal,
     });
     req.log.info({ repo: art.repo, path: art.path, size: art.size, byChecksum }, 'deployed');
-    const repo = await svc.repo(art.repo);
-    await formatOf(repo.packageType)?.afterDeploy?.(svc, repo, art);
+    await formatOf(into.packageType)?.afterDeploy?.(svc, into, art);
     return reply.code(201).send(await fileInfo(req, art, { deploy: true }));
   });
 
@@ -58,7 +57,7 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
     head: boolean,
   ): Promise<unknown> => {
     const svc = app.stowage;
-    const who = req.requireRead();
+    req.requireRead();
     const { path } = rawUrl(req);
     if (path === '/' || path === '') {
       return reply.type('application/json').send({ service: 'stowage', api: '/api/system/ping' });
@@ -68,78 +67,27 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
     const derived = target.folder
       ? undefined
       : await formatOf(repo.packageType)?.serveDerived?.(svc, repo, target.path);
-    if (derived) {
-      reply.type(derived.contentType).header('content-length', String(derived.body.length));
-      return head ? reply.send() : reply.send(derived.body);
+    if (derived) return sendComputed(req, reply, derived.body, derived.contentType);
+    if (!target.folder) {
+      const format = formatOf(repo.packageType);
+      const resolve: ResolveOptions = {};
+      if (format?.isMetadata?.(target.path)) resolve.metadata = true;
+      if (format?.packageOf) resolve.packageOf = format.packageOf;
+      const validate = format?.validate;
+      if (validate) resolve.validate = (b) => validate(target.path, b);
+      const served = await serveFile(req, reply, {
+        repo,
+        path: target.path,
+        resolve,
+        matrix: target.matrix,
+        record: resolve.metadata !== true,
+      });
+      if (served) return served;
     }
-    let art: ArtifactRecord | undefined;
-    if (target.folder) {
-      art = undefined;
-    } else if (repo.rclass === 'local') {
-      art = await svc.meta.getArtifact(target.repo, target.path);
-    } else {
-      // Remote or virtual: a file not cached yet streams to the client while it is cached.
-      let streamed = false;
-      const live = (info: { size?: number; contentType?: string }): PassThrough => {
-        streamed = true;
-        const out = new PassThrough();
-        reply
-          .header('content-type', info.contentType ?? mimeType(target.path))
-          .header('x-stowage-cache', 'miss');
-        if (info.size !== undefined) reply.header('content-length', String(info.size));
-        void reply.send(out);
-        return out;
-      };
-      try {
-        const format = formatOf(repo.packageType);
-        const opts: ResolveOptions = {};
-        if (format?.isMetadata?.(target.path)) opts.metadata = true;
-        else if (!head) opts.live = live;
-        if (format?.packageOf) opts.packageOf = format.packageOf;
-        const validate = format?.validate;
-        if (validate) opts.validate = (b) => validate(target.path, b);
-        const resolved = await svc.resolver.resolve(repo, target.path, opts);
-        if (streamed) return reply;
-        art = resolved?.art;
-        if (resolved?.stale) reply.header('x-stowage-cache', 'stale');
-      } catch (err) {
-        if (!streamed) throw err;
-        req.log.warn(
-          { err, repo: repo.key, path: target.path },
-          'upstream transfer failed mid-stream; the client got a cut response',
-        );
-        return reply;
-      }
+    if (repo.rclass === 'local' && (await svc.meta.folderExists(target.repo, target.path))) {
+      return folderListing(req, reply, target, head);
     }
-    if (!art) {
-      if (repo.rclass === 'local' && (await svc.meta.folderExists(target.repo, target.path))) {
-        return folderListing(req, reply, target, head);
-      }
-      throw new HttpError('ERR_NOT_FOUND', `${target.repo}/${target.path} does not exist`);
-    }
-    setArtifactHeaders(reply, art);
-    if (
-      req.headers['if-none-match'] === `"${art.sha1}"` ||
-      req.headers['if-none-match'] === art.sha1
-    ) {
-      return reply.code(304).send();
-    }
-    const range = parseRange(req.headers.range, art.size);
-    if (range) {
-      reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${art.size}`);
-      reply.header('content-length', String(range.end - range.start + 1));
-    } else {
-      reply.header('content-length', String(art.size));
-    }
-    if (head) return reply.send();
-    await svc.meta.recordDownload({
-      repo: target.repo,
-      path: art.path,
-      sha256: art.sha256,
-      user: who.user,
-      ...buildIdentity(req),
-    });
-    return reply.send(svc.blobs.open(art.sha256, range));
+    throw new HttpError('ERR_NOT_FOUND', `${target.repo}/${target.path} does not exist`);
   };
 
   app.get('/*', { exposeHeadRoute: false }, (req, reply) => download(req, reply, false));
@@ -165,36 +113,6 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
     req.log.info({ repo: target.repo, path: target.path, removed }, 'deleted');
     return reply.code(204).send();
   });
-}
-
-function header(req: FastifyRequest, name: string): string | undefined {
-  const v = req.headers[name];
-  return typeof v === 'string' && v !== '' ? v : undefined;
-}
-
-/**
- * The build a request belongs to, for the download record: the X-Stowage-Build-Name/-Number
- * headers, else the build its token was issued for (package managers that cannot send
- * headers use a build-scoped token).
- */
-export function buildIdentity(req: FastifyRequest): { buildName?: string; buildNumber?: string } {
-  const buildName = header(req, 'x-stowage-build-name');
-  const buildNumber = header(req, 'x-stowage-build-number');
-  if (buildName && buildNumber) return { buildName, buildNumber };
-  const b = req.principal?.build;
-  return b ? { buildName: b.name, buildNumber: b.number } : {};
-}
-
-export function setArtifactHeaders(reply: FastifyReply, art: ArtifactRecord): void {
-  reply
-    .header('content-type', mimeType(art.path))
-    .header('accept-ranges', 'bytes')
-    .header('etag', `"${art.sha1}"`)
-    .header('last-modified', new Date(art.modified).toUTCString())
-    .header('x-checksum-sha1', art.sha1)
-    .header('x-checksum-sha256', art.sha256)
-    .header('x-checksum-md5', art.md5)
-    .header('x-artifactory-filename', art.path.slice(art.path.lastIndexOf('/') + 1));
 }
 
 async function folderListing(

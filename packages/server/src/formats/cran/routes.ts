@@ -26,7 +26,7 @@ import { parseMatrix, validateRelativePath } from '../../internal/paths.ts';
 import { normalizeChecksums, verifyChecksums, type Services } from '../../internal/services.ts';
 import type { StagedBlob } from '../../internal/blobstore.ts';
 import { extractTarMember, sliceStream } from '../../internal/tar.ts';
-import { buildIdentity, setArtifactHeaders } from '../../routes/generic.ts';
+import { sendArtifact, sendComputed, serveFile } from '../../internal/serve.ts';
 import { extractZipMember } from '../pypi/zip.ts';
 import {
   PACKAGES_FIELDS,
@@ -361,56 +361,44 @@ export async function cranRoutes(app: FastifyInstance): Promise<void> {
 
   const cranRepo = (key: string): Promise<RepoConfig> => app.stowage.repo(key, 'cran');
 
-  const get = async (req: FastifyRequest, reply: FastifyReply, head: boolean): Promise<unknown> => {
+  const get = async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const svc = app.stowage;
-    const who = req.requireRead();
+    req.requireRead();
     const r = parseRequest(rawUrl(req).path);
     const repo = await cranRepo(r.repo);
     const c = classify(r.path);
-    const send = async (art: ArtifactRecord, stale: boolean, record: boolean): Promise<unknown> => {
-      setArtifactHeaders(reply, art);
-      reply.header('content-length', String(art.size));
-      if (stale) reply.header('x-stowage-cache', 'stale');
-      if (c.kind === 'index') reply.header('content-type', TYPES[c.index]);
-      if (head) return reply.send();
-      if (record) {
-        const fromHeaders = buildIdentity(req);
-        const name = r.matrix['build.name']?.[0];
-        const number = r.matrix['build.number']?.[0];
-        await svc.meta.recordDownload({
-          repo: repo.key,
-          path: art.path,
-          sha256: art.sha256,
-          user: who.user,
-          ...(fromHeaders.buildName
-            ? fromHeaders
-            : name && number
-              ? { buildName: name, buildNumber: number }
-              : {}),
-        });
-      }
-      return reply.send(svc.blobs.open(art.sha256));
-    };
     if (c.kind === 'index') {
       const out = await repos.index(repo, c.dir, c.index);
       if (!out) throw new HttpError('ERR_NOT_FOUND', `${repo.key}/${r.path} does not exist`);
-      if (out.art) return send(out.art, out.stale === true, false);
-      reply.header('content-type', TYPES[c.index]).header('content-length', out.body.length);
-      return head ? reply.send() : reply.send(out.body);
+      if (out.art) {
+        return sendArtifact(req, reply, out.art, {
+          repo: repo.key,
+          stale: out.stale === true,
+          contentType: TYPES[c.index],
+          record: false,
+        });
+      }
+      return sendComputed(req, reply, out.body, TYPES[c.index]);
     }
-    const found =
+    const served =
       c.kind === 'file' || repo.rclass !== 'local'
-        ? await svc.resolver.resolve(repo, r.path, {
-            ...(c.kind === 'other' && { metadata: true }),
-            ownedBy: (local, path) => ownedBy(svc, local, path),
+        ? await serveFile(req, reply, {
+            repo,
+            path: r.path,
+            resolve: {
+              ...(c.kind === 'other' && { metadata: true }),
+              ownedBy: (local, path) => ownedBy(svc, local, path),
+            },
+            record: c.kind === 'file',
+            matrix: r.matrix,
           })
         : undefined;
-    if (!found) throw new HttpError('ERR_NOT_FOUND', `${repo.key}/${r.path} does not exist`);
-    return send(found.art, found.stale, c.kind === 'file');
+    if (!served) throw new HttpError('ERR_NOT_FOUND', `${repo.key}/${r.path} does not exist`);
+    return served;
   };
 
-  app.get('/api/cran/*', { exposeHeadRoute: false }, (req, reply) => get(req, reply, false));
-  app.head('/api/cran/*', (req, reply) => get(req, reply, true));
+  app.get('/api/cran/*', { exposeHeadRoute: false }, (req, reply) => get(req, reply));
+  app.head('/api/cran/*', (req, reply) => get(req, reply));
 
   const upload = async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const svc = app.stowage;

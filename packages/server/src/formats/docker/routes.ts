@@ -10,15 +10,15 @@
  * `GET /api/stowage/v1/docker/{repo}/{image}/manifests/{reference}/layers`.
  */
 import { createHash } from 'node:crypto';
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../../errors.ts';
 import { ANONYMOUS_BEARER, Authenticator } from '../../internal/auth.ts';
-import { baseUrl, decodeQueryValue, parseRange, rawQuery, rawUrl } from '../../internal/http.ts';
+import { baseUrl, decodeQueryValue, rawQuery, rawUrl } from '../../internal/http.ts';
 import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/metastore.ts';
 import type { Resolved, ResolveOptions } from '../../internal/resolver.ts';
 import type { Services } from '../../internal/services.ts';
-import { buildIdentity } from '../../routes/generic.ts';
+import { sendArtifact, serveFile } from '../../internal/serve.ts';
 import { MAX_HELM_CONFIG, helmOciProperties } from '../helm/oci.ts';
 import { OciError, ociBody, toOciError } from './errors.ts';
 import {
@@ -318,16 +318,6 @@ class Registry {
     };
   }
 
-  async #record(req: FastifyRequest, repo: string, art: ArtifactRecord): Promise<void> {
-    await this.#svc.meta.recordDownload({
-      repo,
-      path: art.path,
-      sha256: art.sha256,
-      user: req.principal.user,
-      ...buildIdentity(req),
-    });
-  }
-
   // ---- blobs ----
 
   async #getBlob(
@@ -337,56 +327,25 @@ class Registry {
     digest: string,
   ): Promise<unknown> {
     req.requireRead();
-    const head = req.method === 'HEAD';
     const repo = await this.#repo(r);
     const hex = sha256Hex(digest);
-    const path = blobPath(r.image, hex);
-    let streamed = false;
-    const opts = this.#opts(r.image, 'any', { expectSha256: hex });
-    if (!head && repo.rclass !== 'local' && req.headers.range === undefined) {
-      // Not cached yet: the client gets the body while it is cached.
-      opts.live = (info) => {
-        streamed = true;
-        const out = new PassThrough();
-        reply
-          .header('content-type', 'application/octet-stream')
-          .header('docker-content-digest', digest)
-          .header('x-stowage-cache', 'miss');
-        if (info.size !== undefined) reply.header('content-length', String(info.size));
-        void reply.send(out);
-        return out;
-      };
-    }
-    let found: Resolved | undefined;
-    try {
-      found = await this.#svc.resolver.resolve(repo, path, opts);
-    } catch (err) {
-      if (!streamed) throw err;
-      req.log.warn({ err, repo: repo.key, path }, 'upstream blob transfer failed mid-stream');
-      return reply;
-    }
-    if (streamed) return reply;
-    if (!found) {
+    const served = await serveFile(req, reply, {
+      repo,
+      path: blobPath(r.image, hex),
+      resolve: this.#opts(r.image, 'any', { expectSha256: hex }),
+      contentType: 'application/octet-stream',
+      headers: () => ({
+        'docker-content-digest': digest,
+        etag: `"${digest}"`,
+        'cache-control': 'max-age=31536000',
+      }),
+    });
+    if (!served) {
       throw new OciError('BLOB_UNKNOWN', `blob ${digest} is not in ${r.name}`, {
         detail: { digest },
       });
     }
-    const art = found.art;
-    reply
-      .header('content-type', 'application/octet-stream')
-      .header('docker-content-digest', `sha256:${art.sha256}`)
-      .header('accept-ranges', 'bytes')
-      .header('etag', `"sha256:${art.sha256}"`)
-      .header('cache-control', 'max-age=31536000');
-    if (found.stale) reply.header('x-stowage-cache', 'stale');
-    const range = parseRange(req.headers.range, art.size);
-    if (range) {
-      reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${art.size}`);
-      reply.header('content-length', String(range.end - range.start + 1));
-    } else reply.header('content-length', String(art.size));
-    if (head) return reply.send();
-    await this.#record(req, found.repo, art);
-    return reply.send(this.#svc.blobs.open(art.sha256, range));
+    return served;
   }
 
   async #deleteBlob(
@@ -728,15 +687,15 @@ class Registry {
       });
     }
     const art = m.found.art;
-    reply
-      .header('content-type', m.mediaType)
-      .header('docker-content-digest', `sha256:${art.sha256}`)
-      .header('etag', `"sha256:${art.sha256}"`)
-      .header('content-length', String(art.size));
-    if (m.found.stale) reply.header('x-stowage-cache', 'stale');
-    if (req.method === 'HEAD') return reply.send();
-    await this.#record(req, m.found.repo, art);
-    return reply.send(this.#svc.blobs.open(art.sha256));
+    return sendArtifact(req, reply, art, {
+      repo: repo.key,
+      stale: m.found.stale,
+      contentType: m.mediaType,
+      headers: {
+        'docker-content-digest': `sha256:${art.sha256}`,
+        etag: `"sha256:${art.sha256}"`,
+      },
+    });
   }
 
   async #putManifest(

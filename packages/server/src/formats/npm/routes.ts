@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../../errors.ts';
 import { baseUrl, rawUrl } from '../../internal/http.ts';
@@ -8,7 +8,7 @@ import { SizedLru } from '../../internal/lru.ts';
 import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/metastore.ts';
 import type { ResolveOptions } from '../../internal/resolver.ts';
 import { BUILD_NAME_PROP, BUILD_NUMBER_PROP, type Services } from '../../internal/services.ts';
-import { buildIdentity, setArtifactHeaders } from '../../routes/generic.ts';
+import { buildIdentity, sendComputed, serveFile } from '../../internal/serve.ts';
 import {
   MAX_PACKUMENT_BYTES,
   abbreviate,
@@ -68,11 +68,9 @@ async function get(svc: Services, req: FastifyRequest, reply: FastifyReply): Pro
   const { repoKey, raw } = split(req);
   const target = parseTarget(raw, repoKey);
   if (target.kind === 'special') return special(svc, req, reply, repoKey, target.segs);
-  const who = req.requireRead();
+  req.requireRead();
   const repo = await npmRepo(svc, repoKey);
-  if (target.kind === 'tarball') {
-    return tarball(svc, req, reply, repo, target.name, target.file, who.user);
-  }
+  if (target.kind === 'tarball') return tarball(svc, req, reply, repo, target.name, target.file);
   const sources = await packumentSources(svc, repo, target.name);
   if (sources.length === 0) {
     throw new HttpError('ERR_NOT_FOUND', `package ${target.name} is not in ${repoKey}`);
@@ -101,7 +99,7 @@ async function get(svc: Services, req: FastifyRequest, reply: FastifyReply): Pro
     body = JSON.stringify(value);
     rendered.set(key, body, body.length);
   }
-  return reply.type(abbreviated && !spec ? ABBREVIATED : 'application/json').send(body);
+  return sendComputed(req, reply, body, abbreviated && !spec ? ABBREVIATED : 'application/json');
 }
 
 /** Rendered packument answers by (base URL, name, view, source digests); 64 MiB at most. */
@@ -206,48 +204,16 @@ async function tarball(
   repo: RepoConfig,
   name: string,
   file: string,
-  user: string,
 ): Promise<unknown> {
   const path = tarballPath(name, file);
-  const head = req.method === 'HEAD';
-  let streamed = false;
-  const opts = remoteOptions(svc);
-  if (!head) {
-    opts.live = (info) => {
-      streamed = true;
-      const out = new PassThrough();
-      reply.header('content-type', 'application/octet-stream').header('x-stowage-cache', 'miss');
-      if (info.size !== undefined) reply.header('content-length', String(info.size));
-      void reply.send(out);
-      return out;
-    };
-  }
-  let art: ArtifactRecord | undefined;
-  try {
-    const r = await svc.resolver.resolve(repo, path, opts);
-    art = r?.art;
-    if (r?.stale) reply.header('x-stowage-cache', 'stale');
-  } catch (err) {
-    if (!streamed) throw err;
-    req.log.warn({ err, repo: repo.key, path }, 'upstream tarball cut mid-stream');
-    return reply;
-  }
-  if (art && !head) {
-    await svc.meta.recordDownload({
-      repo: repo.key,
-      path: art.path,
-      sha256: art.sha256,
-      user,
-      ...buildIdentity(req),
-    });
-  }
-  if (streamed) return reply;
-  if (!art) throw new HttpError('ERR_NOT_FOUND', `${repo.key}/${path} does not exist`);
-  setArtifactHeaders(reply, art);
-  reply.header('content-type', 'application/octet-stream');
-  reply.header('content-length', String(art.size));
-  if (head) return reply.send();
-  return reply.send(svc.blobs.open(art.sha256));
+  const served = await serveFile(req, reply, {
+    repo,
+    path,
+    resolve: remoteOptions(svc),
+    contentType: 'application/octet-stream',
+  });
+  if (!served) throw new HttpError('ERR_NOT_FOUND', `${repo.key}/${path} does not exist`);
+  return served;
 }
 
 async function special(

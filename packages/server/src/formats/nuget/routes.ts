@@ -24,11 +24,11 @@ import {
   declaredChecksums,
   rawUrl,
 } from '../../internal/http.ts';
-import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/metastore.ts';
+import type { Properties, RepoConfig } from '../../internal/metastore.ts';
 import { parseMatrix } from '../../internal/paths.ts';
 import { normalizeChecksums, verifyChecksums, type Services } from '../../internal/services.ts';
 import { receiveMultipart } from '../../internal/multipart.ts';
-import { buildIdentity, setArtifactHeaders } from '../../routes/generic.ts';
+import { serveFile } from '../../internal/serve.ts';
 import {
   registrationIndex,
   registrationLeaf,
@@ -374,33 +374,16 @@ async function v2Get(ctx: Ctx): Promise<unknown> {
 }
 
 async function sendFile(ctx: Ctx, path: string, pkg: boolean): Promise<unknown> {
-  const { svc, req, reply, repo } = ctx;
-  const found = await ctx.repos.file(repo, path);
-  if (!found) throw notFound(ctx);
-  const art: ArtifactRecord = found.art;
-  setArtifactHeaders(reply, art);
-  reply
-    .header('content-length', String(art.size))
-    .header('content-type', pkg ? 'application/octet-stream' : 'application/xml');
-  if (found.stale) reply.header('x-stowage-cache', 'stale');
-  if (req.method === 'HEAD') return reply.send();
-  if (pkg) {
-    const fromHeaders = buildIdentity(req);
-    const name = ctx.t.matrix['build.name']?.[0];
-    const number = ctx.t.matrix['build.number']?.[0];
-    await svc.meta.recordDownload({
-      repo: repo.key,
-      path: art.path,
-      sha256: art.sha256,
-      user: ctx.user,
-      ...(fromHeaders.buildName
-        ? fromHeaders
-        : name && number
-          ? { buildName: name, buildNumber: number }
-          : {}),
-    });
-  }
-  return reply.send(svc.blobs.open(art.sha256));
+  const served = await serveFile(ctx.req, ctx.reply, {
+    repo: ctx.repo,
+    path,
+    resolve: ctx.repos.options(),
+    contentType: pkg ? 'application/octet-stream' : 'application/xml',
+    record: pkg,
+    matrix: ctx.t.matrix,
+  });
+  if (!served) throw notFound(ctx);
+  return served;
 }
 
 /** The package of a push: the first file part of a multipart body (as NuGet sends it), or the raw body. */
