@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import yazl from 'yazl';
-import { AUTH, errorCode, makeApp, sums, type TestApp } from './helpers.ts';
+import { AUTH, downloadForBuild, errorCode, makeApp, sums, type TestApp } from './helpers.ts';
 
 async function moduleZip(
   module: string,
@@ -309,5 +309,33 @@ test('downloads are recorded for the build named in the repository segment', asy
   assert.ok(
     list.some((d) => d.path === 'example.com/lib/@v/v1.0.0.zip'),
     JSON.stringify(body),
+  );
+});
+
+test('a cache-miss module zip through a remote is recorded for the build (matrix and build token)', async () => {
+  const m = 'example.com/cold';
+  const zip = await moduleZip(m, 'v0.1.0', { 'go.mod': gomod(m), 'c.go': src('c') });
+  assert.equal((await publish(up, `/api/go/go-up/${m}/@v/v0.1.0.zip`, zip)).statusCode, 201);
+  const res = await get(t, `/api/go/go;build.name=go-cold;build.number=1/${m}/@v/v0.1.0.zip`);
+  assert.equal(res.statusCode, 200);
+  assert.equal(res.headers['x-stowage-cache'], 'miss');
+  const dl = await get(t, '/api/stowage/v1/builds/go-cold/1/downloads');
+  const { downloads } = dl.json() as {
+    downloads: { repo: string; path: string; sha256: string }[];
+  };
+  assert.deepEqual(
+    downloads.map((d) => [d.repo, d.path, d.sha256]),
+    [['go', `${m}/@v/v0.1.0.zip`, sums(zip).sha256]],
+  );
+  const mod = await downloadForBuild(
+    t.app,
+    `/api/go/go-remote/${m}/@v/v0.1.0.mod`,
+    { name: 'go-cold', number: '2' },
+    'token',
+  );
+  assert.equal(mod.res.statusCode, 200);
+  assert.deepEqual(
+    mod.downloads.map((d) => `${d.repo}/${d.path}`),
+    [`go-remote/${m}/@v/v0.1.0.mod`],
   );
 });

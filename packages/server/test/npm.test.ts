@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { AUTH, errorCode, makeApp, type TestApp } from './helpers.ts';
+import { AUTH, downloadForBuild, errorCode, makeApp, type TestApp } from './helpers.ts';
 
 let t: TestApp;
 let upstream: Server;
@@ -331,7 +331,8 @@ test('a remote rewrites tarball URLs to Stowage, caches tarballs and records dow
     url: '/api/stowage/v1/builds/nightly/7/downloads',
     headers: AUTH,
   });
-  if (dl.statusCode === 200) assert.match(dl.body, /leftpad-1\.0\.0\.tgz/);
+  assert.equal(dl.statusCode, 200);
+  assert.match(dl.body, /leftpad-1\.0\.0\.tgz/);
   // Served from the cache while the upstream is down.
   upstreamMode = 'down';
   const cached = await t.app.inject({ url: new URL(tarball).pathname, headers: AUTH });
@@ -374,4 +375,24 @@ test('a virtual merges packuments, and a package a local member owns is never ta
   for (const m of Object.values(own.versions)) assert.match(m.dist.tarball, /\/api\/npm\/npm\//);
   const up = await t.app.inject({ url: '/api/npm/npm/@acme/util', headers: AUTH });
   assert.equal(up.statusCode, 200);
+});
+
+test('a cache-miss tarball through a remote is recorded for the build of the token', async () => {
+  upstreamMode = 'ok';
+  const doc = (
+    await t.app.inject({ url: '/api/npm/npm-remote/leftpad', headers: AUTH })
+  ).json() as Doc;
+  const tarball = new URL(doc.versions['1.1.0']?.dist.tarball ?? '').pathname;
+  const { res, downloads } = await downloadForBuild(
+    t.app,
+    tarball,
+    { name: 'npm-cold', number: '1' },
+    'token',
+  );
+  assert.equal(res.statusCode, 200);
+  assert.equal(res.headers['x-stowage-cache'], 'miss');
+  assert.deepEqual(
+    downloads.map((d) => `${d.repo}/${d.path}`),
+    ['npm-remote/leftpad/-/leftpad-1.1.0.tgz'],
+  );
 });

@@ -9,7 +9,15 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { ZipFile } from 'yazl';
-import { AUTH, TOKEN, errorCode, makeApp, type TestApp } from './helpers.ts';
+import {
+  AUTH,
+  TOKEN,
+  downloadForBuild,
+  errorCode,
+  makeApp,
+  sums,
+  type TestApp,
+} from './helpers.ts';
 import { compareVersions, normalizeVersion } from '../src/formats/nuget/model.ts';
 
 async function zip(files: Record<string, string>): Promise<Buffer> {
@@ -471,6 +479,34 @@ test('a remote proxies the upstream feed; a virtual merges it behind its local m
   assert.deepEqual(
     both.data.map((d) => d.id),
     ['My.Pkg', 'Shared', 'Up.App', 'Up.Lib'],
+  );
+});
+
+test('a cache-miss package through a remote is recorded for the build (headers and build token)', async () => {
+  const pkg = await nupkg('Cold.Lib', '3.0.0', '');
+  const pushed = await push(up, '/api/nuget/v3/nuget-up/package', pkg);
+  assert.equal(pushed.statusCode, 201, pushed.body);
+  const { res, downloads } = await downloadForBuild(
+    t.app,
+    '/api/nuget/v3/nuget/flatcontainer/cold.lib/3.0.0/cold.lib.3.0.0.nupkg',
+    { name: 'nuget-cold', number: '1' },
+  );
+  assert.equal(res.statusCode, 200);
+  assert.equal(res.headers['x-stowage-cache'], 'miss');
+  assert.deepEqual(
+    downloads.map((d) => [d.repo, d.path, d.sha256]),
+    [['nuget', 'cold.lib/3.0.0/cold.lib.3.0.0.nupkg', sums(pkg).sha256]],
+  );
+  const v2 = await downloadForBuild(
+    t.app,
+    '/api/nuget/nuget-remote/package/Up.Lib/1.2.0-beta.1',
+    { name: 'nuget-cold', number: '2' },
+    'token',
+  );
+  assert.equal(v2.res.statusCode, 200);
+  assert.deepEqual(
+    v2.downloads.map((d) => `${d.repo}/${d.path}`),
+    ['nuget-remote/up.lib/1.2.0-beta.1/up.lib.1.2.0-beta.1.nupkg'],
   );
 });
 

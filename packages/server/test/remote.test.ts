@@ -1,7 +1,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { AUTH, deploy, errorCode, makeApp, type TestApp } from './helpers.ts';
+import {
+  AUTH,
+  deploy,
+  downloadForBuild,
+  errorCode,
+  makeApp,
+  sums,
+  type TestApp,
+} from './helpers.ts';
 
 /** A real upstream on 127.0.0.1 whose behaviour each test sets: ok, slow, 500, hang, truncate. */
 let mode: 'ok' | 'slow' | 'fail' | 'hang' | 'truncate' = 'ok';
@@ -158,4 +166,24 @@ test('remote and virtual definitions are validated', async () => {
   const deployRemote = await deploy(t.app, '/files-remote/x.txt', 'x');
   assert.equal(deployRemote.statusCode, 400);
   assert.equal(errorCode(deployRemote), 'ERR_REPO_NOT_DEPLOYABLE');
+});
+
+test('a cache-miss download through a remote is recorded for the build (headers and build token)', async () => {
+  mode = 'ok';
+  for (const [via, file] of [
+    ['headers', 'deps/first-miss.txt'],
+    ['token', 'deps/token-miss.txt'],
+  ] as const) {
+    const { res, downloads } = await downloadForBuild(
+      t.app,
+      `/files/${file}`,
+      { name: 'cold', number: via },
+      via,
+    );
+    assert.equal(res.statusCode, 200);
+    assert.equal(res.headers['x-stowage-cache'], 'miss', 'streamed from the upstream');
+    assert.deepEqual(downloads, [
+      { ...downloads[0], repo: 'files', path: file, sha256: sums(content(file)).sha256 },
+    ]);
+  }
 });
