@@ -3,7 +3,7 @@ import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { RepoConfig } from './internal/metastore.ts';
 import { REPO_KEY, RESERVED_KEYS } from './internal/paths.ts';
-import { FORMATS } from './formats/index.ts';
+import { PACKAGE_TYPES as TYPES } from './formats/types.ts';
 
 /** A promotion stage: a name people use (`qa`) and the repository that holds its builds. */
 export interface Stage {
@@ -62,7 +62,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
 };
 
 const RCLASSES = new Set(['local', 'remote', 'virtual']);
-const PACKAGE_TYPES = new Set(FORMATS.map((f) => f.type));
+const PACKAGE_TYPES = new Set<string>(TYPES);
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

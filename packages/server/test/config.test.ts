@@ -52,3 +52,9 @@ test('config mistakes name the fix', () => {
   bad({ retention: { maxBuilds: -1 } }, /positive/);
   bad({ repositories: [{ key: 'x', packageType: 'cobol' }] }, /not supported yet/);
 });
+
+test('every package type the config accepts has exactly one format plugin', async () => {
+  const { PACKAGE_TYPES } = await import('../src/formats/types.ts');
+  const { FORMATS } = await import('../src/formats/index.ts');
+  assert.deepEqual(FORMATS.map((f) => f.type).sort(), [...PACKAGE_TYPES].sort());
+});
