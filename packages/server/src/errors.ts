@@ -44,6 +44,8 @@ export const ERRORS = {
     status: 403,
     hint: 'published versions are immutable; bump the version',
   },
+  ERR_NPM_AUDIT_UNAVAILABLE: { status: 503 },
+  ERR_NPM_WEB_LOGIN_UNSUPPORTED: { status: 404 },
   ERR_GO_MODULE_INVALID: { status: 400, hint: 'nothing was stored; fix the module' },
   ERR_GO_VERSION_EXISTS: { status: 409, hint: 'versions are immutable; publish a new one' },
   ERR_MAVEN_RELEASE_EXISTS: {

@@ -2,6 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { AUTH, downloadForBuild, errorCode, makeApp, type TestApp } from './helpers.ts';
 
 let t: TestApp;
@@ -395,4 +396,31 @@ test('a cache-miss tarball through a remote is recorded for the build of the tok
     downloads.map((d) => `${d.repo}/${d.path}`),
     ['npm-remote/leftpad/-/leftpad-1.1.0.tgz'],
   );
+});
+
+test('audit bodies are read gzip-compressed or plain; without a remote the error names the fix', async () => {
+  const url = '/api/npm/npm-local/-/npm/v1/security/advisories/bulk';
+  const json = JSON.stringify({ leftpad: ['1.0.0'] });
+  for (const [encoding, payload] of [
+    ['gzip', gzipSync(json)],
+    ['identity', Buffer.from(json)],
+  ] as const) {
+    const res = await t.app.inject({
+      method: 'POST',
+      url,
+      payload,
+      headers: { ...AUTH, 'content-type': 'application/json', 'content-encoding': encoding },
+    });
+    assert.equal(res.statusCode, 503, res.body);
+    assert.equal(errorCode(res), 'ERR_NPM_AUDIT_UNAVAILABLE');
+    assert.match((res.json() as { error: string }).error, /no remote member/);
+  }
+  const broken = await t.app.inject({
+    method: 'POST',
+    url,
+    payload: Buffer.from('not gzip'),
+    headers: { ...AUTH, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+  });
+  assert.equal(broken.statusCode, 400);
+  assert.equal(errorCode(broken), 'ERR_BODY_INVALID');
 });

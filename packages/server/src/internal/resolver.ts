@@ -101,6 +101,11 @@ export class Resolver {
     this.#upstream = upstream;
   }
 
+  /** The upstream client, for the few API calls that are forwarded rather than cached. */
+  get upstream(): UpstreamClient {
+    return this.#upstream;
+  }
+
   /** Resolves repo/path in a local, remote or virtual repository. */
   async resolve(
     repo: RepoConfig,

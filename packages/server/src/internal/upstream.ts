@@ -89,6 +89,41 @@ export class UpstreamClient {
     );
   }
 
+  /**
+   * One POST (an API call forwarded upstream, e.g. npm's audit): no retries, since the call need
+   * not be idempotent; the cool-down of a failed origin applies as for GET.
+   */
+  async post(
+    url: string,
+    opts: { headers?: Record<string, string>; body: string | Buffer },
+  ): Promise<UpstreamResponse> {
+    const origin = new URL(url).origin;
+    const down = this.#downUntil.get(origin);
+    if (down !== undefined && down > Date.now()) {
+      throw new HttpError(
+        'ERR_UPSTREAM_UNAVAILABLE',
+        `upstream ${origin} failed recently and is skipped for ${Math.ceil((down - Date.now()) / 1000)} s more`,
+      );
+    }
+    try {
+      const res = await request(url, {
+        method: 'POST',
+        headers: { 'user-agent': 'stowage', ...opts.headers },
+        body: opts.body,
+        dispatcher: this.#agent,
+      });
+      return { status: res.statusCode, headers: res.headers, body: res.body };
+    } catch (err) {
+      throw new HttpError(
+        'ERR_UPSTREAM_UNAVAILABLE',
+        `upstream ${url} failed (${(err as Error).message})`,
+        {
+          cause: err,
+        },
+      );
+    }
+  }
+
   async close(): Promise<void> {
     await this.#agent.close();
   }

@@ -1,7 +1,8 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { gunzipSync, inflateSync } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HttpError } from '../../errors.ts';
+import { HttpError, errorBody } from '../../errors.ts';
 import { baseUrl, rawUrl } from '../../internal/http.ts';
 import { KeyedMutex } from '../../internal/mutex.ts';
 import { SizedLru } from '../../internal/lru.ts';
@@ -9,6 +10,7 @@ import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/meta
 import type { ResolveOptions } from '../../internal/resolver.ts';
 import { BUILD_NAME_PROP, BUILD_NUMBER_PROP, type Services } from '../../internal/services.ts';
 import { buildIdentity, sendComputed, serveFile } from '../../internal/serve.ts';
+import { AUDIT_PATHS, forwardAudit, search } from './registry-api.ts';
 import {
   MAX_PACKUMENT_BYTES,
   abbreviate,
@@ -42,12 +44,52 @@ export async function npmRoutes(app: FastifyInstance): Promise<void> {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
     '*',
-    { parseAs: 'string', bodyLimit: MAX_PUBLISH_BYTES },
-    (_req, body, done) => done(null, body),
+    { parseAs: 'buffer', bodyLimit: MAX_PUBLISH_BYTES },
+    (req, body: Buffer, done) => {
+      // npm sends audit bodies gzip-compressed; everything else as plain JSON.
+      const enc = String(req.headers['content-encoding'] ?? 'identity').toLowerCase();
+      if (enc === 'identity') return done(null, body.toString('utf8'));
+      if (enc !== 'gzip' && enc !== 'deflate') {
+        return done(
+          new HttpError('ERR_BODY_INVALID', `content-encoding ${enc} is not supported`, {
+            hint: 'send the body plain, gzip- or deflate-compressed',
+          }),
+        );
+      }
+      try {
+        const inflate = enc === 'gzip' ? gunzipSync : inflateSync;
+        done(null, inflate(body, { maxOutputLength: MAX_PUBLISH_BYTES }).toString('utf8'));
+      } catch (err) {
+        done(
+          new HttpError('ERR_BODY_INVALID', `the ${enc} body could not be decompressed`, {
+            cause: err,
+          }),
+        );
+      }
+    },
   );
+  // npm prints a registry's `error` field (npm-registry-fetch), not Artifactory's `errors` list.
+  app.setErrorHandler((err, req, reply) => {
+    if (!(err instanceof HttpError)) throw err;
+    if (err.status >= 500) req.log.error({ err }, err.message);
+    else req.log.info({ code: err.code, status: err.status }, err.message);
+    return reply
+      .code(err.status)
+      .headers(err.headers)
+      .send({ ...errorBody(err), error: err.message });
+  });
   app.get('/api/npm/:repo/*', (req, reply) => get(app.stowage, req, reply));
   app.put('/api/npm/:repo/*', (req, reply) => put(app.stowage, req, reply));
   app.delete('/api/npm/:repo/*', (req, reply) => del(app.stowage, req, reply));
+  app.post('/api/npm/:repo/*', (req, reply) => post(app.stowage, req, reply));
+}
+
+/** POST: the audit endpoints and the web-login probe (`-/…`); nothing else is posted to npm. */
+async function post(svc: Services, req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+  const { repoKey, raw } = split(req);
+  const target = parseTarget(raw, repoKey);
+  if (target.kind === 'special') return special(svc, req, reply, repoKey, target.segs);
+  throw new HttpError('ERR_NOT_FOUND', `no npm route for POST ${raw}`);
 }
 
 function split(req: FastifyRequest): { repoKey: string; raw: string } {
@@ -225,6 +267,29 @@ async function special(
 ): Promise<unknown> {
   const [first = ''] = segs;
   if (first === 'ping' && req.method === 'GET') return reply.send({});
+  const sub = segs.join('/');
+  if (req.method === 'POST' && AUDIT_PATHS.includes(sub)) {
+    req.requireRead();
+    const repo = await npmRepo(svc, repoKey);
+    const body = typeof req.body === 'string' ? req.body : '';
+    try {
+      JSON.parse(body);
+    } catch {
+      throw new HttpError('ERR_BODY_INVALID', `the ${sub} body is not JSON`, {
+        hint: 'npm sends {"package": ["version", …]} (bulk) or a lockfile summary (quick)',
+      });
+    }
+    return forwardAudit(svc, req, reply, repo, sub, body);
+  }
+  if (req.method === 'GET' && sub === 'v1/search') {
+    req.requireRead();
+    return search(svc, req, reply, await npmRepo(svc, repoKey));
+  }
+  if (sub === 'v1/login') {
+    throw new HttpError('ERR_NPM_WEB_LOGIN_UNSUPPORTED', 'Stowage has no npm web login', {
+      hint: 'npm falls back to `npm login --auth-type=legacy`: give any user name and a Stowage token as the password, or write the token with `stowage setup npm`',
+    });
+  }
   if (first === 'whoami' && req.method === 'GET') {
     const who = req.requireWrite();
     return reply.send({ username: who.user });
