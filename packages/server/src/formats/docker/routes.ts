@@ -147,6 +147,10 @@ export async function dockerRoutes(app: FastifyInstance): Promise<void> {
       });
     });
 
+    v2.get('/v2/_catalog', { config: { permission: 'repo:read' } }, (req, reply) =>
+      registry.catalog(req, reply),
+    );
+
     v2.route({
       method: ['GET', 'HEAD', 'PUT', 'POST', 'PATCH', 'DELETE'],
       url: '/v2/*',
@@ -238,6 +242,25 @@ class Registry {
   }
 
   async handle(req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+    try {
+      return await this.#handle(req, reply);
+    } catch (err) {
+      // A pull by a malformed (or unsupported-algorithm) digest names nothing stored: 404, as
+      // the distribution spec's conformance pull workflow expects, not 400.
+      const read = req.method === 'GET' || req.method === 'HEAD';
+      if (read && err instanceof OciError && err.code === 'DIGEST_INVALID') {
+        const manifest = /\/manifests\/[^/]+$/.test(rawUrl(req).path);
+        throw new OciError(
+          manifest ? 'MANIFEST_UNKNOWN' : 'BLOB_UNKNOWN',
+          `${err.message}; nothing is stored under it`,
+          { status: 404, detail: err.detail },
+        );
+      }
+      throw err;
+    }
+  }
+
+  async #handle(req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
     const r = parseOciPath(rawUrl(req).path.slice('/v2/'.length));
     if (!r) {
       throw new OciError('NAME_UNKNOWN', `no registry endpoint at ${rawUrl(req).path}`, {
@@ -731,8 +754,8 @@ class Registry {
       ? parsed.entries
       : [...(parsed.config ? [parsed.config] : []), ...parsed.entries];
     for (const d of refs) {
-      // Foreign layers (with urls) live elsewhere by design.
-      if (d.mediaType.includes('foreign')) continue;
+      // Foreign (Docker) and non-distributable (OCI) layers live elsewhere by design.
+      if (d.mediaType.includes('foreign') || d.mediaType.includes('nondistributable')) continue;
       const h = /^sha256:([a-f0-9]{64})$/.exec(d.digest)?.[1];
       const path = h ? (parsed.index ? manifestPath(r.image, h) : blobPath(r.image, h)) : undefined;
       if (!path || !(await this.#svc.meta.getArtifact(target.key, path))) missing.push(d.digest);
@@ -908,6 +931,61 @@ class Registry {
       }
     }
     return reply.type('application/json').send({ name: r.name, tags });
+  }
+
+  /**
+   * `GET /v2/_catalog?n=&last=`: every `{repo}/{image}` the caller may read (today: all docker
+   * repositories when it may read at all), sorted, paginated like tags/list with a Link header.
+   * An image is listed where it has a manifest; a virtual lists its members' images under its key.
+   */
+  async catalog(req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+    req.requireRead();
+    const q = rawQuery(req);
+    const last = q.has('last') ? decodeQueryValue(q.get('last') ?? '') : undefined;
+    const nRaw = q.get('n');
+    let n: number | undefined;
+    if (nRaw !== undefined && nRaw !== '') {
+      n = Number(nRaw);
+      if (!Number.isSafeInteger(n) || n < 0) {
+        throw new OciError('UNSUPPORTED', `n=${nRaw} is not a non-negative integer`, {
+          status: 400,
+        });
+      }
+    }
+    const svc = this.#svc;
+    const imagesOf = async (repo: RepoConfig, seen: Set<string>): Promise<Set<string>> => {
+      const out = new Set<string>();
+      if (seen.has(repo.key)) return out;
+      seen.add(repo.key);
+      if (repo.rclass === 'virtual') {
+        for (const m of await svc.resolver.members(repo))
+          for (const i of await imagesOf(m, seen)) out.add(i);
+        return out;
+      }
+      for (const a of await svc.meta.listFiles(repo.key, '')) {
+        const at = a.path.search(/\/_(manifests|tags)\//);
+        if (at > 0) out.add(a.path.slice(0, at));
+      }
+      return out;
+    };
+    const names: string[] = [];
+    for (const repo of await svc.meta.listRepos()) {
+      if (repo.packageType !== 'docker') continue;
+      for (const image of await imagesOf(repo, new Set())) names.push(`${repo.key}/${image}`);
+    }
+    let repositories = [...new Set(names)].sort();
+    if (last !== undefined) repositories = repositories.filter((x) => x > last);
+    if (n !== undefined && repositories.length > n) {
+      repositories = repositories.slice(0, n);
+      const lastShown = repositories.at(-1);
+      if (lastShown !== undefined) {
+        reply.header(
+          'link',
+          `</v2/_catalog?n=${n}&last=${encodeURIComponent(lastShown)}>; rel="next"`,
+        );
+      }
+    }
+    return reply.type('application/json').send({ repositories });
   }
 
   // ---- referrers ----
