@@ -10,6 +10,7 @@ import { UpstreamClient, type UpstreamOptions } from './internal/upstream.ts';
 import { genericRoutes } from './routes/generic.ts';
 import { FORMATS } from './formats/index.ts';
 import { storageRoutes } from './routes/storage.ts';
+import { searchRoutes } from './routes/search.ts';
 import { buildRoutes } from './routes/builds.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
 import { systemRoutes } from './routes/system.ts';
@@ -40,6 +41,12 @@ export interface AppOptions {
   upstream?: UpstreamOptions;
 }
 
+/** `/artifactory` and `/artifactory/…` (a JFrog platform URL) are the root and its paths. */
+export function artifactoryAlias(url: string): string {
+  if (url === '/artifactory' || url.startsWith('/artifactory?')) return `/${url.slice(12)}`;
+  return url.startsWith('/artifactory/') ? url.slice(12) : url;
+}
+
 /** Largest JSON document the API accepts (a big build-info). */
 const API_BODY_LIMIT = 64 * 1024 * 1024;
 
@@ -51,6 +58,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 2048 },
     bodyLimit: API_BODY_LIMIT,
     return503OnClosing: true,
+    // JFrog clients configured with a platform URL address the repository under /artifactory/.
+    rewriteUrl: (req) => artifactoryAlias(req.url ?? '/'),
   });
   const services = new Services({
     blobs: opts.blobs,
@@ -121,10 +130,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
 
   app.setNotFoundHandler((req, reply) => {
-    const err = new HttpError(
-      'ERR_NOT_FOUND',
-      `no route for ${req.method} ${req.url.split('?')[0]}`,
-    );
+    const path = req.url.split('?')[0] ?? '';
+    const err = path.startsWith('/api/')
+      ? new HttpError('ERR_API_UNKNOWN', `unknown API: ${req.method} ${path}`)
+      : new HttpError('ERR_NOT_FOUND', `no route for ${req.method} ${path}`);
     return reply.code(404).send(errorBody(err));
   });
 
@@ -138,6 +147,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     );
     await api.register(systemRoutes);
     await api.register(storageRoutes);
+    await api.register(searchRoutes);
     await api.register(buildRoutes);
     await api.register(analyticsRoutes);
   });

@@ -39,6 +39,11 @@ export const ERRORS = {
   ERR_PROMOTION_CONFLICT: { status: 409 },
   ERR_PROMOTION_INVALID: { status: 400 },
   ERR_QUERY_INVALID: { status: 400, hint: 'see the analytics section of the server README' },
+  ERR_AQL_INVALID: { status: 400 },
+  ERR_API_UNKNOWN: {
+    status: 404,
+    hint: 'Stowage implements the Artifactory REST calls listed in its README; this one is not among them',
+  },
   ERR_ANALYTICS_UNAVAILABLE: { status: 501, hint: 'analytics need the SQLite metadata store' },
   ERR_NPM_VERSION_EXISTS: {
     status: 403,

@@ -19,6 +19,7 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
   app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
 
   app.put('/*', async (req, reply) => {
+    refuseUnknownApi(req);
     const svc = app.stowage;
     const who = req.requireWrite();
     const target = parseRepoPath(rawUrl(req).path);
@@ -56,6 +57,7 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
     reply: FastifyReply,
     head: boolean,
   ): Promise<unknown> => {
+    refuseUnknownApi(req);
     const svc = app.stowage;
     req.requireRead();
     const { path } = rawUrl(req);
@@ -94,6 +96,7 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
   app.head('/*', (req, reply) => download(req, reply, true));
 
   app.delete('/*', async (req, reply) => {
+    refuseUnknownApi(req);
     const svc = app.stowage;
     req.requireWrite();
     const parsed = parseRepoPath(rawUrl(req).path);
@@ -113,6 +116,16 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
     req.log.info({ repo: target.repo, path: target.path, removed }, 'deleted');
     return reply.code(204).send();
   });
+}
+
+/**
+ * `/api/…` is the REST API's namespace, never a repository ("api" is a reserved key): a call
+ * that reached the repository layout is an API the server does not implement.
+ */
+function refuseUnknownApi(req: FastifyRequest): void {
+  const { path } = rawUrl(req);
+  if (path === '/api' || path.startsWith('/api/'))
+    throw new HttpError('ERR_API_UNKNOWN', `unknown API: ${req.method} ${path}`);
 }
 
 async function folderListing(
