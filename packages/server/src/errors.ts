@@ -73,6 +73,10 @@ export const ERRORS = {
     status: 502,
     hint: 'the upstream repository could not be reached and nothing is cached for this path; retry later',
   },
+  ERR_UPSTREAM_COOLDOWN: {
+    status: 503,
+    hint: 'the upstream failed moments ago and is not asked again until its cool-down ends; nothing is cached for this path; retry after Retry-After seconds',
+  },
   ERR_UPSTREAM_INVALID: {
     status: 502,
     hint: 'the upstream sent something unusable; nothing was cached',

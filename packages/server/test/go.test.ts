@@ -339,3 +339,65 @@ test('a cache-miss module zip through a remote is recorded for the build (matrix
     [`go-remote/${m}/@v/v0.1.0.mod`],
   );
 });
+
+test('go list -m -versions after an upstream restart: stale list from cache, else 503 naming the cool-down, never 404', async () => {
+  const m = 'example.com/restarting';
+  const upstream = await makeApp({
+    auth: { anonymousRead: true },
+    repositories: [{ key: 'generic-staging' }, { key: 'go-up', packageType: 'go' }],
+    stages: STAGES,
+  });
+  await upstream.app.listen({ host: '127.0.0.1', port: 0 });
+  const addr = upstream.app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  const zip = await moduleZip(m, 'v1.0.0', { 'go.mod': gomod(m), 'r.go': src('r') });
+  assert.equal((await publish(upstream, `/api/go/go-up/${m}/@v/v1.0.0.zip`, zip)).statusCode, 201);
+  const g = await makeApp(
+    {
+      stages: STAGES,
+      repositories: [
+        { key: 'generic-staging' },
+        { key: 'g-local', packageType: 'go' },
+        {
+          key: 'g-remote',
+          rclass: 'remote',
+          packageType: 'go',
+          url: `http://127.0.0.1:${port}/api/go/go-up`,
+          metadataMaxAgeSec: 0,
+        },
+        { key: 'g', rclass: 'virtual', packageType: 'go', repositories: ['g-local', 'g-remote'] },
+      ],
+    },
+    { upstream: { retries: 0, retryDelayMs: 10, cooldownMs: 600_000, timeoutMs: 2000 } },
+  );
+  let restarted: TestApp | undefined;
+  try {
+    const list = await get(g, `/api/go/g/${m}/@v/list`);
+    assert.equal(list.body, 'v1.0.0\n');
+    await upstream.close();
+    const stale = await get(g, `/api/go/g/${m}/@v/list`);
+    assert.equal(stale.statusCode, 200, 'the cached list answers while the upstream is down');
+    assert.equal(stale.body, 'v1.0.0\n');
+    // The upstream comes back on the same address; the origin is still in its cool-down.
+    restarted = await makeApp({
+      auth: { anonymousRead: true },
+      repositories: [{ key: 'generic-staging' }, { key: 'go-up', packageType: 'go' }],
+      stages: STAGES,
+    });
+    await restarted.app.listen({ host: '127.0.0.1', port });
+    const other = 'example.com/never-fetched';
+    const during = await get(g, `/api/go/g/${other}/@v/list`);
+    assert.equal(during.statusCode, 503, during.body);
+    assert.equal(errorCode(during), 'ERR_UPSTREAM_COOLDOWN');
+    assert.match(during.body, /cool-down/);
+    const info = await get(g, `/api/go/g/${other}/@v/v1.0.0.info`);
+    assert.equal(
+      info.statusCode,
+      503,
+      'a file of an unknown module is not declared missing either',
+    );
+  } finally {
+    await g.close();
+    await restarted?.close();
+  }
+});

@@ -526,5 +526,8 @@ test('with the upstream down, cached metadata and packages are still served', as
     url: '/api/nuget/v3/nuget/flatcontainer/never.seen/index.json',
     headers: AUTH,
   });
-  assert.equal(missing.statusCode, 404);
+  // It may exist upstream: not a 404 (NuGet would take "no such package" for an answer).
+  assert.equal(missing.statusCode, 502);
+  assert.equal(errorCode(missing), 'ERR_UPSTREAM_UNAVAILABLE');
+  assert.match(missing.body, /nuget-remote/);
 });

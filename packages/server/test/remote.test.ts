@@ -187,3 +187,44 @@ test('a cache-miss download through a remote is recorded for the build (headers 
     ]);
   }
 });
+
+test('during an upstream cool-down a virtual answers from cache or 503 naming the cool-down, never 404', async () => {
+  const cool = await makeApp(
+    {
+      repositories: [
+        { key: 'generic-staging' },
+        { key: 'cool-local', rclass: 'local' },
+        { key: 'cool-remote', rclass: 'remote', url: upstreamUrl, metadataMaxAgeSec: 0 },
+        { key: 'cool', rclass: 'virtual', repositories: ['cool-local', 'cool-remote'] },
+      ],
+      stages: [{ name: 'staged', repo: 'generic-staging' }],
+    },
+    // A cool-down far longer than the test: the origin stays skipped throughout.
+    { upstream: { retries: 0, retryDelayMs: 10, cooldownMs: 600_000, timeoutMs: 500 } },
+  );
+  try {
+    mode = 'ok';
+    const cached = await cool.app.inject({ url: '/cool/warm.txt', headers: AUTH });
+    assert.equal(cached.statusCode, 200);
+    mode = 'fail';
+    const failing = await cool.app.inject({ url: '/cool/first-failure.txt', headers: AUTH });
+    assert.equal(failing.statusCode, 502, 'the failure that starts the cool-down');
+    assert.equal(errorCode(failing), 'ERR_UPSTREAM_UNAVAILABLE');
+    mode = 'ok'; // the upstream is back, but its cool-down has not ended
+    const during = await cool.app.inject({ url: '/cool/exists-upstream.txt', headers: AUTH });
+    assert.equal(during.statusCode, 503, during.body);
+    assert.equal(errorCode(during), 'ERR_UPSTREAM_COOLDOWN');
+    assert.match(during.body, /cool-down for \d+ s more/);
+    assert.ok(Number(during.headers['retry-after']) > 0, 'Retry-After says when to come back');
+    const direct = await cool.app.inject({
+      url: '/cool-remote/exists-upstream.txt',
+      headers: AUTH,
+    });
+    assert.equal(direct.statusCode, 503);
+    const fromCache = await cool.app.inject({ url: '/cool/warm.txt', headers: AUTH });
+    assert.equal(fromCache.statusCode, 200, 'cached content is still served');
+    assert.equal(fromCache.body, content('warm.txt'));
+  } finally {
+    await cool.close();
+  }
+});

@@ -132,8 +132,8 @@ export class Resolver {
    * members in order; remote members skipped when a local member owns the package (the
    * dependency-confusion guard) or when their include/exclude patterns refuse `path`; a member
    * that fails (an upstream down, a bad page) logged and skipped so the others still answer.
-   * When nothing answered and a member failed, the answer is a 404 that names the failure,
-   * never the upstream's 502: package managers treat 404 as "look elsewhere".
+   * When nothing answered and a member failed, the answer names the failure: 503 while the
+   * upstream is in its cool-down, else 502 — never a 404 for something that may exist.
    * With `first`, stops at the first member that answers.
    */
   async fromMembers<T>(
@@ -159,6 +159,7 @@ export class Resolver {
     }
     const out: { member: RepoConfig; value: T }[] = [];
     const failed: string[] = [];
+    const failures: unknown[] = [];
     for (const m of members) {
       if (m.rclass === 'remote' && localOwns) continue;
       if (
@@ -179,6 +180,7 @@ export class Resolver {
       } catch (err) {
         if (m.rclass === 'local') throw err;
         failed.push(`${m.key} (${(err as Error).message})`);
+        failures.push(err);
         this.#svc.log.warn(
           { virtual: repo.key, member: m.key, path: q.path, err: (err as Error).message },
           'virtual member failed; asking the others',
@@ -186,12 +188,16 @@ export class Resolver {
       }
     }
     if (out.length === 0 && failed.length > 0) {
+      // Something that may exist upstream is never answered 404: a package manager would take
+      // "not found" for an answer (go list, npm install). 503 during a cool-down, else 502.
+      const cooling = failures.find(
+        (e) => e instanceof HttpError && e.code === 'ERR_UPSTREAM_COOLDOWN',
+      );
+      const what = `${repo.key}/${q.path ?? ''}`;
       throw new HttpError(
-        'ERR_NOT_FOUND',
-        `${repo.key}/${q.path ?? ''} was not found: member ${failed.join('; ')} could not answer`,
-        {
-          hint: 'nothing is cached for it; retry when the upstream is back',
-        },
+        cooling ? 'ERR_UPSTREAM_COOLDOWN' : 'ERR_UPSTREAM_UNAVAILABLE',
+        `${what} could not be looked up: member ${failed.join('; ')}`,
+        cooling instanceof HttpError ? { headers: cooling.headers } : {},
       );
     }
     return out;

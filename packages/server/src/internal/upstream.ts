@@ -29,7 +29,9 @@ export class UpstreamClient {
   readonly #retries: number;
   readonly #cooldownMs: number;
   readonly #retryDelayMs: number;
+  /** Per origin: until when it is skipped, and why it failed. */
   readonly #downUntil = new Map<string, number>();
+  readonly #downWhy = new Map<string, string>();
 
   constructor(opts: UpstreamOptions = {}) {
     const timeout = opts.timeoutMs ?? 30_000;
@@ -49,13 +51,7 @@ export class UpstreamClient {
     opts: { headers?: Record<string, string>; signal?: AbortSignal } = {},
   ): Promise<UpstreamResponse> {
     const origin = new URL(url).origin;
-    const down = this.#downUntil.get(origin);
-    if (down !== undefined && down > Date.now()) {
-      throw new HttpError(
-        'ERR_UPSTREAM_UNAVAILABLE',
-        `upstream ${origin} failed recently and is skipped for ${Math.ceil((down - Date.now()) / 1000)} s more`,
-      );
-    }
+    this.#checkCooldown(origin);
     let lastError: unknown;
     for (let attempt = 0; attempt <= this.#retries; attempt++) {
       if (attempt > 0)
@@ -80,6 +76,7 @@ export class UpstreamClient {
       }
     }
     this.#downUntil.set(origin, Date.now() + this.#cooldownMs);
+    this.#downWhy.set(origin, (lastError as Error).message);
     throw new HttpError(
       'ERR_UPSTREAM_UNAVAILABLE',
       `upstream ${url} failed after ${this.#retries + 1} attempts (${(lastError as Error).message})`,
@@ -98,13 +95,7 @@ export class UpstreamClient {
     opts: { headers?: Record<string, string>; body: string | Buffer },
   ): Promise<UpstreamResponse> {
     const origin = new URL(url).origin;
-    const down = this.#downUntil.get(origin);
-    if (down !== undefined && down > Date.now()) {
-      throw new HttpError(
-        'ERR_UPSTREAM_UNAVAILABLE',
-        `upstream ${origin} failed recently and is skipped for ${Math.ceil((down - Date.now()) / 1000)} s more`,
-      );
-    }
+    this.#checkCooldown(origin);
     try {
       const res = await request(url, {
         method: 'POST',
@@ -122,6 +113,18 @@ export class UpstreamClient {
         },
       );
     }
+  }
+
+  /** Throws ERR_UPSTREAM_COOLDOWN (503, Retry-After) while `origin` is in its cool-down. */
+  #checkCooldown(origin: string): void {
+    const down = this.#downUntil.get(origin);
+    if (down === undefined || down <= Date.now()) return;
+    const secs = Math.max(1, Math.ceil((down - Date.now()) / 1000));
+    throw new HttpError(
+      'ERR_UPSTREAM_COOLDOWN',
+      `upstream ${origin} is in its cool-down for ${secs} s more after it failed (${this.#downWhy.get(origin) ?? 'unreachable'}); every remote on that origin waits`,
+      { headers: { 'retry-after': String(secs) } },
+    );
   }
 
   async close(): Promise<void> {

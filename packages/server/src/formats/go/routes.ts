@@ -364,8 +364,15 @@ async function versionsIn(
     const text = await readText(svc, found.art);
     return sortVersions(text.split('\n').map((l) => l.trim().split(/\s+/)[0] ?? ''));
   }
-  const lists = await svc.resolver.fromMembers(repo, { path: listPath, owner: esc, seen }, (m) =>
-    versionsIn(svc, m, esc, seen),
+  // A member without the module answers nothing (not an empty list), so that when another
+  // member could not be asked the virtual says so instead of "no versions".
+  const lists = await svc.resolver.fromMembers(
+    repo,
+    { path: listPath, owner: esc, seen },
+    async (m) => {
+      const vs = await versionsIn(svc, m, esc, seen);
+      return vs.length ? vs : undefined;
+    },
   );
   return sortVersions(lists.flatMap((l) => l.value));
 }
