@@ -7,6 +7,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { AUTH, downloadForBuild, errorCode, makeApp, sums, type TestApp } from './helpers.ts';
 import { tarGz } from './archives.ts';
 import { parseDcf, renderRds } from '../src/formats/cran/dcf.ts';
@@ -239,6 +242,53 @@ test('a cache-miss package through a remote is recorded for the build (matrix an
     archived.downloads.map((d) => `${d.repo}/${d.path}`),
     ['cran-remote/src/contrib/Archive/alpha/alpha_1.0.tar.gz'],
   );
+});
+
+test('src/contrib/Meta/archive.rds lists the archived versions as R reads them (Rscript readRDS)', async (t2) => {
+  const res = await t.app.inject({
+    url: '/api/cran/cran-local/src/contrib/Meta/archive.rds',
+    headers: AUTH,
+  });
+  assert.equal(res.statusCode, 200, res.body);
+  const viaVirtual = await t.app.inject({
+    url: '/api/cran/cran/src/contrib/Meta/archive.rds',
+    headers: AUTH,
+  });
+  assert.deepEqual(viaVirtual.rawPayload, res.rawPayload, 'a virtual lists its local members');
+  const archived = (
+    (
+      await t.app.inject({
+        url: '/api/storage/cran-local/src/contrib/Archive?list&deep=1',
+        headers: AUTH,
+      })
+    ).json() as { files: { uri: string }[] }
+  ).files.map((f) => f.uri.replace(/^\//, ''));
+  assert.ok(archived.length > 0, 'the earlier tests archived versions');
+  try {
+    execFileSync('Rscript', ['--version'], { stdio: 'ignore' });
+  } catch {
+    t2.skip('no Rscript here to read the file back');
+    return;
+  }
+  const file = join(t.dir, 'archive.rds');
+  writeFileSync(file, res.rawPayload);
+  const out = execFileSync(
+    'Rscript',
+    [
+      '-e',
+      `a <- readRDS(${JSON.stringify(file)}); for (p in names(a)) for (r in rownames(a[[p]])) cat(r, a[[p]][r, "size"], inherits(a[[p]]$mtime, "POSIXct"), "\\n")`,
+    ],
+    { encoding: 'utf8' },
+  );
+  const rows = out
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(' '));
+  assert.deepEqual(rows.map((r) => r[0]).sort(), archived.sort());
+  for (const r of rows) {
+    assert.ok(Number(r[1]) > 0, `${r[0]} has its size`);
+    assert.equal(r[2], 'TRUE', 'mtime is a POSIXct');
+  }
 });
 
 test('with the upstream down, the cached index and files are still served', async () => {

@@ -35,7 +35,9 @@ import {
   compareRVersions,
   parseDcf,
   renderDcf,
+  renderArchiveRds,
   renderRds,
+  type ArchivedFile,
   type Stanza,
 } from './dcf.ts';
 
@@ -247,6 +249,35 @@ class CranRepos {
     return { body: renderIndex(await this.stanzas(repo, dir), index) };
   }
 
+  /**
+   * What `src/contrib/Meta/archive.rds` lists: the archived source packages of a local
+   * repository, or of a virtual's local members (a remote passes its upstream's file through).
+   */
+  async archived(repo: RepoConfig, seen = new Set<string>()): Promise<Map<string, ArchivedFile[]>> {
+    const out = new Map<string, ArchivedFile[]>();
+    if (seen.has(repo.key)) return out;
+    seen.add(repo.key);
+    if (repo.rclass === 'virtual') {
+      for (const m of await this.#svc.resolver.members(repo)) {
+        if (m.rclass === 'remote') continue;
+        for (const [pkg, files] of await this.archived(m, seen))
+          if (!out.has(pkg)) out.set(pkg, files);
+      }
+      return out;
+    }
+    if (repo.rclass !== 'local') return out;
+    const prefix = 'src/contrib/Archive/';
+    for (const a of await this.#svc.meta.listFiles(repo.key, 'src/contrib/Archive')) {
+      const c = classify(a.path);
+      if (c.kind !== 'file' || !c.archived) continue;
+      const list = out.get(c.pkg) ?? [];
+      list.push({ path: a.path.slice(prefix.length), size: a.size, mtime: a.modified });
+      out.set(c.pkg, list);
+    }
+    for (const list of out.values()) list.sort((x, y) => x.path.localeCompare(y.path));
+    return out;
+  }
+
   /** Rewrites a local directory's PACKAGES, PACKAGES.gz and PACKAGES.rds from its packages. */
   async regenerate(repo: RepoConfig, dir: string, user: string): Promise<void> {
     const stanzas = await this.#localStanzas(repo, dir);
@@ -348,6 +379,10 @@ function renderIndex(stanzas: Stanza[], index: IndexName): Buffer {
   return index === 'PACKAGES.gz' ? gzipSync(text) : text;
 }
 
+/** The archive index R's `remotes::install_version()` reads to find older versions. */
+const ARCHIVE_RDS = 'src/contrib/Meta/archive.rds';
+const RDS_TYPE = 'application/octet-stream';
+
 const TYPES: Record<IndexName, string> = {
   PACKAGES: 'text/plain; charset=utf-8',
   'PACKAGES.gz': 'application/gzip',
@@ -379,6 +414,9 @@ export async function cranRoutes(app: FastifyInstance): Promise<void> {
         });
       }
       return sendComputed(req, reply, out.body, TYPES[c.index]);
+    }
+    if (r.path === ARCHIVE_RDS && repo.rclass !== 'remote') {
+      return sendComputed(req, reply, renderArchiveRds(await repos.archived(repo)), RDS_TYPE);
     }
     const served =
       c.kind === 'file' || repo.rclass !== 'local'
