@@ -14,6 +14,7 @@
  * The build may ride in the repository segment as matrix parameters (`{repo};build.name=…`).
  */
 import { Transform, type Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../../errors.ts';
 import type { StagedBlob } from '../../internal/blobstore.ts';
@@ -39,11 +40,15 @@ import {
   v2Feed,
   v2Metadata,
   v2Service,
+  HIVES,
   type Bases,
+  type Hive,
 } from './feeds.ts';
 import {
   compareVersions,
   isPrerelease,
+  isSemVer2,
+  wantsSemVer2,
   normalizeVersion,
   validId,
   type NugetVersion,
@@ -173,7 +178,24 @@ export async function nugetRoutes(app: FastifyInstance): Promise<void> {
     }
   };
   app.put('/api/nuget/*', push);
-  app.post('/api/nuget/*', push);
+  // POST {id}/{version} relists an unlisted version (nuget.org's v2 API); any other POST pushes.
+  app.post('/api/nuget/*', async (req, reply) => {
+    const t = parseTarget(req);
+    let rest = t.rest;
+    if (t.v3 && rest[0] === 'package') rest = rest.slice(1);
+    else if (!t.v3 && rest.slice(0, 3).join('/') === 'api/v2/package') rest = rest.slice(3);
+    if (rest.length !== 2) return push(req, reply);
+    req.raw.resume();
+    req.requireWrite();
+    const target = await app.stowage.deployableRepo(t.repo);
+    await nugetRepo(target.key);
+    const id = idOf(rest[0]);
+    const version = versionOf(rest[1]);
+    if (!(await repos.relist(target, id, version)))
+      throw new HttpError('ERR_NOT_FOUND', `${id} ${version} is not in ${target.key}`);
+    req.log.info({ repo: target.key, id, version }, 'nuget package relisted');
+    return reply.code(200).send();
+  });
 
   app.delete('/api/nuget/*', async (req, reply) => {
     req.requireWrite();
@@ -232,15 +254,28 @@ async function v3Get(ctx: Ctx): Promise<unknown> {
     if (file === `${id}.nuspec`) return sendFile(ctx, nuspecPath(id, version), false);
     throw notFound(ctx);
   }
-  if (r[0] === 'registration' && r.length >= 3) {
+  const hive = HIVES[r[0] as Hive] as (typeof HIVES)[Hive] | undefined;
+  if (hive && r.length >= 3) {
+    const hb: Bases = { ...b, hive: r[0] as Hive };
+    // nuget.org's hives are gzip'd blobs; clients always accept gzip for them.
+    const out = (doc: unknown): FastifyReply => {
+      if (!hive.gzip) return json(doc);
+      return reply
+        .type('application/json')
+        .header('content-encoding', 'gzip')
+        .send(gzipSync(JSON.stringify(doc)));
+    };
     const id = idOf(r[1]);
-    const list = await versionsOr404(ctx, id);
-    if (r.length === 3 && r[2] === 'index.json') return json(registrationIndex(b, list));
+    const list = (await versionsOr404(ctx, id)).filter(
+      (v) => hive.semver2 || !isSemVer2(v.version),
+    );
+    if (!list.length) throw notFound(ctx);
+    if (r.length === 3 && r[2] === 'index.json') return out(registrationIndex(hb, list));
     const leaf = r.length === 3 ? /^(.+)\.json$/.exec(r[2] ?? '') : null;
     if (leaf) {
       const v = list.find((x) => x.version.toLowerCase() === versionOf(leaf[1]).toLowerCase());
       if (!v) throw notFound(ctx);
-      return json(registrationLeaf(b, v));
+      return out(registrationLeaf(hb, v));
     }
     const hi = r.length === 5 && r[2] === 'page' ? /^(.+)\.json$/.exec(r[4] ?? '') : null;
     if (hi) {
@@ -250,7 +285,7 @@ async function v3Get(ctx: Ctx): Promise<unknown> {
         (v) => compareVersions(v.version, lo) >= 0 && compareVersions(v.version, up) <= 0,
       );
       if (!page.length) throw notFound(ctx);
-      return json(registrationPage(b, page));
+      return out(registrationPage(hb, page));
     }
     throw notFound(ctx);
   }
@@ -266,9 +301,11 @@ async function v3Get(ctx: Ctx): Promise<unknown> {
         .map((v) => v.version);
       return json({ totalHits: list?.length ?? 0, data: list ?? [] });
     }
-    const hits = [...(await ctx.repos.search(ctx.repo, text, prerelease)).values()].sort((x, y) =>
-      (x[0]?.id ?? '').toLowerCase().localeCompare((y[0]?.id ?? '').toLowerCase()),
-    );
+    const semver2 = wantsSemVer2(decodeQueryValue(q.get('semVerLevel') ?? ''));
+    const hits = [...(await ctx.repos.search(ctx.repo, text, prerelease)).values()]
+      .map((h) => (semver2 ? h : h.filter((v) => !isSemVer2(v.version))))
+      .filter((h) => h.length > 0)
+      .sort((x, y) => (x[0]?.id ?? '').toLowerCase().localeCompare((y[0]?.id ?? '').toLowerCase()));
     const page = hits.slice(skip, skip + take);
     if (r[0] === 'autocomplete')
       return json({ totalHits: hits.length, data: page.map((h) => h[0]?.id) });
@@ -283,6 +320,8 @@ interface Filter {
   version?: string;
   latest?: boolean;
   absoluteLatest?: boolean;
+  /** `semVerLevel=2.0.0`: SemVer 2.0.0 versions are listed too (NuGet 2.x never asks). */
+  semver2?: boolean;
 }
 
 function parseFilter(raw: string | undefined): Filter {
@@ -299,7 +338,8 @@ function parseFilter(raw: string | undefined): Filter {
 }
 
 /** v2 entries of one package's versions, with the IsLatestVersion flags computed. */
-function entries(b: Bases, list: NugetVersion[], f: Filter, prerelease: boolean): string[] {
+function entries(b: Bases, all: NugetVersion[], f: Filter, prerelease: boolean): string[] {
+  const list = f.semver2 ? all : all.filter((v) => !isSemVer2(v.version));
   const listed = list.filter((v) => v.listed);
   const stable = listed.filter((v) => !isPrerelease(v.version));
   const latest = stable[stable.length - 1];
@@ -351,6 +391,7 @@ async function v2Get(ctx: Ctx): Promise<unknown> {
   if (!m) throw notFound(ctx);
   const q = rawQuery(ctx.req);
   const f = parseFilter(q.get('$filter'));
+  f.semver2 = wantsSemVer2(decodeQueryValue(q.get('semVerLevel') ?? '').replaceAll("'", ''));
   const fn = m[1] as 'Packages' | 'FindPackagesById' | 'Search';
   let out: string[] = [];
   if (fn === 'FindPackagesById' || (fn === 'Packages' && f.id !== undefined)) {
