@@ -39,6 +39,9 @@ const PREFIX = /^\/api\/npm\/([^/]+)\/(.*)$/;
 
 const locks = new KeyedMutex();
 
+const WEB_LOGIN_HINT =
+  'npm falls back to `npm login --auth-type=legacy`: give any user name and a Stowage token as the password, or write the token with `stowage setup npm`';
+
 /** The npm registry protocol under `/api/npm/{repo}/`. */
 export async function npmRoutes(app: FastifyInstance): Promise<void> {
   app.removeAllContentTypeParsers();
@@ -81,7 +84,16 @@ export async function npmRoutes(app: FastifyInstance): Promise<void> {
   app.get('/api/npm/:repo/*', (req, reply) => get(app.stowage, req, reply));
   app.put('/api/npm/:repo/*', (req, reply) => put(app.stowage, req, reply));
   app.delete('/api/npm/:repo/*', (req, reply) => del(app.stowage, req, reply));
-  app.post('/api/npm/:repo/*', (req, reply) => post(app.stowage, req, reply));
+  // npm's web-login probe: public, so npm gets the 404 that makes it fall back to legacy login.
+  app.post('/api/npm/:repo/-/v1/login', { config: { permission: 'public' } }, () => {
+    throw new HttpError('ERR_NPM_WEB_LOGIN_UNSUPPORTED', 'Stowage has no npm web login', {
+      hint: WEB_LOGIN_HINT,
+    });
+  });
+  // The audit endpoints (the only other POSTs npm makes to a registry).
+  app.post('/api/npm/:repo/*', { config: { permission: 'repo:read' } }, (req, reply) =>
+    post(app.stowage, req, reply),
+  );
 }
 
 /** POST: the audit endpoints and the web-login probe (`-/…`); nothing else is posted to npm. */
@@ -282,14 +294,11 @@ async function special(
     return forwardAudit(svc, req, reply, repo, sub, body);
   }
   if (req.method === 'GET' && sub === 'v1/search') {
+    // Declared with the npm GET route (repo:read); the search reads only what the repository holds.
     req.requireRead();
     return search(svc, req, reply, await npmRepo(svc, repoKey));
   }
-  if (sub === 'v1/login') {
-    throw new HttpError('ERR_NPM_WEB_LOGIN_UNSUPPORTED', 'Stowage has no npm web login', {
-      hint: 'npm falls back to `npm login --auth-type=legacy`: give any user name and a Stowage token as the password, or write the token with `stowage setup npm`',
-    });
-  }
+
   if (first === 'whoami' && req.method === 'GET') {
     const who = req.requireWrite();
     return reply.send({ username: who.user });
