@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { homedir } from 'node:os';
@@ -27,6 +27,11 @@ import { tempDir } from './helpers.ts';
 
 const run = promisify(execFile);
 const UPSTREAM_DIR = join(homedir(), '.m2', 'repository');
+/** Debian's Maven repository: libmaven-dependency-plugin-java installs the plugin there. */
+const DEBIAN_REPO = '/usr/share/maven-repo';
+const DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.5.0';
+const hasDependencyPlugin = (): boolean =>
+  existsSync(join(DEBIAN_REPO, 'org/apache/maven/plugins/maven-dependency-plugin/3.5.0'));
 const PLUGINS = {
   'maven-clean-plugin': '3.3.2',
   'maven-resources-plugin': '3.3.1',
@@ -113,6 +118,7 @@ async function sha1File(path: string): Promise<string> {
 
 describe('real mvn against Stowage', { skip: skipReason() }, () => {
   let upstream: Server;
+  let debian: Server;
   let server: RunningServer;
   let work: string;
   let project: string;
@@ -149,6 +155,10 @@ describe('real mvn against Stowage', { skip: skipReason() }, () => {
     await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
     const addr = upstream.address();
     const upstreamUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    debian = staticServer(DEBIAN_REPO);
+    await new Promise<void>((r) => debian.listen(0, '127.0.0.1', r));
+    const daddr = debian.address();
+    const debianUrl = `http://127.0.0.1:${typeof daddr === 'object' && daddr ? daddr.port : 0}`;
     server = await startServer({
       dataDir: join(work, 'data'),
       host: '127.0.0.1',
@@ -160,11 +170,13 @@ describe('real mvn against Stowage', { skip: skipReason() }, () => {
           { key: 'generic-staging' },
           { key: 'mvn-local', packageType: 'maven' },
           { key: 'mvn-remote', rclass: 'remote', packageType: 'maven', url: upstreamUrl },
+          // Debian's repository: maven-dependency-plugin 3.5.0 and what it needs.
+          { key: 'mvn-debian', rclass: 'remote', packageType: 'maven', url: debianUrl },
           {
             key: 'mvn',
             rclass: 'virtual',
             packageType: 'maven',
-            repositories: ['mvn-local', 'mvn-remote'],
+            repositories: ['mvn-local', 'mvn-remote', 'mvn-debian'],
             defaultDeploymentRepo: 'mvn-local',
           },
         ],
@@ -196,6 +208,8 @@ describe('real mvn against Stowage', { skip: skipReason() }, () => {
     await server?.close();
     upstream?.closeAllConnections();
     await new Promise((r) => upstream?.close(r));
+    debian?.closeAllConnections();
+    await new Promise((r) => debian?.close(r));
   });
 
   it('mvn package resolves plugins and dependencies through the virtual repository', async () => {
@@ -283,9 +297,16 @@ describe('real mvn against Stowage', { skip: skipReason() }, () => {
   it(
     'build-info dependencies from dependency:tree carry the checksums the server holds',
     {
-      skip: 'no maven-dependency-plugin version in ~/.m2 has all its dependencies offline here',
+      skip: !hasDependencyPlugin() && 'apt-get install libmaven-dependency-plugin-java',
     },
     async () => {
+      // Debian's plugin, resolved (with its dependencies) through Stowage like any plugin, into
+      // the local repository whose jars the earlier build used (dependency:tree reads poms only).
+      await mvn(join(work, 'm2-a'), [
+        `${DEPENDENCY_PLUGIN}:tree`,
+        '-DoutputType=tgf',
+        '-DoutputFile=target/dependencies.tgf',
+      ]);
       const deps = await collectMaven({ dir: project, localRepo: join(work, 'm2-a') });
       const lang = deps.find((d) => d.id === 'org.apache.commons:commons-lang3:3.12.0');
       assert.ok(lang, JSON.stringify(deps.map((d) => d.id)));

@@ -17,6 +17,7 @@ import { delimiter, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { startServer, type RunningServer } from '@stowage/server';
+import { ZipFile } from 'yazl';
 import { tempDir } from './helpers.ts';
 
 const run = promisify(execFile);
@@ -193,6 +194,49 @@ describe(
       // The v3 view of the same virtual lists both versions' sources.
       const flat = await fetch(`${down.url}/api/nuget/v3/nuget/flatcontainer/tiny.app/index.json`);
       assert.deepEqual(await flat.json(), { versions: ['2.0.0'] });
+    });
+    it('nuget list still works with a SemVer 2.0.0 package in the feed (hidden from NuGet 2.x)', async () => {
+      // nuget 2.8.7 cannot even pack 1.0.0-rc.1: the package is made by hand and pushed over HTTP.
+      const z = new ZipFile();
+      z.addBuffer(
+        Buffer.from(
+          '<?xml version="1.0"?><package xmlns="http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd"><metadata><id>Semver.Two</id><version>1.0.0-rc.1</version><authors>Stowage Test</authors><description>SemVer 2.0.0 only</description></metadata></package>',
+        ),
+        'Semver.Two.nuspec',
+      );
+      z.end();
+      const chunks: Buffer[] = [];
+      for await (const c of z.outputStream) chunks.push(c as Buffer);
+      const put = await fetch(`${down.url}/api/nuget/nuget-local/`, {
+        method: 'PUT',
+        body: Buffer.concat(chunks),
+        headers: { 'x-nuget-apikey': down.adminToken, 'content-type': 'application/octet-stream' },
+      });
+      assert.equal(put.status, 201, await put.text());
+      const source = `${down.url}/api/nuget/nuget`;
+      // `nuget list` (mono) wraps descriptions to the console width and loops forever when
+      // there is none: it runs on a pseudo-terminal 120 columns wide.
+      const cmd = `stty cols 120 rows 40; nuget list -Source '${source}' -Prerelease -AllVersions -NonInteractive`;
+      const r = await run('script', ['-qec', cmd, '/dev/null'], {
+        env,
+        cwd: work,
+        timeout: 120_000,
+        maxBuffer: 1024 * 1024,
+      }).then(
+        (x) => ({ code: 0, out: x.stdout + x.stderr }),
+        (e: { code?: number; stdout?: string; stderr?: string }) => ({
+          code: e.code ?? 1,
+          out: `${e.stdout ?? ''}${e.stderr ?? ''}`.slice(-4000),
+        }),
+      );
+      assert.equal(r.code, 0, r.out);
+      assert.doesNotMatch(r.out, /not a valid version string/);
+      assert.match(r.out, /Tiny\.Local 1\.0\.0/);
+      assert.doesNotMatch(r.out, /Semver\.Two/);
+      const v3 = await fetch(
+        `${down.url}/api/nuget/v3/nuget/query?q=semver&prerelease=true&semVerLevel=2.0.0`,
+      );
+      assert.match(await v3.text(), /1\.0\.0-rc\.1/, 'SemVer 2.0.0 clients still find it');
     });
   },
 );

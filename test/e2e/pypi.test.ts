@@ -279,6 +279,37 @@ describe('PyPI with the real pip and twine', () => {
     );
   });
 
+  it("Debian's own pip (22.3-23.1 read PEP 714's old JSON key) installs through the virtual", async (t) => {
+    const debianPip = await run('/usr/bin/python3', ['-m', 'pip', '--version'], {});
+    if (debianPip.code !== 0) {
+      t.skip('no /usr/bin/python3 -m pip here (apt-get install python3-pip)');
+      return;
+    }
+    const target = join(work, 't-debian');
+    const r = await run(
+      '/usr/bin/python3',
+      [
+        '-m',
+        'pip',
+        '--isolated',
+        'install',
+        '--index-url',
+        indexUrl,
+        '--no-cache-dir',
+        '--disable-pip-version-check',
+        '--target',
+        target,
+        'app-core',
+        'src-only',
+      ],
+      { env: { HOME: work } },
+    );
+    assert.equal(r.code, 0, `${debianPip.out}\n${r.out}`);
+    assert.doesNotMatch(r.out, /unhashable type/);
+    for (const m of ['app_core', 'up_lib', 'Src_Only'])
+      assert.ok(existsSync(join(target, m, '__init__.py')), `${m} installed\n${r.out}`);
+  });
+
   it('installs again from the cache with the upstream stopped', async () => {
     await up.close();
     const target = join(work, 't2');

@@ -23,6 +23,7 @@ import { UpstreamClient, type UpstreamOptions } from './internal/upstream.ts';
 import { genericRoutes } from './routes/generic.ts';
 import { FORMATS } from './formats/index.ts';
 import { storageRoutes } from './routes/storage.ts';
+import { searchRoutes } from './routes/search.ts';
 import { buildRoutes } from './routes/builds.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
 import { systemRoutes } from './routes/system.ts';
@@ -39,6 +40,7 @@ export type Action = Permission | `build:promote:${string}`;
 
 /** What an audit entry says besides who, when and from where. */
 export type AuditWhat = Omit<AuditEntry, 'id' | 'ts' | 'user' | 'tokenId' | 'ip' | 'action'>;
+import { notModified } from './internal/serve.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -136,6 +138,12 @@ export interface AppOptions {
   drainTimeoutMs?: number;
 }
 
+/** `/artifactory` and `/artifactory/…` (a JFrog platform URL) are the root and its paths. */
+export function artifactoryAlias(url: string): string {
+  if (url === '/artifactory' || url.startsWith('/artifactory?')) return `/${url.slice(12)}`;
+  return url.startsWith('/artifactory/') ? url.slice(12) : url;
+}
+
 /** Builds the Fastify application; listening is the caller's business (see startServer). */
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -145,6 +153,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // Each route's own limit is set by the onRoute hook below (limits.* in the config).
     bodyLimit: opts.config.limits.jsonBytes,
     return503OnClosing: true,
+    // JFrog clients configured with a platform URL address the repository under /artifactory/.
+    rewriteUrl: (req) => artifactoryAlias(req.url ?? '/'),
   });
   const limits = opts.config.limits;
   app.addHook('onRoute', (route) => {
@@ -367,6 +377,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // Every response, whichever route or format answered it: nosniff, the sandbox CSP, active
   // types as attachments, names in headers encoded (see internal/serving.ts).
   app.addHook('onSend', servingHeaders);
+  // Conditional GET/HEAD for every answer that carries an ETag or Last-Modified.
+  app.addHook('onSend', notModified);
 
   app.setErrorHandler((err, req, reply) => {
     // A full disk, however deep it surfaced (a blob write, an upload session, SQLite): 507, and
@@ -412,10 +424,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
 
   app.setNotFoundHandler((req, reply) => {
-    const err = new HttpError(
-      'ERR_NOT_FOUND',
-      `no route for ${req.method} ${req.url.split('?')[0]}`,
-    );
+    const path = req.url.split('?')[0] ?? '';
+    const err = path.startsWith('/api/')
+      ? new HttpError('ERR_API_UNKNOWN', `unknown API: ${req.method} ${path}`)
+      : new HttpError('ERR_NOT_FOUND', `no route for ${req.method} ${path}`);
     return reply.code(404).send(errorBody(err));
   });
 
@@ -433,6 +445,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     });
     await api.register(systemRoutes);
     await api.register(storageRoutes);
+    await api.register(searchRoutes);
     await api.register(buildRoutes);
     await api.register(analyticsRoutes);
     await api.register(securityRoutes);

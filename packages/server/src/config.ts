@@ -3,7 +3,6 @@ import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { RepoConfig } from './internal/metastore.ts';
 import { REPO_KEY, RESERVED_KEYS } from './internal/paths.ts';
-import { FORMATS } from './formats/index.ts';
 import {
   GrantError,
   validateGroup,
@@ -16,6 +15,7 @@ import {
 import { OidcConfigError, validateOidcConfig, type OidcConfig } from './internal/oidc.ts';
 import { parseSumdb } from './formats/go/sumdb.ts';
 import { DEFAULT_ARCHIVE_CAPS, type ArchiveCaps } from './internal/archive.ts';
+import { PACKAGE_TYPES as TYPES } from './formats/types.ts';
 
 /** A promotion stage: a name people use (`qa`) and the repository that holds its builds. */
 export interface Stage {
@@ -157,7 +157,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
 };
 
 const RCLASSES = new Set(['local', 'remote', 'virtual']);
-const PACKAGE_TYPES = new Set(FORMATS.map((f) => f.type));
+const PACKAGE_TYPES = new Set<string>(TYPES);
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

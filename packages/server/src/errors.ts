@@ -66,11 +66,18 @@ export const ERRORS = {
   ERR_PROMOTION_CONFLICT: { status: 409 },
   ERR_PROMOTION_INVALID: { status: 400 },
   ERR_QUERY_INVALID: { status: 400, hint: 'see the analytics section of the server README' },
+  ERR_AQL_INVALID: { status: 400 },
+  ERR_API_UNKNOWN: {
+    status: 404,
+    hint: 'Stowage implements the Artifactory REST calls listed in its README; this one is not among them',
+  },
   ERR_ANALYTICS_UNAVAILABLE: { status: 501, hint: 'analytics need the SQLite metadata store' },
   ERR_NPM_VERSION_EXISTS: {
     status: 403,
     hint: 'published versions are immutable; bump the version',
   },
+  ERR_NPM_AUDIT_UNAVAILABLE: { status: 503 },
+  ERR_NPM_WEB_LOGIN_UNSUPPORTED: { status: 404 },
   ERR_GO_MODULE_INVALID: { status: 400, hint: 'nothing was stored; fix the module' },
   ERR_GO_VERSION_EXISTS: { status: 409, hint: 'versions are immutable; publish a new one' },
   ERR_MAVEN_RELEASE_EXISTS: {
@@ -92,6 +99,10 @@ export const ERRORS = {
   ERR_UPSTREAM_UNAVAILABLE: {
     status: 502,
     hint: 'the upstream repository could not be reached and nothing is cached for this path; retry later',
+  },
+  ERR_UPSTREAM_COOLDOWN: {
+    status: 503,
+    hint: 'the upstream failed moments ago and is not asked again until its cool-down ends; nothing is cached for this path; retry after Retry-After seconds',
   },
   ERR_UPSTREAM_INVALID: {
     status: 502,

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import yazl from 'yazl';
-import { AUTH, errorCode, makeApp, sums, type TestApp } from './helpers.ts';
+import { AUTH, downloadForBuild, errorCode, makeApp, sums, type TestApp } from './helpers.ts';
 import { tar, tarZst } from './archives.ts';
 
 /** bzip2 with Python's bz2 module (Debian's python3, which CI installs for the Conda tests). */
@@ -296,6 +296,25 @@ test('a virtual merges the remote, but a name its local holds is never taken fro
       'no .bz2 repodata is made: clients fall back to .zst or plain JSON',
     );
   }
+});
+
+test('a cache-miss package through a remote is recorded for the build (headers and matrix)', async () => {
+  const pkg = await condaPkg('coldpkg', '2.0', '0', 'linux-64');
+  assert.equal(
+    (await put(up, '/api/conda/conda-up/linux-64/coldpkg-2.0-0.conda', pkg)).statusCode,
+    201,
+  );
+  const { res, downloads } = await downloadForBuild(
+    t.app,
+    '/api/conda/conda/linux-64/coldpkg-2.0-0.conda',
+    { name: 'conda-cold', number: '1' },
+  );
+  assert.equal(res.statusCode, 200);
+  assert.equal(res.headers['x-stowage-cache'], 'miss');
+  assert.deepEqual(
+    downloads.map((d) => [d.repo, d.path, d.sha256]),
+    [['conda', 'linux-64/coldpkg-2.0-0.conda', sums(pkg).sha256]],
+  );
 });
 
 test('with the upstream down, the cached repodata and packages are served', async () => {

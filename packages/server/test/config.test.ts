@@ -212,3 +212,9 @@ test('limits: a bad size, an unknown key or a non-positive count names the fix',
     );
   }
 });
+
+test('every package type the config accepts has exactly one format plugin', async () => {
+  const { PACKAGE_TYPES } = await import('../src/formats/types.ts');
+  const { FORMATS } = await import('../src/formats/index.ts');
+  assert.deepEqual(FORMATS.map((f) => f.type).sort(), [...PACKAGE_TYPES].sort());
+});

@@ -7,7 +7,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
-import { AUTH, errorCode, makeApp, sums, type TestApp } from './helpers.ts';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AUTH, downloadForBuild, errorCode, makeApp, sums, type TestApp } from './helpers.ts';
 import { tarGz } from './archives.ts';
 import { parseDcf, renderRds } from '../src/formats/cran/dcf.ts';
 
@@ -206,6 +209,86 @@ test('a remote proxies the upstream index and files; a virtual merges them behin
   const rds = await t.app.inject({ url: '/api/cran/cran/src/contrib/PACKAGES.rds', headers: AUTH });
   assert.equal(rds.statusCode, 200);
   assert.equal(rds.rawPayload[0], 0x1f, 'PACKAGES.rds is gzip-compressed');
+});
+
+test('a cache-miss package through a remote is recorded for the build (matrix and build token)', async () => {
+  const cold = pkg('coldr', '1.0');
+  assert.equal((await put(up, '/api/cran/cran-up/sources', cold)).statusCode, 201);
+  const res = await t.app.inject({
+    url: '/api/cran/cran;build.name=cran-cold;build.number=1/src/contrib/coldr_1.0.tar.gz',
+    headers: AUTH,
+  });
+  assert.equal(res.statusCode, 200);
+  assert.equal(res.headers['x-stowage-cache'], 'miss');
+  const dl = await t.app.inject({
+    url: '/api/stowage/v1/builds/cran-cold/1/downloads',
+    headers: AUTH,
+  });
+  const { downloads } = dl.json() as {
+    downloads: { repo: string; path: string; sha256: string }[];
+  };
+  assert.deepEqual(
+    downloads.map((d) => [d.repo, d.path, d.sha256]),
+    [['cran', 'src/contrib/coldr_1.0.tar.gz', sums(cold).sha256]],
+  );
+  const archived = await downloadForBuild(
+    t.app,
+    '/api/cran/cran-remote/src/contrib/Archive/alpha/alpha_1.0.tar.gz',
+    { name: 'cran-cold', number: '2' },
+    'token',
+  );
+  assert.equal(archived.res.statusCode, 200);
+  assert.deepEqual(
+    archived.downloads.map((d) => `${d.repo}/${d.path}`),
+    ['cran-remote/src/contrib/Archive/alpha/alpha_1.0.tar.gz'],
+  );
+});
+
+test('src/contrib/Meta/archive.rds lists the archived versions as R reads them (Rscript readRDS)', async (t2) => {
+  const res = await t.app.inject({
+    url: '/api/cran/cran-local/src/contrib/Meta/archive.rds',
+    headers: AUTH,
+  });
+  assert.equal(res.statusCode, 200, res.body);
+  const viaVirtual = await t.app.inject({
+    url: '/api/cran/cran/src/contrib/Meta/archive.rds',
+    headers: AUTH,
+  });
+  assert.deepEqual(viaVirtual.rawPayload, res.rawPayload, 'a virtual lists its local members');
+  const archived = (
+    (
+      await t.app.inject({
+        url: '/api/storage/cran-local/src/contrib/Archive?list&deep=1',
+        headers: AUTH,
+      })
+    ).json() as { files: { uri: string }[] }
+  ).files.map((f) => f.uri.replace(/^\//, ''));
+  assert.ok(archived.length > 0, 'the earlier tests archived versions');
+  try {
+    execFileSync('Rscript', ['--version'], { stdio: 'ignore' });
+  } catch {
+    t2.skip('no Rscript here to read the file back');
+    return;
+  }
+  const file = join(t.dir, 'archive.rds');
+  writeFileSync(file, res.rawPayload);
+  const out = execFileSync(
+    'Rscript',
+    [
+      '-e',
+      `a <- readRDS(${JSON.stringify(file)}); for (p in names(a)) for (r in rownames(a[[p]])) cat(r, a[[p]][r, "size"], inherits(a[[p]]$mtime, "POSIXct"), "\\n")`,
+    ],
+    { encoding: 'utf8' },
+  );
+  const rows = out
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(' '));
+  assert.deepEqual(rows.map((r) => r[0]).sort(), archived.sort());
+  for (const r of rows) {
+    assert.ok(Number(r[1]) > 0, `${r[0]} has its size`);
+    assert.equal(r[2], 'TRUE', 'mtime is a POSIXct');
+  }
 });
 
 test('with the upstream down, the cached index and files are still served', async () => {

@@ -9,7 +9,7 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AUTH, TOKEN, makeApp, sums, type TestApp } from './helpers.ts';
+import { AUTH, TOKEN, downloadForBuild, makeApp, sums, type TestApp } from './helpers.ts';
 import { uploadsOf } from '../src/formats/docker/routes.ts';
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
@@ -291,8 +291,10 @@ describe('blobs', () => {
       },
     );
     assert.equal(code(unsupported), 'DIGEST_INVALID');
+    // A pull by a malformed digest names nothing stored: 404 (the spec's pull workflow).
     const garbage = await req(t, 'GET', '/v2/docker-local/app/blobs/not-a-digest');
-    assert.equal(code(garbage), 'DIGEST_INVALID');
+    assert.equal(garbage.statusCode, 404);
+    assert.equal(code(garbage), 'BLOB_UNKNOWN');
   });
 
   test('chunked upload: POST, PATCH with Content-Range, status, PUT ?digest=', async () => {
@@ -848,6 +850,34 @@ describe('remote and virtual repositories', () => {
   after(async () => {
     await down?.close();
     await up?.close();
+  });
+
+  test('a cache-miss manifest and blob through a remote are recorded for the build', async () => {
+    const man = await downloadForBuild(
+      down.app,
+      '/v2/docker-virtual/hub/library/base/manifests/1.0',
+      { name: 'docker-cold', number: '1' },
+      'token',
+    );
+    assert.equal(man.res.statusCode, 200);
+    assert.equal(man.res.headers['docker-content-digest'], upstreamImage.digest);
+    const doc = JSON.parse(man.res.rawPayload.toString()) as { layers: { digest: string }[] };
+    assert.equal(man.downloads.length, 1);
+    assert.equal(man.downloads[0]?.repo, 'docker-virtual');
+    assert.equal(`sha256:${man.downloads[0]?.sha256}`, upstreamImage.digest);
+    const layer = doc.layers[1]?.digest ?? '';
+    const blob = await downloadForBuild(
+      down.app,
+      `/v2/docker-virtual/hub/library/base/blobs/${layer}`,
+      { name: 'docker-cold', number: '2' },
+    );
+    assert.equal(blob.res.statusCode, 200);
+    assert.equal(blob.res.headers['x-stowage-cache'], 'miss');
+    assert.equal(blob.res.rawPayload.toString(), 'upstream layer 2');
+    assert.deepEqual(
+      blob.downloads.map((d) => [d.repo, `sha256:${d.sha256}`]),
+      [['docker-virtual', layer]],
+    );
   });
 
   test('a remote pulls manifests and blobs through the upstream token flow and caches them', async () => {

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import yazl from 'yazl';
-import { AUTH, errorCode, makeApp, sums, type TestApp } from './helpers.ts';
+import { AUTH, downloadForBuild, errorCode, makeApp, sums, type TestApp } from './helpers.ts';
 
 async function moduleZip(
   module: string,
@@ -245,7 +245,10 @@ test('a remote proxies another GOPROXY: files cached, list revalidated', async (
   const zip = await get(t, '/api/go/go-remote/example.com/upstream/@v/v0.2.0.zip');
   const upZip = await get(up, '/api/go/go-up/example.com/upstream/@v/v0.2.0.zip');
   assert.equal(zip.statusCode, 200);
-  assert.equal(zip.headers['x-checksum-sha256'], upZip.headers['x-checksum-sha256']);
+  assert.equal(zip.headers['x-stowage-cache'], 'miss', 'streamed while it is cached');
+  assert.equal(sums(zip.rawPayload).sha256, upZip.headers['x-checksum-sha256']);
+  const cached = await get(t, '/api/go/go-remote/example.com/upstream/@v/v0.2.0.zip');
+  assert.equal(cached.headers['x-checksum-sha256'], upZip.headers['x-checksum-sha256']);
   const latest = await get(t, '/api/go/go-remote/example.com/upstream/@latest');
   assert.equal((latest.json() as { Version: string }).Version, 'v0.2.0');
   const m = 'example.com/upstream';
@@ -307,4 +310,94 @@ test('downloads are recorded for the build named in the repository segment', asy
     list.some((d) => d.path === 'example.com/lib/@v/v1.0.0.zip'),
     JSON.stringify(body),
   );
+});
+
+test('a cache-miss module zip through a remote is recorded for the build (matrix and build token)', async () => {
+  const m = 'example.com/cold';
+  const zip = await moduleZip(m, 'v0.1.0', { 'go.mod': gomod(m), 'c.go': src('c') });
+  assert.equal((await publish(up, `/api/go/go-up/${m}/@v/v0.1.0.zip`, zip)).statusCode, 201);
+  const res = await get(t, `/api/go/go;build.name=go-cold;build.number=1/${m}/@v/v0.1.0.zip`);
+  assert.equal(res.statusCode, 200);
+  assert.equal(res.headers['x-stowage-cache'], 'miss');
+  const dl = await get(t, '/api/stowage/v1/builds/go-cold/1/downloads');
+  const { downloads } = dl.json() as {
+    downloads: { repo: string; path: string; sha256: string }[];
+  };
+  assert.deepEqual(
+    downloads.map((d) => [d.repo, d.path, d.sha256]),
+    [['go', `${m}/@v/v0.1.0.zip`, sums(zip).sha256]],
+  );
+  const mod = await downloadForBuild(
+    t.app,
+    `/api/go/go-remote/${m}/@v/v0.1.0.mod`,
+    { name: 'go-cold', number: '2' },
+    'token',
+  );
+  assert.equal(mod.res.statusCode, 200);
+  assert.deepEqual(
+    mod.downloads.map((d) => `${d.repo}/${d.path}`),
+    [`go-remote/${m}/@v/v0.1.0.mod`],
+  );
+});
+
+test('go list -m -versions after an upstream restart: stale list from cache, else 503 naming the cool-down, never 404', async () => {
+  const m = 'example.com/restarting';
+  const upstream = await makeApp({
+    auth: { anonymousRead: true },
+    repositories: [{ key: 'generic-staging' }, { key: 'go-up', packageType: 'go' }],
+    stages: STAGES,
+  });
+  await upstream.app.listen({ host: '127.0.0.1', port: 0 });
+  const addr = upstream.app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  const zip = await moduleZip(m, 'v1.0.0', { 'go.mod': gomod(m), 'r.go': src('r') });
+  assert.equal((await publish(upstream, `/api/go/go-up/${m}/@v/v1.0.0.zip`, zip)).statusCode, 201);
+  const g = await makeApp(
+    {
+      stages: STAGES,
+      repositories: [
+        { key: 'generic-staging' },
+        { key: 'g-local', packageType: 'go' },
+        {
+          key: 'g-remote',
+          rclass: 'remote',
+          packageType: 'go',
+          url: `http://127.0.0.1:${port}/api/go/go-up`,
+          metadataMaxAgeSec: 0,
+        },
+        { key: 'g', rclass: 'virtual', packageType: 'go', repositories: ['g-local', 'g-remote'] },
+      ],
+    },
+    { upstream: { retries: 0, retryDelayMs: 10, cooldownMs: 600_000, timeoutMs: 2000 } },
+  );
+  let restarted: TestApp | undefined;
+  try {
+    const list = await get(g, `/api/go/g/${m}/@v/list`);
+    assert.equal(list.body, 'v1.0.0\n');
+    await upstream.close();
+    const stale = await get(g, `/api/go/g/${m}/@v/list`);
+    assert.equal(stale.statusCode, 200, 'the cached list answers while the upstream is down');
+    assert.equal(stale.body, 'v1.0.0\n');
+    // The upstream comes back on the same address; the origin is still in its cool-down.
+    restarted = await makeApp({
+      auth: { anonymousRead: true },
+      repositories: [{ key: 'generic-staging' }, { key: 'go-up', packageType: 'go' }],
+      stages: STAGES,
+    });
+    await restarted.app.listen({ host: '127.0.0.1', port });
+    const other = 'example.com/never-fetched';
+    const during = await get(g, `/api/go/g/${other}/@v/list`);
+    assert.equal(during.statusCode, 503, during.body);
+    assert.equal(errorCode(during), 'ERR_UPSTREAM_COOLDOWN');
+    assert.match(during.body, /cool-down/);
+    const info = await get(g, `/api/go/g/${other}/@v/v1.0.0.info`);
+    assert.equal(
+      info.statusCode,
+      503,
+      'a file of an unknown module is not declared missing either',
+    );
+  } finally {
+    await g.close();
+    await restarted?.close();
+  }
 });

@@ -12,7 +12,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LightMyRequestResponse } from 'fastify';
 import { parse as parseYaml, stringify } from 'yaml';
-import { AUTH, errorCode, makeApp, sums, type TestApp } from './helpers.ts';
+import { AUTH, downloadForBuild, errorCode, makeApp, sums, type TestApp } from './helpers.ts';
 import { tarGz } from './archives.ts';
 
 interface Entry {
@@ -361,6 +361,24 @@ test('deleting a version regenerates index.yaml', async () => {
   const all = await inject('DELETE', '/api/helm/helm-local/api/charts/beta');
   assert.equal(all.statusCode, 200);
   assert.equal((await index('helm-local')).doc.entries.beta, undefined);
+});
+
+test('a cache-miss chart through a remote is recorded for the build (build token)', async () => {
+  const { doc } = await index('helm-remote');
+  const e = doc.entries.uplift?.find((x) => x.version === '0.1.0');
+  assert.equal(e?.urls[0], 'charts/uplift-0.1.0.tgz');
+  const { res, downloads } = await downloadForBuild(
+    t.app,
+    '/api/helm/helm-remote/charts/uplift-0.1.0.tgz',
+    { name: 'helm-cold', number: '1' },
+    'token',
+  );
+  assert.equal(res.statusCode, 200);
+  assert.equal(res.headers['x-stowage-cache'], 'miss');
+  assert.deepEqual(
+    downloads.map((d) => [d.repo, d.path, d.sha256]),
+    [['helm-remote', 'charts/uplift-0.1.0.tgz', e?.digest]],
+  );
 });
 
 test('a remote rewrites relative, parent-relative and absolute urls to itself and serves the archives', async () => {

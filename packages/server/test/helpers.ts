@@ -98,3 +98,50 @@ export function errorCode(res: { json: () => unknown }): string | undefined {
   const body = res.json() as { errors?: { code?: string }[] };
   return body.errors?.[0]?.code;
 }
+
+export interface Recorded {
+  repo: string;
+  path: string;
+  sha256: string;
+}
+
+/**
+ * Downloads `url` for build `name`/`number` — with the X-Stowage-Build-* headers, or with a
+ * token scoped to the build (as tools that cannot send headers do) — and returns the answer and
+ * the build's download records as the server lists them. For the cache-miss recording tests:
+ * the caller asserts both unconditionally.
+ */
+export async function downloadForBuild(
+  app: FastifyInstance,
+  url: string,
+  build: { name: string; number: string },
+  via: 'headers' | 'token' = 'headers',
+): Promise<{
+  res: { statusCode: number; headers: Record<string, unknown>; rawPayload: Buffer };
+  downloads: Recorded[];
+}> {
+  let headers: Record<string, string>;
+  if (via === 'token') {
+    const issued = await app.inject({
+      method: 'POST',
+      url: '/api/stowage/v1/tokens',
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      payload: JSON.stringify({ buildName: build.name, buildNumber: build.number }),
+    });
+    const { token } = issued.json() as { token: string };
+    headers = { authorization: `Bearer ${token}` };
+  } else {
+    headers = {
+      ...AUTH,
+      'x-stowage-build-name': build.name,
+      'x-stowage-build-number': build.number,
+    };
+  }
+  const res = await app.inject({ url, headers });
+  const list = await app.inject({
+    url: `/api/stowage/v1/builds/${encodeURIComponent(build.name)}/${encodeURIComponent(build.number)}/downloads`,
+    headers: AUTH,
+  });
+  const { downloads } = list.json() as { downloads: Recorded[] };
+  return { res, downloads };
+}

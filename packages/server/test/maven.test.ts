@@ -2,7 +2,15 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { AUTH, deploy, errorCode, makeApp, sums, type TestApp } from './helpers.ts';
+import {
+  AUTH,
+  deploy,
+  downloadForBuild,
+  errorCode,
+  makeApp,
+  sums,
+  type TestApp,
+} from './helpers.ts';
 import { compareVersions, packageOf, parseFile } from '../src/formats/maven/layout.ts';
 import { parseMetadata } from '../src/formats/maven/metadata.ts';
 
@@ -265,4 +273,31 @@ test('malformed upstream metadata is not cached', async () => {
   assert.equal(errorCode(res), 'ERR_UPSTREAM_INVALID');
   const info = await get('/api/storage/mvn-remote/org/bad/x/maven-metadata.xml');
   assert.equal(info.statusCode, 404);
+});
+
+test('a cache-miss jar and pom through a remote are recorded for the build (headers and build token)', async () => {
+  const jar = 'PK\u0003\u0004 cold jar bytes';
+  upstreamFiles.set('org/cold/lib/1.0/lib-1.0.jar', jar);
+  upstreamFiles.set('org/cold/lib/1.0/lib-1.0.pom', pom('org.cold', 'lib', '1.0'));
+  const { res, downloads } = await downloadForBuild(t.app, '/mvn/org/cold/lib/1.0/lib-1.0.jar', {
+    name: 'mvn-cold',
+    number: '1',
+  });
+  assert.equal(res.statusCode, 200);
+  assert.equal(res.headers['x-stowage-cache'], 'miss');
+  assert.deepEqual(
+    downloads.map((d) => [d.repo, d.path, d.sha256]),
+    [['mvn', 'org/cold/lib/1.0/lib-1.0.jar', sums(jar).sha256]],
+  );
+  const p = await downloadForBuild(
+    t.app,
+    '/mvn-remote/org/cold/lib/1.0/lib-1.0.pom',
+    { name: 'mvn-cold', number: '2' },
+    'token',
+  );
+  assert.equal(p.res.statusCode, 200);
+  assert.deepEqual(
+    p.downloads.map((d) => `${d.repo}/${d.path}`),
+    ['mvn-remote/org/cold/lib/1.0/lib-1.0.pom'],
+  );
 });

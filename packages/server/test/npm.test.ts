@@ -2,7 +2,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { AUTH, errorCode, makeApp, type TestApp } from './helpers.ts';
+import { gzipSync } from 'node:zlib';
+import { AUTH, downloadForBuild, errorCode, makeApp, type TestApp } from './helpers.ts';
 
 let t: TestApp;
 let upstream: Server;
@@ -331,7 +332,8 @@ test('a remote rewrites tarball URLs to Stowage, caches tarballs and records dow
     url: '/api/stowage/v1/builds/nightly/7/downloads',
     headers: AUTH,
   });
-  if (dl.statusCode === 200) assert.match(dl.body, /leftpad-1\.0\.0\.tgz/);
+  assert.equal(dl.statusCode, 200);
+  assert.match(dl.body, /leftpad-1\.0\.0\.tgz/);
   // Served from the cache while the upstream is down.
   upstreamMode = 'down';
   const cached = await t.app.inject({ url: new URL(tarball).pathname, headers: AUTH });
@@ -374,4 +376,51 @@ test('a virtual merges packuments, and a package a local member owns is never ta
   for (const m of Object.values(own.versions)) assert.match(m.dist.tarball, /\/api\/npm\/npm\//);
   const up = await t.app.inject({ url: '/api/npm/npm/@acme/util', headers: AUTH });
   assert.equal(up.statusCode, 200);
+});
+
+test('a cache-miss tarball through a remote is recorded for the build of the token', async () => {
+  upstreamMode = 'ok';
+  const doc = (
+    await t.app.inject({ url: '/api/npm/npm-remote/leftpad', headers: AUTH })
+  ).json() as Doc;
+  const tarball = new URL(doc.versions['1.1.0']?.dist.tarball ?? '').pathname;
+  const { res, downloads } = await downloadForBuild(
+    t.app,
+    tarball,
+    { name: 'npm-cold', number: '1' },
+    'token',
+  );
+  assert.equal(res.statusCode, 200);
+  assert.equal(res.headers['x-stowage-cache'], 'miss');
+  assert.deepEqual(
+    downloads.map((d) => `${d.repo}/${d.path}`),
+    ['npm-remote/leftpad/-/leftpad-1.1.0.tgz'],
+  );
+});
+
+test('audit bodies are read gzip-compressed or plain; without a remote the error names the fix', async () => {
+  const url = '/api/npm/npm-local/-/npm/v1/security/advisories/bulk';
+  const json = JSON.stringify({ leftpad: ['1.0.0'] });
+  for (const [encoding, payload] of [
+    ['gzip', gzipSync(json)],
+    ['identity', Buffer.from(json)],
+  ] as const) {
+    const res = await t.app.inject({
+      method: 'POST',
+      url,
+      payload,
+      headers: { ...AUTH, 'content-type': 'application/json', 'content-encoding': encoding },
+    });
+    assert.equal(res.statusCode, 503, res.body);
+    assert.equal(errorCode(res), 'ERR_NPM_AUDIT_UNAVAILABLE');
+    assert.match((res.json() as { error: string }).error, /no remote member/);
+  }
+  const broken = await t.app.inject({
+    method: 'POST',
+    url,
+    payload: Buffer.from('not gzip'),
+    headers: { ...AUTH, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+  });
+  assert.equal(broken.statusCode, 400);
+  assert.equal(errorCode(broken), 'ERR_BODY_INVALID');
 });

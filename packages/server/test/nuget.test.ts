@@ -8,8 +8,17 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import { ZipFile } from 'yazl';
-import { AUTH, TOKEN, errorCode, makeApp, type TestApp } from './helpers.ts';
+import {
+  AUTH,
+  TOKEN,
+  downloadForBuild,
+  errorCode,
+  makeApp,
+  sums,
+  type TestApp,
+} from './helpers.ts';
 import { compareVersions, normalizeVersion } from '../src/formats/nuget/model.ts';
 
 async function zip(files: Record<string, string>): Promise<Buffer> {
@@ -234,8 +243,13 @@ test('flat container, registration and search answer in the v3 shapes', async ()
   }
   const get = (
     u: string,
-  ): Promise<{ statusCode: number; json: () => unknown; body: string; rawPayload: Buffer }> =>
-    t.app.inject({ url: `${base}/${u}`, headers: AUTH });
+  ): Promise<{
+    statusCode: number;
+    json: () => unknown;
+    body: string;
+    rawPayload: Buffer;
+    headers: Record<string, unknown>;
+  }> => t.app.inject({ url: `${base}/${u}`, headers: AUTH });
 
   assert.deepEqual((await get('flatcontainer/My.Pkg/index.json')).json(), {
     versions: ['1.0.0', '1.1.0', '2.0.0-rc.1'],
@@ -249,7 +263,22 @@ test('flat container, registration and search answer in the v3 shapes', async ()
   assert.equal((await get('flatcontainer/my.pkg/1.1.0/other.1.1.0.nupkg')).statusCode, 404);
   assert.equal((await get('flatcontainer/..%2F..%2Fx/index.json')).statusCode, 404);
 
-  const reg = (await get('registration/my.pkg/index.json')).json() as {
+  // The plain and the 3.4.0 hives leave SemVer 2.0.0 versions out; 3.6.0 (gzip) has them all.
+  const plain = (await get('registration/my.pkg/index.json')).json() as {
+    items: { upper: string; count: number }[];
+  };
+  assert.equal(plain.items[0]?.count, 2);
+  assert.equal(plain.items[0]?.upper, '1.1.0', '2.0.0-rc.1 is SemVer 2.0.0');
+  const gz34 = await get('registration-gz/my.pkg/index.json');
+  assert.equal(gz34.headers['content-encoding'], 'gzip');
+  assert.equal(
+    (JSON.parse(gunzipSync(gz34.rawPayload).toString()) as { items: { count: number }[] }).items[0]
+      ?.count,
+    2,
+  );
+  const gz36 = await get('registration-gz-semver2/my.pkg/index.json');
+  assert.equal(gz36.headers['content-encoding'], 'gzip');
+  const reg = JSON.parse(gunzipSync(gz36.rawPayload).toString()) as {
     count: number;
     items: {
       count: number;
@@ -305,7 +334,11 @@ test('flat container, registration and search answer in the v3 shapes', async ()
     url: new URL(page['@id']).pathname,
     headers: AUTH,
   });
-  assert.equal((pageDoc.json() as { count: number }).count, 3);
+  assert.match(page['@id'], /\/registration-gz-semver2\//, 'pages link within their hive');
+  assert.equal(
+    (JSON.parse(gunzipSync(pageDoc.rawPayload).toString()) as { count: number }).count,
+    3,
+  );
 
   const search = (await get('query?q=my&prerelease=false&take=10')).json() as {
     totalHits: number;
@@ -319,8 +352,14 @@ test('flat container, registration and search answer in the v3 shapes', async ()
     ['1.0.0', '1.1.0'],
   );
   assert.deepEqual(search.data[0]?.authors, ['A', 'B']);
-  const pre = (await get('query?q=MY&prerelease=true')).json() as { data: { version: string }[] };
+  const pre = (await get('query?q=MY&prerelease=true&semVerLevel=2.0.0')).json() as {
+    data: { version: string }[];
+  };
   assert.equal(pre.data[0]?.version, '2.0.0-rc.1');
+  const semver1 = (await get('query?q=MY&prerelease=true')).json() as {
+    data: { version: string }[];
+  };
+  assert.equal(semver1.data[0]?.version, '1.1.0', 'no semVerLevel: SemVer 2.0.0 versions hidden');
   assert.deepEqual((await get('query?q=nothing-like-it')).json(), { totalHits: 0, data: [] });
   assert.deepEqual((await get('autocomplete?q=my')).json(), { totalHits: 1, data: ['My.Pkg'] });
   assert.deepEqual((await get('autocomplete?id=my.pkg')).json(), {
@@ -345,6 +384,23 @@ test('flat container, registration and search answer in the v3 shapes', async ()
     ((await get('registration/my.pkg/1.0.0.json')).json() as { listed: boolean }).listed,
     false,
   );
+  // Relist as nuget.org takes it: POST /api/v2/package/{id}/{version}.
+  const relist = await t.app.inject({
+    method: 'POST',
+    url: '/api/nuget/nuget-local/api/v2/package/My.Pkg/1.0.0',
+    headers: { 'x-nuget-apikey': TOKEN },
+  });
+  assert.equal(relist.statusCode, 200, relist.body);
+  assert.equal(
+    ((await get('registration/my.pkg/1.0.0.json')).json() as { listed: boolean }).listed,
+    true,
+  );
+  const missing = await t.app.inject({
+    method: 'POST',
+    url: '/api/nuget/nuget-local/api/v2/package/My.Pkg/7.0.0',
+    headers: { 'x-nuget-apikey': TOKEN },
+  });
+  assert.equal(missing.statusCode, 404);
 });
 
 test('the v2 OData feed answers what NuGet 2.x asks', async () => {
@@ -362,7 +418,11 @@ test('the v2 OData feed answers what NuGet 2.x asks', async () => {
   const all = await get("FindPackagesById()?id='Up.Lib'");
   assert.equal(all.statusCode, 200);
   assert.match(String(all.headers['content-type']), /application\/atom\+xml/);
-  assert.equal((all.body.match(/<entry>/g) ?? []).length, 2);
+  // 1.2.0-beta.1 is SemVer 2.0.0: NuGet 2.x would abort on it, so only semVerLevel=2.0.0 sees it.
+  assert.equal((all.body.match(/<entry>/g) ?? []).length, 1);
+  assert.doesNotMatch(all.body, /1\.2\.0-beta\.1/);
+  const all2 = await get("FindPackagesById()?id='Up.Lib'&semVerLevel=2.0.0");
+  assert.equal((all2.body.match(/<entry>/g) ?? []).length, 2);
   const latest = await get(
     "FindPackagesById()?$filter=IsLatestVersion&$orderby=Version%20desc&$top=1&id='Up.Lib'",
   );
@@ -375,7 +435,9 @@ test('the v2 OData feed answers what NuGet 2.x asks', async () => {
     latest.body,
     /<content type="application\/zip" src="http:\/\/localhost(:\d+)?\/api\/nuget\/nuget-remote\/package\/Up\.Lib\/1\.0\.0"\/>/,
   );
-  const abs = await get("FindPackagesById()?$filter=IsAbsoluteLatestVersion&id='Up.Lib'");
+  const abs = await get(
+    "FindPackagesById()?$filter=IsAbsoluteLatestVersion&id='Up.Lib'&semVerLevel=2.0.0",
+  );
   assert.match(abs.body, /<d:Version>1\.2\.0-beta\.1<\/d:Version>/);
 
   const one = await get('Packages(Id=%27Up.App%27,Version=%272.0.0%27)');
@@ -474,6 +536,34 @@ test('a remote proxies the upstream feed; a virtual merges it behind its local m
   );
 });
 
+test('a cache-miss package through a remote is recorded for the build (headers and build token)', async () => {
+  const pkg = await nupkg('Cold.Lib', '3.0.0', '');
+  const pushed = await push(up, '/api/nuget/v3/nuget-up/package', pkg);
+  assert.equal(pushed.statusCode, 201, pushed.body);
+  const { res, downloads } = await downloadForBuild(
+    t.app,
+    '/api/nuget/v3/nuget/flatcontainer/cold.lib/3.0.0/cold.lib.3.0.0.nupkg',
+    { name: 'nuget-cold', number: '1' },
+  );
+  assert.equal(res.statusCode, 200);
+  assert.equal(res.headers['x-stowage-cache'], 'miss');
+  assert.deepEqual(
+    downloads.map((d) => [d.repo, d.path, d.sha256]),
+    [['nuget', 'cold.lib/3.0.0/cold.lib.3.0.0.nupkg', sums(pkg).sha256]],
+  );
+  const v2 = await downloadForBuild(
+    t.app,
+    '/api/nuget/nuget-remote/package/Up.Lib/1.2.0-beta.1',
+    { name: 'nuget-cold', number: '2' },
+    'token',
+  );
+  assert.equal(v2.res.statusCode, 200);
+  assert.deepEqual(
+    v2.downloads.map((d) => `${d.repo}/${d.path}`),
+    ['nuget-remote/up.lib/1.2.0-beta.1/up.lib.1.2.0-beta.1.nupkg'],
+  );
+});
+
 test('with the upstream down, cached metadata and packages are still served', async () => {
   await up.app.close();
   const flat = await t.app.inject({
@@ -490,5 +580,8 @@ test('with the upstream down, cached metadata and packages are still served', as
     url: '/api/nuget/v3/nuget/flatcontainer/never.seen/index.json',
     headers: AUTH,
   });
-  assert.equal(missing.statusCode, 404);
+  // It may exist upstream: not a 404 (NuGet would take "no such package" for an answer).
+  assert.equal(missing.statusCode, 502);
+  assert.equal(errorCode(missing), 'ERR_UPSTREAM_UNAVAILABLE');
+  assert.match(missing.body, /nuget-remote/);
 });

@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { crc32 } from 'node:zlib';
-import { AUTH, errorCode, makeApp, sums, type TestApp } from './helpers.ts';
+import { AUTH, downloadForBuild, errorCode, makeApp, sums, type TestApp } from './helpers.ts';
 
 /** A stored (uncompressed) zip: enough of a wheel for the server to read METADATA from. */
 function zip(files: Record<string, string>): Buffer {
@@ -205,6 +205,9 @@ test('twine-style upload stores the wheel and its METADATA; the index lists both
   assert.equal(doc.name, 'demo-pkg');
   assert.equal(doc.files[0]?.hashes.sha256, sums(WHEEL).sha256);
   assert.deepEqual(doc.files[0]?.['core-metadata'], { sha256: metaSha });
+  // PEP 714: pip 22.3-23.1 crash on an object under the old JSON key, so it is not sent.
+  assert.equal(json.body.includes('dist-info-metadata'), false);
+  assert.ok(html.body.includes(`data-dist-info-metadata="sha256=${metaSha}"`));
   assert.equal(doc.files.length, 1, 'the .metadata file is not listed as a distribution');
 
   const meta = await t.app.inject({
@@ -356,11 +359,18 @@ test('a remote proxies pages (rewriting file URLs), caches files, and a virtual 
     page.body,
   );
   assert.ok(page.body.includes('data-requires-python="&#62;=3.9"'));
-  const file = await t.app.inject({
-    url: '/api/pypi/py/packages/remote-lib/remote_lib-2.0-py3-none-any.whl',
-    headers: AUTH,
-  });
-  assert.equal(file.body, REMOTE_FILE.toString());
+  // The first download is a cache miss: streamed while cached, and recorded for the build.
+  const { res: file, downloads } = await downloadForBuild(
+    t.app,
+    '/api/pypi/py/packages/remote-lib/remote_lib-2.0-py3-none-any.whl',
+    { name: 'py-cold', number: '1' },
+  );
+  assert.equal(file.rawPayload.toString(), REMOTE_FILE.toString());
+  assert.equal(file.headers['x-stowage-cache'], 'miss');
+  assert.deepEqual(
+    downloads.map((d) => [d.repo, d.path, d.sha256]),
+    [['py', 'remote-lib/remote_lib-2.0-py3-none-any.whl', REMOTE_SHA]],
+  );
   const again = await t.app.inject({
     url: '/api/pypi/py/packages/remote-lib/remote_lib-2.0-py3-none-any.whl',
     headers: AUTH,

@@ -1,7 +1,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { AUTH, deploy, errorCode, makeApp, type TestApp } from './helpers.ts';
+import {
+  AUTH,
+  deploy,
+  downloadForBuild,
+  errorCode,
+  makeApp,
+  sums,
+  type TestApp,
+} from './helpers.ts';
 
 /** A real upstream on 127.0.0.1 whose behaviour each test sets: ok, slow, 500, hang, truncate. */
 let mode: 'ok' | 'slow' | 'fail' | 'hang' | 'truncate' = 'ok';
@@ -158,4 +166,65 @@ test('remote and virtual definitions are validated', async () => {
   const deployRemote = await deploy(t.app, '/files-remote/x.txt', 'x');
   assert.equal(deployRemote.statusCode, 400);
   assert.equal(errorCode(deployRemote), 'ERR_REPO_NOT_DEPLOYABLE');
+});
+
+test('a cache-miss download through a remote is recorded for the build (headers and build token)', async () => {
+  mode = 'ok';
+  for (const [via, file] of [
+    ['headers', 'deps/first-miss.txt'],
+    ['token', 'deps/token-miss.txt'],
+  ] as const) {
+    const { res, downloads } = await downloadForBuild(
+      t.app,
+      `/files/${file}`,
+      { name: 'cold', number: via },
+      via,
+    );
+    assert.equal(res.statusCode, 200);
+    assert.equal(res.headers['x-stowage-cache'], 'miss', 'streamed from the upstream');
+    assert.deepEqual(downloads, [
+      { ...downloads[0], repo: 'files', path: file, sha256: sums(content(file)).sha256 },
+    ]);
+  }
+});
+
+test('during an upstream cool-down a virtual answers from cache or 503 naming the cool-down, never 404', async () => {
+  const cool = await makeApp(
+    {
+      repositories: [
+        { key: 'generic-staging' },
+        { key: 'cool-local', rclass: 'local' },
+        { key: 'cool-remote', rclass: 'remote', url: upstreamUrl, metadataMaxAgeSec: 0 },
+        { key: 'cool', rclass: 'virtual', repositories: ['cool-local', 'cool-remote'] },
+      ],
+      stages: [{ name: 'staged', repo: 'generic-staging' }],
+    },
+    // A cool-down far longer than the test: the origin stays skipped throughout.
+    { upstream: { retries: 0, retryDelayMs: 10, cooldownMs: 600_000, timeoutMs: 500 } },
+  );
+  try {
+    mode = 'ok';
+    const cached = await cool.app.inject({ url: '/cool/warm.txt', headers: AUTH });
+    assert.equal(cached.statusCode, 200);
+    mode = 'fail';
+    const failing = await cool.app.inject({ url: '/cool/first-failure.txt', headers: AUTH });
+    assert.equal(failing.statusCode, 502, 'the failure that starts the cool-down');
+    assert.equal(errorCode(failing), 'ERR_UPSTREAM_UNAVAILABLE');
+    mode = 'ok'; // the upstream is back, but its cool-down has not ended
+    const during = await cool.app.inject({ url: '/cool/exists-upstream.txt', headers: AUTH });
+    assert.equal(during.statusCode, 503, during.body);
+    assert.equal(errorCode(during), 'ERR_UPSTREAM_COOLDOWN');
+    assert.match(during.body, /cool-down for \d+ s more/);
+    assert.ok(Number(during.headers['retry-after']) > 0, 'Retry-After says when to come back');
+    const direct = await cool.app.inject({
+      url: '/cool-remote/exists-upstream.txt',
+      headers: AUTH,
+    });
+    assert.equal(direct.statusCode, 503);
+    const fromCache = await cool.app.inject({ url: '/cool/warm.txt', headers: AUTH });
+    assert.equal(fromCache.statusCode, 200, 'cached content is still served');
+    assert.equal(fromCache.body, content('warm.txt'));
+  } finally {
+    await cool.close();
+  }
 });

@@ -135,7 +135,10 @@ test('invalid repository definitions are refused with the reason', async () => {
 test('unknown routes answer with the error catalogue shape', async () => {
   const res = await t.app.inject({ method: 'PATCH', url: '/api/nothing', headers: AUTH });
   assert.equal(res.statusCode, 404);
-  assert.equal(errorCode(res), 'ERR_NOT_FOUND');
+  assert.equal(errorCode(res), 'ERR_API_UNKNOWN', 'an /api/ call names the unknown API');
+  const other = await t.app.inject({ method: 'PATCH', url: '/nothing', headers: AUTH });
+  assert.equal(other.statusCode, 404);
+  assert.equal(errorCode(other), 'ERR_NOT_FOUND');
 });
 
 test('health: ready when the metadata store answers and the blob store takes writes; 503 otherwise', async () => {

@@ -34,7 +34,7 @@ export interface ResolveOptions {
    * Called when an upstream starts sending content that is not cached yet: return a stream
    * and the body is written to it while it is cached (the client need not wait).
    */
-  live?: (info: { size?: number; contentType?: string }) => Writable;
+  live?: (info: LiveInfo) => Writable;
   /**
    * Dependency-confusion guard: the folder that owns the package a path belongs to. When a
    * local member of a virtual repository has anything under it, remotes are not asked.
@@ -152,6 +152,14 @@ function headerDigests(
  */
 export const VERIFY_FIRST_MAX_BYTES = 64 * 1024 * 1024;
 
+/** What is known of a file when its body starts to stream from the upstream. */
+export interface LiveInfo {
+  size?: number;
+  contentType?: string;
+  /** Checksums the upstream declared (X-Checksum-*); the cached copy is checked against them. */
+  checksums?: { sha1?: string; sha256?: string; md5?: string };
+}
+
 export const DEFAULT_METADATA_MAX_AGE_SEC = 600;
 
 /**
@@ -206,8 +214,8 @@ export class Resolver {
    * members in order; remote members skipped when a local member owns the package (the
    * dependency-confusion guard) or when their include/exclude patterns refuse `path`; a member
    * that fails (an upstream down, a bad page) logged and skipped so the others still answer.
-   * When nothing answered and a member failed, the answer is a 404 that names the failure,
-   * never the upstream's 502: package managers treat 404 as "look elsewhere".
+   * When nothing answered and a member failed, the answer names the failure: 503 while the
+   * upstream is in its cool-down, else 502 — never a 404 for something that may exist.
    * With `first`, stops at the first member that answers.
    */
   async fromMembers<T>(
@@ -235,6 +243,7 @@ export class Resolver {
     const failed: string[] = [];
     /** A member that refused what its upstream sent (a lying or hostile upstream). */
     let refused: HttpError | undefined;
+    const failures: unknown[] = [];
     for (const m of members) {
       if (m.rclass === 'remote' && localOwns) continue;
       if (
@@ -260,6 +269,7 @@ export class Resolver {
         )
           refused ??= err;
         failed.push(`${m.key} (${(err as Error).message})`);
+        failures.push(err);
         this.#svc.log.warn(
           { virtual: repo.key, member: m.key, path: q.path, err: (err as Error).message },
           'virtual member failed; asking the others',
@@ -269,12 +279,16 @@ export class Resolver {
     // Not "look elsewhere" (404) when what exists upstream was refused: say why, as a 502.
     if (out.length === 0 && refused) throw refused;
     if (out.length === 0 && failed.length > 0) {
+      // Something that may exist upstream is never answered 404: a package manager would take
+      // "not found" for an answer (go list, npm install). 503 during a cool-down, else 502.
+      const cooling = failures.find(
+        (e) => e instanceof HttpError && e.code === 'ERR_UPSTREAM_COOLDOWN',
+      );
+      const what = `${repo.key}/${q.path ?? ''}`;
       throw new HttpError(
-        'ERR_NOT_FOUND',
-        `${repo.key}/${q.path ?? ''} was not found: member ${failed.join('; ')} could not answer`,
-        {
-          hint: 'nothing is cached for it; retry when the upstream is back',
-        },
+        cooling ? 'ERR_UPSTREAM_COOLDOWN' : 'ERR_UPSTREAM_UNAVAILABLE',
+        `${what} could not be looked up: member ${failed.join('; ')}`,
+        cooling instanceof HttpError ? { headers: cooling.headers } : {},
       );
     }
     return out;
@@ -431,10 +445,17 @@ export class Resolver {
     let body: Readable = res.body;
     let live: Tee | undefined;
     if (opts.live && !cached && liveOk) {
-      const info: { size?: number; contentType?: string } = {};
+      const info: LiveInfo = {};
       if (Number.isFinite(declared)) info.size = declared;
       if (typeof res.headers['content-type'] === 'string')
         info.contentType = res.headers['content-type'];
+      // What the upstream's own headers declared is passed on; the cached copy is checked too.
+      const sums: NonNullable<LiveInfo['checksums']> = {};
+      for (const alg of ['sha1', 'sha256', 'md5'] as const) {
+        const d = announced[alg]?.[0];
+        if (d) sums[alg] = d;
+      }
+      if (Object.keys(sums).length) info.checksums = sums;
       live = new Tee(opts.live(info), verifying, () => flight.leave());
       body.once('error', (err) => live?.destroy(err));
       body = body.pipe(live);

@@ -93,7 +93,8 @@ export class Services {
    * must already be stored under one of the given checksums (checksum deploy).
    */
   async deploy(d: {
-    repo: string;
+    /** A key, or the local repository the caller already resolved (see deployableRepo). */
+    repo: string | RepoConfig;
     path: string;
     body: Readable | undefined;
     expected: ExpectedChecksums;
@@ -103,8 +104,11 @@ export class Services {
     /** Throw to refuse the content before it becomes visible. */
     check?: (incoming: IncomingBlob) => Promise<void>;
   }): Promise<ArtifactRecord> {
-    const target = await this.deployableRepo(d.repo);
-    d = { ...d, repo: target.key };
+    const target =
+      typeof d.repo === 'string' || d.repo.rclass !== 'local'
+        ? await this.deployableRepo(typeof d.repo === 'string' ? d.repo : d.repo.key)
+        : d.repo;
+    const repo = target.key;
     if (d.path === '')
       throw new HttpError('ERR_PATH_INVALID', 'a file path is required after the repository');
     const expected = normalizeChecksums(d.expected);
@@ -125,11 +129,11 @@ export class Services {
       ) {
         throw new HttpError(
           'ERR_CHECKSUM_DEPLOY_MISSING',
-          `no stored content matches the checksums given for ${d.repo}/${d.path}`,
+          `no stored content matches the checksums given for ${repo}/${d.path}`,
         );
       }
       await d.check?.({ ...blob, read: () => this.blobs.open(blob.sha256) });
-      const before = await this.meta.getArtifact(d.repo, d.path);
+      const before = await this.meta.getArtifact(repo, d.path);
       const art = await this.#blobLock(blob.sha256, async () => {
         // Touched first: a GC run that has not deleted it yet now leaves it alone.
         await this.meta.touchBlob(blob);
@@ -140,7 +144,7 @@ export class Services {
           );
         }
         return this.meta.deployArtifact({
-          repo: d.repo,
+          repo,
           path: d.path,
           blob,
           user: d.user,
@@ -151,11 +155,11 @@ export class Services {
       return art;
     }
     const staged = await this.stageUpload(d.body, {
-      what: `${d.repo}/${d.path}`,
+      what: `${repo}/${d.path}`,
       ...(d.signal ? { signal: d.signal } : {}),
     });
     try {
-      verifyChecksums(staged, expected, `body`, ` for ${d.repo}/${d.path}`);
+      verifyChecksums(staged, expected, `body`, ` for ${repo}/${d.path}`);
     } catch (err) {
       await staged.discard();
       throw err;
@@ -169,7 +173,7 @@ export class Services {
       }
     }
     return this.commitStaged({
-      repo: d.repo,
+      repo,
       path: d.path,
       staged,
       user: d.user,

@@ -265,6 +265,7 @@ export class UpstreamClient {
   readonly #retryDelayMs: number;
   readonly #env: Record<string, string | undefined>;
   readonly #downUntil = new Map<string, number>();
+  readonly #downWhy = new Map<string, string>();
   /** Transfers in progress, so that a shutdown can cut them off. */
   readonly #live = new Set<AbortController>();
   #closing = false;
@@ -364,13 +365,7 @@ export class UpstreamClient {
     ): HttpError =>
       new HttpError(code, scrub(msg, access.secrets), cause === undefined ? {} : { cause });
     const first = new URL(url).origin;
-    const down = this.#downUntil.get(first);
-    if (down !== undefined && down > Date.now()) {
-      throw fail(
-        'ERR_UPSTREAM_UNAVAILABLE',
-        `upstream ${first} failed recently and is skipped for ${Math.ceil((down - Date.now()) / 1000)} s more`,
-      );
-    }
+    this.#checkCooldown(first, access.secrets);
     const deadline = Date.now() + t.firstByteTimeoutMs;
     let current = url;
     let headers = { ...opts.headers };
@@ -489,8 +484,11 @@ export class UpstreamClient {
       });
       return { status: res.statusCode, headers: res.headers, body, url: current };
     }
-    if (this.#cooldownMs > 0) this.#downUntil.set(first, Date.now() + this.#cooldownMs);
     const reason = (lastError as Error | undefined)?.message ?? 'no answer';
+    if (this.#cooldownMs > 0) {
+      this.#downUntil.set(first, Date.now() + this.#cooldownMs);
+      this.#downWhy.set(first, scrub(reason, access.secrets));
+    }
     const outOfTime = Date.now() >= deadline - 1;
     throw fail(
       'ERR_UPSTREAM_UNAVAILABLE',
@@ -508,6 +506,73 @@ export class UpstreamClient {
     if (Date.now() + delay >= deadline) return false;
     await new Promise((r) => setTimeout(r, delay));
     return true;
+  }
+
+  /**
+   * One POST (an API call forwarded upstream, e.g. npm's audit) to the remote's own origin: no
+   * retries, since the call need not be idempotent; the cool-down of a failed origin applies as
+   * for GET, and so do the connect and first-byte timeouts and the address rules.
+   */
+  async post(
+    url: string,
+    opts: { access: RemoteAccess; headers?: Record<string, string>; body: string | Buffer },
+  ): Promise<UpstreamResponse> {
+    const access = opts.access;
+    const t = access.timeouts;
+    const target = new URL(url);
+    if (placeOf(url, access) !== 'origin') {
+      throw new HttpError(
+        'ERR_UPSTREAM_REFUSED',
+        `remote "${access.key}" may POST only to its upstream's origin, not ${redactUrl(url)}`,
+      );
+    }
+    this.#checkCooldown(target.origin, access.secrets);
+    const h: Record<string, string> = { 'user-agent': 'stowage', ...opts.headers };
+    if (access.authorization !== undefined && h.authorization === undefined)
+      h.authorization = access.authorization;
+    const ctl = new AbortController();
+    const timer = setTimeout(
+      () => ctl.abort(new Error(`no response headers within ${t.firstByteTimeoutMs} ms`)),
+      t.firstByteTimeoutMs,
+    );
+    timer.unref();
+    this.#live.add(ctl);
+    try {
+      const res = await request(url, {
+        method: 'POST',
+        headers: h,
+        body: opts.body,
+        dispatcher: this.#agent(t.connectTimeoutMs, false),
+        signal: ctl.signal,
+        bodyTimeout: t.idleTimeoutMs,
+      });
+      return { status: res.statusCode, headers: res.headers, body: res.body, url };
+    } catch (err) {
+      const cause = ctl.signal.aborted ? ctl.signal.reason : err;
+      throw new HttpError(
+        'ERR_UPSTREAM_UNAVAILABLE',
+        scrub(`upstream ${redactUrl(url)} failed (${(cause as Error).message})`, access.secrets),
+        { cause },
+      );
+    } finally {
+      clearTimeout(timer);
+      this.#live.delete(ctl);
+    }
+  }
+
+  /** Throws ERR_UPSTREAM_COOLDOWN (503, Retry-After) while `origin` is in its cool-down. */
+  #checkCooldown(origin: string, secrets: readonly string[]): void {
+    const down = this.#downUntil.get(origin);
+    if (down === undefined || down <= Date.now()) return;
+    const secs = Math.max(1, Math.ceil((down - Date.now()) / 1000));
+    throw new HttpError(
+      'ERR_UPSTREAM_COOLDOWN',
+      scrub(
+        `upstream ${origin} is in its cool-down for ${secs} s more after it failed (${this.#downWhy.get(origin) ?? 'unreachable'}); every remote on that origin waits`,
+        secrets,
+      ),
+      { headers: { 'retry-after': String(secs) } },
+    );
   }
 
   /** Cuts off every transfer in progress (a shutdown that must not wait for upstreams). */

@@ -1,13 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { HttpError } from '../errors.ts';
 import { parseRepoPath, type RepoPath } from '../internal/paths.ts';
-import { baseUrl, declaredChecksums, mimeType, parseRange, rawUrl } from '../internal/http.ts';
-import type { ArtifactRecord, RepoConfig } from '../internal/metastore.ts';
+import { baseUrl, declaredChecksums, rawUrl } from '../internal/http.ts';
+import type { RepoConfig } from '../internal/metastore.ts';
 import { allowInline } from '../internal/serving.ts';
 import { fileInfo } from './storage.ts';
 import { assertGenericWritable, formatOf } from '../formats/index.ts';
 import type { ResolveOptions } from '../internal/resolver.ts';
+import { sendComputed, serveFile } from '../internal/serve.ts';
 
 /**
  * Generic repository layout: `PUT|GET|HEAD|DELETE /{repo}/{path}`, with matrix
@@ -20,6 +21,7 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
   app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
 
   app.put('/*', { config: { permission: 'repo:deploy' } }, async (req, reply) => {
+    refuseUnknownApi(req);
     const svc = app.stowage;
     const target = parseRepoPath(rawUrl(req).path);
     const who = await req.authorize('repo:deploy', target.repo);
@@ -51,7 +53,7 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
     const before = formatOf(into.packageType)?.beforeDeploy;
     const art = await svc.deploy({
       ...(before && { check: (b) => before(svc, into, target.path, b) }),
-      repo: target.repo,
+      repo: into,
       path: target.path,
       body,
       expected: declaredChecksums(req),
@@ -65,8 +67,7 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
       path: art.path,
       details: { sha256: art.sha256, size: art.size, ...(byChecksum ? { byChecksum } : {}) },
     });
-    const repo = await svc.repo(art.repo);
-    await formatOf(repo.packageType)?.afterDeploy?.(svc, repo, art);
+    await formatOf(into.packageType)?.afterDeploy?.(svc, into, art);
     return reply.code(201).send(await fileInfo(req, art, { deploy: true }));
   });
 
@@ -75,6 +76,7 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
     reply: FastifyReply,
     head: boolean,
   ): Promise<unknown> => {
+    refuseUnknownApi(req);
     const svc = app.stowage;
     const { path } = rawUrl(req);
     if (path === '/' || path === '') {
@@ -82,84 +84,32 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
       return reply.type('application/json').send({ service: 'stowage', api: '/api/system/ping' });
     }
     const target = parseRepoPath(path);
-    const who = await req.authorize('repo:read', target.repo);
+    await req.authorize('repo:read', target.repo);
     const repo = await svc.repo(target.repo);
     const derived = target.folder
       ? undefined
       : await formatOf(repo.packageType)?.serveDerived?.(svc, repo, target.path);
-    if (derived) {
-      reply.type(derived.contentType).header('content-length', String(derived.body.length));
-      return head ? reply.send() : reply.send(derived.body);
+    if (derived) return sendComputed(req, reply, derived.body, derived.contentType);
+    if (!target.folder) {
+      const format = formatOf(repo.packageType);
+      const resolve: ResolveOptions = {};
+      if (format?.isMetadata?.(target.path)) resolve.metadata = true;
+      if (format?.packageOf) resolve.packageOf = format.packageOf;
+      const validate = format?.validate;
+      if (validate) resolve.validate = (b) => validate(target.path, b);
+      const served = await serveFile(req, reply, {
+        repo,
+        path: target.path,
+        resolve,
+        matrix: target.matrix,
+        record: resolve.metadata !== true,
+      });
+      if (served) return served;
     }
-    let art: ArtifactRecord | undefined;
-    if (target.folder) {
-      art = undefined;
-    } else if (repo.rclass === 'local') {
-      art = await svc.meta.getArtifact(target.repo, target.path);
-    } else {
-      // Remote or virtual: a file not cached yet streams to the client while it is cached.
-      let streamed = false;
-      const live = (info: { size?: number; contentType?: string }): PassThrough => {
-        streamed = true;
-        const out = new PassThrough();
-        reply
-          .header('content-type', info.contentType ?? mimeType(target.path))
-          .header('x-stowage-cache', 'miss');
-        if (info.size !== undefined) reply.header('content-length', String(info.size));
-        void reply.send(out);
-        return out;
-      };
-      try {
-        const format = formatOf(repo.packageType);
-        const opts: ResolveOptions = {};
-        if (format?.isMetadata?.(target.path)) opts.metadata = true;
-        else if (!head) opts.live = live;
-        if (format?.packageOf) opts.packageOf = format.packageOf;
-        const validate = format?.validate;
-        if (validate) opts.validate = (b) => validate(target.path, b);
-        const resolved = await svc.resolver.resolve(repo, target.path, opts);
-        if (streamed) return reply;
-        art = resolved?.art;
-        if (resolved?.stale) reply.header('x-stowage-cache', 'stale');
-      } catch (err) {
-        if (!streamed) throw err;
-        req.log.warn(
-          { err, repo: repo.key, path: target.path },
-          'upstream transfer failed mid-stream; the client got a cut response',
-        );
-        return reply;
-      }
+    if (repo.rclass === 'local' && (await svc.meta.folderExists(target.repo, target.path))) {
+      return folderListing(req, reply, target, head);
     }
-    if (!art) {
-      if (repo.rclass === 'local' && (await svc.meta.folderExists(target.repo, target.path))) {
-        return folderListing(req, reply, target, head);
-      }
-      throw new HttpError('ERR_NOT_FOUND', `${target.repo}/${target.path} does not exist`);
-    }
-    setArtifactHeaders(reply, art);
-    if (repo.serveActiveContentInline) allowInline(reply);
-    if (
-      req.headers['if-none-match'] === `"${art.sha1}"` ||
-      req.headers['if-none-match'] === art.sha1
-    ) {
-      return reply.code(304).send();
-    }
-    const range = parseRange(req.headers.range, art.size);
-    if (range) {
-      reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${art.size}`);
-      reply.header('content-length', String(range.end - range.start + 1));
-    } else {
-      reply.header('content-length', String(art.size));
-    }
-    if (head) return reply.send();
-    await svc.meta.recordDownload({
-      repo: target.repo,
-      path: art.path,
-      sha256: art.sha256,
-      user: who.user,
-      ...buildIdentity(req),
-    });
-    return reply.send(svc.blobs.open(art.sha256, range));
+    throw new HttpError('ERR_NOT_FOUND', `${target.repo}/${target.path} does not exist`);
   };
 
   const read = { permission: 'repo:read' } as const;
@@ -169,6 +119,7 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
   app.head('/*', { config: read }, (req, reply) => download(req, reply, true));
 
   app.delete('/*', { config: { permission: 'repo:delete' } }, async (req, reply) => {
+    refuseUnknownApi(req);
     const svc = app.stowage;
     const parsed = parseRepoPath(rawUrl(req).path);
     await req.authorize('repo:delete', parsed.repo);
@@ -199,38 +150,14 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
   });
 }
 
-function header(req: FastifyRequest, name: string): string | undefined {
-  const v = req.headers[name];
-  return typeof v === 'string' && v !== '' ? v : undefined;
-}
-
 /**
- * The build a request belongs to, for the download record: the X-Stowage-Build-Name/-Number
- * headers, else the build its token was issued for (package managers that cannot send
- * headers use a build-scoped token).
+ * `/api/…` is the REST API's namespace, never a repository ("api" is a reserved key): a call
+ * that reached the repository layout is an API the server does not implement.
  */
-export function buildIdentity(req: FastifyRequest): { buildName?: string; buildNumber?: string } {
-  const buildName = header(req, 'x-stowage-build-name');
-  const buildNumber = header(req, 'x-stowage-build-number');
-  if (buildName && buildNumber) return { buildName, buildNumber };
-  const b = req.principal?.build;
-  return b ? { buildName: b.name, buildNumber: b.number } : {};
-}
-
-export function setArtifactHeaders(reply: FastifyReply, art: ArtifactRecord): void {
-  reply
-    .header('content-type', mimeType(art.path))
-    .header('accept-ranges', 'bytes')
-    .header('etag', `"${art.sha1}"`)
-    .header('last-modified', new Date(art.modified).toUTCString())
-    .header('x-checksum-sha1', art.sha1)
-    .header('x-checksum-sha256', art.sha256)
-    .header('x-checksum-md5', art.md5)
-    // Percent-encoded (UTF-8), so any name travels in a header; decodeURIComponent reads it.
-    .header(
-      'x-artifactory-filename',
-      encodeURIComponent(art.path.slice(art.path.lastIndexOf('/') + 1).toWellFormed()),
-    );
+function refuseUnknownApi(req: FastifyRequest): void {
+  const { path } = rawUrl(req);
+  if (path === '/api' || path.startsWith('/api/'))
+    throw new HttpError('ERR_API_UNKNOWN', `unknown API: ${req.method} ${path}`);
 }
 
 async function folderListing(

@@ -1,4 +1,4 @@
-import type { FormatPlugin } from '../index.ts';
+import type { FormatPlugin } from '../plugin.ts';
 import { condaRoutes } from './routes.ts';
 
 /** Conda: channels (`{subdir}/repodata.json`, `.conda` packages) under `/api/conda/{repo}/`. */

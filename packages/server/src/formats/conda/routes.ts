@@ -29,7 +29,7 @@ import {
   sliceStream,
   type ArchiveCaps,
 } from '../../internal/archive.ts';
-import { buildIdentity, setArtifactHeaders } from '../../routes/generic.ts';
+import { sendArtifact, sendComputed, serveFile } from '../../internal/serve.ts';
 
 const READ = { permission: 'repo:read' } as const;
 const DEPLOY = { permission: 'repo:deploy' } as const;
@@ -353,73 +353,60 @@ export async function condaRoutes(app: FastifyInstance): Promise<void> {
 
   const condaRepo = (key: string): Promise<RepoConfig> => app.stowage.repo(key, 'conda');
 
-  const get = async (req: FastifyRequest, reply: FastifyReply, head: boolean): Promise<unknown> => {
+  const get = async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const svc = app.stowage;
     const r = parseRequest(rawUrl(req).path);
-    const who = await req.authorize('repo:read', r.repo);
+    await req.authorize('repo:read', r.repo);
     const repo = await condaRepo(r.repo);
     const c = classify(r.path);
-    const send = async (art: ArtifactRecord, stale: boolean): Promise<unknown> => {
-      setArtifactHeaders(reply, art);
-      reply.header('content-length', String(art.size));
-      if (stale) reply.header('x-stowage-cache', 'stale');
-      if (c.kind === 'index') reply.header('content-type', TYPES[c.index]);
-      if (head) return reply.send();
-      if (c.kind === 'file') {
-        const fromHeaders = buildIdentity(req);
-        const name = r.matrix['build.name']?.[0];
-        const number = r.matrix['build.number']?.[0];
-        await svc.meta.recordDownload({
-          repo: repo.key,
-          path: art.path,
-          sha256: art.sha256,
-          user: who.user,
-          ...(fromHeaders.buildName
-            ? fromHeaders
-            : name && number
-              ? { buildName: name, buildNumber: number }
-              : {}),
-        });
-      }
-      return reply.send(svc.blobs.open(art.sha256));
-    };
     if (c.kind === 'index') {
       const out = await repos.index(repo, c.subdir, c.index);
       if (!out) throw new HttpError('ERR_NOT_FOUND', `${repo.key}/${r.path} does not exist`);
-      if (out.art) return send(out.art, out.stale === true);
-      const body = out.body ?? Buffer.alloc(0);
-      reply.header('content-type', TYPES[c.index]).header('content-length', body.length);
-      return head ? reply.send() : reply.send(body);
+      if (out.art) {
+        return sendArtifact(req, reply, out.art, {
+          repo: repo.key,
+          stale: out.stale === true,
+          contentType: TYPES[c.index],
+          record: false,
+        });
+      }
+      return sendComputed(req, reply, out.body ?? Buffer.alloc(0), TYPES[c.index]);
     }
     if (repo.rclass === 'virtual' && /^[^/]+\/(current_)?repodata\.json\.bz2$/.test(r.path)) {
       // A member remote's .bz2 would lack the other members' packages: let the client fall
       // back to the merged .zst or plain JSON.
       throw new HttpError('ERR_NOT_FOUND', `${repo.key}/${r.path} is not served (no bzip2)`);
     }
-    const found =
+    const served =
       c.kind === 'file' || repo.rclass !== 'local'
-        ? await svc.resolver.resolve(repo, r.path, {
-            ...(c.kind === 'other' && { metadata: true }),
-            ...(c.kind === 'file' && {
-              upstreamUrl: (remote: RepoConfig, path: string) => repos.declared(remote, path),
-            }),
-            ownedBy: async (local, path) => {
-              const p = classify(path);
-              if (p.kind !== 'file') return false;
-              return (
-                (await svc.meta.findByProperties({ 'conda.name': p.name }, local.key)).length > 0
-              );
+        ? await serveFile(req, reply, {
+            repo,
+            path: r.path,
+            resolve: {
+              ...(c.kind === 'other' && { metadata: true }),
+              ...(c.kind === 'file' && {
+                upstreamUrl: (remote: RepoConfig, path: string) => repos.declared(remote, path),
+              }),
+              ownedBy: async (local, path) => {
+                const p = classify(path);
+                if (p.kind !== 'file') return false;
+                return (
+                  (await svc.meta.findByProperties({ 'conda.name': p.name }, local.key)).length > 0
+                );
+              },
             },
+            record: c.kind === 'file',
+            matrix: r.matrix,
           })
         : undefined;
-    if (!found) throw new HttpError('ERR_NOT_FOUND', `${repo.key}/${r.path} does not exist`);
-    return send(found.art, found.stale);
+    if (!served) throw new HttpError('ERR_NOT_FOUND', `${repo.key}/${r.path} does not exist`);
+    return served;
   };
 
   app.get('/api/conda/*', { config: READ, exposeHeadRoute: false }, (req, reply) =>
-    get(req, reply, false),
+    get(req, reply),
   );
-  app.head('/api/conda/*', { config: READ }, (req, reply) => get(req, reply, true));
+  app.head('/api/conda/*', { config: READ }, (req, reply) => get(req, reply));
 
   const upload = async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const svc = app.stowage;

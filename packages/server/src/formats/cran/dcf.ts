@@ -137,3 +137,113 @@ export function compareRVersions(a: string, b: string): number {
 
 export const PACKAGE_NAME = /^[A-Za-z][A-Za-z0-9.]*[A-Za-z0-9]$/;
 export const PACKAGE_VERSION = /^\d+([.-]\d+)+$/;
+
+/** One archived source package, as `src/contrib/Meta/archive.rds` lists it. */
+export interface ArchivedFile {
+  /** `{pkg}/{pkg}_{version}.tar.gz`, relative to src/contrib/Archive. */
+  path: string;
+  size: number;
+  /** Modification time, ms since the epoch. */
+  mtime: number;
+}
+
+/**
+ * `src/contrib/Meta/archive.rds` as CRAN writes it: a gzip'd XDR serialization of a named list,
+ * one element per package, each a data.frame of `file.info()` columns (size, isdir, mode as
+ * octmode, mtime/ctime/atime as POSIXct, uid, gid, uname, grname) with the archived files as
+ * row names — what `remotes::install_version()` and `tools:::CRAN_archive_db()` read.
+ */
+export function renderArchiveRds(byPackage: Map<string, ArchivedFile[]>): Buffer {
+  const parts: Buffer[] = [];
+  const int = (n: number): void => {
+    const b = Buffer.alloc(4);
+    b.writeInt32BE(n);
+    parts.push(b);
+  };
+  const real = (x: number): void => {
+    const b = Buffer.alloc(8);
+    b.writeDoubleBE(x);
+    parts.push(b);
+  };
+  const charsxp = (s: string): void => {
+    const bytes = Buffer.from(s, 'utf8');
+    int(0x9 | ((bytes.length === s.length ? 64 : 8) << 12));
+    int(bytes.length);
+    parts.push(bytes);
+  };
+  const strsxp = (xs: string[], attrs = false): void => {
+    int(16 | (attrs ? 1 << 9 : 0));
+    int(xs.length);
+    for (const x of xs) charsxp(x);
+  };
+  // An attribute pairlist node (LISTSXP with a tag) whose value the caller writes next.
+  const tag = (name: string): void => {
+    int(2 | (1 << 10));
+    int(0x1);
+    charsxp(name);
+  };
+  const end = (): void => int(254);
+  const classAttr = (classes: string[]): void => {
+    tag('class');
+    strsxp(classes);
+  };
+  const names = [...byPackage.keys()].sort();
+  parts.push(Buffer.from('X\n'));
+  int(2);
+  int(0x040202);
+  int(0x020300);
+  int(19 | (1 << 9)); // VECSXP with attributes: the named list
+  int(names.length);
+  const COLUMNS = [
+    'size',
+    'isdir',
+    'mode',
+    'mtime',
+    'ctime',
+    'atime',
+    'uid',
+    'gid',
+    'uname',
+    'grname',
+  ];
+  for (const pkg of names) {
+    const files = byPackage.get(pkg) ?? [];
+    // Flags: bit 9 has attributes, bit 8 is an object (a class attribute, so S3 dispatch works).
+    int(19 | (1 << 9) | (1 << 8)); // the data.frame: a list of columns with attributes
+    int(COLUMNS.length);
+    int(14); // size: double
+    int(files.length);
+    for (const f of files) real(f.size);
+    int(10); // isdir: logical
+    int(files.length);
+    for (const _f of files) int(0);
+    int(13 | (1 << 9) | (1 << 8)); // mode: integer of class octmode (0644)
+    int(files.length);
+    for (const _f of files) int(0o644);
+    classAttr(['octmode']);
+    end();
+    for (let t = 0; t < 3; t++) {
+      int(14 | (1 << 9) | (1 << 8)); // mtime, ctime, atime: POSIXct seconds
+      int(files.length);
+      for (const f of files) real(f.mtime / 1000);
+      classAttr(['POSIXct', 'POSIXt']);
+      end();
+    }
+    for (let t = 0; t < 2; t++) {
+      int(13); // uid, gid
+      int(files.length);
+      for (const _f of files) int(0);
+    }
+    for (let t = 0; t < 2; t++) strsxp(files.map(() => 'stowage')); // uname, grname
+    tag('names');
+    strsxp(COLUMNS);
+    tag('row.names');
+    strsxp(files.map((f) => f.path));
+    classAttr(['data.frame']);
+    end();
+  }
+  tag('names');
+  strsxp(names);
+  end();
+  return gzipSync(Buffer.concat(parts));
+}

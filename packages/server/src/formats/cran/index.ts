@@ -1,4 +1,4 @@
-import type { FormatPlugin } from '../index.ts';
+import type { FormatPlugin } from '../plugin.ts';
 import { cranRoutes } from './routes.ts';
 
 /** CRAN: R package repositories (PACKAGES indexes, source and binary packages) under `/api/cran/{repo}/`. */

@@ -33,7 +33,7 @@ import {
   sliceStream,
   type ArchiveCaps,
 } from '../../internal/archive.ts';
-import { buildIdentity, setArtifactHeaders } from '../../routes/generic.ts';
+import { sendArtifact, sendComputed, serveFile } from '../../internal/serve.ts';
 import {
   PACKAGES_FIELDS,
   PACKAGE_NAME,
@@ -41,7 +41,9 @@ import {
   compareRVersions,
   parseDcf,
   renderDcf,
+  renderArchiveRds,
   renderRds,
+  type ArchivedFile,
   type Stanza,
 } from './dcf.ts';
 
@@ -267,6 +269,35 @@ class CranRepos {
     return { body: renderIndex(await this.stanzas(repo, dir), index) };
   }
 
+  /**
+   * What `src/contrib/Meta/archive.rds` lists: the archived source packages of a local
+   * repository, or of a virtual's local members (a remote passes its upstream's file through).
+   */
+  async archived(repo: RepoConfig, seen = new Set<string>()): Promise<Map<string, ArchivedFile[]>> {
+    const out = new Map<string, ArchivedFile[]>();
+    if (seen.has(repo.key)) return out;
+    seen.add(repo.key);
+    if (repo.rclass === 'virtual') {
+      for (const m of await this.#svc.resolver.members(repo)) {
+        if (m.rclass === 'remote') continue;
+        for (const [pkg, files] of await this.archived(m, seen))
+          if (!out.has(pkg)) out.set(pkg, files);
+      }
+      return out;
+    }
+    if (repo.rclass !== 'local') return out;
+    const prefix = 'src/contrib/Archive/';
+    for (const a of await this.#svc.meta.listFiles(repo.key, 'src/contrib/Archive')) {
+      const c = classify(a.path);
+      if (c.kind !== 'file' || !c.archived) continue;
+      const list = out.get(c.pkg) ?? [];
+      list.push({ path: a.path.slice(prefix.length), size: a.size, mtime: a.modified });
+      out.set(c.pkg, list);
+    }
+    for (const list of out.values()) list.sort((x, y) => x.path.localeCompare(y.path));
+    return out;
+  }
+
   /** Rewrites a local directory's PACKAGES, PACKAGES.gz and PACKAGES.rds from its packages. */
   async regenerate(repo: RepoConfig, dir: string, user: string): Promise<void> {
     const stanzas = await this.#localStanzas(repo, dir);
@@ -368,6 +399,10 @@ function renderIndex(stanzas: Stanza[], index: IndexName): Buffer {
   return index === 'PACKAGES.gz' ? gzipSync(text) : text;
 }
 
+/** The archive index R's `remotes::install_version()` reads to find older versions. */
+const ARCHIVE_RDS = 'src/contrib/Meta/archive.rds';
+const RDS_TYPE = 'application/octet-stream';
+
 const TYPES: Record<IndexName, string> = {
   PACKAGES: 'text/plain; charset=utf-8',
   'PACKAGES.gz': 'application/gzip',
@@ -381,61 +416,50 @@ export async function cranRoutes(app: FastifyInstance): Promise<void> {
 
   const cranRepo = (key: string): Promise<RepoConfig> => app.stowage.repo(key, 'cran');
 
-  const get = async (req: FastifyRequest, reply: FastifyReply, head: boolean): Promise<unknown> => {
+  const get = async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const svc = app.stowage;
     const r = parseRequest(rawUrl(req).path);
-    const who = await req.authorize('repo:read', r.repo);
+    await req.authorize('repo:read', r.repo);
     const repo = await cranRepo(r.repo);
     const c = classify(r.path);
-    const send = async (art: ArtifactRecord, stale: boolean, record: boolean): Promise<unknown> => {
-      setArtifactHeaders(reply, art);
-      reply.header('content-length', String(art.size));
-      if (stale) reply.header('x-stowage-cache', 'stale');
-      if (c.kind === 'index') reply.header('content-type', TYPES[c.index]);
-      if (head) return reply.send();
-      if (record) {
-        const fromHeaders = buildIdentity(req);
-        const name = r.matrix['build.name']?.[0];
-        const number = r.matrix['build.number']?.[0];
-        await svc.meta.recordDownload({
-          repo: repo.key,
-          path: art.path,
-          sha256: art.sha256,
-          user: who.user,
-          ...(fromHeaders.buildName
-            ? fromHeaders
-            : name && number
-              ? { buildName: name, buildNumber: number }
-              : {}),
-        });
-      }
-      return reply.send(svc.blobs.open(art.sha256));
-    };
     if (c.kind === 'index') {
       const out = await repos.index(repo, c.dir, c.index);
       if (!out) throw new HttpError('ERR_NOT_FOUND', `${repo.key}/${r.path} does not exist`);
-      if (out.art) return send(out.art, out.stale === true, false);
-      reply.header('content-type', TYPES[c.index]).header('content-length', out.body.length);
-      return head ? reply.send() : reply.send(out.body);
+      if (out.art) {
+        return sendArtifact(req, reply, out.art, {
+          repo: repo.key,
+          stale: out.stale === true,
+          contentType: TYPES[c.index],
+          record: false,
+        });
+      }
+      return sendComputed(req, reply, out.body, TYPES[c.index]);
     }
-    const found =
+    if (r.path === ARCHIVE_RDS && repo.rclass !== 'remote') {
+      return sendComputed(req, reply, renderArchiveRds(await repos.archived(repo)), RDS_TYPE);
+    }
+    const served =
       c.kind === 'file' || repo.rclass !== 'local'
-        ? await svc.resolver.resolve(repo, r.path, {
-            ...(c.kind === 'other' && { metadata: true }),
-            ...(c.kind === 'file' && {
-              upstreamUrl: (remote: RepoConfig, path: string) => repos.declared(remote, path),
-            }),
-            ownedBy: (local, path) => ownedBy(svc, local, path),
+        ? await serveFile(req, reply, {
+            repo,
+            path: r.path,
+            resolve: {
+              ...(c.kind === 'other' && { metadata: true }),
+              ...(c.kind === 'file' && {
+                upstreamUrl: (remote: RepoConfig, path: string) => repos.declared(remote, path),
+              }),
+              ownedBy: (local, path) => ownedBy(svc, local, path),
+            },
+            record: c.kind === 'file',
+            matrix: r.matrix,
           })
         : undefined;
-    if (!found) throw new HttpError('ERR_NOT_FOUND', `${repo.key}/${r.path} does not exist`);
-    return send(found.art, found.stale, c.kind === 'file');
+    if (!served) throw new HttpError('ERR_NOT_FOUND', `${repo.key}/${r.path} does not exist`);
+    return served;
   };
 
-  app.get('/api/cran/*', { config: READ, exposeHeadRoute: false }, (req, reply) =>
-    get(req, reply, false),
-  );
-  app.head('/api/cran/*', { config: READ }, (req, reply) => get(req, reply, true));
+  app.get('/api/cran/*', { config: READ, exposeHeadRoute: false }, (req, reply) => get(req, reply));
+  app.head('/api/cran/*', { config: READ }, (req, reply) => get(req, reply));
 
   const upload = async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const svc = app.stowage;

@@ -68,13 +68,15 @@ export function toOciError(err: HttpError): OciError {
     ERR_RANGE_NOT_SATISFIABLE: 'RANGE_INVALID',
     ERR_UPSTREAM_UNAVAILABLE: 'UNAVAILABLE',
     ERR_UPSTREAM_INVALID: 'UNAVAILABLE',
+    ERR_UPSTREAM_COOLDOWN: 'UNAVAILABLE',
     // A Helm chart manifest whose config is not chart metadata, or without its chart layer.
     ERR_HELM_CHART_INVALID: 'MANIFEST_INVALID',
   };
   const mapped = map[err.code];
   const code = mapped ?? (err.status >= 500 ? 'UNKNOWN' : 'DENIED');
   return new OciError(code, err.message, {
-    status: mapped ? OCI_ERRORS[mapped].status : err.status,
+    // The cool-down keeps its 503 (with Retry-After): clients retry rather than give up.
+    status: mapped && err.code !== 'ERR_UPSTREAM_COOLDOWN' ? OCI_ERRORS[mapped].status : err.status,
     detail: { stowage: err.code },
     headers: err.headers,
   });

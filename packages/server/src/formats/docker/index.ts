@@ -1,5 +1,5 @@
 /** Docker/OCI images: the OCI distribution API under `/v2/{repo}/{image}/` (see routes.ts). */
-import type { FormatPlugin } from '../index.ts';
+import type { FormatPlugin } from '../plugin.ts';
 import { dockerPackageOf, dockerRoutes } from './routes.ts';
 
 export const docker: FormatPlugin = {

@@ -10,15 +10,15 @@
  * `GET /api/stowage/v1/docker/{repo}/{image}/manifests/{reference}/layers`.
  */
 import { createHash } from 'node:crypto';
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError, diskFullCode, storageFull } from '../../errors.ts';
 import { ANONYMOUS_BEARER, Authenticator } from '../../internal/auth.ts';
-import { baseUrl, decodeQueryValue, parseRange, rawQuery, rawUrl } from '../../internal/http.ts';
+import { baseUrl, decodeQueryValue, rawQuery, rawUrl } from '../../internal/http.ts';
 import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/metastore.ts';
 import type { Resolved, ResolveOptions } from '../../internal/resolver.ts';
 import type { Services } from '../../internal/services.ts';
-import { buildIdentity } from '../../routes/generic.ts';
+import { sendArtifact, serveFile } from '../../internal/serve.ts';
 import { MAX_HELM_CONFIG, helmOciProperties } from '../helm/oci.ts';
 import { OciError, ociBody, toOciError } from './errors.ts';
 import {
@@ -154,6 +154,10 @@ export async function dockerRoutes(app: FastifyInstance): Promise<void> {
       });
     });
 
+    v2.get('/v2/_catalog', { config: { permission: 'repo:read' } }, (req, reply) =>
+      registry.catalog(req, reply),
+    );
+
     // The route declares the least a method needs; each endpoint checks its concrete action.
     const methods = [
       [['GET', 'HEAD'], 'repo:read'],
@@ -254,6 +258,25 @@ class Registry {
   }
 
   async handle(req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+    try {
+      return await this.#handle(req, reply);
+    } catch (err) {
+      // A pull by a malformed (or unsupported-algorithm) digest names nothing stored: 404, as
+      // the distribution spec's conformance pull workflow expects, not 400.
+      const read = req.method === 'GET' || req.method === 'HEAD';
+      if (read && err instanceof OciError && err.code === 'DIGEST_INVALID') {
+        const manifest = /\/manifests\/[^/]+$/.test(rawUrl(req).path);
+        throw new OciError(
+          manifest ? 'MANIFEST_UNKNOWN' : 'BLOB_UNKNOWN',
+          `${err.message}; nothing is stored under it`,
+          { status: 404, detail: err.detail },
+        );
+      }
+      throw err;
+    }
+  }
+
+  async #handle(req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
     const r = parseOciPath(rawUrl(req).path.slice('/v2/'.length));
     if (!r) {
       throw new OciError('NAME_UNKNOWN', `no registry endpoint at ${rawUrl(req).path}`, {
@@ -334,16 +357,6 @@ class Registry {
     };
   }
 
-  async #record(req: FastifyRequest, repo: string, art: ArtifactRecord): Promise<void> {
-    await this.#svc.meta.recordDownload({
-      repo,
-      path: art.path,
-      sha256: art.sha256,
-      user: req.principal.user,
-      ...buildIdentity(req),
-    });
-  }
-
   // ---- blobs ----
 
   async #getBlob(
@@ -353,64 +366,27 @@ class Registry {
     digest: string,
   ): Promise<unknown> {
     await req.authorize('repo:read', r.repo);
-    const head = req.method === 'HEAD';
     const repo = await this.#repo(r);
     const hex = sha256Hex(digest);
-    const path = blobPath(r.image, hex);
-    let streamed = false;
-    const opts = this.#opts(r.image, 'any', { expectSha256: hex });
-    if (!head && repo.rclass !== 'local' && req.headers.range === undefined) {
-      // Not cached yet: the client gets the body while it is cached.
-      opts.live = (info) => {
-        streamed = true;
-        const out = new PassThrough();
-        reply
-          .header('content-type', 'application/octet-stream')
-          .header('docker-content-digest', digest)
-          .header('x-stowage-cache', 'miss');
-        if (info.size !== undefined) reply.header('content-length', String(info.size));
-        void reply.send(out);
-        return out;
-      };
-    }
-    let found: Resolved | undefined;
-    try {
-      found = await this.#svc.resolver.resolve(repo, path, opts);
-    } catch (err) {
-      if (!streamed) throw err;
-      req.log.warn({ err, repo: repo.key, path }, 'upstream blob transfer failed mid-stream');
-      return reply;
-    }
-    if (streamed) return reply;
-    if (found && found.art.sha256 !== hex) {
+    const served = await serveFile(req, reply, {
+      repo,
+      path: blobPath(r.image, hex),
+      resolve: this.#opts(r.image, 'any', { expectSha256: hex }),
+      contentType: 'application/octet-stream',
       // Content-addressed: a record whose content has another digest is never served under this one.
-      req.log.error(
-        { repo: found.repo, path, stored: found.art.sha256 },
-        'a blob record holds content of another digest; refusing to serve it',
-      );
-      found = undefined;
-    }
-    if (!found) {
+      accept: (art) => art.sha256 === hex,
+      headers: () => ({
+        'docker-content-digest': digest,
+        etag: `"${digest}"`,
+        'cache-control': 'max-age=31536000',
+      }),
+    });
+    if (!served) {
       throw new OciError('BLOB_UNKNOWN', `blob ${digest} is not in ${r.name}`, {
         detail: { digest },
       });
     }
-    const art = found.art;
-    reply
-      .header('content-type', 'application/octet-stream')
-      .header('docker-content-digest', `sha256:${art.sha256}`)
-      .header('accept-ranges', 'bytes')
-      .header('etag', `"sha256:${art.sha256}"`)
-      .header('cache-control', 'max-age=31536000');
-    if (found.stale) reply.header('x-stowage-cache', 'stale');
-    const range = parseRange(req.headers.range, art.size);
-    if (range) {
-      reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${art.size}`);
-      reply.header('content-length', String(range.end - range.start + 1));
-    } else reply.header('content-length', String(art.size));
-    if (head) return reply.send();
-    await this.#record(req, found.repo, art);
-    return reply.send(this.#svc.blobs.open(art.sha256, range));
+    return served;
   }
 
   async #deleteBlob(
@@ -768,15 +744,15 @@ class Registry {
       });
     }
     const art = m.found.art;
-    reply
-      .header('content-type', m.mediaType)
-      .header('docker-content-digest', `sha256:${art.sha256}`)
-      .header('etag', `"sha256:${art.sha256}"`)
-      .header('content-length', String(art.size));
-    if (m.found.stale) reply.header('x-stowage-cache', 'stale');
-    if (req.method === 'HEAD') return reply.send();
-    await this.#record(req, m.found.repo, art);
-    return reply.send(this.#svc.blobs.open(art.sha256));
+    return sendArtifact(req, reply, art, {
+      repo: repo.key,
+      stale: m.found.stale,
+      contentType: m.mediaType,
+      headers: {
+        'docker-content-digest': `sha256:${art.sha256}`,
+        etag: `"sha256:${art.sha256}"`,
+      },
+    });
   }
 
   async #putManifest(
@@ -813,8 +789,8 @@ class Registry {
       ? parsed.entries
       : [...(parsed.config ? [parsed.config] : []), ...parsed.entries];
     for (const d of refs) {
-      // Foreign layers (with urls) live elsewhere by design.
-      if (d.mediaType.includes('foreign')) continue;
+      // Foreign (Docker) and non-distributable (OCI) layers live elsewhere by design.
+      if (d.mediaType.includes('foreign') || d.mediaType.includes('nondistributable')) continue;
       const h = /^sha256:([a-f0-9]{64})$/.exec(d.digest)?.[1];
       const path = h ? (parsed.index ? manifestPath(r.image, h) : blobPath(r.image, h)) : undefined;
       if (!path || !(await this.#svc.meta.getArtifact(target.key, path))) missing.push(d.digest);
@@ -991,6 +967,67 @@ class Registry {
       }
     }
     return reply.type('application/json').send({ name: r.name, tags });
+  }
+
+  /**
+   * `GET /v2/_catalog?n=&last=`: every `{repo}/{image}` of the docker repositories the caller
+   * may read, sorted, paginated like tags/list with a Link header.
+   * An image is listed where it has a manifest; a virtual lists its members' images under its key.
+   */
+  async catalog(req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+    // Each repository is checked below: only those the caller may read are listed.
+    await req.authorize('public');
+    const q = rawQuery(req);
+    const last = q.has('last') ? decodeQueryValue(q.get('last') ?? '') : undefined;
+    const nRaw = q.get('n');
+    let n: number | undefined;
+    if (nRaw !== undefined && nRaw !== '') {
+      n = Number(nRaw);
+      if (!Number.isSafeInteger(n) || n < 0) {
+        throw new OciError('UNSUPPORTED', `n=${nRaw} is not a non-negative integer`, {
+          status: 400,
+        });
+      }
+    }
+    const svc = this.#svc;
+    const imagesOf = async (repo: RepoConfig, seen: Set<string>): Promise<Set<string>> => {
+      const out = new Set<string>();
+      if (seen.has(repo.key)) return out;
+      seen.add(repo.key);
+      if (repo.rclass === 'virtual') {
+        for (const m of await svc.resolver.members(repo))
+          for (const i of await imagesOf(m, seen)) out.add(i);
+        return out;
+      }
+      for (const a of await svc.meta.listFiles(repo.key, '')) {
+        const at = a.path.search(/\/_(manifests|tags)\//);
+        if (at > 0) out.add(a.path.slice(0, at));
+      }
+      return out;
+    };
+    const names: string[] = [];
+    let readable = 0;
+    for (const repo of await svc.meta.listRepos()) {
+      if (repo.packageType !== 'docker') continue;
+      if (!(await req.may('repo:read', repo.key))) continue;
+      readable++;
+      for (const image of await imagesOf(repo, new Set())) names.push(`${repo.key}/${image}`);
+    }
+    // Without credentials and nothing readable: ask for them rather than answer "nothing".
+    if (readable === 0 && !req.principal.authenticated) await req.authorize('authenticated');
+    let repositories = [...new Set(names)].sort();
+    if (last !== undefined) repositories = repositories.filter((x) => x > last);
+    if (n !== undefined && repositories.length > n) {
+      repositories = repositories.slice(0, n);
+      const lastShown = repositories.at(-1);
+      if (lastShown !== undefined) {
+        reply.header(
+          'link',
+          `</v2/_catalog?n=${n}&last=${encodeURIComponent(lastShown)}>; rel="next"`,
+        );
+      }
+    }
+    return reply.type('application/json').send({ repositories });
   }
 
   // ---- referrers ----

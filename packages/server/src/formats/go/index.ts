@@ -1,5 +1,5 @@
 /** The Go modules format: a GOPROXY under `/api/go/{repo}/` (see routes.ts). */
-import type { FormatPlugin } from '../index.ts';
+import type { FormatPlugin } from '../plugin.ts';
 import { goPackageOf, goRoutes } from './routes.ts';
 
 export const goFormat: FormatPlugin = {

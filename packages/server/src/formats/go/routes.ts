@@ -27,7 +27,7 @@ import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/meta
 import { parseMatrix, parseRepoPath } from '../../internal/paths.ts';
 import { normalizeChecksums, verifyChecksums, type Services } from '../../internal/services.ts';
 import { allowedByPatterns, compilePatterns } from '../../internal/antpattern.ts';
-import { buildIdentity, setArtifactHeaders } from '../../routes/generic.ts';
+import { sendArtifact, sendComputed, serveFile } from '../../internal/serve.ts';
 import {
   checkModulePath,
   checkVersionForPath,
@@ -139,30 +139,23 @@ export async function goRoutes(app: FastifyInstance): Promise<void> {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
 
-  const get = async (req: FastifyRequest, reply: FastifyReply, head: boolean): Promise<unknown> => {
+  const get = async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const svc = app.stowage;
     const r = parseGoRequest(rawUrl(req).path);
-    const who = await req.authorize('repo:read', r.repo);
+    await req.authorize('repo:read', r.repo);
     const repo = await svc.repo(r.repo);
     if (repo.packageType !== 'go') {
       throw new HttpError('ERR_REPO_NOT_FOUND', `repository "${repo.key}" is not a Go repository`, {
         hint: 'use a repository with packageType go',
       });
     }
-    const send = async (art: ArtifactRecord, stale = false): Promise<unknown> => {
-      setArtifactHeaders(reply, art);
-      reply.header('content-type', CONTENT_TYPES[r.kind]).header('content-length', art.size);
-      if (stale) reply.header('x-stowage-cache', 'stale');
-      if (head) return reply.send();
-      await svc.meta.recordDownload({
+    const send = (art: ArtifactRecord, stale = false): Promise<unknown> =>
+      sendArtifact(req, reply, art, {
         repo: repo.key,
-        path: art.path,
-        sha256: art.sha256,
-        user: who.user,
-        ...buildOf(req, r.matrix),
+        stale,
+        contentType: CONTENT_TYPES[r.kind],
+        matrix: r.matrix,
       });
-      return reply.send(svc.blobs.open(art.sha256));
-    };
     const notFound = (what: string): HttpError =>
       new HttpError('ERR_NOT_FOUND', `${what} not found in ${repo.key}`);
 
@@ -180,11 +173,11 @@ export async function goRoutes(app: FastifyInstance): Promise<void> {
       case 'list': {
         const versions = await versionsIn(svc, repo, r.esc, new Set());
         const body = versions.length ? `${versions.join('\n')}\n` : '';
-        reply.header('content-type', CONTENT_TYPES.list).header('cache-control', 'no-cache');
         if (versions.length === 0 && !(await knowsModule(svc, repo, r.esc))) {
           throw notFound(`module ${r.module}`);
         }
-        return head ? reply.send() : reply.send(body);
+        reply.header('cache-control', 'no-cache');
+        return sendComputed(req, reply, body, CONTENT_TYPES.list);
       }
       case 'latest': {
         const found = await latestIn(svc, repo, r.esc, new Set());
@@ -197,25 +190,29 @@ export async function goRoutes(app: FastifyInstance): Promise<void> {
           throw notFound(`${r.module}@${r.version} (not a canonical version)`);
         }
         const path = fileOf(r.esc, r.version, r.kind);
-        const found = await svc.resolver.resolve(repo, path, {
-          metadata: !canonical,
-          packageOf: goPackageOf,
-          // A remote with a checksum database checks modules against it before caching them.
-          ...((r.kind === 'mod' || r.kind === 'zip') &&
-            canonical && {
-              validate: sumdbCheck(svc.resolver.upstream, r.module, r.version, r.kind),
-            }),
+        const served = await serveFile(req, reply, {
+          repo,
+          path,
+          resolve: {
+            metadata: !canonical,
+            packageOf: goPackageOf,
+            // A remote with a checksum database checks modules against it before caching them.
+            ...((r.kind === 'mod' || r.kind === 'zip') &&
+              canonical && {
+                validate: sumdbCheck(svc.resolver.upstream, r.module, r.version, r.kind),
+              }),
+          },
+          contentType: CONTENT_TYPES[r.kind],
+          matrix: r.matrix,
         });
-        if (!found) throw notFound(`${r.module}@${r.version} (${r.kind})`);
-        return send(found.art, found.stale);
+        if (!served) throw notFound(`${r.module}@${r.version} (${r.kind})`);
+        return served;
       }
     }
   };
 
-  app.get('/api/go/*', { config: READ, exposeHeadRoute: false }, (req, reply) =>
-    get(req, reply, false),
-  );
-  app.head('/api/go/*', { config: READ }, (req, reply) => get(req, reply, true));
+  app.get('/api/go/*', { config: READ, exposeHeadRoute: false }, (req, reply) => get(req, reply));
+  app.head('/api/go/*', { config: READ }, (req, reply) => get(req, reply));
 
   app.put('/api/go/*', { config: DEPLOY }, async (req, reply) => {
     const svc = app.stowage;
@@ -319,18 +316,6 @@ export async function goRoutes(app: FastifyInstance): Promise<void> {
   });
 }
 
-/** The build a download belongs to: headers first, else the repository segment's matrix. */
-function buildOf(
-  req: FastifyRequest,
-  matrix: Properties,
-): { buildName?: string; buildNumber?: string } {
-  const fromHeaders = buildIdentity(req);
-  if (fromHeaders.buildName) return fromHeaders;
-  const buildName = matrix['build.name']?.[0];
-  const buildNumber = matrix['build.number']?.[0];
-  return buildName && buildNumber ? { buildName, buildNumber } : {};
-}
-
 function limit(max: number): Transform {
   let seen = 0;
   return new Transform({
@@ -390,8 +375,15 @@ async function versionsIn(
     const text = await readText(svc, found.art);
     return sortVersions(text.split('\n').map((l) => l.trim().split(/\s+/)[0] ?? ''));
   }
-  const lists = await svc.resolver.fromMembers(repo, { path: listPath, owner: esc, seen }, (m) =>
-    versionsIn(svc, m, esc, seen),
+  // A member without the module answers nothing (not an empty list), so that when another
+  // member could not be asked the virtual says so instead of "no versions".
+  const lists = await svc.resolver.fromMembers(
+    repo,
+    { path: listPath, owner: esc, seen },
+    async (m) => {
+      const vs = await versionsIn(svc, m, esc, seen);
+      return vs.length ? vs : undefined;
+    },
   );
   return sortVersions(lists.flatMap((l) => l.value));
 }

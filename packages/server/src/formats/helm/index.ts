@@ -1,4 +1,4 @@
-import type { FormatPlugin } from '../index.ts';
+import type { FormatPlugin } from '../plugin.ts';
 import { INDEX, helmRoutes } from './routes.ts';
 
 /** Helm: chart repositories (index.yaml and chart archives, ChartMuseum's push API) under `/api/helm/{repo}/`. */

@@ -33,7 +33,7 @@ import {
   type Services,
 } from '../../internal/services.ts';
 import { receiveMultipart } from '../../internal/multipart.ts';
-import { buildIdentity, setArtifactHeaders } from '../../routes/generic.ts';
+import { buildIdentity, sendArtifact, sendComputed, serveFile } from '../../internal/serve.ts';
 import {
   CHART_NAME,
   SEMVER,
@@ -390,10 +390,9 @@ export async function helmRoutes(app: FastifyInstance): Promise<void> {
     return one;
   };
 
-  const get = async (req: FastifyRequest, reply: FastifyReply, head: boolean): Promise<unknown> => {
-    const svc = app.stowage;
+  const get = async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const r = parseRequest(rawUrl(req).path, PREFIX);
-    const who = await req.authorize('repo:read', r.repo);
+    await req.authorize('repo:read', r.repo);
     const repo = await helmRepo(r.repo);
     const segs = r.path.split('/');
     if (segs[0] === 'api' && segs[1] === 'charts') {
@@ -408,44 +407,29 @@ export async function helmRoutes(app: FastifyInstance): Promise<void> {
       const idx = await repos.index(repo);
       if (idx.stale) reply.header('x-stowage-cache', 'stale');
       if (idx.art) {
-        setArtifactHeaders(reply, idx.art);
-        reply.header('content-type', YAML_TYPE).header('content-length', String(idx.art.size));
-        return head ? reply.send() : reply.send(svc.blobs.open(idx.art.sha256));
+        return sendArtifact(req, reply, idx.art, {
+          repo: repo.key,
+          contentType: YAML_TYPE,
+          record: false,
+        });
       }
-      const body = idx.body ?? Buffer.alloc(0);
-      reply.header('content-type', YAML_TYPE).header('content-length', String(body.length));
-      return head ? reply.send() : reply.send(body);
+      return sendComputed(req, reply, idx.body ?? Buffer.alloc(0), YAML_TYPE);
     }
     const path = chartPathOf(r.path);
     if (!path) throw new HttpError('ERR_NOT_FOUND', `${repo.key}/${r.path} does not exist`);
-    const found = await svc.resolver.resolve(repo, path, repos.resolveOptions());
-    if (!found) throw new HttpError('ERR_NOT_FOUND', `${repo.key}/${r.path} does not exist`);
-    const art = found.art;
-    setArtifactHeaders(reply, art);
-    reply.header('content-type', 'application/gzip').header('content-length', String(art.size));
-    if (found.stale) reply.header('x-stowage-cache', 'stale');
-    if (head) return reply.send();
-    const fromHeaders = buildIdentity(req);
-    const name = r.matrix['build.name']?.[0];
-    const number = r.matrix['build.number']?.[0];
-    await svc.meta.recordDownload({
-      repo: found.repo,
-      path: art.path,
-      sha256: art.sha256,
-      user: who.user,
-      ...(fromHeaders.buildName
-        ? fromHeaders
-        : name && number
-          ? { buildName: name, buildNumber: number }
-          : {}),
+    const served = await serveFile(req, reply, {
+      repo,
+      path,
+      resolve: repos.resolveOptions(),
+      contentType: 'application/gzip',
+      matrix: r.matrix,
     });
-    return reply.send(svc.blobs.open(art.sha256));
+    if (!served) throw new HttpError('ERR_NOT_FOUND', `${repo.key}/${r.path} does not exist`);
+    return served;
   };
 
-  app.get(`${PREFIX}*`, { config: READ, exposeHeadRoute: false }, (req, reply) =>
-    get(req, reply, false),
-  );
-  app.head(`${PREFIX}*`, { config: READ }, (req, reply) => get(req, reply, true));
+  app.get(`${PREFIX}*`, { config: READ, exposeHeadRoute: false }, (req, reply) => get(req, reply));
+  app.head(`${PREFIX}*`, { config: READ }, (req, reply) => get(req, reply));
 
   app.get(`${QUERY_PREFIX}*`, { config: READ }, async (req, reply) => {
     const r = parseRequest(rawUrl(req).path, QUERY_PREFIX);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { HttpError } from '../../errors.ts';
-import type { FormatPlugin, DerivedFile } from '../index.ts';
+import type { FormatPlugin, DerivedFile } from '../plugin.ts';
 import type { ArtifactRecord, RepoConfig } from '../../internal/metastore.ts';
 import type { IncomingBlob, Services } from '../../internal/services.ts';
 import { allowedByPatterns, compilePatterns } from '../../internal/antpattern.ts';

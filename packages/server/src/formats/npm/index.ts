@@ -1,4 +1,4 @@
-import type { FormatPlugin } from '../index.ts';
+import type { FormatPlugin } from '../plugin.ts';
 import { packageOfPath } from './packument.ts';
 import { npmRoutes } from './routes.ts';
 

@@ -117,7 +117,9 @@ export type NpmTarget =
  */
 export function parseTarget(raw: string, repo: string): NpmTarget {
   const segs = raw
-    .replace(/^(@|%40)([^/]*?)%2f/i, '@$2/')
+    // A scoped name arrives as `@scope%2fpkg` (npm, pnpm, yarn), `%40scope%2Fpkg` or
+    // `@scope/pkg`, at the start or after `-/package/` (dist-tags).
+    .replace(/(^|\/)(?:@|%40)([^/%]*)%2f/gi, '$1@$2/')
     .split('/')
     .map((s) => {
       let d: string;

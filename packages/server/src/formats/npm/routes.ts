@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { PassThrough, Readable, Transform, pipeline } from 'node:stream';
+import { Readable, Transform, pipeline } from 'node:stream';
+import { createGunzip, createInflate } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HttpError, diskFullCode, storageFull } from '../../errors.ts';
+import { HttpError, diskFullCode, errorBody, storageFull } from '../../errors.ts';
 import type { StagedBlob } from '../../internal/blobstore.ts';
 import { readSpooledJson, type AttachmentRange, type SpooledJson } from './spool.ts';
 import { baseUrl, bodyTooLarge, rawUrl } from '../../internal/http.ts';
@@ -14,7 +15,8 @@ import {
   type UpstreamSource,
 } from '../../internal/resolver.ts';
 import { BUILD_NAME_PROP, BUILD_NUMBER_PROP, type Services } from '../../internal/services.ts';
-import { buildIdentity, setArtifactHeaders } from '../../routes/generic.ts';
+import { buildIdentity, sendComputed, serveFile } from '../../internal/serve.ts';
+import { AUDIT_PATHS, forwardAudit, search } from './registry-api.ts';
 import {
   MAX_PACKUMENT_BYTES,
   abbreviate,
@@ -39,6 +41,9 @@ import {
 const ABBREVIATED = 'application/vnd.npm.install-v1+json';
 const PREFIX = /^\/api\/npm\/([^/]+)\/(.*)$/;
 
+const WEB_LOGIN_HINT =
+  'npm falls back to `npm login --auth-type=legacy`: give any user name and a Stowage token as the password, or write the token with `stowage setup npm`';
+
 /** The npm registry protocol under `/api/npm/{repo}/`. */
 export async function npmRoutes(app: FastifyInstance): Promise<void> {
   app.removeAllContentTypeParsers();
@@ -53,6 +58,19 @@ export async function npmRoutes(app: FastifyInstance): Promise<void> {
       done(tooLarge(), undefined);
       return;
     }
+    // npm sends audit bodies gzip-compressed: decompressed on the way, the limit counting what
+    // comes out (so a small bomb cannot get past it).
+    const enc = String(req.headers['content-encoding'] ?? 'identity').toLowerCase();
+    if (enc !== 'identity' && enc !== 'gzip' && enc !== 'deflate') {
+      payload.resume();
+      done(
+        new HttpError('ERR_BODY_INVALID', `content-encoding ${enc} is not supported`, {
+          hint: 'send the body plain, gzip- or deflate-compressed',
+        }),
+        undefined,
+      );
+      return;
+    }
     let seen = 0;
     const counted = new Transform({
       transform(chunk: Buffer, _enc, cb) {
@@ -61,7 +79,11 @@ export async function npmRoutes(app: FastifyInstance): Promise<void> {
       },
     });
     app.stowage.blobs
-      .stage(pipeline(payload, counted, () => {}))
+      .stage(
+        enc === 'identity'
+          ? pipeline(payload, counted, () => {})
+          : pipeline(payload, enc === 'gzip' ? createGunzip() : createInflate(), counted, () => {}),
+      )
       .then((staged) => done(null, { spooled: staged } satisfies Spooled))
       .catch((err: unknown) => {
         if (err instanceof HttpError) return done(err, undefined);
@@ -78,6 +100,16 @@ export async function npmRoutes(app: FastifyInstance): Promise<void> {
     const b = req.body as Spooled | undefined;
     if (b && typeof b === 'object' && 'spooled' in b) await b.spooled.discard();
   });
+  // npm prints a registry's `error` field (npm-registry-fetch), not Artifactory's `errors` list.
+  app.setErrorHandler((err, req, reply) => {
+    if (!(err instanceof HttpError)) throw err;
+    if (err.status >= 500) req.log.error({ err }, err.message);
+    else req.log.info({ code: err.code, status: err.status }, err.message);
+    return reply
+      .code(err.status)
+      .headers(err.headers)
+      .send({ ...errorBody(err), error: err.message });
+  });
   app.get('/api/npm/:repo/*', { config: { permission: 'repo:read' } }, (req, reply) =>
     get(app.stowage, req, reply),
   );
@@ -87,6 +119,24 @@ export async function npmRoutes(app: FastifyInstance): Promise<void> {
   app.delete('/api/npm/:repo/*', { config: { permission: 'repo:delete' } }, (req, reply) =>
     del(app.stowage, req, reply),
   );
+  // npm's web-login probe: public, so npm gets the 404 that makes it fall back to legacy login.
+  app.post('/api/npm/:repo/-/v1/login', { config: { permission: 'public' } }, () => {
+    throw new HttpError('ERR_NPM_WEB_LOGIN_UNSUPPORTED', 'Stowage has no npm web login', {
+      hint: WEB_LOGIN_HINT,
+    });
+  });
+  // The audit endpoints (the only other POSTs npm makes to a registry).
+  app.post('/api/npm/:repo/*', { config: { permission: 'repo:read' } }, (req, reply) =>
+    post(app.stowage, req, reply),
+  );
+}
+
+/** POST: the audit endpoints and the web-login probe (`-/…`); nothing else is posted to npm. */
+async function post(svc: Services, req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+  const { repoKey, raw } = split(req);
+  const target = parseTarget(raw, repoKey);
+  if (target.kind === 'special') return special(svc, req, reply, repoKey, target.segs);
+  throw new HttpError('ERR_NOT_FOUND', `no npm route for POST ${raw}`);
 }
 
 function split(req: FastifyRequest): { repoKey: string; raw: string } {
@@ -107,11 +157,9 @@ async function get(svc: Services, req: FastifyRequest, reply: FastifyReply): Pro
   const { repoKey, raw } = split(req);
   const target = parseTarget(raw, repoKey);
   if (target.kind === 'special') return special(svc, req, reply, repoKey, target.segs);
-  const who = await req.authorize('repo:read', repoKey);
+  await req.authorize('repo:read', repoKey);
   const repo = await npmRepo(svc, repoKey);
-  if (target.kind === 'tarball') {
-    return tarball(svc, req, reply, repo, target.name, target.file, who.user);
-  }
+  if (target.kind === 'tarball') return tarball(svc, req, reply, repo, target.name, target.file);
   const sources = await packumentSources(svc, repo, target.name);
   if (sources.length === 0) {
     throw new HttpError('ERR_NOT_FOUND', `package ${target.name} is not in ${repoKey}`);
@@ -140,7 +188,7 @@ async function get(svc: Services, req: FastifyRequest, reply: FastifyReply): Pro
     body = JSON.stringify(value);
     rendered.set(key, body, body.length);
   }
-  return reply.type(abbreviated && !spec ? ABBREVIATED : 'application/json').send(body);
+  return sendComputed(req, reply, body, abbreviated && !spec ? ABBREVIATED : 'application/json');
 }
 
 /** Rendered packument answers by (base URL, name, view, source digests); 64 MiB at most. */
@@ -255,48 +303,16 @@ async function tarball(
   repo: RepoConfig,
   name: string,
   file: string,
-  user: string,
 ): Promise<unknown> {
   const path = tarballPath(name, file);
-  const head = req.method === 'HEAD';
-  let streamed = false;
-  const opts = remoteOptions(svc);
-  if (!head) {
-    opts.live = (info) => {
-      streamed = true;
-      const out = new PassThrough();
-      reply.header('content-type', 'application/octet-stream').header('x-stowage-cache', 'miss');
-      if (info.size !== undefined) reply.header('content-length', String(info.size));
-      void reply.send(out);
-      return out;
-    };
-  }
-  let art: ArtifactRecord | undefined;
-  try {
-    const r = await svc.resolver.resolve(repo, path, opts);
-    art = r?.art;
-    if (r?.stale) reply.header('x-stowage-cache', 'stale');
-  } catch (err) {
-    if (!streamed) throw err;
-    req.log.warn({ err, repo: repo.key, path }, 'upstream tarball cut mid-stream');
-    return reply;
-  }
-  if (art && !head) {
-    await svc.meta.recordDownload({
-      repo: repo.key,
-      path: art.path,
-      sha256: art.sha256,
-      user,
-      ...buildIdentity(req),
-    });
-  }
-  if (streamed) return reply;
-  if (!art) throw new HttpError('ERR_NOT_FOUND', `${repo.key}/${path} does not exist`);
-  setArtifactHeaders(reply, art);
-  reply.header('content-type', 'application/octet-stream');
-  reply.header('content-length', String(art.size));
-  if (head) return reply.send();
-  return reply.send(svc.blobs.open(art.sha256));
+  const served = await serveFile(req, reply, {
+    repo,
+    path,
+    resolve: remoteOptions(svc),
+    contentType: 'application/octet-stream',
+  });
+  if (!served) throw new HttpError('ERR_NOT_FOUND', `${repo.key}/${path} does not exist`);
+  return served;
 }
 
 async function special(
@@ -311,6 +327,20 @@ async function special(
     await req.authorize('public');
     return reply.send({});
   }
+  const sub = segs.join('/');
+  if (req.method === 'POST' && AUDIT_PATHS.includes(sub)) {
+    await req.authorize('repo:read', repoKey);
+    const repo = await npmRepo(svc, repoKey);
+    // npm sends {"package": ["version", …]} (bulk) or a lockfile summary (quick).
+    const body = JSON.stringify(await jsonBody(req));
+    return forwardAudit(svc, req, reply, repo, sub, body);
+  }
+  if (req.method === 'GET' && sub === 'v1/search') {
+    // Declared with the npm GET route (repo:read); the search reads only what the repository holds.
+    await req.authorize('repo:read', repoKey);
+    return search(svc, req, reply, await npmRepo(svc, repoKey));
+  }
+
   if (first === 'whoami' && req.method === 'GET') {
     const who = await req.authorize('authenticated');
     return reply.send({ username: who.user });

@@ -12,7 +12,22 @@ export interface Bases {
   v3: string;
   /** `{server}/api/nuget/{repo}` */
   v2: string;
+  /** The registration hive documents link within (default `registration`). */
+  hive?: Hive;
 }
+
+/**
+ * The three registration hives, as nuget.org has them: the plain one and the gzip'd 3.4.0 one
+ * leave SemVer 2.0.0 versions out (older clients cannot parse them); 3.6.0 has every version.
+ */
+export const HIVES = {
+  registration: { gzip: false, semver2: false },
+  'registration-gz': { gzip: true, semver2: false },
+  'registration-gz-semver2': { gzip: true, semver2: true },
+} as const;
+export type Hive = keyof typeof HIVES;
+
+const hiveOf = (b: Bases): string => `${b.v3}/${b.hive ?? 'registration'}`;
 
 const UNLISTED = '1900-01-01T00:00:00.000Z';
 const EPOCH = '2000-01-01T00:00:00.000Z';
@@ -27,9 +42,13 @@ export function serviceIndex(b: Bases): unknown {
     version: '3.0.0',
     resources: [
       r('flatcontainer/', 'PackageBaseAddress/3.0.0', 'package versions and content'),
-      r('registration/', 'RegistrationsBaseUrl', 'package metadata'),
-      r('registration/', 'RegistrationsBaseUrl/3.4.0', 'package metadata'),
-      r('registration/', 'RegistrationsBaseUrl/3.6.0', 'package metadata (SemVer 2)'),
+      r('registration/', 'RegistrationsBaseUrl', 'package metadata (SemVer 1)'),
+      r('registration-gz/', 'RegistrationsBaseUrl/3.4.0', 'package metadata, gzip (SemVer 1)'),
+      r(
+        'registration-gz-semver2/',
+        'RegistrationsBaseUrl/3.6.0',
+        'package metadata, gzip (SemVer 2)',
+      ),
       r('query', 'SearchQueryService', 'search'),
       r('query', 'SearchQueryService/3.0.0-beta', 'search'),
       r('query', 'SearchQueryService/3.0.0-rc', 'search'),
@@ -44,9 +63,9 @@ export function serviceIndex(b: Bases): unknown {
 const lower = (s: string): string => s.toLowerCase();
 export const contentUrl = (b: Bases, v: NugetVersion): string =>
   `${b.v3}/flatcontainer/${lower(v.id)}/${lower(v.version)}/${lower(v.id)}.${lower(v.version)}.nupkg`;
-const regIndex = (b: Bases, id: string): string => `${b.v3}/registration/${lower(id)}/index.json`;
+const regIndex = (b: Bases, id: string): string => `${hiveOf(b)}/${lower(id)}/index.json`;
 const leafUrl = (b: Bases, v: NugetVersion): string =>
-  `${b.v3}/registration/${lower(v.id)}/${lower(v.version)}.json`;
+  `${hiveOf(b)}/${lower(v.id)}/${lower(v.version)}.json`;
 
 function catalogEntry(b: Bases, v: NugetVersion): Record<string, unknown> {
   const leaf = leafUrl(b, v);
@@ -103,7 +122,7 @@ export function registrationPage(b: Bases, versions: NugetVersion[], index?: str
   const lo = lower(first.version);
   const hi = lower(last.version);
   return {
-    '@id': `${b.v3}/registration/${lower(first.id)}/page/${lo}/${hi}.json`,
+    '@id': `${hiveOf(b)}/${lower(first.id)}/page/${lo}/${hi}.json`,
     '@type': 'catalog:CatalogPage',
     count: versions.length,
     lower: first.version,

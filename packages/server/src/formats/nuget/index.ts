@@ -1,4 +1,4 @@
-import type { FormatPlugin } from '../index.ts';
+import type { FormatPlugin } from '../plugin.ts';
 import { packageOf } from './repos.ts';
 import { nugetRoutes } from './routes.ts';
 

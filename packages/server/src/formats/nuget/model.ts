@@ -234,3 +234,20 @@ export function uniqueSorted(list: NugetVersion[]): NugetVersion[] {
   }
   return [...seen.values()].sort((a, b) => compareVersions(a.version, b.version));
 }
+
+/**
+ * A SemVer 2.0.0 version (nuget.org's rule): a dotted pre-release label (`1.0.0-rc.1`) or build
+ * metadata (`1.0.0+abc`). NuGet 2.x and the SemVer 1 feeds never see these.
+ */
+export function isSemVer2(version: string): boolean {
+  const plus = version.indexOf('+');
+  if (plus >= 0) return true;
+  const dash = version.indexOf('-');
+  return dash >= 0 && version.slice(dash + 1).includes('.');
+}
+
+/** Whether a request's `semVerLevel` asks for SemVer 2.0.0 versions too. */
+export function wantsSemVer2(semVerLevel: string | undefined): boolean {
+  const major = Number((semVerLevel ?? '').split('.')[0]);
+  return Number.isFinite(major) && major >= 2;
+}

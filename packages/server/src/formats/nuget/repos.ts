@@ -395,9 +395,22 @@ export class NugetRepos {
 
   /** Unlists (NuGet's delete): the package stays downloadable but is hidden from searches and "latest". */
   async unlist(repo: RepoConfig, id: string, version: string): Promise<boolean> {
+    return this.#setListed(repo, id, version, false);
+  }
+
+  async relist(repo: RepoConfig, id: string, version: string): Promise<boolean> {
+    return this.#setListed(repo, id, version, true);
+  }
+
+  async #setListed(
+    repo: RepoConfig,
+    id: string,
+    version: string,
+    listed: boolean,
+  ): Promise<boolean> {
     const path = nupkgPath(id, version);
     if (!(await this.#svc.meta.getArtifact(repo.key, path))) return false;
-    await this.#svc.meta.setProperties(repo.key, path, { 'nuget.listed': ['false'] });
+    await this.#svc.meta.setProperties(repo.key, path, { 'nuget.listed': [String(listed)] });
     return true;
   }
 }

@@ -14,6 +14,7 @@
  * The build may ride in the repository segment as matrix parameters (`{repo};build.name=…`).
  */
 import { Transform, type Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../../errors.ts';
 import type { StagedBlob } from '../../internal/blobstore.ts';
@@ -24,11 +25,11 @@ import {
   declaredChecksums,
   rawUrl,
 } from '../../internal/http.ts';
-import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/metastore.ts';
+import type { Properties, RepoConfig } from '../../internal/metastore.ts';
 import { parseMatrix } from '../../internal/paths.ts';
 import { normalizeChecksums, verifyChecksums, type Services } from '../../internal/services.ts';
 import { receiveMultipart } from '../../internal/multipart.ts';
-import { buildIdentity, setArtifactHeaders } from '../../routes/generic.ts';
+import { serveFile } from '../../internal/serve.ts';
 import {
   registrationIndex,
   registrationLeaf,
@@ -39,11 +40,15 @@ import {
   v2Feed,
   v2Metadata,
   v2Service,
+  HIVES,
   type Bases,
+  type Hive,
 } from './feeds.ts';
 import {
   compareVersions,
   isPrerelease,
+  isSemVer2,
+  wantsSemVer2,
   normalizeVersion,
   validId,
   type NugetVersion,
@@ -178,7 +183,25 @@ export async function nugetRoutes(app: FastifyInstance): Promise<void> {
     }
   };
   app.put('/api/nuget/*', { config: DEPLOY }, push);
-  app.post('/api/nuget/*', { config: DEPLOY }, push);
+  // POST {id}/{version} relists an unlisted version (nuget.org's v2 API); any other POST pushes.
+  app.post('/api/nuget/*', { config: DEPLOY }, async (req, reply) => {
+    const t = parseTarget(req);
+    let rest = t.rest;
+    if (t.v3 && rest[0] === 'package') rest = rest.slice(1);
+    else if (!t.v3 && rest.slice(0, 3).join('/') === 'api/v2/package') rest = rest.slice(3);
+    if (rest.length !== 2) return push(req, reply);
+    req.raw.resume();
+    await req.authorize('repo:deploy', t.repo);
+    const target = await app.stowage.deployableRepo(t.repo);
+    if (target.key !== t.repo) await req.authorize('repo:deploy', target.key);
+    await nugetRepo(target.key);
+    const id = idOf(rest[0]);
+    const version = versionOf(rest[1]);
+    if (!(await repos.relist(target, id, version)))
+      throw new HttpError('ERR_NOT_FOUND', `${id} ${version} is not in ${target.key}`);
+    req.log.info({ repo: target.key, id, version }, 'nuget package relisted');
+    return reply.code(200).send();
+  });
 
   app.delete('/api/nuget/*', { config: DELETE }, async (req, reply) => {
     const t = parseTarget(req);
@@ -238,15 +261,28 @@ async function v3Get(ctx: Ctx): Promise<unknown> {
     if (file === `${id}.nuspec`) return sendFile(ctx, nuspecPath(id, version), false);
     throw notFound(ctx);
   }
-  if (r[0] === 'registration' && r.length >= 3) {
+  const hive = HIVES[r[0] as Hive] as (typeof HIVES)[Hive] | undefined;
+  if (hive && r.length >= 3) {
+    const hb: Bases = { ...b, hive: r[0] as Hive };
+    // nuget.org's hives are gzip'd blobs; clients always accept gzip for them.
+    const out = (doc: unknown): FastifyReply => {
+      if (!hive.gzip) return json(doc);
+      return reply
+        .type('application/json')
+        .header('content-encoding', 'gzip')
+        .send(gzipSync(JSON.stringify(doc)));
+    };
     const id = idOf(r[1]);
-    const list = await versionsOr404(ctx, id);
-    if (r.length === 3 && r[2] === 'index.json') return json(registrationIndex(b, list));
+    const list = (await versionsOr404(ctx, id)).filter(
+      (v) => hive.semver2 || !isSemVer2(v.version),
+    );
+    if (!list.length) throw notFound(ctx);
+    if (r.length === 3 && r[2] === 'index.json') return out(registrationIndex(hb, list));
     const leaf = r.length === 3 ? /^(.+)\.json$/.exec(r[2] ?? '') : null;
     if (leaf) {
       const v = list.find((x) => x.version.toLowerCase() === versionOf(leaf[1]).toLowerCase());
       if (!v) throw notFound(ctx);
-      return json(registrationLeaf(b, v));
+      return out(registrationLeaf(hb, v));
     }
     const hi = r.length === 5 && r[2] === 'page' ? /^(.+)\.json$/.exec(r[4] ?? '') : null;
     if (hi) {
@@ -256,7 +292,7 @@ async function v3Get(ctx: Ctx): Promise<unknown> {
         (v) => compareVersions(v.version, lo) >= 0 && compareVersions(v.version, up) <= 0,
       );
       if (!page.length) throw notFound(ctx);
-      return json(registrationPage(b, page));
+      return out(registrationPage(hb, page));
     }
     throw notFound(ctx);
   }
@@ -272,9 +308,11 @@ async function v3Get(ctx: Ctx): Promise<unknown> {
         .map((v) => v.version);
       return json({ totalHits: list?.length ?? 0, data: list ?? [] });
     }
-    const hits = [...(await ctx.repos.search(ctx.repo, text, prerelease)).values()].sort((x, y) =>
-      (x[0]?.id ?? '').toLowerCase().localeCompare((y[0]?.id ?? '').toLowerCase()),
-    );
+    const semver2 = wantsSemVer2(decodeQueryValue(q.get('semVerLevel') ?? ''));
+    const hits = [...(await ctx.repos.search(ctx.repo, text, prerelease)).values()]
+      .map((h) => (semver2 ? h : h.filter((v) => !isSemVer2(v.version))))
+      .filter((h) => h.length > 0)
+      .sort((x, y) => (x[0]?.id ?? '').toLowerCase().localeCompare((y[0]?.id ?? '').toLowerCase()));
     const page = hits.slice(skip, skip + take);
     if (r[0] === 'autocomplete')
       return json({ totalHits: hits.length, data: page.map((h) => h[0]?.id) });
@@ -289,6 +327,8 @@ interface Filter {
   version?: string;
   latest?: boolean;
   absoluteLatest?: boolean;
+  /** `semVerLevel=2.0.0`: SemVer 2.0.0 versions are listed too (NuGet 2.x never asks). */
+  semver2?: boolean;
 }
 
 function parseFilter(raw: string | undefined): Filter {
@@ -305,7 +345,8 @@ function parseFilter(raw: string | undefined): Filter {
 }
 
 /** v2 entries of one package's versions, with the IsLatestVersion flags computed. */
-function entries(b: Bases, list: NugetVersion[], f: Filter, prerelease: boolean): string[] {
+function entries(b: Bases, all: NugetVersion[], f: Filter, prerelease: boolean): string[] {
+  const list = f.semver2 ? all : all.filter((v) => !isSemVer2(v.version));
   const listed = list.filter((v) => v.listed);
   const stable = listed.filter((v) => !isPrerelease(v.version));
   const latest = stable[stable.length - 1];
@@ -357,6 +398,7 @@ async function v2Get(ctx: Ctx): Promise<unknown> {
   if (!m) throw notFound(ctx);
   const q = rawQuery(ctx.req);
   const f = parseFilter(q.get('$filter'));
+  f.semver2 = wantsSemVer2(decodeQueryValue(q.get('semVerLevel') ?? '').replaceAll("'", ''));
   const fn = m[1] as 'Packages' | 'FindPackagesById' | 'Search';
   let out: string[] = [];
   if (fn === 'FindPackagesById' || (fn === 'Packages' && f.id !== undefined)) {
@@ -380,33 +422,16 @@ async function v2Get(ctx: Ctx): Promise<unknown> {
 }
 
 async function sendFile(ctx: Ctx, path: string, pkg: boolean): Promise<unknown> {
-  const { svc, req, reply, repo } = ctx;
-  const found = await ctx.repos.file(repo, path);
-  if (!found) throw notFound(ctx);
-  const art: ArtifactRecord = found.art;
-  setArtifactHeaders(reply, art);
-  reply
-    .header('content-length', String(art.size))
-    .header('content-type', pkg ? 'application/octet-stream' : 'application/xml');
-  if (found.stale) reply.header('x-stowage-cache', 'stale');
-  if (req.method === 'HEAD') return reply.send();
-  if (pkg) {
-    const fromHeaders = buildIdentity(req);
-    const name = ctx.t.matrix['build.name']?.[0];
-    const number = ctx.t.matrix['build.number']?.[0];
-    await svc.meta.recordDownload({
-      repo: repo.key,
-      path: art.path,
-      sha256: art.sha256,
-      user: ctx.user,
-      ...(fromHeaders.buildName
-        ? fromHeaders
-        : name && number
-          ? { buildName: name, buildNumber: number }
-          : {}),
-    });
-  }
-  return reply.send(svc.blobs.open(art.sha256));
+  const served = await serveFile(ctx.req, ctx.reply, {
+    repo: ctx.repo,
+    path,
+    resolve: ctx.repos.options(),
+    contentType: pkg ? 'application/octet-stream' : 'application/xml',
+    record: pkg,
+    matrix: ctx.t.matrix,
+  });
+  if (!served) throw notFound(ctx);
+  return served;
 }
 
 /** The package of a push: the first file part of a multipart body (as NuGet sends it), or the raw body. */

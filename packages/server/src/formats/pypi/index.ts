@@ -1,4 +1,4 @@
-import type { FormatPlugin } from '../index.ts';
+import type { FormatPlugin } from '../plugin.ts';
 import { pypiRoutes } from './routes.ts';
 
 /** PyPI: the simple index, downloads and twine uploads under `/api/pypi/{repo}/`. */

@@ -1,13 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { allowInline } from '../../internal/serving.ts';
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { createHash } from 'node:crypto';
 import { HttpError } from '../../errors.ts';
 import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/metastore.ts';
 import type { Services } from '../../internal/services.ts';
 import { cleanDigests, type ResolveOptions, type UpstreamSource } from '../../internal/resolver.ts';
 import { allowedByPatterns, compilePatterns } from '../../internal/antpattern.ts';
-import { buildIdentity, setArtifactHeaders } from '../../routes/generic.ts';
+import { sendComputed, serveFile } from '../../internal/serve.ts';
 import { receiveMultipart } from '../../internal/multipart.ts';
 import { checkFilename, checkProject, fileBelongsTo, normalizeName } from './names.ts';
 import {
@@ -210,9 +210,9 @@ function send(
   const kind = negotiate(req.headers.accept, q.format);
   reply.header('vary', 'Accept');
   return kind === 'json'
-    ? reply.type(JSON_TYPE).send(json())
+    ? sendComputed(req, reply, json(), JSON_TYPE)
     : // The simple index is generated with every name escaped: inline, under the sandbox CSP.
-      allowInline(reply).type('text/html; charset=utf-8').send(html());
+      sendComputed(req, allowInline(reply), html(), 'text/html; charset=utf-8');
 }
 
 interface RepoParams {
@@ -304,44 +304,21 @@ export async function pypiRoutes(app: FastifyInstance): Promise<void> {
     '/api/pypi/:repo/packages/:project/:filename',
     { config: READ },
     async (req, reply) => {
-      const svc = app.stowage;
-      const who = await req.authorize('repo:read', req.params.repo);
+      await req.authorize('repo:read', req.params.repo);
       const project = normalizeName(checkProject(req.params.project));
       const { filename } = req.params;
       checkFilename(filename.endsWith(METADATA) ? filename.slice(0, -METADATA.length) : filename);
       const repo = await pypiRepo(req.params.repo);
       const path = `${project}/${filename}`;
-      let streamed = false;
-      const live = (info: { size?: number; contentType?: string }): PassThrough => {
-        streamed = true;
-        const out = new PassThrough();
-        reply.header('content-type', 'application/octet-stream').header('x-stowage-cache', 'miss');
-        if (info.size !== undefined) reply.header('content-length', String(info.size));
-        void reply.send(out);
-        return out;
-      };
-      let art: ArtifactRecord | undefined;
-      try {
-        const resolved = await svc.resolver.resolve(repo, path, repos.options({ live }));
-        if (streamed) return reply;
-        art = resolved?.art;
-        if (resolved?.stale) reply.header('x-stowage-cache', 'stale');
-      } catch (err) {
-        if (!streamed) throw err;
-        req.log.warn({ err, repo: repo.key, path }, 'upstream transfer failed mid-stream');
-        return reply;
-      }
-      if (!art) throw new HttpError('ERR_NOT_FOUND', `${repo.key}/${path} does not exist`);
-      setArtifactHeaders(reply, art);
-      reply.header('content-length', String(art.size));
-      await svc.meta.recordDownload({
-        repo: repo.key,
-        path: art.path,
-        sha256: art.sha256,
-        user: who.user,
-        ...buildIdentity(req),
+      const served = await serveFile(req, reply, {
+        repo,
+        path,
+        resolve: repos.options(),
+        contentType: 'application/octet-stream',
+        record: !filename.endsWith(METADATA),
       });
-      return reply.send(svc.blobs.open(art.sha256));
+      if (!served) throw new HttpError('ERR_NOT_FOUND', `${repo.key}/${path} does not exist`);
+      return served;
     },
   );
 

@@ -80,8 +80,9 @@ export function renderProjectJson(page: ProjectPage): string {
         filename: f.filename,
         url: f.url,
         hashes: f.sha256 ? { sha256: f.sha256 } : {},
+        // PEP 714: only `core-metadata` in JSON. pip 22.3-23.1 read `dist-info-metadata` and
+        // crash on the object form (`unhashable type: 'dict'`); the HTML page keeps both.
         'core-metadata': meta,
-        'dist-info-metadata': meta,
         yanked: f.yanked ?? false,
       };
       if (f.requiresPython) o['requires-python'] = f.requiresPython;
