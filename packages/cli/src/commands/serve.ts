@@ -2,7 +2,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { startServer, type RunningServer } from '@stowage/server';
+import type { RunningServer } from '@stowage/server';
 import type { RunContext } from '../internal/context.ts';
 import { CliError, UsageError } from '../internal/errors.ts';
 import { Session } from '../internal/session.ts';
@@ -42,6 +42,21 @@ export function serveCommand(program: Command, ctx: RunContext): void {
     });
 }
 
+/**
+ * The server, loaded only by `serve`: it needs `node:sqlite` (Node 22.13 and later, 24 LTS),
+ * which the client commands never touch, so they run on any maintained Node.
+ */
+async function loadServer(): Promise<typeof import('@stowage/server')> {
+  const sqlite = process.getBuiltinModule?.('node:sqlite');
+  if (!sqlite) {
+    throw new CliError(
+      'ERR_CLI_NODE_TOO_OLD',
+      `stowage serve needs Node 24 (or 22.13+) for its built-in node:sqlite; this is Node ${process.versions.node} — the other commands work on it`,
+    );
+  }
+  return import('@stowage/server');
+}
+
 async function serve(s: Session, opts: ServeOptions): Promise<void> {
   const port = Number(opts.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -54,6 +69,7 @@ async function serve(s: Session, opts: ServeOptions): Promise<void> {
   const dataDir = s.path(
     opts.dataDir ?? env.STOWAGE_DATA_DIR ?? join(env.HOME || homedir(), '.stowage'),
   );
+  const { startServer } = await loadServer();
   let server: RunningServer;
   try {
     server = await startServer({
