@@ -5,14 +5,12 @@
  * Writes dist/stowage.licenses.txt beside it: the license of each package the bundle contains,
  * found through esbuild's metafile. Run after `tsc -b` and the server's `build:ui` (it bundles
  * dist/).
- *
- * `node:sqlite` (what only `stowage serve` needs, and Node 20 lacks) is not a static import of
- * the bundle: a shim loads it on first use, so the client commands start on any maintained Node.
  */
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
+import { cliBuildOptions } from './options.ts';
 
 const cliDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outfile = path.join(cliDir, 'dist', 'stowage.mjs');
@@ -31,63 +29,11 @@ const entry = path.join(cliDir, 'dist', 'cli.js');
 // esbuild keeps the entry's own hashbang; the banner adds one only when it has none.
 const hashbang = readFileSync(entry, 'utf8').startsWith('#!') ? [] : ['#!/usr/bin/env node'];
 
-/** `node:sqlite` as a module that loads the builtin only when a database is opened. */
-const lazySqlite: Plugin = {
-  name: 'stowage-lazy-sqlite',
-  setup(b) {
-    b.onResolve({ filter: /^node:sqlite$/ }, () => ({ path: 'node:sqlite', namespace: 'lazy' }));
-    b.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({
-      loader: 'js',
-      contents: [
-        "const load = () => { const m = process.getBuiltinModule('node:sqlite'); if (!m) throw new Error('node:sqlite is not available: Node ' + process.versions.node + ' is too old for the server, use Node 24'); return m; };",
-        'export class DatabaseSync { constructor(...args) { return new (load().DatabaseSync)(...args); } }',
-        'export class StatementSync { constructor() { throw new TypeError("StatementSync is not constructible"); } }',
-      ].join('\n'),
-    }));
-  },
-};
-
-/** The web UI's built assets (packages/server/dist/ui/assets), base64 by file name. */
-function uiAssets(): Record<string, string> {
-  const dir = path.resolve(cliDir, '..', 'server', 'dist', 'ui', 'assets');
-  const out: Record<string, string> = {};
-  for (const name of ['ui.js', 'ui.css']) {
-    const file = path.join(dir, name);
-    if (!existsSync(file)) {
-      throw new Error(`${file} is missing: run \`npm run build:ui -w @stowage/server\` first`);
-    }
-    out[name] = readFileSync(file).toString('base64');
-  }
-  return out;
-}
-
 const result = await build({
+  ...cliBuildOptions({ version: cliPackage.version ?? '0.0.0', hashbang: hashbang.length > 0 }),
   entryPoints: [entry],
   outfile,
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node24',
-  // Builtins stay imports (node:sqlite goes through the lazy shim); everything else is inlined.
-  packages: 'bundle',
-  plugins: [lazySqlite],
-  define: {
-    // The version is read from package.json beside dist/ when unbundled; the bundle carries it.
-    STOWAGE_BUNDLED_VERSION: JSON.stringify(cliPackage.version ?? '0.0.0'),
-    STOWAGE_UI_ASSETS: JSON.stringify(uiAssets()),
-  },
-  banner: {
-    // CommonJS dependencies (fastify, pino, undici, …) call require() for builtins.
-    js: [
-      ...hashbang,
-      `// stowage ${cliPackage.version ?? ''}: the Stowage CLI in one file. Licenses: stowage.licenses.txt`,
-      "import { createRequire as __stowageCreateRequire } from 'node:module';",
-      'const require = __stowageCreateRequire(import.meta.url);',
-    ].join('\n'),
-  },
-  legalComments: 'none',
   metafile: true,
-  logLevel: 'warning',
 });
 
 writeFileSync(licensesFile, licenseTexts(Object.keys(result.metafile.inputs)));

@@ -23,6 +23,7 @@ import { runner, storeDir } from '../inputs.ts';
 import { publishStore } from '../publishing.ts';
 import { loadSetupState, saveSetupState, savePublished } from '../state.ts';
 import { getInputs } from './context.ts';
+import { writeCliLauncher } from './cli.ts';
 import { startEmbedded, stopEmbedded, type Embedded } from './embedded.ts';
 
 export async function main(): Promise<void> {
@@ -35,6 +36,16 @@ export async function main(): Promise<void> {
       'no build name/number: pass build-name and build-number outside GitHub Actions',
     );
   }
+
+  // Later steps call `stowage …`: the CLI bundled with this action, run by this action's Node.
+  const cli = await writeCliLauncher({
+    temp: r.temp,
+    script: join(__dirname, 'stowage.mjs'),
+    node: process.execPath,
+    windows: process.platform === 'win32',
+  });
+  core.addPath(cli.dir);
+  core.info(`stowage is on PATH for the later steps (${cli.command})`);
 
   let url = inputs.url;
   let token = inputs.token;
