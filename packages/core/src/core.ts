@@ -97,7 +97,7 @@ export {
 } from './publish/docker.ts';
 export { registryHost, mergeAuths } from './setup/docker.ts';
 
-export { publishMerged, diffBuilds, splitDependencyId } from './builds.ts';
+export { publishMerged, mergePublished, diffBuilds, splitDependencyId } from './builds.ts';
 export type { BuildDiff, DependencyChange, ArtifactChange } from './builds.ts';
 
 export type { BuildPair } from './client.ts';

@@ -18,11 +18,19 @@ export interface PromotionMessage {
   message: string;
 }
 
-const BOOL_FIELDS = ['dryRun', 'copy', 'artifacts', 'dependencies', 'failFast'] as const;
+const BOOL_FIELDS = [
+  'dryRun',
+  'copy',
+  'artifacts',
+  'dependencies',
+  'failFast',
+  'allowEmpty',
+] as const;
 const STRING_FIELDS = [
   'status',
   'comment',
   'ciUser',
+  'approver',
   'timestamp',
   'sourceRepo',
   'targetRepo',
@@ -158,6 +166,14 @@ export async function promoteBuild(
   }
 
   for (const e of errors) messages.push({ level: 'error', message: e });
+  // A promotion to a repository that moves nothing is almost always a build that produced
+  // nothing (a job that failed early): refuse it unless asked (Stowage's `allowEmpty`).
+  if (req.targetRepo && ops.length === 0 && errors.length === 0 && req.allowEmpty !== true) {
+    throw new HttpError(
+      'ERR_BUILD_EMPTY',
+      `build ${name}#${number} has nothing to promote to ${req.targetRepo}: no artifacts${req.dependencies ? ' or dependencies' : ''} of it are stored; nothing was changed`,
+    );
+  }
   if (errors.length && failFast) {
     throw new HttpError(
       errors.some((e) => e.includes('already exists'))
@@ -178,6 +194,9 @@ export async function promoteBuild(
   if (req.comment) status.comment = req.comment;
   if (req.targetRepo) status.repository = req.targetRepo;
   if (req.ciUser) status.ciUser = req.ciUser;
+  // Who approved (a person answering a Jenkins `input`, a GitHub environment reviewer), as the
+  // front end sends it; `user` stays the authenticated principal that made the call.
+  if (req.approver) status.approver = req.approver;
 
   if (req.dryRun) {
     messages.push({
