@@ -1,13 +1,20 @@
 import { mkdir } from 'node:fs/promises';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { buildApp } from './app.ts';
-import { DEFAULT_CONFIG, loadConfigFile, resolveConfig, type ServerConfig } from './config.ts';
+import { defaultServerConfig, loadConfigFile, resolveConfig, type ServerConfig } from './config.ts';
 import { loadOrCreateAdminToken } from './internal/auth.ts';
 import { FsBlobStore } from './internal/blobstore.ts';
 import { SqliteMetaStore } from './internal/metastore.ts';
 
 export { buildApp, type AppOptions } from './app.ts';
-export { DEFAULT_CONFIG, loadConfigFile, resolveConfig, ConfigError } from './config.ts';
+export {
+  DEFAULT_CONFIG,
+  PUBLIC_UPSTREAMS,
+  defaultServerConfig,
+  loadConfigFile,
+  resolveConfig,
+  ConfigError,
+} from './config.ts';
 export type { ServerConfig, Stage, RetentionConfig } from './config.ts';
 export { ERRORS, HttpError, type ErrorCode } from './errors.ts';
 export { FsBlobStore, type BlobStore, type StagedBlob } from './internal/blobstore.ts';
@@ -32,6 +39,11 @@ export interface StartOptions {
   config?: ServerConfig | unknown;
   /** A YAML or JSON config file. */
   configFile?: string;
+  /**
+   * Without config or configFile: the upstream of each format's default remote, by format
+   * (e.g. `{ npm: 'http://127.0.0.1:4873' }`), instead of the public registry.
+   */
+  upstreams?: Record<string, string>;
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -54,7 +66,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   let config: ServerConfig;
   if (opts.config !== undefined) config = resolveConfig(opts.config);
   else if (opts.configFile) config = await loadConfigFile(opts.configFile);
-  else config = structuredClone(DEFAULT_CONFIG);
+  else config = defaultServerConfig(opts.upstreams);
 
   const blobs = new FsBlobStore({ dir: opts.dataDir });
   await blobs.init();

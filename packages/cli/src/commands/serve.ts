@@ -13,6 +13,7 @@ interface ServeOptions {
   dataDir?: string;
   config?: string;
   logLevel: string;
+  upstream?: string[];
 }
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -24,7 +25,10 @@ export function serveCommand(program: Command, ctx: RunContext): void {
     .description(
       'Run the embedded Artifactory-compatible repository server until SIGINT/SIGTERM.\n' +
         'On the first start it creates an admin token, prints it once on stderr and stores it\n' +
-        'in <data-dir>/admin.token. Logs (JSON, pino) go to stdout.',
+        'in <data-dir>/admin.token. Logs (JSON, pino) go to stdout. Without --config it has\n' +
+        'generic-staging/-qa/-release (the stages) and, for each format (npm, pypi, maven, go,\n' +
+        'nuget, docker, helm, conda, cran), {format}-local, {format}-remote (the public\n' +
+        'registry, or --upstream) and the virtual {format} over both.',
     )
     .option('--port <port>', 'port to listen on (0 picks a free one)', '8081')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
@@ -35,6 +39,11 @@ export function serveCommand(program: Command, ctx: RunContext): void {
     .option(
       '--config <file>',
       'YAML or JSON server configuration (repositories, stages, retention)',
+    )
+    .option(
+      '--upstream <format=url>',
+      'without --config: the upstream of that format’s default remote instead of its public registry (repeatable), e.g. npm=http://127.0.0.1:4873',
+      (v: string, prev: string[] = []) => [...prev, v],
     )
     .option('--log-level <level>', `one of ${LEVELS.join(', ')}`, 'info')
     .action(async (opts: ServeOptions, cmd: Command) => {
@@ -69,6 +78,23 @@ async function serve(s: Session, opts: ServeOptions): Promise<void> {
   const dataDir = s.path(
     opts.dataDir ?? env.STOWAGE_DATA_DIR ?? join(env.HOME || homedir(), '.stowage'),
   );
+  const upstreams: Record<string, string> = {};
+  for (const u of opts.upstream ?? []) {
+    const eq = u.indexOf('=');
+    const format = u.slice(0, eq).trim().toLowerCase();
+    const url = u.slice(eq + 1).trim();
+    if (eq <= 0 || !/^https?:\/\/[^/]/.test(url)) {
+      throw new UsageError(
+        `--upstream takes format=http(s)-url, e.g. npm=http://127.0.0.1:4873; got "${u}"`,
+      );
+    }
+    upstreams[format] = url;
+  }
+  if (opts.config && Object.keys(upstreams).length) {
+    throw new UsageError(
+      '--upstream sets the default remotes; with --config, set url on the remotes in the file',
+    );
+  }
   const { startServer } = await loadServer();
   let server: RunningServer;
   try {
@@ -76,11 +102,14 @@ async function serve(s: Session, opts: ServeOptions): Promise<void> {
       dataDir,
       host: opts.host,
       port,
-      ...(opts.config ? { configFile: s.path(opts.config) } : {}),
+      ...(opts.config ? { configFile: s.path(opts.config) } : { upstreams }),
       logger: { level: opts.logLevel, stream: s.ctx.stdout },
     });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
+    if (err instanceof Error && err.name === 'ConfigError') {
+      throw new CliError('ERR_CONFIG_INVALID', err.message);
+    }
     if (code === 'EADDRINUSE') {
       throw new CliError(
         'ERR_CLI_PORT_IN_USE',
