@@ -47,6 +47,9 @@ for (const name of ['container.yml', 'nightly-report.yml', 'promote.yml']) {
     const errors = result.context.errors.getErrors().map((e) => e.message);
     assert.deepEqual(errors, []);
     assert.ok(result.value, 'parsed');
+    // `npx stowage` would run whatever the public registry calls "stowage", with the token:
+    // the setup action puts the bundled CLI on PATH instead.
+    assert.doesNotMatch(content, /\bnpx\s+(-\S+\s+)*stowage\b/);
   });
 }
 

@@ -6,7 +6,14 @@
  * found through esbuild's metafile. Run after `tsc -b` and the server's `build:ui` (it bundles
  * dist/).
  */
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -37,6 +44,22 @@ const result = await build({
 });
 
 writeFileSync(licensesFile, licenseTexts(Object.keys(result.metafile.inputs)));
+
+// The Jenkins shared library ships the same file as a library resource (stowageCli writes it
+// onto the agent), pinned to this version.
+const jenkinsResources = path.resolve(
+  cliDir,
+  '..',
+  'jenkins',
+  'resources',
+  'io',
+  'stowage',
+  'jenkins',
+);
+mkdirSync(jenkinsResources, { recursive: true });
+copyFileSync(outfile, path.join(jenkinsResources, 'stowage.mjs'));
+copyFileSync(licensesFile, path.join(jenkinsResources, 'stowage.licenses.txt'));
+writeFileSync(path.join(jenkinsResources, 'stowage.version'), `${cliPackage.version ?? '0.0.0'}\n`);
 
 /** The license text of every package (workspace or node_modules) that an input file belongs to. */
 function licenseTexts(inputs: string[]): string {

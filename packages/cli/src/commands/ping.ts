@@ -20,8 +20,8 @@ export function pingCommand(program: Command, ctx: RunContext): void {
     .action(async (_opts, cmd: Command) => {
       const s = new Session(ctx, cmd);
       const version = await s.withClient(async (c) => {
-        await c.ping();
         try {
+          await c.ping();
           return await c.version();
         } catch (err) {
           if (isStowageError(err) && (err.status === 401 || err.status === 403)) {
