@@ -9,12 +9,14 @@ export const SetupInput = {
   tools: 'tools',
   repo: 'repo',
   deployRepo: 'deploy-repo',
+  overwrite: 'overwrite',
   workingDirectory: 'working-directory',
   buildName: 'build-name',
   buildNumber: 'build-number',
   collectEnv: 'collect-env',
   collectGit: 'collect-git',
   autoPublish: 'auto-publish',
+  jobStatus: 'job-status',
 } as const;
 
 export const SetupOutput = {

@@ -22,7 +22,7 @@ import { buildApiUrl, withStowage } from '../client.ts';
 import { runner, storeDir } from '../inputs.ts';
 import { publishStore } from '../publishing.ts';
 import { loadSetupState, saveSetupState, savePublished } from '../state.ts';
-import { getInputs } from './context.ts';
+import { getInputs, jobStatus } from './context.ts';
 import { writeCliLauncher } from './cli.ts';
 import { startEmbedded, stopEmbedded, type Embedded } from './embedded.ts';
 
@@ -106,6 +106,7 @@ export async function main(): Promise<void> {
       dir,
       home: r.home,
       ...(inputs['deploy-repo'] ? { deployRepo: inputs['deploy-repo'] } : {}),
+      ...(inputs.overwrite ? { overwrite: true } : {}),
       ...(toolToken ? { token: toolToken } : {}),
       build: { name: buildName, number: buildNumber },
     });
@@ -153,6 +154,13 @@ export async function main(): Promise<void> {
   });
 }
 
+/** Whether a build-info part records anything a build is for: artifacts or dependencies. */
+function hasContent(info: Partial<BuildInfo>): boolean {
+  return (info.modules ?? []).some(
+    (m) => (m.artifacts?.length ?? 0) > 0 || (m.dependencies?.length ?? 0) > 0,
+  );
+}
+
 export async function post(): Promise<void> {
   const s = loadSetupState();
   const r = runner();
@@ -167,20 +175,52 @@ export async function post(): Promise<void> {
       if (pending) core.info('auto-publish is off: the build recorded locally is not published');
       return;
     }
-    if (!pending) {
-      savePublished(ran ? 'by-publish-step' : 'nothing-recorded');
-      core.info(
-        ran
-          ? `build ${s.buildName} #${s.buildNumber} was published by a publish step`
-          : 'nothing recorded: no build-info to publish',
-      );
-      return;
-    }
     const url = r.env[Env.url] ?? '';
     const token = r.env[Env.token] ?? '';
+    const status = jobStatus();
+    const job = (r.env.GITHUB_JOB ?? 'job').replace(/[^A-Za-z0-9_.-]/g, '_');
+    const statusProps: Record<string, string> = status
+      ? { [`stowage.job.${job}.status`]: status }
+      : {};
+    if (!pending || !hasContent(pending)) {
+      if (pending) await store.clear(s.buildName, s.buildNumber);
+      if (ran) {
+        savePublished('by-publish-step');
+        core.info(`build ${s.buildName} #${s.buildNumber} was published by a publish step`);
+        // The job's result still belongs in the build it published.
+        if (status && url) {
+          await withStowage({ url, token }, (client) =>
+            publishStore({
+              client,
+              store,
+              name: s.buildName,
+              number: s.buildNumber,
+              ci: r.ci,
+              properties: statusProps,
+            }),
+          );
+          core.info(
+            `recorded the job's result (${status}) in build ${s.buildName} #${s.buildNumber}`,
+          );
+        }
+      } else {
+        savePublished('nothing-recorded');
+        core.info(
+          `nothing recorded by this job (no artifacts, no dependencies${status ? `; job ${status}` : ''}): build ${s.buildName} #${s.buildNumber} is not published`,
+        );
+      }
+      return;
+    }
     if (!url) throw new Error(`${Env.url} is not set: cannot publish the build`);
     const info = await withStowage({ url, token }, (client) =>
-      publishStore({ client, store, name: s.buildName, number: s.buildNumber, ci: r.ci }),
+      publishStore({
+        client,
+        store,
+        name: s.buildName,
+        number: s.buildNumber,
+        ci: r.ci,
+        properties: statusProps,
+      }),
     );
     savePublished('by-post');
     core.info(
