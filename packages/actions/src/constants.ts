@@ -66,6 +66,8 @@ export const PromoteInput = {
   failFast: 'fail-fast',
   deployment: 'deployment',
   ref: 'ref',
+  allowEmpty: 'allow-empty',
+  approver: 'approver',
   githubToken: 'github-token',
 } as const;
 
@@ -73,6 +75,7 @@ export const PromoteOutput = {
   targetRepo: 'target-repo',
   status: 'status',
   deploymentId: 'deployment-id',
+  approver: 'approver',
   messages: 'messages',
 } as const;
 

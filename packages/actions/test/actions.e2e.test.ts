@@ -519,7 +519,16 @@ test('embedded server: started by setup, auto-published by post, data kept in th
   const token = job.env.STOWAGE_TOKEN ?? '';
   assert.match(setup.stdout, new RegExp(`::add-mask::${token}`));
   const url = job.env.STOWAGE_URL ?? '';
-  // No publish step: the post step publishes what setup recorded, then stops the server.
+  // A run: step records an upload with the `stowage` setup put on PATH; no publish step: the
+  // post step publishes what was recorded, then stops the server.
+  await writeFile(join(job.workspace, 'out.csv'), 'rows\n3\n');
+  const up = await run(
+    'stowage',
+    ['upload', 'out.csv', 'generic-staging/embedded-demo/1/'],
+    job.workspace,
+    job.env,
+  );
+  assert.equal(up.code, 0, up.out);
   const post = await job.step('setup', {}, { post: true });
   assert.equal(post.code, 0, post.stdout + post.stderr);
   assert.match(post.stdout, /published build embedded-demo #1/);

@@ -166,9 +166,16 @@ export async function promoteBuild(
   }
 
   for (const e of errors) messages.push({ level: 'error', message: e });
-  // A promotion to a repository that moves nothing is almost always a build that produced
-  // nothing (a job that failed early): refuse it unless asked (Stowage's `allowEmpty`).
-  if (req.targetRepo && ops.length === 0 && errors.length === 0 && req.allowEmpty !== true) {
+  // A promotion of artifacts that moves nothing is almost always a build that produced nothing
+  // (a job that failed early): refuse it unless asked (Stowage's `allowEmpty`). A status-only
+  // promotion (`artifacts: false`) is what it says.
+  if (
+    req.targetRepo &&
+    req.artifacts !== false &&
+    ops.length === 0 &&
+    errors.length === 0 &&
+    req.allowEmpty !== true
+  ) {
     throw new HttpError(
       'ERR_BUILD_EMPTY',
       `build ${name}#${number} has nothing to promote to ${req.targetRepo}: no artifacts${req.dependencies ? ' or dependencies' : ''} of it are stored; nothing was changed`,
