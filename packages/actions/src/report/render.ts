@@ -495,12 +495,13 @@ function promotions(info: BuildInfo, chart: boolean): string[] {
   const out = ['### Promotions of this build', ''];
   out.push(
     table(
-      ['Status', 'Repository', 'When', 'By', 'Comment'],
+      ['Status', 'Repository', 'When', 'Requested by', 'Approved by', 'Comment'],
       statuses.map((s) => [
         s.status,
         s.repository ?? '',
         s.timestamp,
-        s.user ?? s.ciUser ?? '',
+        s.ciUser ?? s.user ?? '',
+        s.approver ?? '',
         s.comment ?? '',
       ]),
     ),
