@@ -26,6 +26,7 @@ import { VERSION, type RunContext } from '../internal/context.ts';
 import { CliError, UsageError } from '../internal/errors.ts';
 import { formatBytes, formatDuration, formatTable } from '../internal/format.ts';
 import { mapLimit } from '../internal/pool.ts';
+import { projectName } from '../internal/project.ts';
 import { parseList, parseProps } from '../internal/props.ts';
 import { Session, nonNegativeInt, positiveInt } from '../internal/session.ts';
 
@@ -121,7 +122,10 @@ export function buildCommand(program: Command, ctx: RunContext): void {
     .argument('[number]', 'build number')
     .option('--dir <path>', 'project directory', '.')
     .option('--file <path>', "the lockfile or manifest (default: the tool's usual one)")
-    .option('--module <id>', 'module id in the build-info (default: <tool>:<directory name>)')
+    .option(
+      '--module <id>',
+      "module id in the build-info (default: <tool>:<the project's name> from package.json, pom.xml, go.mod, pyproject.toml, …; else the directory's name)",
+    )
     .option('--no-downloads', "don't cross-check with the server's download records")
     .action(
       async (
@@ -152,7 +156,7 @@ export function buildCommand(program: Command, ctx: RunContext): void {
         }
         if (downloads) deps = mergeWithDownloads(deps, downloads, DOWNLOAD_IDS[tool]);
         const recorded = downloads?.length ?? 0;
-        const id = o.module ?? `${tool}:${basename(dir)}`;
+        const id = o.module ?? `${tool}:${(await projectName(tool, dir)) ?? basename(dir)}`;
         await s
           .store()
           .addPart(b.name, b.number, { modules: [{ id, type: tool, dependencies: deps }] });
