@@ -41,6 +41,9 @@ export const PublishInput = {
   env: 'env',
   envExclude: 'env-exclude',
   git: 'git',
+  dockerImages: 'docker-images',
+  helmCharts: 'helm-charts',
+  goModules: 'go-modules',
   dryRun: 'dry-run',
 } as const;
 

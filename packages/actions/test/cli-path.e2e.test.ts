@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -84,4 +84,52 @@ test('setup puts stowage on PATH and a later run: step uploads and publishes wit
     buildInfo.modules?.flatMap((m) => m.artifacts?.map((a) => a.name) ?? []),
     ['report.csv'],
   );
+});
+
+test('the publish action pushes a Helm chart and a Go module with the bundled CLI', async () => {
+  const job = new Job(join(work, 'pushes'), { GITHUB_RUN_NUMBER: '6', GITHUB_RUN_ID: '5006' });
+  await job.init();
+  const setup = await job.step('setup', {
+    url: server.url,
+    token: server.adminToken,
+    'collect-git': 'false',
+  });
+  assert.equal(setup.code, 0, setup.stdout + setup.stderr);
+  await mkdir(join(job.workspace, 'greeter'), { recursive: true });
+  await writeFile(
+    join(job.workspace, 'greeter', 'go.mod'),
+    'module example.com/greeter\n\ngo 1.21\n',
+  );
+  await writeFile(
+    join(job.workspace, 'greeter', 'greeter.go'),
+    'package greeter\n\nfunc Hello() string { return "hello" }\n',
+  );
+  await mkdir(join(job.workspace, 'chart', 'templates'), { recursive: true });
+  await writeFile(
+    join(job.workspace, 'chart', 'Chart.yaml'),
+    'apiVersion: v2\nname: etl-job\nversion: 1.0.6\n',
+  );
+  await writeFile(join(job.workspace, 'chart', 'values.yaml'), 'schedule: "0 2 * * *"\n');
+
+  const bad = await job.step('publish', { 'go-modules': './greeter v1.0.6' });
+  assert.equal(bad.code, 1);
+  assert.match(bad.errors.join('\n'), /go-modules, line 1 .*expected 3 words/);
+
+  const publish = await job.step('publish', {
+    'go-modules': './greeter v1.0.6 go-local',
+    'helm-charts': './chart helm-local',
+  });
+  assert.equal(publish.code, 0, publish.stdout + publish.stderr);
+  const headers = { authorization: `Bearer ${server.adminToken}` };
+  const list = await fetch(`${server.url}/api/go/go/example.com/greeter/@v/list`, { headers });
+  assert.equal(list.status, 200);
+  assert.match(await list.text(), /^v1\.0\.6$/m);
+  const index = await fetch(`${server.url}/api/helm/helm-local/index.yaml`, { headers });
+  assert.match(await index.text(), /etl-job/);
+  const res = await fetch(`${server.url}/api/build/nightly-report/6`, { headers });
+  assert.equal(res.status, 200);
+  const { buildInfo } = (await res.json()) as { buildInfo: { modules?: { type?: string }[] } };
+  const types = (buildInfo.modules ?? []).map((m) => m.type).sort();
+  assert.ok(types.includes('helm'), `modules: ${types.join(', ')}`);
+  assert.ok(types.includes('go'), `modules: ${types.join(', ')}`);
 });

@@ -58,6 +58,7 @@ export async function main(): Promise<void> {
       if (isStowageError(err) && err.status === 404) {
         throw new Error(
           `build ${name} #${number} does not exist on ${inputs.url}: nothing was promoted and no deployment was created; check build-name and build-number`,
+          { cause: err },
         );
       }
       throw err;
