@@ -124,3 +124,13 @@ export type {
   SizeReport,
   StorageReport,
 } from './analytics.ts';
+export {
+  CHART_INVALID,
+  CHART_NAME,
+  SEMVER,
+  chartEntry,
+  parseChartYaml,
+  readChart,
+  type ChartEntry,
+} from './helm/chart.ts';
+export { extractTarMember } from './internal/tar.ts';

@@ -13,6 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { request } from 'undici';
 import { hashFile, type ChecksumsWithSize } from '../checksums.ts';
+import { parseChartYaml } from '../helm/chart.ts';
 import type { RepositoryClient } from '../client.ts';
 import { StowageError } from '../errors.ts';
 import { httpError } from '../internal/http.ts';
@@ -47,16 +48,6 @@ export interface HelmPushResult extends ChecksumsWithSize {
 
 const fail = (message: string, hint?: string): StowageError =>
   new StowageError('ERR_HELM_CHART', message, hint ? { hint } : {});
-
-/** A top-level scalar of a Chart.yaml (enough to name the archive; the server checks the rest). */
-export function chartYamlField(text: string, key: string): string | undefined {
-  const re = new RegExp(
-    `^${key}:[ \\t]*(?:"([^"]*)"|'([^']*)'|([^#\\s][^#]*?))[ \\t]*(?:#.*)?$`,
-    'm',
-  );
-  const m = re.exec(text);
-  return m ? (m[1] ?? m[2] ?? m[3]) : undefined;
-}
 
 /** Turns a .helmignore glob into a test on a relative path (or on a base name). */
 function ignoreRule(line: string): ((rel: string, isDir: boolean) => boolean) | undefined {
@@ -110,11 +101,8 @@ export async function packageChart(
   } catch {
     throw fail(`${dir} has no Chart.yaml`, 'pass a chart directory or a packaged .tgz');
   }
-  const name = chartYamlField(yaml, 'name');
-  const version = chartYamlField(yaml, 'version');
-  if (!name || !version || name.includes('/') || version.includes('/')) {
-    throw fail(`${join(dir, 'Chart.yaml')} has no usable name and version`);
-  }
+  // The same checks the server makes (core's one Chart.yaml reader), before anything is packed.
+  const { name, version } = parseChartYaml(yaml);
   const files: TarFile[] = [];
   for (const rel of await chartFiles(dir)) {
     const source = join(dir, ...rel.split('/'));
