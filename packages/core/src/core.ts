@@ -134,3 +134,11 @@ export {
   type ChartEntry,
 } from './helm/chart.ts';
 export { extractTarMember } from './internal/tar.ts';
+export {
+  MISSING,
+  formatBytes,
+  formatBytesChange,
+  formatDuration,
+  formatLeadTime,
+  type LeadTimeStats,
+} from './format.ts';
