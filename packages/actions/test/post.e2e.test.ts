@@ -154,3 +154,17 @@ test('setup updates the .npmrc it wrote for the next build, and overwrite replac
   assert.ok(token2?.startsWith('stw_'));
   assert.notEqual(token2, token1, 'a new build gets its own token');
 });
+
+test('setup refuses a repository the server does not have, writing nothing', async () => {
+  const j = await job('missing-repo', '26');
+  const res = await j.step('setup', {
+    url: server.url,
+    token: server.adminToken,
+    tools: 'npm',
+    repo: 'npm-virtual',
+    'collect-git': 'false',
+  });
+  assert.equal(res.code, 1);
+  assert.match(res.errors.join('\n'), /has no repository "npm-virtual"; nothing was written/);
+  await assert.rejects(readFile(join(j.workspace, '.npmrc'), 'utf8'));
+});

@@ -87,6 +87,19 @@ export async function main(): Promise<void> {
   if (inputs.tools.length && !inputs.repo) {
     throw new Error(`input repo is required to set up ${inputs.tools.join(', ')}`);
   }
+  if (inputs.tools.length) {
+    // The repositories must exist before any tool file is written (else npm's own 404, later).
+    const wanted = [inputs.repo, ...(inputs['deploy-repo'] ? [inputs['deploy-repo']] : [])];
+    const known = (await withStowage({ url, token }, (c) => c.listRepositories())).map(
+      (x) => x.key,
+    );
+    const missing = wanted.filter((k) => !known.includes(k));
+    if (missing.length) {
+      throw new Error(
+        `${url} has no repository ${missing.map((k) => `"${k}"`).join(', ')}; nothing was written. Set repo to one of: ${known.join(', ') || '(none)'}`,
+      );
+    }
+  }
   const dir = join(r.workspace, inputs['working-directory']);
   // Package managers cannot send build headers: their configuration carries a token scoped to
   // this build, so the server records what the build downloads. STOWAGE_TOKEN stays as given.
