@@ -517,6 +517,32 @@ export class RepositoryClient {
   }
 
   /**
+   * Sends a file from disk (re-opened for each attempt) to a path of the server and reads the JSON
+   * it answers: the one transport the format publishers (Go modules, Helm charts) share with
+   * every other call — the client's credentials and build headers, timeouts, bounded retries for
+   * idempotent methods (PUT; never POST), statuses mapped to StowageError, and a JSON parse that
+   * says what went wrong instead of throwing a SyntaxError.
+   */
+  async sendFile(o: {
+    method: 'PUT' | 'POST';
+    path: string;
+    file: string;
+    headers?: Record<string, string>;
+    what: string;
+  }): Promise<{ status: number; body: unknown }> {
+    return this.#retrying(o.method, async () => {
+      const res = await this.#send({
+        method: o.method,
+        path: o.path,
+        ...(o.headers ? { headers: o.headers } : {}),
+        body: () => createReadStream(o.file),
+        what: o.what,
+      });
+      return { status: res.statusCode, body: await this.#readJson(res, o.what) };
+    });
+  }
+
+  /**
    * Streams an artifact to `dest` (via `dest.part`), hashing on the way, and checks the result
    * against the checksum headers the server sent. On mismatch nothing is left at `dest` or
    * `dest.part` and ERR_CLIENT_CHECKSUM is thrown.
