@@ -70,6 +70,12 @@ export function cliBuildOptions(o: CliBuildOptions): BuildOptions {
       js: [
         ...(o.hashbang ? ['#!/usr/bin/env node'] : []),
         `// stowage ${o.version}: the Stowage CLI in one file. Licenses: stowage.licenses.txt`,
+        // Before any bundled module runs: what this Node lacks (zstd in undici, node:sqlite)
+        // would otherwise surface as a stack trace from deep inside a dependency.
+        'if (Number(process.versions.node.split(".")[0]) < 22) {',
+        '  process.stderr.write(`stowage: needs Node 22 or later (24 for stowage serve); this is Node ${process.versions.node}\\n`);',
+        '  process.exit(1);',
+        '}',
         "import { createRequire as __stowageCreateRequire } from 'node:module';",
         'const require = __stowageCreateRequire(import.meta.url);',
       ].join('\n'),

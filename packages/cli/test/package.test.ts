@@ -233,6 +233,20 @@ describe('@stowage/cli installed from its npm tarball', () => {
     });
   }
 
+  it(
+    'says in one line what it needs on a Node older than 22 ($STOWAGE_NODE20)',
+    { skip: process.env.STOWAGE_NODE20 ? false : 'set STOWAGE_NODE20 to a Node 20 binary' },
+    async () => {
+      const r = await cli(process.env.STOWAGE_NODE20 ?? '', ['--version']);
+      assert.equal(r.code, 1);
+      assert.equal(r.stdout, '');
+      assert.match(
+        r.stderr,
+        /^stowage: needs Node 22 or later \(24 for stowage serve\); this is Node 20\.[\d.]+\n$/,
+      );
+    },
+  );
+
   it('the tarball held nothing but the bundle, its licenses and the manifest', async () => {
     const names = await readdir(join(prefix, 'lib', 'node_modules', '@stowage', 'cli', 'dist'));
     assert.deepEqual(names.sort(), ['stowage.licenses.txt', 'stowage.mjs']);
