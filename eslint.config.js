@@ -9,6 +9,8 @@ export default tseslint.config(
     ignores: [
       '**/dist/**',
       '**/node_modules/**',
+      // The CLI bundle the Jenkins library ships (written by packages/cli/scripts/bundle.ts).
+      'packages/jenkins/resources/**',
       'test-results/**',
       'bench/results/**',
       '.ci/.services/**',

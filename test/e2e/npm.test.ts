@@ -141,8 +141,16 @@ test('npm install through a virtual repository, lockfile pointing at Stowage', a
     home: join(work, 'home'),
   });
   assert.equal(setup.files[0]?.action, 'written');
-  const kept = await setupTool('npm', { url: down.url, repo: 'npm', dir: project, home: work });
-  assert.equal(kept.files[0]?.action, 'kept');
+  // A second run (the next build) updates the block Stowage owns in the .npmrc it wrote.
+  const again = await setupTool('npm', {
+    url: down.url,
+    repo: 'npm',
+    token: down.adminToken,
+    dir: project,
+    home: join(work, 'home'),
+  });
+  assert.equal(again.files[0]?.action, 'written');
+  assert.match(again.notes.join('\n'), /updated the stowage block/);
   const who = await npm(['whoami'], project);
   assert.equal(who.stdout.trim(), 'admin', who.stderr);
   const started = Date.now();

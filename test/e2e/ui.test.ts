@@ -198,7 +198,13 @@ describe('web UI in headless Chromium', { skip }, () => {
       server,
       'POST',
       `/api/build/promote/${NAME}/2`,
-      JSON.stringify({ status: 'qa', targetRepo: 'generic-qa', comment: 'smoke tests passed' }),
+      JSON.stringify({
+        status: 'qa',
+        targetRepo: 'generic-qa',
+        comment: 'smoke tests passed',
+        ciUser: 'octocat',
+        approver: 'release-lead',
+      }),
       { 'content-type': 'application/json' },
     );
     const { chromium } = await import('playwright-core');
@@ -272,7 +278,7 @@ describe('web UI in headless Chromium', { skip }, () => {
     const two = (await rows.nth(2).textContent()) ?? '';
     assert.match(two, /#2/);
     assert.match(two, /qa → generic-qa/);
-    assert.match(two, /by admin/);
+    assert.match(two, /by octocat, approved by release-lead/);
     // The analytics funnel: how many builds reached each stage.
     assert.match(
       (await page.locator('ul.funnel').textContent()) ?? '',
@@ -290,6 +296,11 @@ describe('web UI in headless Chromium', { skip }, () => {
       'GitHub Actions 2.320.0',
       `https://ci.example/jobs/${NAME}/2`,
       'smoke tests passed',
+      // Who asked for the promotion and who approved it.
+      'Requested by',
+      'octocat',
+      'Approved by',
+      'release-lead',
       `${IMAGE}:2`,
       'docker',
       'report.csv',

@@ -1,6 +1,7 @@
 /**
  * Bundles each action with esbuild into <action>/dist/index.cjs (+ source map, licenses.txt);
- * setup also gets dist/server.cjs, the embedded server it starts. `--check` bundles in memory
+ * setup also gets dist/server.cjs, the embedded server it starts, and dist/stowage.mjs, the CLI it
+ * puts on PATH. `--check` bundles in memory
  * and fails when the committed dist/ differs (CI's check-dist).
  *
  *   node scripts/bundle.ts           write dist/
@@ -11,6 +12,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile, type Plugin } from 'esbuild';
+import { cliBuildOptions, lazySqlite } from '../../cli/scripts/options.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const packages = resolve(root, '..');
@@ -38,6 +40,13 @@ const workspaceSources: Plugin = {
     });
   },
 };
+
+function cliVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(packages, 'cli', 'package.json'), 'utf8')) as {
+    version?: string;
+  };
+  return pkg.version ?? '0.0.0';
+}
 
 /** One notice per bundled third-party package: name, version, license and its license text. */
 function licenses(metafile: Metafile): string {
@@ -100,6 +109,21 @@ export async function bundle(): Promise<Map<string, string>> {
       });
       metafiles.push(res.metafile);
       for (const f of res.outputFiles) files.set(relative(root, f.path), f.text);
+    }
+    if (action === 'setup') {
+      // The `stowage` command that setup puts on PATH: the CLI's own single-file bundle, built
+      // from the sources with the CLI's esbuild options.
+      const cli = await build({
+        ...cliBuildOptions({ version: cliVersion(), hashbang: false }),
+        absWorkingDir: root,
+        entryPoints: [join(packages, 'cli', 'src', 'cli.ts')],
+        outfile: join(root, action, 'dist', 'stowage.mjs'),
+        plugins: [workspaceSources, lazySqlite],
+        metafile: true,
+        write: false,
+      });
+      metafiles.push(cli.metafile);
+      for (const f of cli.outputFiles) files.set(relative(root, f.path), f.text);
     }
     const merged: Metafile = { inputs: {}, outputs: {} };
     for (const m of metafiles) Object.assign(merged.inputs, m.inputs);

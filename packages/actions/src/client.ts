@@ -41,6 +41,11 @@ export function repoParts(repository: string): { owner: string; repo: string } {
   return { owner, repo };
 }
 
+/** The build's page in the server's web UI (what a person opens; the API answers JSON). */
+export function buildUiUrl(url: string, name: string, number: string): string {
+  return `${url.replace(/\/+$/, '')}/ui/builds/${encodeURIComponent(name)}/${encodeURIComponent(number)}`;
+}
+
 export function buildApiUrl(url: string, name: string, number: string): string {
   return `${url}/api/build/${encodeURIComponent(name)}/${encodeURIComponent(number)}`;
 }

@@ -11,12 +11,14 @@ export const SetupInput = {
   tools: 'tools',
   repo: 'repo',
   deployRepo: 'deploy-repo',
+  overwrite: 'overwrite',
   workingDirectory: 'working-directory',
   buildName: 'build-name',
   buildNumber: 'build-number',
   collectEnv: 'collect-env',
   collectGit: 'collect-git',
   autoPublish: 'auto-publish',
+  jobStatus: 'job-status',
 } as const;
 
 export const SetupOutput = {
@@ -41,6 +43,9 @@ export const PublishInput = {
   env: 'env',
   envExclude: 'env-exclude',
   git: 'git',
+  dockerImages: 'docker-images',
+  helmCharts: 'helm-charts',
+  goModules: 'go-modules',
   dryRun: 'dry-run',
 } as const;
 
@@ -66,6 +71,8 @@ export const PromoteInput = {
   failFast: 'fail-fast',
   deployment: 'deployment',
   ref: 'ref',
+  allowEmpty: 'allow-empty',
+  approver: 'approver',
   githubToken: 'github-token',
 } as const;
 
@@ -73,6 +80,7 @@ export const PromoteOutput = {
   targetRepo: 'target-repo',
   status: 'status',
   deploymentId: 'deployment-id',
+  approver: 'approver',
   messages: 'messages',
 } as const;
 

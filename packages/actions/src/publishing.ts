@@ -18,18 +18,26 @@ export interface PublishStoreOptions {
   number: string;
   ci: CiInfo;
   dryRun?: boolean;
+  /** Build properties to add (e.g. the job's result). */
+  properties?: Record<string, string>;
 }
 
 /**
  * Merges the parts recorded locally, stamps agent/url/principal/duration, and publishes the
  * result merged with what the server already has for the build (several jobs each publish a
- * part). Clears the local parts after a real publish. Undefined when nothing was recorded.
+ * part; the write is conditional, so jobs publishing at the same instant lose nothing). Clears
+ * the local parts after a real publish. Undefined when nothing was recorded and no properties
+ * were given.
  */
 export async function publishStore(o: PublishStoreOptions): Promise<BuildInfo | undefined> {
-  const local = await o.store.load(o.name, o.number);
+  const props = o.properties && Object.keys(o.properties).length ? o.properties : undefined;
+  const local: Partial<BuildInfo> | undefined =
+    (await o.store.load(o.name, o.number)) ??
+    (props ? { name: o.name, number: o.number } : undefined);
   if (!local) return undefined;
+  if (props) local.properties = { ...local.properties, ...props };
   const now = new Date();
-  const started = parseStarted(local.started);
+  const started = local.started ? parseStarted(local.started) : now;
   const version = USER_AGENT.split('/')[1] ?? '0.0.0';
   const base = newBuildInfo({
     name: o.name,

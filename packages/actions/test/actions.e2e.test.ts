@@ -20,7 +20,13 @@ import { createServer, request as httpRequest } from 'node:http';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatStarted, RepositoryClient, setupTool, type BuildInfo } from '@stowage/core';
+import {
+  formatStarted,
+  publishMerged,
+  RepositoryClient,
+  setupTool,
+  type BuildInfo,
+} from '@stowage/core';
 import { startServer, type RunningServer } from '@stowage/server';
 import { Job, PACKAGE } from './runner.ts';
 import { cacheStub, githubStub, type Stub } from './stubs.ts';
@@ -519,7 +525,16 @@ test('embedded server: started by setup, auto-published by post, data kept in th
   const token = job.env.STOWAGE_TOKEN ?? '';
   assert.match(setup.stdout, new RegExp(`::add-mask::${token}`));
   const url = job.env.STOWAGE_URL ?? '';
-  // No publish step: the post step publishes what setup recorded, then stops the server.
+  // A run: step records an upload with the `stowage` setup put on PATH; no publish step: the
+  // post step publishes what was recorded, then stops the server.
+  await writeFile(join(job.workspace, 'out.csv'), 'rows\n3\n');
+  const up = await run(
+    'stowage',
+    ['upload', 'out.csv', 'generic-staging/embedded-demo/1/'],
+    job.workspace,
+    job.env,
+  );
+  assert.equal(up.code, 0, up.out);
   const post = await job.step('setup', {}, { post: true });
   assert.equal(post.code, 0, post.stdout + post.stderr);
   assert.match(post.stdout, /published build embedded-demo #1/);
@@ -563,13 +578,32 @@ test('manual promotion: workflow_dispatch inputs → promote with a GitHub deplo
     0,
   );
 
+  // The build was made from a commit of its own (not the promotion run's).
+  const revision = 'c0ffee'.repeat(6) + 'beef';
+  await publishMerged(client(), {
+    version: '1.0.1',
+    name: 'weekly',
+    number: '9',
+    started: formatStarted(new Date()),
+    vcs: [{ url: 'https://github.com/acme/reports.git', revision }],
+  });
+  // The release environment's reviewer approved this run (GITHUB_RUN_ID 1000).
+  gh.approvals.set(1000, [
+    {
+      environments: [{ id: 7, name: 'release' }],
+      state: 'approved',
+      user: { login: 'release-lead', id: 42 },
+      comment: 'ship it',
+    },
+  ]);
+
   // The promotion workflow, dispatched by a person with inputs.
   const event = join(work, 'dispatch.json');
   await writeFile(
     event,
     JSON.stringify({ inputs: { 'build-name': 'weekly', 'build-number': '9', stage: 'release' } }),
   );
-  const before = gh.requests.length;
+  const deploymentsAtStart = calls(gh, 'POST', /\/deployments$/).length;
   const promoter = await newJob('promote', {
     GITHUB_WORKFLOW: 'promote',
     GITHUB_EVENT_NAME: 'workflow_dispatch',
@@ -586,7 +620,27 @@ test('manual promotion: workflow_dispatch inputs → promote with a GitHub deplo
     'github-token': 'gh-token',
   });
   assert.equal(dry.code, 0, dry.stdout);
-  assert.equal(gh.requests.length, before, 'a dry run records no deployment');
+  assert.equal(
+    calls(gh, 'POST', /\/deployments$/).length,
+    deploymentsAtStart,
+    'a dry run records no deployment',
+  );
+  // The preview a reviewer reads before approving: exactly what would move.
+  assert.match(dry.summary, /Preview: promoting weekly #9 to release/);
+  assert.match(dry.summary, /generic-staging\/weekly\/9\/weekly\.tgz/);
+  assert.match(dry.summary, /generic-release\/weekly\/9\/weekly\.tgz/);
+
+  // A build that does not exist: refused before any deployment is created.
+  const deploymentsBefore = calls(gh, 'POST', /\/deployments$/).length;
+  const missing = await promoter.step('promote', {
+    'build-name': 'weekly',
+    'build-number': '999',
+    stage: 'release',
+    'github-token': 'gh-token',
+  });
+  assert.equal(missing.code, 1);
+  assert.match(missing.errors.join('\n'), /build weekly #999 does not exist/);
+  assert.equal(calls(gh, 'POST', /\/deployments$/).length, deploymentsBefore);
   const res = await promoter.step('promote', {
     'build-name': 'weekly',
     'build-number': '9',
@@ -601,10 +655,20 @@ test('manual promotion: workflow_dispatch inputs → promote with a GitHub deplo
   >;
   assert.equal(deployment.environment, 'release');
   assert.equal(deployment.production_environment, true);
+  assert.equal(deployment.ref, revision, "the deployment is for the build's own commit");
   assert.equal(res.outputs['deployment-id'] !== undefined, true);
+  const done = JSON.parse(
+    calls(gh, 'POST', /\/deployments\/\d+\/statuses$/).at(-1)?.body ?? '{}',
+  ) as Record<string, unknown>;
+  assert.equal(done.state, 'success');
+  assert.equal(done.environment_url, `${server.url}/ui/builds/weekly/9`);
+  assert.equal(res.outputs.approver, 'release-lead');
+  assert.match(res.summary, /Approved by/);
+  assert.match(res.summary, /release-lead/);
   const info = await client().getBuild('weekly', '9');
   assert.equal(info.statuses?.at(-1)?.status, 'release');
   assert.equal(info.statuses?.at(-1)?.ciUser, 'release-manager');
+  assert.equal(info.statuses?.at(-1)?.approver, 'release-lead');
 
   // An unknown stage fails the step with a clear message, and marks nothing.
   const bad = await promoter.step('promote', {
@@ -618,6 +682,12 @@ test('manual promotion: workflow_dispatch inputs → promote with a GitHub deplo
 
   // The CLI path: `stowage promote --dispatch` asks GitHub to run that workflow.
   const cli = join(PACKAGE, '..', 'cli', 'src', 'cli.ts');
+  const dispatchEnv = {
+    PATH: process.env.PATH ?? '',
+    GITHUB_TOKEN: 'dispatch-token',
+    STOWAGE_URL: server.url,
+    STOWAGE_TOKEN: server.adminToken,
+  };
   const dispatched = await run(
     process.execPath,
     [
@@ -638,7 +708,7 @@ test('manual promotion: workflow_dispatch inputs → promote with a GitHub deplo
       'go',
     ],
     work,
-    { PATH: process.env.PATH ?? '', GITHUB_TOKEN: 'dispatch-token' },
+    dispatchEnv,
   );
   assert.equal(dispatched.code, 0, dispatched.out);
   const call = calls(gh, 'POST', /\/actions\/workflows\/promote\.yml\/dispatches$/);
@@ -647,8 +717,34 @@ test('manual promotion: workflow_dispatch inputs → promote with a GitHub deplo
   assert.deepEqual(JSON.parse(call[0]?.body ?? '{}'), {
     ref: 'main',
     inputs: { 'build-name': 'weekly', 'build-number': '9', stage: 'release', comment: 'go' },
+    return_run_details: true,
   });
   assert.equal(gh.requests.at(-1)?.headers.authorization, 'Bearer dispatch-token');
+  // It prints the run it started.
+  assert.match(dispatched.out, /run: https:\/\/github\.com\/acme\/reports\/actions\/runs\/\d+/);
+
+  // A build that does not exist is not dispatched.
+  const nothing = await run(
+    process.execPath,
+    [
+      cli,
+      'promote',
+      'weekly',
+      '999',
+      '--to',
+      'release',
+      '--dispatch',
+      '--github-api-url',
+      gh.url,
+      '--repo',
+      'acme/reports',
+    ],
+    work,
+    dispatchEnv,
+  );
+  assert.equal(nothing.code, 1, nothing.out);
+  assert.match(nothing.out, /build weekly #999 does not exist.*nothing was dispatched/);
+  assert.equal(calls(gh, 'POST', /\/dispatches$/).length, 1, 'no second dispatch');
   const refused = await run(process.execPath, [cli, 'promote', 'weekly', '9', '--to', 'qa'], work, {
     PATH: process.env.PATH ?? '',
   });

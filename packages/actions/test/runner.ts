@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const PACKAGE = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -38,6 +38,8 @@ export interface StepResult {
   summary: string;
   /** `::error::` lines. */
   errors: string[];
+  /** Directories the step added to PATH (GITHUB_PATH), now first on the job's PATH. */
+  paths: string[];
 }
 
 export class Job {
@@ -104,6 +106,9 @@ export class Job {
     }
     const res = await spawnNode(join(PACKAGE, action, 'dist', 'index.cjs'), env, this.workspace);
     Object.assign(this.env, parseFileCommand(await readFile(files.GITHUB_ENV, 'utf8')));
+    // The runner prepends each GITHUB_PATH line to PATH for the later steps.
+    const paths = (await readFile(files.GITHUB_PATH, 'utf8')).split('\n').filter(Boolean);
+    for (const p of paths) this.env.PATH = `${p}${delimiter}${this.env.PATH ?? ''}`;
     if (!opts.post) {
       this.#state.set(action, parseFileCommand(await readFile(files.GITHUB_STATE, 'utf8')));
     }
@@ -112,6 +117,7 @@ export class Job {
       outputs: parseFileCommand(await readFile(files.GITHUB_OUTPUT, 'utf8')),
       summary: await readFile(files.GITHUB_STEP_SUMMARY, 'utf8'),
       errors: res.stdout.split('\n').filter((l) => l.startsWith('::error')),
+      paths,
     };
   }
 }

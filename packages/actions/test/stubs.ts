@@ -91,11 +91,26 @@ export interface Comment {
   html_url: string;
 }
 
-/** GitHub's REST API: just the calls the actions and the CLI make. */
-export async function githubStub(): Promise<Stub & { comments: Map<number, Comment[]> }> {
+/** One review of a run's environment (GET /repos/{o}/{r}/actions/runs/{id}/approvals). */
+export interface RunApproval {
+  environments: { id: number; name: string }[];
+  state: 'approved' | 'rejected';
+  user: { login: string; id: number };
+  comment: string;
+}
+
+/**
+ * GitHub's REST API: just the calls the actions and the CLI make. `approvals` holds the
+ * environment reviews of a run, by run id; a dispatch with `return_run_details` answers 200 with
+ * the new run's id and URLs (as GitHub's REST docs for workflow dispatch describe), else 204.
+ */
+export async function githubStub(): Promise<
+  Stub & { comments: Map<number, Comment[]>; approvals: Map<number, RunApproval[]> }
+> {
   let id = 100;
   const comments = new Map<number, Comment[]>();
-  const stub = await serve((req) => {
+  const approvals = new Map<number, RunApproval[]>();
+  const stub = await serve((req, base) => {
     const path = req.path.split('?')[0] ?? '';
     const body = req.body ? (JSON.parse(req.body) as Record<string, unknown>) : {};
     let m = /^\/repos\/([^/]+)\/([^/]+)\/deployments$/.exec(path);
@@ -131,11 +146,24 @@ export async function githubStub(): Promise<Stub & { comments: Map<number, Comme
         }
       }
     }
-    m = /^\/repos\/[^/]+\/[^/]+\/actions\/workflows\/[^/]+\/dispatches$/.exec(path);
-    if (m && req.method === 'POST') return { status: 204 };
+    m = /^\/repos\/([^/]+)\/([^/]+)\/actions\/workflows\/[^/]+\/dispatches$/.exec(path);
+    if (m && req.method === 'POST') {
+      if (body.return_run_details !== true) return { status: 204 };
+      const run = ++id;
+      return {
+        status: 200,
+        body: {
+          workflow_run_id: run,
+          run_url: `${base}/repos/${m[1]}/${m[2]}/actions/runs/${run}`,
+          html_url: `https://github.com/${m[1]}/${m[2]}/actions/runs/${run}`,
+        },
+      };
+    }
+    m = /^\/repos\/[^/]+\/[^/]+\/actions\/runs\/(\d+)\/approvals$/.exec(path);
+    if (m && req.method === 'GET') return { status: 200, body: approvals.get(Number(m[1])) ?? [] };
     return undefined;
   });
-  return Object.assign(stub, { comments });
+  return Object.assign(stub, { comments, approvals });
 }
 
 const TWIRP = '/twirp/github.actions.results.api.v1.CacheService/';

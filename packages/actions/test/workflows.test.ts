@@ -47,6 +47,9 @@ for (const name of ['container.yml', 'nightly-report.yml', 'promote.yml']) {
     const errors = result.context.errors.getErrors().map((e) => e.message);
     assert.deepEqual(errors, []);
     assert.ok(result.value, 'parsed');
+    // `npx stowage` would run whatever the public registry calls "stowage", with the token:
+    // the setup action puts the bundled CLI on PATH instead.
+    assert.doesNotMatch(content, /\bnpx\s+(-\S+\s+)*stowage\b/);
   });
 }
 
@@ -57,9 +60,23 @@ test('the scheduled workflow runs on a cron; the promotion workflow takes the di
   };
   assert.match(nightly.on.schedule[0]?.cron ?? '', /^\S+ \S+ \S+ \S+ \S+$/);
   const promote = parse(await readFile(join(DIR, 'promote.yml'), 'utf8')) as {
+    'run-name': string;
     on: { workflow_dispatch: { inputs: Record<string, unknown> } };
-    jobs: { promote: { environment: string } };
+    concurrency: { group: string; 'cancel-in-progress': boolean };
+    jobs: {
+      preview: { environment?: string; steps: { uses: string; with: Record<string, unknown> }[] };
+      promote: { environment: string; needs: string };
+    };
   };
+  // The run's name says which build goes where; one promotion of a build at a time.
+  assert.match(promote['run-name'], /inputs\.build-name.*inputs\.build-number.*inputs\.stage/);
+  assert.match(promote.concurrency.group, /inputs\.build-name.*inputs\.build-number/);
+  assert.equal(promote.concurrency['cancel-in-progress'], false);
+  // The preview (a dry run, outside the environment) runs before the reviewers approve.
+  assert.equal(promote.jobs.preview.environment, undefined);
+  assert.equal(promote.jobs.promote.needs, 'preview');
+  const preview = promote.jobs.preview.steps.find((st) => /actions\/promote@/.test(st.uses));
+  assert.equal(preview?.with['dry-run'], true);
   assert.deepEqual(Object.keys(promote.on.workflow_dispatch.inputs), [
     'build-name',
     'build-number',

@@ -1,13 +1,23 @@
 /**
- * Bundles the CLI, with @stowage/core, @stowage/server and every npm dependency inlined, into
- * one file, dist/stowage.mjs, that runs on a machine with only Node installed (a Jenkins agent):
- * `node stowage.mjs …`. Writes dist/stowage.licenses.txt beside it: the license of each package
- * the bundle contains, found through esbuild's metafile. Run after `tsc -b` (it bundles dist/).
+ * Bundles the CLI, with @stowage/core, @stowage/server, the web UI's assets and every npm
+ * dependency inlined, into one file, dist/stowage.mjs, that runs on a machine with only Node
+ * installed (a Jenkins agent): `node stowage.mjs …`, or `stowage` once the package is installed.
+ * Writes dist/stowage.licenses.txt beside it: the license of each package the bundle contains,
+ * found through esbuild's metafile. Run after `tsc -b` and the server's `build:ui` (it bundles
+ * dist/).
  */
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { cliBuildOptions } from './options.ts';
 
 const cliDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outfile = path.join(cliDir, 'dist', 'stowage.mjs');
@@ -27,31 +37,29 @@ const entry = path.join(cliDir, 'dist', 'cli.js');
 const hashbang = readFileSync(entry, 'utf8').startsWith('#!') ? [] : ['#!/usr/bin/env node'];
 
 const result = await build({
+  ...cliBuildOptions({ version: cliPackage.version ?? '0.0.0', hashbang: hashbang.length > 0 }),
   entryPoints: [entry],
   outfile,
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node24',
-  // Builtins (node:sqlite included) stay imports; everything else is inlined.
-  packages: 'bundle',
-  // The version is read from package.json beside dist/ when unbundled; the bundle carries it.
-  define: { STOWAGE_BUNDLED_VERSION: JSON.stringify(cliPackage.version ?? '0.0.0') },
-  banner: {
-    // CommonJS dependencies (fastify, pino, undici, …) call require() for builtins.
-    js: [
-      ...hashbang,
-      `// stowage ${cliPackage.version ?? ''}: the Stowage CLI in one file. Licenses: stowage.licenses.txt`,
-      "import { createRequire as __stowageCreateRequire } from 'node:module';",
-      'const require = __stowageCreateRequire(import.meta.url);',
-    ].join('\n'),
-  },
-  legalComments: 'none',
   metafile: true,
-  logLevel: 'warning',
 });
 
 writeFileSync(licensesFile, licenseTexts(Object.keys(result.metafile.inputs)));
+
+// The Jenkins shared library ships the same file as a library resource (stowageCli writes it
+// onto the agent), pinned to this version.
+const jenkinsResources = path.resolve(
+  cliDir,
+  '..',
+  'jenkins',
+  'resources',
+  'io',
+  'stowage',
+  'jenkins',
+);
+mkdirSync(jenkinsResources, { recursive: true });
+copyFileSync(outfile, path.join(jenkinsResources, 'stowage.mjs'));
+copyFileSync(licensesFile, path.join(jenkinsResources, 'stowage.licenses.txt'));
+writeFileSync(path.join(jenkinsResources, 'stowage.version'), `${cliPackage.version ?? '0.0.0'}\n`);
 
 /** The license text of every package (workspace or node_modules) that an input file belongs to. */
 function licenseTexts(inputs: string[]): string {

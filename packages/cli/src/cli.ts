@@ -12,6 +12,7 @@ import { downloadCommand } from './commands/download.ts';
 import { goCommand } from './commands/go.ts';
 import { helmCommand } from './commands/helm.ts';
 import { loginCommand } from './commands/login.ts';
+import { pingCommand } from './commands/ping.ts';
 import { reportCommand } from './commands/report.ts';
 import { serveCommand } from './commands/serve.ts';
 import { setupCommand } from './commands/setup.ts';
@@ -62,6 +63,7 @@ export function createProgram(ctx: RunContext): Command {
         '  stowage build list nightly-report\n',
     );
   serveCommand(program, ctx);
+  pingCommand(program, ctx);
   uploadCommand(program, ctx);
   downloadCommand(program, ctx);
   buildCommand(program, ctx);

@@ -516,7 +516,8 @@ export function validateBuildInfo(doc: unknown): BuildInfo {
   p.array(doc, 'statuses', '', (s, path) => {
     p.requiredString(s, 'status', path, '"released"');
     p.requiredString(s, 'timestamp', path, '"2026-11-25T07:27:22.123+0000"');
-    for (const key of ['comment', 'repository', 'user', 'ciUser']) p.optionalString(s, key, path);
+    for (const key of ['comment', 'repository', 'user', 'ciUser', 'approver'])
+      p.optionalString(s, key, path);
   });
   if (p.list.length > 0) {
     const shown = p.list.slice(0, 10);

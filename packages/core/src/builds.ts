@@ -8,29 +8,54 @@ import type { RepositoryClient } from './client.ts';
 import { isStowageError } from './errors.ts';
 
 /**
+ * `info` merged over `existing` (the build of the same name and number already published), as
+ * publishing does: modules, artifacts and dependencies are unioned (de-duplicated by checksum),
+ * properties and vcs merged, statuses kept, `started` is the earlier of the two and
+ * `durationMillis` spans both parts.
+ */
+export function mergePublished(existing: BuildInfo | undefined, info: BuildInfo): BuildInfo {
+  if (!existing) return info;
+  const merged = mergeBuildInfo(existing, info);
+  const end = Math.max(endOf(existing), endOf(info));
+  merged.durationMillis = Math.max(0, end - Date.parse(isoOf(merged.started)));
+  return merged;
+}
+
+/** How often publishMerged re-reads and re-merges when another publisher wrote in between. */
+const MERGE_ATTEMPTS = 20;
+
+/**
  * Publishes `info` merged over the build of the same name and number already on the server, if
- * any (GET, mergeBuildInfo, PUT): modules, artifacts and dependencies are unioned (de-duplicated
- * by checksum), properties and vcs merged, statuses kept, `started` is the earlier of the two and
- * `durationMillis` spans both parts. Returns what was published.
+ * any (GET, mergePublished, PUT). Returns what was published.
  *
- * Not atomic: two jobs publishing the same build at the same instant can lose one part (the
- * REST dialect has no conditional PUT for build-info); jobs of one run normally finish apart.
+ * The PUT is conditional on what was read (If-Match on the build's ETag, or If-None-Match when
+ * there was none): when two jobs publish parts of one build at the same instant, the later
+ * write is refused with 412, re-reads the build and merges again, so neither part is lost. A
+ * server that sends no ETag (Artifactory) gets the plain GET-merge-PUT.
  */
 export async function publishMerged(client: RepositoryClient, info: BuildInfo): Promise<BuildInfo> {
-  let existing: BuildInfo | undefined;
-  try {
-    existing = await client.getBuild(info.name, info.number);
-  } catch (err) {
-    if (!(isStowageError(err) && err.status === 404)) throw err;
+  for (let attempt = 1; ; attempt++) {
+    let existing: { info: BuildInfo; revision?: string } | undefined;
+    try {
+      existing = await client.getBuildRevision(info.name, info.number);
+    } catch (err) {
+      if (!(isStowageError(err) && err.status === 404)) throw err;
+    }
+    const merged = mergePublished(existing?.info, info);
+    try {
+      await client.publishBuild(
+        merged,
+        existing
+          ? existing.revision
+            ? { ifMatch: existing.revision }
+            : {}
+          : { ifNoneMatch: true },
+      );
+      return merged;
+    } catch (err) {
+      if (!(isStowageError(err) && err.status === 412) || attempt >= MERGE_ATTEMPTS) throw err;
+    }
   }
-  let merged = info;
-  if (existing) {
-    merged = mergeBuildInfo(existing, info);
-    const end = Math.max(endOf(existing), endOf(info));
-    merged.durationMillis = Math.max(0, end - Date.parse(isoOf(merged.started)));
-  }
-  await client.publishBuild(merged);
-  return merged;
 }
 
 function isoOf(started: string): string {

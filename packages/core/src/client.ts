@@ -176,9 +176,12 @@ export interface AuditRecord {
 export interface PromotionRequest {
   status?: string;
   comment?: string;
+  /** Who asked for the promotion (the CI user). */
   ciUser?: string;
-  /** Who approved the promotion (recorded on the status and in the audit trail). */
+  /** Who approved it (Stowage's addition): a Jenkins `input` submitter, a GitHub reviewer. */
   approver?: string;
+  /** Promote even when the build has nothing to move (Stowage's addition; refused otherwise). */
+  allowEmpty?: boolean;
   timestamp?: string;
   dryRun?: boolean;
   sourceRepo?: string;
@@ -299,6 +302,10 @@ export interface OidcTokenResponse {
   scope: string;
   username: string;
 }
+
+/** Stowage's own path of a build: /api/stowage/v1/builds/{name}/{number}. */
+const buildPath = (name: string, number: string): string =>
+  `/api/stowage/v1/builds/${encodeURIComponent(name)}/${encodeURIComponent(number)}`;
 
 export class RepositoryClient {
   readonly url: string;
@@ -572,6 +579,32 @@ export class RepositoryClient {
   }
 
   /**
+   * Sends a file from disk (re-opened for each attempt) to a path of the server and reads the JSON
+   * it answers: the one transport the format publishers (Go modules, Helm charts) share with
+   * every other call — the client's credentials and build headers, timeouts, bounded retries for
+   * idempotent methods (PUT; never POST), statuses mapped to StowageError, and a JSON parse that
+   * says what went wrong instead of throwing a SyntaxError.
+   */
+  async sendFile(o: {
+    method: 'PUT' | 'POST';
+    path: string;
+    file: string;
+    headers?: Record<string, string>;
+    what: string;
+  }): Promise<{ status: number; body: unknown }> {
+    return this.#retrying(o.method, async () => {
+      const res = await this.#send({
+        method: o.method,
+        path: o.path,
+        ...(o.headers ? { headers: o.headers } : {}),
+        body: () => createReadStream(o.file),
+        what: o.what,
+      });
+      return { status: res.statusCode, body: await this.#readJson(res, o.what) };
+    });
+  }
+
+  /**
    * Streams an artifact to `dest` (via `dest.part`), hashing on the way, and checks the result
    * against the checksum headers the server sent. On mismatch nothing is left at `dest` or
    * `dest.part` and ERR_CLIENT_CHECKSUM is thrown.
@@ -718,29 +751,119 @@ export class RepositoryClient {
   // -------------------------------------------------------------------------------------------
   // Builds
 
-  /** Validates and publishes a build-info (PUT /api/build). */
-  async publishBuild(info: BuildInfo): Promise<void> {
+  /**
+   * Validates and publishes a build-info (PUT /api/build). With `ifMatch` (a revision from
+   * getBuildRevision) or `ifNoneMatch` the write is conditional: Stowage answers 412 (a
+   * StowageError with status 412) when the build changed in between, or already exists.
+   */
+  async publishBuild(
+    info: BuildInfo,
+    opts: { ifMatch?: string; ifNoneMatch?: boolean } = {},
+  ): Promise<void> {
     const doc = validateBuildInfo(info);
     const json = JSON.stringify(doc);
     await this.#empty({
       method: 'PUT',
       path: '/api/build',
-      headers: { 'content-type': 'application/json' },
+      headers: {
+        'content-type': 'application/json',
+        ...(opts.ifMatch ? { 'if-match': opts.ifMatch } : {}),
+        ...(opts.ifNoneMatch ? { 'if-none-match': '*' } : {}),
+      },
       body: () => json,
       what: `publishing build ${doc.name} #${doc.number}`,
     });
   }
 
   async getBuild(name: string, number: string): Promise<BuildInfo> {
+    return (await this.getBuildRevision(name, number)).info;
+  }
+
+  /**
+   * The build and its revision: the ETag Stowage answers (undefined from a server without one,
+   * such as Artifactory), for a conditional publishBuild.
+   */
+  async getBuildRevision(
+    name: string,
+    number: string,
+  ): Promise<{ info: BuildInfo; revision?: string }> {
     const what = `build ${name} #${number}`;
-    const res = await this.#json<{ buildInfo?: unknown }>({
+    const call: CallOptions = {
       method: 'GET',
       path: `/api/build/${encodeURIComponent(name)}/${encodeURIComponent(number)}`,
       what,
+    };
+    return this.#retrying('GET', async () => {
+      const res = await this.#send(call);
+      const etag = res.headers.etag;
+      const body = await this.#readJson(res, what);
+      const doc: unknown =
+        body && typeof body === 'object' && 'buildInfo' in body ? body.buildInfo : body;
+      if (typeof doc !== 'object' || doc === null) throw this.#badResponse(what, 'a build-info');
+      return typeof etag === 'string'
+        ? { info: doc as BuildInfo, revision: etag }
+        : { info: doc as BuildInfo };
     });
-    const doc: unknown = res && typeof res === 'object' && 'buildInfo' in res ? res.buildInfo : res;
-    if (typeof doc !== 'object' || doc === null) throw this.#badResponse(what, 'a build-info');
-    return doc as BuildInfo;
+  }
+
+  /**
+   * Stores one part of a build in progress on the server (Stowage's own API), under `part`
+   * (replacing a part of that id): what one agent or job recorded, merged when the build is
+   * published from anywhere.
+   */
+  async putBuildPart(
+    name: string,
+    number: string,
+    part: string,
+    doc: Partial<BuildInfo>,
+  ): Promise<void> {
+    const json = JSON.stringify(doc);
+    await this.#empty({
+      method: 'PUT',
+      path: `${buildPath(name, number)}/parts/${encodeURIComponent(part)}`,
+      headers: { 'content-type': 'application/json' },
+      body: () => json,
+      what: `storing part ${part} of build ${name} #${number}`,
+    });
+  }
+
+  /** The parts of a build in progress kept on the server, oldest first. */
+  async listBuildParts(
+    name: string,
+    number: string,
+  ): Promise<{ part: string; updated: string; doc: Partial<BuildInfo> }[]> {
+    const what = `the parts of build ${name} #${number}`;
+    const res = await this.#json<{ parts?: unknown }>({
+      method: 'GET',
+      path: `${buildPath(name, number)}/parts`,
+      what,
+    });
+    if (!Array.isArray(res?.parts)) throw this.#badResponse(what, 'a list of parts');
+    return res.parts as { part: string; updated: string; doc: Partial<BuildInfo> }[];
+  }
+
+  /**
+   * Publishes a build in progress (Stowage's own API): the server merges, in one transaction,
+   * the build it already has, the parts kept for it and `info` (this publisher's own part), and
+   * deletes the parts. Never retried (not idempotent). 404 from a server without the API.
+   */
+  async publishBuildParts(
+    name: string,
+    number: string,
+    info?: Partial<BuildInfo>,
+  ): Promise<{ buildInfo: BuildInfo; parts: number }> {
+    const what = `publishing build ${name} #${number}`;
+    const json = JSON.stringify(info ?? {});
+    const res = await this.#json<{ buildInfo?: unknown; parts?: unknown }>({
+      method: 'POST',
+      path: `${buildPath(name, number)}/publish`,
+      headers: { 'content-type': 'application/json' },
+      body: () => json,
+      what,
+    });
+    if (typeof res?.buildInfo !== 'object' || res.buildInfo === null)
+      throw this.#badResponse(what, 'the published build-info');
+    return { buildInfo: res.buildInfo as BuildInfo, parts: Number(res.parts ?? 0) };
   }
 
   async listBuilds(): Promise<{ name: string; lastStarted: string }[]> {

@@ -104,7 +104,7 @@ export {
 } from './publish/docker.ts';
 export { registryHost, mergeAuths } from './setup/docker.ts';
 
-export { publishMerged, diffBuilds, splitDependencyId } from './builds.ts';
+export { publishMerged, mergePublished, diffBuilds, splitDependencyId } from './builds.ts';
 export type { BuildDiff, DependencyChange, ArtifactChange } from './builds.ts';
 
 export type { BuildPair, OidcTokenResponse } from './client.ts';
@@ -131,3 +131,21 @@ export type {
   SizeReport,
   StorageReport,
 } from './analytics.ts';
+export {
+  CHART_INVALID,
+  CHART_NAME,
+  SEMVER,
+  chartEntry,
+  parseChartYaml,
+  readChart,
+  type ChartEntry,
+} from './helm/chart.ts';
+export { extractTarMember } from './internal/tar.ts';
+export {
+  MISSING,
+  formatBytes,
+  formatBytesChange,
+  formatDuration,
+  formatLeadTime,
+  type LeadTimeStats,
+} from './format.ts';

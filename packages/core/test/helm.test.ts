@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setupTool } from '../src/core.ts';
 import { mergeRepositories } from '../src/setup/helm.ts';
-import { chartYamlField } from '../src/publish/helm.ts';
+import { isStowageError, parseChartYaml } from '../src/core.ts';
 
 const HELM_WRITTEN = `apiVersion: ""
 generated: "0001-01-01T00:00:00Z"
@@ -67,11 +67,28 @@ test('leaves an existing repositories.yaml alone unless overwrite, which replace
   );
 });
 
-test('reads top-level Chart.yaml scalars, quoted or not, ignoring nested keys and comments', () => {
+test('reads Chart.yaml as Helm does (the one reader the server and the CLI share)', () => {
   const y =
     'apiVersion: v2\nname: "my-chart" # the name\nversion: 1.2.3\ndependencies:\n  - name: redis\n    version: 1.0.0\n';
-  assert.equal(chartYamlField(y, 'name'), 'my-chart');
-  assert.equal(chartYamlField(y, 'version'), '1.2.3');
-  assert.equal(chartYamlField("version: '0.1.0-rc.1'\n", 'version'), '0.1.0-rc.1');
-  assert.equal(chartYamlField('  name: nested\n', 'name'), undefined);
+  const chart = parseChartYaml(y);
+  assert.equal(chart.name, 'my-chart');
+  assert.equal(chart.version, '1.2.3');
+  assert.equal(chart.dependencies?.[0]?.name, 'redis');
+  assert.equal(
+    parseChartYaml("apiVersion: v1\nname: a\nversion: '0.1.0-rc.1'\n").version,
+    '0.1.0-rc.1',
+  );
+  for (const [bad, why] of [
+    ['apiVersion: v2\nversion: 1.0.0\n', /no name/],
+    ['apiVersion: v2\nname: a/b\nversion: 1.0.0\n', /chart name "a\/b" is invalid/],
+    ['apiVersion: v2\nname: a\nversion: one\n', /not SemVer 2/],
+    ['apiVersion: v3\nname: a\nversion: 1.0.0\n', /not v1 or v2/],
+    ['name: [unclosed\n', /not YAML/],
+  ] as const) {
+    assert.throws(
+      () => parseChartYaml(bad),
+      (err: unknown) =>
+        isStowageError(err) && err.code === 'ERR_HELM_CHART_INVALID' && why.test(err.message),
+    );
+  }
 });

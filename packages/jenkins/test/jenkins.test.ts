@@ -42,6 +42,9 @@ interface StepCall {
   script?: string;
   message?: string;
   submitter?: string;
+  submitterParameter?: string;
+  resource?: string;
+  file?: string;
   ids?: string[];
   parameters?: Record<string, unknown>[];
 }
@@ -146,12 +149,15 @@ describe('Jenkins shared library (vars/*.groovy)', { skip: missing }, () => {
         // How the README says to use the bundle on an agent with only Node.
         STOWAGE_TEST_CLI: `node '${BUNDLE}'`,
         HARNESS_CREDENTIALS: JSON.stringify({ [TOKEN_ID]: server.adminToken }),
+        // Who answers the interactive promotion (Jenkins' submitterParameter).
+        HARNESS_SUBMITTER: 'alice',
       },
     );
     const output = `${run.stdout}\n${run.stderr}`;
     assert.equal(run.harness.failure, null, output);
     assert.equal(run.code, 0, output);
     assert.deepEqual(run.harness.steps, [
+      'stowageCli',
       'stowagePromote',
       'stowagePublish',
       'stowageReport',
@@ -183,6 +189,7 @@ describe('Jenkins shared library (vars/*.groovy)', { skip: missing }, () => {
     assert.equal(asked.length, 1);
     assert.equal(asked[0]?.message, 'Promote nightly-report #7 to which stage?');
     assert.equal(asked[0]?.submitter, 'ops');
+    assert.equal(asked[0]?.submitterParameter, 'STOWAGE_APPROVER');
     assert.deepEqual(
       asked[0]?.parameters?.map((p) => [p.$symbol, p.name, p.choices]),
       [
@@ -197,7 +204,7 @@ describe('Jenkins shared library (vars/*.groovy)', { skip: missing }, () => {
         name: string;
         number: string;
         modules: { artifacts: { name: string; sha256: string }[] }[];
-        statuses?: { status: string; comment?: string; repository?: string }[];
+        statuses?: { status: string; comment?: string; repository?: string; approver?: string }[];
         vcs?: { url?: string; revision?: string }[];
         properties?: Record<string, string>;
       };
@@ -211,10 +218,10 @@ describe('Jenkins shared library (vars/*.groovy)', { skip: missing }, () => {
       'summary.json',
     ]);
     assert.deepEqual(
-      info.statuses?.map((s) => [s.status, s.comment]),
+      info.statuses?.map((s) => [s.status, s.comment, s.approver]),
       [
-        ['qa', 'row counts checked'],
-        ['release', "approved by ops; $HOME isn't expanded"],
+        ['qa', 'row counts checked', undefined],
+        ['release', "approved by ops; $HOME isn't expanded", 'alice'],
       ],
     );
     assert.equal(info.vcs?.[0]?.url, 'https://git.example.com/data/nightly-report.git');
@@ -224,17 +231,121 @@ describe('Jenkins shared library (vars/*.groovy)', { skip: missing }, () => {
 
     // The artifacts moved to the release repository, with the properties set on upload.
     const stored = await api<{ properties: Record<string, string[]> }>(
-      '/api/storage/generic-release/nightly-report/report.csv?properties',
+      '/api/storage/generic-release/nightly-report/7/report.csv?properties',
     );
     assert.equal(stored.status, 200);
     assert.deepEqual(stored.body.properties.tier, ['gold', 'silver']);
     assert.deepEqual(stored.body.properties.note, ["it's; odd, isn't it"]);
     assert.equal(stored.body.properties['build.number']?.[0], '7');
-    assert.equal((await api('/api/storage/generic-qa/nightly-report/report.csv')).status, 404);
+    assert.equal((await api('/api/storage/generic-qa/nightly-report/7/report.csv')).status, 404);
 
     // stowageReport printed and returned the build and its history.
     assert.match(run.harness.result.report, /report\.csv/);
     assert.match(run.harness.result.report, /release/);
+  });
+
+  /** One agent's pipeline (scenarios/agent.groovy) in its own empty workspace. */
+  const agent = async (
+    name: string,
+    extra: Record<string, string>,
+    files: Record<string, string> = {},
+  ): Promise<Pipeline<{ cli: string; exportedCli: string | null }> & { ws: string }> => {
+    const ws = join(dir, name);
+    await mkdir(ws, { recursive: true });
+    for (const [f, content] of Object.entries(files)) await writeFile(join(ws, f), content);
+    const run = await pipeline<{ cli: string; exportedCli: string | null }>('agent.groovy', {
+      HOME: join(dir, `${name}-home`),
+      WORKSPACE: ws,
+      JOB_NAME: 'assembled',
+      BUILD_NUMBER: '3',
+      STOWAGE_TEST_URL: server.url,
+      HARNESS_CREDENTIALS: JSON.stringify({ [TOKEN_ID]: server.adminToken }),
+      ...extra,
+    });
+    return { ...run, ws };
+  };
+
+  it('sets up npm on a clean workspace with the library’s own CLI, after checking the server', async () => {
+    const version = (
+      await readFile(join(LIB, 'resources/io/stowage/jenkins/stowage.version'), 'utf8')
+    ).trim();
+    const pkg = JSON.parse(await readFile(join(LIB, '..', 'cli', 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    assert.equal(version, pkg.version, 'the library pins the CLI version it ships');
+    const run = await agent('clean', { STOWAGE_TEST_TOOLS: 'npm', JOB_NAME: 'clean' });
+    const output = `${run.stdout}\n${run.stderr}`;
+    assert.equal(run.harness.failure, null, output);
+    // The CLI was written from the library's resources, once, and runs with the agent's node.
+    const cliFile = join(run.ws, '.stowage', 'cli', `stowage-${version}.mjs`);
+    assert.ok(existsSync(cliFile));
+    assert.equal(run.harness.result.cli, `'node' '${cliFile}'`);
+    assert.equal(run.harness.result.exportedCli, null, 'a per-agent CLI is not shared through env');
+    assert.deepEqual(
+      run.harness.calls.filter((c) => c.step === 'writeFile').map((c) => c.file),
+      [`.stowage/cli/stowage-${version}.mjs`],
+    );
+    // The server and the token were checked before `setup` wrote anything.
+    const [script] = run.harness.calls.filter((c) => c.step === 'sh').map((c) => c.script ?? '');
+    assert.ok(script);
+    const lines = script.split('\n');
+    const ping = lines.findIndex((l) => / 'ping'$/.test(l));
+    const setup = lines.findIndex((l) => l.includes("'setup' 'npm'"));
+    assert.ok(ping >= 0 && setup > ping, script);
+    assert.match(script, /'--env-out' '\.stowage\/setup\.env'/);
+    assert.doesNotMatch(script, /--env-file/);
+    assert.match(await readFile(join(run.ws, '.npmrc'), 'utf8'), /\/api\/npm\/npm\//);
+  });
+
+  it('stops before writing anything when the server refuses the token', async () => {
+    const ws = join(dir, 'refused');
+    const run = await pipeline<unknown>('agent.groovy', {
+      HOME: dir,
+      WORKSPACE: ws,
+      JOB_NAME: 'refused',
+      BUILD_NUMBER: '1',
+      STOWAGE_TEST_URL: server.url,
+      STOWAGE_TEST_TOOLS: 'npm',
+      HARNESS_CREDENTIALS: JSON.stringify({ [TOKEN_ID]: 'stw_not_a_token' }),
+    });
+    assert.match(run.harness.failure ?? '', /script returned exit code 1/);
+    assert.match(run.stdout + run.stderr, /refuses the token/);
+    assert.ok(!existsSync(join(ws, '.npmrc')), 'nothing was written');
+  });
+
+  it('publishes a build complete from parts that two other workspaces uploaded', async () => {
+    const a = await agent('part-a', { STOWAGE_TEST_UPLOAD: 'a.csv' }, { 'a.csv': 'a,1\n' });
+    assert.equal(a.harness.failure, null, a.stdout + a.stderr);
+    const b = await agent('part-b', { STOWAGE_TEST_UPLOAD: 'b.csv' }, { 'b.csv': 'b,2\n' });
+    assert.equal(b.harness.failure, null, b.stdout + b.stderr);
+    // A third agent, which uploaded nothing itself, publishes.
+    const c = await agent('part-c', { STOWAGE_TEST_PUBLISH: '1' });
+    assert.equal(c.harness.failure, null, c.stdout + c.stderr);
+    assert.doesNotMatch(c.stdout + c.stderr, /no artifacts and no dependencies/);
+    const { body } = await api<{ buildInfo: { modules: { artifacts: { name: string }[] }[] } }>(
+      '/api/build/assembled/3',
+    );
+    assert.deepEqual(body.buildInfo.modules.flatMap((m) => m.artifacts.map((x) => x.name)).sort(), [
+      'a.csv',
+      'b.csv',
+    ]);
+  });
+
+  it('loses nothing when two agents publish parts of one build at the same instant', async () => {
+    const env = { JOB_NAME: 'concurrent', STOWAGE_TEST_PUBLISH: '1' };
+    const [x, y] = await Promise.all([
+      agent('race-x', { ...env, STOWAGE_TEST_UPLOAD: 'x.csv' }, { 'x.csv': 'x\n' }),
+      agent('race-y', { ...env, STOWAGE_TEST_UPLOAD: 'y.csv' }, { 'y.csv': 'y\n' }),
+    ]);
+    assert.equal(x.harness.failure, null, x.stdout + x.stderr);
+    assert.equal(y.harness.failure, null, y.stdout + y.stderr);
+    const { body } = await api<{ buildInfo: { modules: { artifacts: { name: string }[] }[] } }>(
+      '/api/build/concurrent/3',
+    );
+    assert.deepEqual(body.buildInfo.modules.flatMap((m) => m.artifacts.map((z) => z.name)).sort(), [
+      'x.csv',
+      'y.csv',
+    ]);
   });
 
   it('stops on bad arguments with the step’s message, before running anything', async () => {
@@ -284,6 +395,7 @@ describe('Jenkins shared library help pages', () => {
     const vars = join(LIB, 'vars');
     const steps = (await readdir(vars)).filter((f) => f.endsWith('.groovy'));
     assert.deepEqual(steps.map((f) => f.slice(0, -'.groovy'.length)).sort(), [
+      'stowageCli',
       'stowagePromote',
       'stowagePublish',
       'stowageReport',
@@ -298,15 +410,18 @@ describe('Jenkins shared library help pages', () => {
       const keys = [...types.matchAll(/(\w+): '/g)].map((m) => m[1] ?? '');
       assert.ok(keys.length > 0);
       for (const key of keys) {
-        assert.match(
-          help,
-          new RegExp(`<li>[\\w|&;<> ]+ ${key}: \\((Optional|Required)`),
-          `${file}: ${key}`,
-        );
+        assert.match(help, new RegExp(`^  ${key}: \\((Optional|Required)`, 'm'), `${file}: ${key}`);
         // Every argument has a commented default (the defaults map lists them all).
         assert.match(source, new RegExp(`^    ${key}: `, 'm'), `${file}: default for ${key}`);
       }
-      assert.match(help, /Examples?:/, file);
+      assert.match(help, /^Examples?:$/m, file);
+      // Jenkins' default markup formatter shows the text as it is (HTML escaped): no tags, no
+      // entities, no Markdown to be read as noise.
+      assert.doesNotMatch(help, /<\/?(p|ul|li|code|pre|b|i|a|br)\b[^>]*>/i, `${file}: HTML tags`);
+      assert.doesNotMatch(help, /&(lt|gt|amp|quot|#\d+);/, `${file}: HTML entities`);
+      assert.doesNotMatch(help, /```|\*\*\w[^*\n]*\*\*|^#{1,6} /m, `${file}: Markdown`);
+      for (const line of help.split('\n'))
+        assert.ok(line.length <= 100, `${file}: "${line}" is long`);
       assert.match(source, /^def call\(Map config = \[:\]\) \{$/m, file);
     }
   });

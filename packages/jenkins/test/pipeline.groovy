@@ -9,7 +9,11 @@
  *                   `env` plus the variables withCredentials set, and fails on a non-zero exit
  *   withCredentials sets each string credential's variable for the closure only
  *   string, choice  return their arguments (what Jenkins instantiates later)
- *   input           records the call and returns the next answer the scenario queued
+ *   input           records the call and returns the next answer the scenario queued (with the
+ *                   submitterParameter set to HARNESS_SUBMITTER, as Jenkins adds who answered)
+ *   libraryResource reads <library>/resources/<path> (text, or Base64 with encoding: 'Base64')
+ *   writeFile       writes a file relative to $WORKSPACE (text, or Base64-decoded)
+ *   fileExists, pwd the workspace's files, and $WORKSPACE
  *   error           throws PipelineError (Jenkins: hudson.AbortException)
  *   echo            prints
  *   env             a map: the process environment (JOB_NAME, BUILD_NUMBER, WORKSPACE, …)
@@ -27,6 +31,7 @@ class PipelineError extends RuntimeException {
 }
 
 class Harness {
+  File lib
   Map<String, String> env = [:]
   Map<String, String> credentials = [:]
   /** Variables set by withCredentials around the running closure. */
@@ -88,7 +93,41 @@ class Harness {
               submitter: args.submitter?.toString(),
               parameters: args.parameters.collect { p -> p.collectEntries { k, v -> [k, v instanceof List ? v.collect { it.toString() } : v?.toString()] } }]
     if (answers.isEmpty()) throw new PipelineError('input: the scenario queued no answer')
-    return answers.remove(0)
+    Object answer = answers.remove(0)
+    // Jenkins adds the answering user under submitterParameter (a Map answer then).
+    if (args.submitterParameter) {
+      Map withSubmitter = answer instanceof Map ? new LinkedHashMap(answer) : [value: answer]
+      withSubmitter[args.submitterParameter.toString()] = env.HARNESS_SUBMITTER ?: 'anonymous'
+      calls[-1].submitterParameter = args.submitterParameter.toString()
+      return withSubmitter
+    }
+    return answer
+  }
+
+  File file(String path) {
+    File f = new File(path)
+    return f.absolute ? f : new File(env.WORKSPACE ?: '.', path)
+  }
+
+  Object libraryResource(Object arg) {
+    Map opts = arg instanceof Map ? arg : [resource: arg.toString()]
+    calls << [step: 'libraryResource', resource: opts.resource.toString()]
+    File f = new File(new File(lib, 'resources'), opts.resource.toString())
+    if (!f.isFile()) throw new PipelineError("No such library resource ${opts.resource} could be found.")
+    return opts.encoding == 'Base64' ? f.bytes.encodeBase64().toString() : f.getText('UTF-8')
+  }
+
+  Object writeFile(Map opts) {
+    calls << [step: 'writeFile', file: opts.file.toString()]
+    File f = file(opts.file.toString())
+    f.parentFile.mkdirs()
+    if (opts.encoding == 'Base64') f.bytes = opts.text.toString().decodeBase64()
+    else f.setText(opts.text.toString(), 'UTF-8')
+    return null
+  }
+
+  boolean fileExists(String path) {
+    return file(path).exists()
   }
 }
 
@@ -103,6 +142,7 @@ File lib = new File(args[0]).canonicalFile
 File scenario = new File(args[1]).canonicalFile
 
 Harness harness = new Harness()
+harness.lib = lib
 harness.env.putAll(System.getenv())
 String creds = harness.env.remove('HARNESS_CREDENTIALS')
 if (creds) harness.credentials.putAll(new JsonSlurper().parseText(creds) as Map)
@@ -115,6 +155,10 @@ binding.setVariable('withCredentials', { List b, Closure c -> harness.withCreden
 binding.setVariable('string', { Map a -> [$symbol: 'string'] + a })
 binding.setVariable('choice', { Map a -> [$symbol: 'choice'] + a })
 binding.setVariable('input', { Map a -> harness.input(a) })
+binding.setVariable('libraryResource', { Object a -> harness.libraryResource(a) })
+binding.setVariable('writeFile', { Map a -> harness.writeFile(a) })
+binding.setVariable('fileExists', { String p -> harness.fileExists(p) })
+binding.setVariable('pwd', { -> harness.env.WORKSPACE })
 binding.setVariable('error', { String m -> throw new PipelineError(m) })
 binding.setVariable('echo', { Object m -> println(m) })
 

@@ -17,6 +17,11 @@ def call(Map config = [:]) {
     // The question, and who may answer it (comma-separated users or groups; anyone if null).
     message: null,
     submitter: null,
+    // Who approved the promotion, recorded with the status (e.g. env.APPROVER from a
+    // declarative stage's `input { submitterParameter 'APPROVER' }`). Interactive: who answered.
+    approver: null,
+    // Promote (record the status) even when the build has nothing to move.
+    allowEmpty: false,
     // Status recorded. Default: the stage's name.
     status: null,
     // Comment stored with the status (interactive: the answer's default).
@@ -36,17 +41,18 @@ def call(Map config = [:]) {
     // Set by stowageSetup; override per call to promote another build.
     url: env.STOWAGE_URL,
     credentialsId: env.STOWAGE_CREDENTIALS_ID,
-    cli: env.STOWAGE_CLI ?: 'stowage',
+    // A CLI installed on the agent; default: the library's own (stowageCli).
+    cli: env.STOWAGE_CLI,
     buildName: env.STOWAGE_BUILD_NAME ?: env.JOB_NAME,
     buildNumber: env.STOWAGE_BUILD_NUMBER ?: env.BUILD_NUMBER,
   ]
   Map types = [to: 'String', interactive: 'Boolean', stages: 'List', message: 'String',
-               submitter: 'String', status: 'String', comment: 'String', copy: 'Boolean',
+               submitter: 'String', approver: 'String', allowEmpty: 'Boolean', status: 'String', comment: 'String', copy: 'Boolean',
                dryRun: 'Boolean', props: 'Map', sourceRepo: 'String',
                includeDependencies: 'Boolean', failFast: 'Boolean', url: 'String',
                credentialsId: 'String', cli: 'String', buildName: 'String', buildNumber: 'Text']
   Map cfg = defaults + config.findAll { it.value != null }
-  List<String> required = ['url', 'credentialsId', 'cli', 'buildName', 'buildNumber']
+  List<String> required = ['url', 'credentialsId', 'buildName', 'buildNumber']
   required << (cfg.interactive == true ? 'stages' : 'to')
   List<String> problems = Args.problems('stowagePromote', config, cfg, types, required)
   if (cfg.interactive == true && config.to != null) {
@@ -59,6 +65,8 @@ def call(Map config = [:]) {
     Map inputArgs = [
       message: cfg.message ?: "Promote ${build} to which stage?".toString(),
       ok: 'Promote',
+      // Jenkins adds who answered under this name: recorded as the approver.
+      submitterParameter: 'STOWAGE_APPROVER',
       parameters: [
         choice(name: 'STAGE', choices: cfg.stages, description: 'Stage to promote the build to'),
         string(name: 'COMMENT', defaultValue: cfg.comment ?: '', description: 'Comment stored with the status'),
@@ -72,8 +80,12 @@ def call(Map config = [:]) {
     }
     cfg.to = stage
     if (answer instanceof Map && answer.COMMENT) cfg.comment = answer.COMMENT.toString()
-    echo("stowagePromote: promoting ${build} to ${stage}")
+    if (answer instanceof Map && answer.STOWAGE_APPROVER) cfg.approver = answer.STOWAGE_APPROVER.toString()
+    echo("stowagePromote: promoting ${build} to ${stage}${cfg.approver ? " (approved by ${cfg.approver})" : ''}")
   }
+
+  // Resolved after the question: the CLI is written onto the agent only once someone answered.
+  String cli = stowageCli(cli: cfg.cli)
 
   List<String> args = ['build', 'promote', cfg.buildName.toString(), cfg.buildNumber.toString(),
                        '--to', cfg.to]
@@ -85,7 +97,9 @@ def call(Map config = [:]) {
   if (cfg.sourceRepo) args += ['--source-repo', cfg.sourceRepo]
   if (cfg.includeDependencies) args << '--include-dependencies'
   if (!cfg.failFast) args << '--no-fail-fast'
-  String command = Args.command(cfg.cli, (cfg.url ? ['--url', cfg.url] : []) + args)
+  if (cfg.allowEmpty) args << '--allow-empty'
+  if (cfg.approver) args += ['--approver', cfg.approver]
+  String command = Args.command(cli, (cfg.url ? ['--url', cfg.url] : []) + args)
   // The token reaches the CLI as STOWAGE_TOKEN in the environment, never on the command line.
   withCredentials([string(credentialsId: cfg.credentialsId, variable: 'STOWAGE_TOKEN')]) {
     sh(label: "stowage build promote --to ${cfg.to}", script: command)

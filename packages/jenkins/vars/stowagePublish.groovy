@@ -16,7 +16,8 @@ def call(Map config = [:]) {
     // Set by stowageSetup; override per call if needed.
     url: env.STOWAGE_URL,
     credentialsId: env.STOWAGE_CREDENTIALS_ID,
-    cli: env.STOWAGE_CLI ?: 'stowage',
+    // A CLI installed on the agent; default: the library's own (stowageCli).
+    cli: env.STOWAGE_CLI,
     buildName: env.STOWAGE_BUILD_NAME ?: env.JOB_NAME,
     buildNumber: env.STOWAGE_BUILD_NUMBER ?: env.BUILD_NUMBER,
   ]
@@ -24,16 +25,17 @@ def call(Map config = [:]) {
                credentialsId: 'String', cli: 'String', buildName: 'String', buildNumber: 'Text']
   Map cfg = defaults + config.findAll { it.value != null }
   List<String> problems = Args.problems('stowagePublish', config, cfg, types,
-      ['url', 'credentialsId', 'cli', 'buildName', 'buildNumber'])
+      ['url', 'credentialsId', 'buildName', 'buildNumber'])
   if (problems) error(problems.join('\n'))
+  String cli = stowageCli(cli: cfg.cli)
 
   List<String> build = [cfg.buildName.toString(), cfg.buildNumber.toString()]
   List<String> lines = []
-  if (cfg.collectEnv) lines << Args.command(cfg.cli, ['build', 'collect-env'] + build)
-  if (cfg.addGit) lines << Args.command(cfg.cli, ['build', 'add-git'] + build)
+  if (cfg.collectEnv) lines << Args.command(cli, ['build', 'collect-env'] + build)
+  if (cfg.addGit) lines << Args.command(cli, ['build', 'add-git'] + build)
   List<String> publish = ['build', 'publish'] + build
   if (cfg.dryRun) publish << '--dry-run'
-  lines << Args.command(cfg.cli, Args.globals(cfg) + publish)
+  lines << Args.command(cli, Args.globals(cfg) + publish)
   // The token reaches the CLI as STOWAGE_TOKEN in the environment, never on the command line.
   withCredentials([string(credentialsId: cfg.credentialsId, variable: 'STOWAGE_TOKEN')]) {
     sh(label: 'stowage build publish', script: lines.join('\n'))

@@ -15,7 +15,8 @@ def call(Map config = [:]) {
     // only when the server does not allow anonymous reads.
     url: env.STOWAGE_URL,
     credentialsId: env.STOWAGE_CREDENTIALS_ID,
-    cli: env.STOWAGE_CLI ?: 'stowage',
+    // A CLI installed on the agent; default: the library's own (stowageCli).
+    cli: env.STOWAGE_CLI,
     buildName: env.STOWAGE_BUILD_NAME ?: env.JOB_NAME,
     buildNumber: env.STOWAGE_BUILD_NUMBER ?: env.BUILD_NUMBER,
   ]
@@ -23,13 +24,14 @@ def call(Map config = [:]) {
                cli: 'String', buildName: 'String', buildNumber: 'Text']
   Map cfg = defaults + config.findAll { it.value != null }
   List<String> problems = Args.problems('stowageReport', config, cfg, types,
-      ['url', 'cli', 'buildName', 'buildNumber'])
+      ['url', 'buildName', 'buildNumber'])
   if (problems) error(problems.join('\n'))
+  String cli = stowageCli(cli: cfg.cli)
 
   List<String> globals = ['--url', cfg.url] + (cfg.json ? ['--json'] : [])
-  List<String> lines = [Args.command(cfg.cli, globals + ['build', 'show', cfg.buildName.toString(),
+  List<String> lines = [Args.command(cli, globals + ['build', 'show', cfg.buildName.toString(),
                                                          cfg.buildNumber.toString()])]
-  if (cfg.history && !cfg.json) lines << Args.command(cfg.cli, globals + ['build', 'list', cfg.buildName.toString()])
+  if (cfg.history && !cfg.json) lines << Args.command(cli, globals + ['build', 'list', cfg.buildName.toString()])
   String script = lines.join('\n')
   String text
   if (cfg.credentialsId) {

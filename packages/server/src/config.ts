@@ -156,6 +156,72 @@ export const DEFAULT_CONFIG: ServerConfig = {
   gc: { graceSec: 600, intervalSec: 3600 },
 };
 
+/** The public registry each format's default remote proxies. */
+export const PUBLIC_UPSTREAMS: Readonly<Record<string, string>> = {
+  npm: 'https://registry.npmjs.org',
+  pypi: 'https://pypi.org',
+  maven: 'https://repo.maven.apache.org/maven2',
+  go: 'https://proxy.golang.org',
+  nuget: 'https://api.nuget.org/v3/index.json',
+  docker: 'https://registry-1.docker.io',
+  helm: 'https://charts.helm.sh/stable',
+  conda: 'https://conda.anaconda.org/conda-forge',
+  cran: 'https://cloud.r-project.org',
+};
+
+/**
+ * The configuration of a server started without one: the generic stage repositories and
+ * stages of DEFAULT_CONFIG plus, for each package format, `{format}-local` (what builds
+ * publish), `{format}-remote` (a caching proxy of the format's public registry, or of
+ * `upstreams[format]` when given) and the virtual `{format}` over both (what tools resolve
+ * through, deploying to the local one). So `stowage setup npm --repo npm` works as written.
+ */
+export function defaultServerConfig(upstreams: Record<string, string> = {}): ServerConfig {
+  const unknown = Object.keys(upstreams).filter((f) => !(f in PUBLIC_UPSTREAMS));
+  if (unknown.length) {
+    throw new ConfigError(
+      `no default remote for ${unknown.join(', ')}: upstreams can be set for ${Object.keys(PUBLIC_UPSTREAMS).join(', ')}`,
+    );
+  }
+  const cfg = structuredClone(DEFAULT_CONFIG);
+  for (const [format, publicUrl] of Object.entries(PUBLIC_UPSTREAMS)) {
+    const url = upstreams[format] ?? publicUrl;
+    cfg.repositories.push(
+      validateRepoConfig(
+        {
+          key: `${format}-local`,
+          rclass: 'local',
+          packageType: format,
+          description: `${format} packages the builds publish`,
+        },
+        'default config',
+      ),
+      validateRepoConfig(
+        {
+          key: `${format}-remote`,
+          rclass: 'remote',
+          packageType: format,
+          url,
+          description: `cache of ${url}`,
+        },
+        'default config',
+      ),
+      validateRepoConfig(
+        {
+          key: format,
+          rclass: 'virtual',
+          packageType: format,
+          repositories: [`${format}-local`, `${format}-remote`],
+          defaultDeploymentRepo: `${format}-local`,
+          description: `resolve ${format} packages here: ${format}-local, then ${format}-remote`,
+        },
+        'default config',
+      ),
+    );
+  }
+  return cfg;
+}
+
 const RCLASSES = new Set(['local', 'remote', 'virtual']);
 const PACKAGE_TYPES = new Set<string>(TYPES);
 

@@ -62,6 +62,14 @@ export const ERRORS = {
   },
   ERR_BUILDINFO_INVALID: { status: 400 },
   ERR_BUILD_NOT_FOUND: { status: 404, hint: 'list builds with GET /api/build' },
+  ERR_BUILD_CHANGED: {
+    status: 412,
+    hint: 'read the build again (GET /api/build/{name}/{number}), merge, and send it with the new ETag in If-Match',
+  },
+  ERR_BUILD_EMPTY: {
+    status: 409,
+    hint: 'record something first (stowage upload, build add-deps, build push-part), or pass --allow-empty',
+  },
   ERR_PROMOTION_MISSING_ARTIFACTS: { status: 409 },
   ERR_PROMOTION_CONFLICT: { status: 409 },
   ERR_PROMOTION_INVALID: { status: 400 },

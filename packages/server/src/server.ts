@@ -4,7 +4,7 @@ import { buildApp } from './app.ts';
 import { readFile } from 'node:fs/promises';
 import {
   ConfigError,
-  DEFAULT_CONFIG,
+  defaultServerConfig,
   loadConfigFile,
   resolveConfig,
   storageFromEnv,
@@ -20,6 +20,8 @@ import type { UpstreamOptions } from './internal/upstream.ts';
 export { buildApp, type AppOptions } from './app.ts';
 export {
   DEFAULT_CONFIG,
+  PUBLIC_UPSTREAMS,
+  defaultServerConfig,
   loadConfigFile,
   resolveConfig,
   resolveStorage,
@@ -53,6 +55,11 @@ export interface StartOptions {
   config?: ServerConfig | unknown;
   /** A YAML or JSON config file. */
   configFile?: string;
+  /**
+   * Without config or configFile: the upstream of each format's default remote, by format
+   * (e.g. `{ npm: 'http://127.0.0.1:4873' }`), instead of the public registry.
+   */
+  upstreams?: Record<string, string>;
   logger?: FastifyServerOptions['logger'];
   /**
    * The environment to take storage settings (STOWAGE_METADATA_URL, STOWAGE_BLOBS_TYPE,
@@ -97,7 +104,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   let config: ServerConfig;
   if (opts.config !== undefined) config = resolveConfig(opts.config);
   else if (opts.configFile) config = await loadConfigFile(opts.configFile);
-  else config = structuredClone(DEFAULT_CONFIG);
+  else config = defaultServerConfig(opts.upstreams);
 
   if (opts.env) config.storage = storageFromEnv(config.storage, opts.env);
   const token = await adminToken(opts);

@@ -20,8 +20,11 @@ export interface Inputs {
   'fail-fast': boolean;
   /** Record a GitHub deployment (environment = stage) with its status. */
   deployment: boolean;
-  /** Git ref the deployment is for (default: the run's commit). */
+  /** Git ref the deployment is for ('' = the build's VCS revision, else the run's commit). */
   ref: string;
+  'allow-empty': boolean;
+  /** Who approved ('' = the run's environment approval, when GitHub reports one). */
+  approver: string;
   'github-token': string;
 }
 
@@ -49,7 +52,9 @@ export function getInputs(): Inputs {
     'include-dependencies': bool(I.includeDependencies, false),
     'fail-fast': bool(I.failFast, true),
     deployment,
-    ref: str(I.ref) || r.sha || r.ref,
+    ref: str(I.ref),
+    'allow-empty': bool(I.allowEmpty, false),
+    approver: str(I.approver),
     'github-token': githubToken,
   };
 }

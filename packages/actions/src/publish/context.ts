@@ -20,7 +20,26 @@ export interface Inputs {
   env: boolean;
   'env-exclude': string[];
   git: boolean;
+  /** `stowage docker push` arguments: [source, destination] per line. */
+  'docker-images': [string, string][];
+  /** `stowage helm push` arguments: [chart, repository] per line. */
+  'helm-charts': [string, string][];
+  /** `stowage go publish` arguments: [directory, version, repository] per line. */
+  'go-modules': [string, string, string][];
   'dry-run': boolean;
+}
+
+/** One line per item, each exactly `n` whitespace-separated words. */
+function tuples<N extends number>(name: string, n: N, example: string): string[][] {
+  return lines(name).map((line, i) => {
+    const words = line.trim().split(/\s+/);
+    if (words.length !== n) {
+      throw new Error(
+        `input ${name}, line ${i + 1} ("${line}"): expected ${n} words, e.g. "${example}"`,
+      );
+    }
+    return words;
+  });
 }
 
 export function getInputs(): Inputs {
@@ -45,6 +64,12 @@ export function getInputs(): Inputs {
     env: bool(I.env, true),
     'env-exclude': list(I.envExclude),
     git: bool(I.git, true),
+    'docker-images': tuples(I.dockerImages, 2, 'docker-daemon:etl:42 docker-local/etl:42') as [
+      string,
+      string,
+    ][],
+    'helm-charts': tuples(I.helmCharts, 2, './chart helm-local') as [string, string][],
+    'go-modules': tuples(I.goModules, 3, './greeter v1.2.0 go-local') as [string, string, string][],
     'dry-run': bool(I.dryRun, false),
   };
 }

@@ -6,6 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import * as core from '@actions/core';
+import * as exec from '@actions/exec';
 import {
   BuildStore,
   DEFAULT_ENV_EXCLUDE,
@@ -23,7 +24,7 @@ import { Env, PublishOutput } from '../constants.ts';
 import { buildApiUrl, withStowage } from '../client.ts';
 import { runner, storeDir } from '../inputs.ts';
 import { publishStore } from '../publishing.ts';
-import { getInputs } from './context.ts';
+import { getInputs, type Inputs } from './context.ts';
 
 interface Uploaded {
   source: string;
@@ -53,6 +54,65 @@ function artifactType(path: string): string | undefined {
     if (m) return t === '$1' ? m[1]?.toLowerCase() : t;
   }
   return undefined;
+}
+
+/**
+ * Runs `stowage docker push`, `stowage helm push` and `stowage go publish` for the inputs, with
+ * `@actions/exec`: the `stowage` the setup action put on PATH, the token in the environment
+ * (never on the command line), the build and the local store passed explicitly.
+ */
+async function pushWithCli(
+  inputs: Inputs,
+  o: { name: string; number: string; store: string; cwd: string },
+): Promise<void> {
+  const runs: { what: string; args: string[] }[] = [
+    ...inputs['docker-images'].map(([src, dst]) => ({
+      what: `image ${src} → ${dst}`,
+      args: ['docker', 'push', src, dst],
+    })),
+    ...inputs['helm-charts'].map(([chart, repo]) => ({
+      what: `chart ${chart} → ${repo}`,
+      args: ['helm', 'push', chart, '--repo', repo],
+    })),
+    ...inputs['go-modules'].map(([dir, version, repo]) => ({
+      what: `Go module ${dir}@${version} → ${repo}`,
+      args: ['go', 'publish', dir, version, '--repo', repo],
+    })),
+  ];
+  if (!runs.length) return;
+  if (inputs['dry-run']) {
+    for (const r of runs) core.info(`dry run: would push ${r.what}`);
+    return;
+  }
+  const globals = [
+    '--url',
+    inputs.url,
+    '--build-name',
+    o.name,
+    '--build-number',
+    o.number,
+    '--store-dir',
+    o.store,
+  ];
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  if (inputs.token) env[Env.token] = inputs.token;
+  for (const r of runs) {
+    core.startGroup(`stowage: ${r.what}`);
+    try {
+      await exec.exec('stowage', [...globals, ...r.args], { cwd: o.cwd, env });
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      throw new Error(
+        /Unable to locate executable/i.test(message)
+          ? 'the stowage CLI is not on PATH: run the setup action (acme/stowage@v1) earlier in the job'
+          : `pushing ${r.what} failed: ${message}`,
+        { cause: err },
+      );
+    } finally {
+      core.endGroup();
+    }
+  }
 }
 
 export async function main(): Promise<void> {
@@ -136,7 +196,11 @@ export async function main(): Promise<void> {
         }
       }
 
-      // 2. Dependencies, environment, git.
+      // 2. Images, charts and Go modules, pushed by the bundled CLI (which records each as a
+      // module in the same local build-info store).
+      await pushWithCli(inputs, { name, number, store: storeDir(r), cwd });
+
+      // 3. Dependencies, environment, git.
       const part: Partial<BuildInfo> = { modules: [] };
       if (inputs.deps.length) {
         const downloads = await client.buildDownloads(name, number).catch((err: unknown) => {
@@ -166,7 +230,7 @@ export async function main(): Promise<void> {
       }
       await store.addPart(name, number, part);
 
-      // 3. Build-info.
+      // 4. Build-info.
       const info = await publishStore({
         client,
         store,

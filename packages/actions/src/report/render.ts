@@ -4,41 +4,22 @@
  * chart says it better. Every number comes from the server's analytics (see analytics.ts) or, on
  * a server without them, from the client-side diff of the two build-info documents.
  */
-import type {
-  ArtifactChange,
-  BuildDiff,
-  BuildInfo,
-  DependencyChange,
-  DurationStats,
+import {
+  formatBytes,
+  formatBytesChange,
+  formatDuration,
+  formatLeadTime,
+  type ArtifactChange,
+  type BuildDiff,
+  type BuildInfo,
+  type DependencyChange,
 } from '@stowage/core';
 import { ReportDefaults } from '../constants.ts';
 import type { Analytics } from './analytics.ts';
 
-export function formatBytes(n: number): string {
-  if (Math.abs(n) < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let i = 0;
-  while (Math.abs(v) >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(Math.abs(v) < 10 ? 2 : 1)} ${units[i]}`;
-}
-
-/** `+1.20 KiB`, `-300 B`, `±0 B`. */
-export const signedBytes = (n: number): string =>
-  n === 0 ? '±0 B' : `${n > 0 ? '+' : '-'}${formatBytes(Math.abs(n))}`;
-
-export function formatDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
-  const m = Math.round(s / 60);
-  if (m < 60) return `${m} min`;
-  const h = ms / 3_600_000;
-  if (h < 48) return `${h.toFixed(h < 10 ? 1 : 0)} h`;
-  return `${(h / 24).toFixed(1)} d`;
-}
+// Sizes and durations read the same in the report, the CLI and the web UI (core's formatter).
+export { formatBytes, formatDuration };
+export const signedBytes = formatBytesChange;
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const table = (head: string[], rows: string[][]): string =>
@@ -448,12 +429,6 @@ function images(info: BuildInfo, a: Analytics, chart: boolean): string[] {
   return out;
 }
 
-function leadTime(s: DurationStats): string {
-  if (s.count === 0 || s.min === null || s.median === null || s.p90 === null)
-    return 'no release yet';
-  return `median ${formatDuration(s.median)} (min ${formatDuration(s.min)}, p90 ${formatDuration(s.p90)}, ${plural(s.count, 'release')})`;
-}
-
 function funnel(a: Analytics, chart: boolean): string[] {
   const f = a.funnel?.funnel;
   const stages = a.funnel?.stages ?? [];
@@ -465,7 +440,7 @@ function funnel(a: Analytics, chart: boolean): string[] {
       `${plural(f.published, 'build')} published`,
       `${f.released} reached ${stages[stages.length - 1]?.name ?? 'the last stage'}`,
       `rolled back: ${plural(f.rolledBack, 'build')} (${plural(f.rollbacks, 'rollback')})`,
-      `lead time to ${stages[stages.length - 1]?.name ?? 'release'}: ${leadTime(f.leadTimeMs)}`,
+      `lead time to ${stages[stages.length - 1]?.name ?? 'release'}: ${formatLeadTime(f.leadTimeMs)}`,
     ].join(' · '),
     '',
   );
@@ -495,12 +470,13 @@ function promotions(info: BuildInfo, chart: boolean): string[] {
   const out = ['### Promotions of this build', ''];
   out.push(
     table(
-      ['Status', 'Repository', 'When', 'By', 'Comment'],
+      ['Status', 'Repository', 'When', 'Requested by', 'Approved by', 'Comment'],
       statuses.map((s) => [
         s.status,
         s.repository ?? '',
         s.timestamp,
-        s.user ?? s.ciUser ?? '',
+        s.ciUser ?? s.user ?? '',
+        s.approver ?? '',
         s.comment ?? '',
       ]),
     ),

@@ -16,12 +16,16 @@ export interface Inputs {
   tools: string[];
   repo: string;
   'deploy-repo': string;
+  /** Replace the tools' files as a whole (default: update only what Stowage wrote). */
+  overwrite: boolean;
   'working-directory': string;
   'build-name': string;
   'build-number': string;
   'collect-env': boolean;
   'collect-git': boolean;
   'auto-publish': boolean;
+  /** success, failure or cancelled (the runner's job.status); '' outside the runner. */
+  'job-status': string;
 }
 
 export function getInputs(): Inputs {
@@ -51,11 +55,19 @@ export function getInputs(): Inputs {
     tools: list(I.tools),
     repo: str(I.repo),
     'deploy-repo': str(I.deployRepo),
+    overwrite: bool(I.overwrite, false),
     'working-directory': str(I.workingDirectory),
     'build-name': str(I.buildName),
     'build-number': str(I.buildNumber),
     'collect-env': bool(I.collectEnv, true),
     'collect-git': bool(I.collectGit, true),
     'auto-publish': bool(I.autoPublish, true),
+    'job-status': jobStatus(),
   };
+}
+
+/** The job's result as the post step sees it (the input's default is `${{ job.status }}`). */
+export function jobStatus(): string {
+  const s = str(I.jobStatus).toLowerCase();
+  return /^(success|failure|cancelled)$/.test(s) ? s : '';
 }

@@ -22,7 +22,8 @@ import { buildApiUrl, withStowage } from '../client.ts';
 import { runner, storeDir, type Runner } from '../inputs.ts';
 import { publishStore } from '../publishing.ts';
 import { loadSetupState, saveSetupState, savePublished } from '../state.ts';
-import { getInputs, type Inputs } from './context.ts';
+import { getInputs, jobStatus, type Inputs } from './context.ts';
+import { writeCliLauncher } from './cli.ts';
 import { startEmbedded, stopEmbedded, type Embedded } from './embedded.ts';
 
 export async function main(): Promise<void> {
@@ -35,6 +36,16 @@ export async function main(): Promise<void> {
       'no build name/number: pass build-name and build-number outside GitHub Actions',
     );
   }
+
+  // Later steps call `stowage …`: the CLI bundled with this action, run by this action's Node.
+  const cli = await writeCliLauncher({
+    temp: r.temp,
+    script: join(__dirname, 'stowage.mjs'),
+    node: process.execPath,
+    windows: process.platform === 'win32',
+  });
+  core.addPath(cli.dir);
+  core.info(`stowage is on PATH for the later steps (${cli.command})`);
 
   let url = inputs.url;
   let token = inputs.token;
@@ -77,6 +88,19 @@ export async function main(): Promise<void> {
   if (inputs.tools.length && !inputs.repo) {
     throw new Error(`input repo is required to set up ${inputs.tools.join(', ')}`);
   }
+  if (inputs.tools.length) {
+    // The repositories must exist before any tool file is written (else npm's own 404, later).
+    const wanted = [inputs.repo, ...(inputs['deploy-repo'] ? [inputs['deploy-repo']] : [])];
+    const known = (await withStowage({ url, token }, (c) => c.listRepositories())).map(
+      (x) => x.key,
+    );
+    const missing = wanted.filter((k) => !known.includes(k));
+    if (missing.length) {
+      throw new Error(
+        `${url} has no repository ${missing.map((k) => `"${k}"`).join(', ')}; nothing was written. Set repo to one of: ${known.join(', ') || '(none)'}`,
+      );
+    }
+  }
   const dir = join(r.workspace, inputs['working-directory']);
   // Package managers cannot send build headers: their configuration carries a token scoped to
   // this build, so the server records what the build downloads. STOWAGE_TOKEN stays as given.
@@ -96,6 +120,7 @@ export async function main(): Promise<void> {
       dir,
       home: r.home,
       ...(inputs['deploy-repo'] ? { deployRepo: inputs['deploy-repo'] } : {}),
+      ...(inputs.overwrite ? { overwrite: true } : {}),
       ...(toolToken ? { token: toolToken } : {}),
       build: { name: buildName, number: buildNumber },
     });
@@ -176,6 +201,13 @@ async function oidcToken(url: string, inputs: Inputs, r: Runner): Promise<string
   return minted.token;
 }
 
+/** Whether a build-info part records anything a build is for: artifacts or dependencies. */
+function hasContent(info: Partial<BuildInfo>): boolean {
+  return (info.modules ?? []).some(
+    (m) => (m.artifacts?.length ?? 0) > 0 || (m.dependencies?.length ?? 0) > 0,
+  );
+}
+
 export async function post(): Promise<void> {
   const s = loadSetupState();
   const r = runner();
@@ -190,20 +222,52 @@ export async function post(): Promise<void> {
       if (pending) core.info('auto-publish is off: the build recorded locally is not published');
       return;
     }
-    if (!pending) {
-      savePublished(ran ? 'by-publish-step' : 'nothing-recorded');
-      core.info(
-        ran
-          ? `build ${s.buildName} #${s.buildNumber} was published by a publish step`
-          : 'nothing recorded: no build-info to publish',
-      );
-      return;
-    }
     const url = r.env[Env.url] ?? '';
     const token = r.env[Env.token] ?? '';
+    const status = jobStatus();
+    const job = (r.env.GITHUB_JOB ?? 'job').replace(/[^A-Za-z0-9_.-]/g, '_');
+    const statusProps: Record<string, string> = status
+      ? { [`stowage.job.${job}.status`]: status }
+      : {};
+    if (!pending || !hasContent(pending)) {
+      if (pending) await store.clear(s.buildName, s.buildNumber);
+      if (ran) {
+        savePublished('by-publish-step');
+        core.info(`build ${s.buildName} #${s.buildNumber} was published by a publish step`);
+        // The job's result still belongs in the build it published.
+        if (status && url) {
+          await withStowage({ url, token }, (client) =>
+            publishStore({
+              client,
+              store,
+              name: s.buildName,
+              number: s.buildNumber,
+              ci: r.ci,
+              properties: statusProps,
+            }),
+          );
+          core.info(
+            `recorded the job's result (${status}) in build ${s.buildName} #${s.buildNumber}`,
+          );
+        }
+      } else {
+        savePublished('nothing-recorded');
+        core.info(
+          `nothing recorded by this job (no artifacts, no dependencies${status ? `; job ${status}` : ''}): build ${s.buildName} #${s.buildNumber} is not published`,
+        );
+      }
+      return;
+    }
     if (!url) throw new Error(`${Env.url} is not set: cannot publish the build`);
     const info = await withStowage({ url, token }, (client) =>
-      publishStore({ client, store, name: s.buildName, number: s.buildNumber, ci: r.ci }),
+      publishStore({
+        client,
+        store,
+        name: s.buildName,
+        number: s.buildNumber,
+        ci: r.ci,
+        properties: statusProps,
+      }),
     );
     savePublished('by-post');
     core.info(

@@ -1,4 +1,6 @@
 /** `stowage build …`: collect build-info locally, publish it, promote, inspect and clean up. */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import {
@@ -15,6 +17,7 @@ import {
   mergeBuildInfo,
   newBuildInfo,
   parseStarted,
+  publishMerged,
   type BuildInfo,
   type Dependency,
   type PromotionRequest,
@@ -24,6 +27,7 @@ import { VERSION, type RunContext } from '../internal/context.ts';
 import { CliError, UsageError } from '../internal/errors.ts';
 import { formatBytes, formatDuration, formatTable } from '../internal/format.ts';
 import { mapLimit } from '../internal/pool.ts';
+import { projectName } from '../internal/project.ts';
 import { parseList, parseProps } from '../internal/props.ts';
 import { Session, nonNegativeInt, positiveInt } from '../internal/session.ts';
 
@@ -141,7 +145,10 @@ export function buildCommand(program: Command, ctx: RunContext): void {
     .argument('[number]', 'build number')
     .option('--dir <path>', 'project directory', '.')
     .option('--file <path>', "the lockfile or manifest (default: the tool's usual one)")
-    .option('--module <id>', 'module id in the build-info (default: <tool>:<directory name>)')
+    .option(
+      '--module <id>',
+      "module id in the build-info (default: <tool>:<the project's name> from package.json, pom.xml, go.mod, pyproject.toml, …; else the directory's name)",
+    )
     .option('--no-downloads', "don't cross-check with the server's download records")
     .action(
       async (
@@ -172,7 +179,7 @@ export function buildCommand(program: Command, ctx: RunContext): void {
         }
         if (downloads) deps = mergeWithDownloads(deps, downloads, DOWNLOAD_IDS[tool]);
         const recorded = downloads?.length ?? 0;
-        const id = o.module ?? `${tool}:${basename(dir)}`;
+        const id = o.module ?? `${tool}:${(await projectName(tool, dir)) ?? basename(dir)}`;
         await s
           .store()
           .addPart(b.name, b.number, { modules: [{ id, type: tool, dependencies: deps }] });
@@ -193,12 +200,33 @@ export function buildCommand(program: Command, ctx: RunContext): void {
     );
 
   build
+    .command('push-part')
+    .summary('move the parts recorded here to the server, for a publish on another agent')
+    .description(
+      'Send what this workspace recorded for the build (its local parts, merged) to the server\n' +
+        'as one part of the build in progress, and clear the local parts. `build publish` on\n' +
+        'any agent or job then merges every part kept on the server (Stowage only).',
+    )
+    .argument('[name]', 'build name')
+    .argument('[number]', 'build number')
+    .option(
+      '--part <id>',
+      'part id (default: host, time and a random suffix; the same id replaces)',
+    )
+    .action(async (name: string | undefined, number: string | undefined, opts, cmd: Command) => {
+      await pushPart(new Session(ctx, cmd), name, number, opts as { part?: string });
+    });
+
+  build
     .command('publish')
-    .summary('merge the local parts and publish the build-info')
+    .summary('merge the local parts (and those on the server) and publish the build-info')
     .description(
       'Merge the parts recorded for the build, set started, durationMillis, agent,\n' +
-        'buildAgent, url and principal, send it to the server (PUT /api/build) and clear\n' +
-        'the local parts. --dry-run prints the build-info instead and keeps the parts.',
+        'buildAgent, url and principal, and publish it: on Stowage the server merges, in one\n' +
+        'transaction, the build it has, the parts other agents pushed (`build push-part`) and\n' +
+        'this one; elsewhere (Artifactory) it is merged over the published build with a\n' +
+        'conditional PUT /api/build. Clears the local parts. --dry-run prints the build-info\n' +
+        'instead and keeps the parts.',
     )
     .argument('[name]', 'build name')
     .argument('[number]', 'build number')
@@ -229,6 +257,12 @@ export function buildCommand(program: Command, ctx: RunContext): void {
     .option('--source-repo <repo>', 'only promote artifacts found in this repository')
     .option('--include-dependencies', 'promote the build’s dependencies too')
     .option('--no-fail-fast', 'promote what can be promoted even if some artifacts are missing')
+    .option('--allow-empty', 'promote (record the status) even when the build has nothing to move')
+    .option(
+      '--approver <who>',
+      'who approved the promotion (recorded with the status; default $STOWAGE_APPROVER)',
+    )
+    .option('--ci-user <who>', 'who asked for it (default: the CI run’s user)')
     .action(async (name: string, number: string, opts, cmd: Command) => {
       await promote(new Session(ctx, cmd), name, number, opts as PromoteOptions);
     });
@@ -301,11 +335,6 @@ async function publish(
     });
   }
   const local = await store.load(b.name, b.number);
-  if (!local && !s.json) {
-    s.err(
-      `stowage: note: nothing was recorded locally for build ${b.name} #${b.number} (in ${store.dir}); publishing an empty build`,
-    );
-  }
   const now = new Date();
   const started = local?.started ? parseStarted(local.started) : now;
   const base = newBuildInfo({
@@ -327,27 +356,110 @@ async function publish(
   if (base.principal) info.principal = base.principal;
 
   if (opts.dryRun) {
-    if (s.json) s.printJson({ dryRun: true, buildInfo: info });
+    // What the server keeps for the build in progress is merged in the preview too, when
+    // the server is there to ask (a dry run works offline).
+    let unreachable = '';
+    const parts = await s
+      .withClient((c) => c.listBuildParts(b.name, b.number))
+      .catch((err: unknown) => {
+        if (!(isStowageError(err) && err.status === 404))
+          unreachable = err instanceof Error ? err.message : String(err);
+        return [];
+      });
+    if (unreachable && !s.json)
+      s.err(`stowage: note: parts kept on the server are not included: ${unreachable}`);
+    const preview = parts.length ? mergeBuildInfo(info, ...parts.map((p) => p.doc)) : info;
+    if (s.json) s.printJson({ dryRun: true, serverParts: parts.length, buildInfo: preview });
     else {
-      s.out(`dry run: would publish build ${b.name} #${b.number} to ${s.url}:`);
-      s.out(JSON.stringify(info, null, 2));
+      s.out(
+        `dry run: would publish build ${b.name} #${b.number} to ${s.url}${parts.length ? ` (with ${parts.length} part(s) kept on the server)` : ''}:`,
+      );
+      s.out(JSON.stringify(preview, null, 2));
     }
     return;
   }
-  await s.withClient((c) => c.publishBuild(info));
+  const { published, parts } = await s.withClient(async (c) => {
+    try {
+      const r = await c.publishBuildParts(b.name, b.number, info);
+      return { published: r.buildInfo, parts: r.parts };
+    } catch (err) {
+      // A server without build parts (Artifactory): merge over what it has, conditionally.
+      if (!(isStowageError(err) && err.status === 404)) throw err;
+      return { published: await publishMerged(c, info), parts: 0 };
+    }
+  });
   await store.clear(b.name, b.number);
   const url = buildUrl(s, b.name, b.number);
-  const modules = info.modules ?? [];
+  const modules = published.modules ?? [];
   const artifacts = modules.reduce((n, m) => n + (m.artifacts?.length ?? 0), 0);
   const dependencies = modules.reduce((n, m) => n + (m.dependencies?.length ?? 0), 0);
+  if (artifacts + dependencies === 0) {
+    s.err(
+      `stowage: warning: build ${b.name} #${b.number} was published with no artifacts and no dependencies: nothing was recorded in ${store.dir}${parts ? '' : ' nor pushed to the server'}. If the uploads ran on another agent or job, run \`stowage build push-part\` there first.`,
+    );
+  }
   if (s.json) {
-    s.printJson({ published: true, name: b.name, number: b.number, url, artifacts, dependencies });
+    s.printJson({
+      published: true,
+      name: b.name,
+      number: b.number,
+      url,
+      artifacts,
+      dependencies,
+      serverParts: parts,
+      localParts: local !== undefined,
+    });
     return;
   }
   s.out(
     `published build ${b.name} #${b.number} (${modules.length} module(s), ${artifacts} artifact(s), ${dependencies} dependenc${dependencies === 1 ? 'y' : 'ies'})`,
   );
   s.out(url);
+}
+
+async function pushPart(
+  s: Session,
+  name: string | undefined,
+  number: string | undefined,
+  opts: { part?: string },
+): Promise<void> {
+  const b = s.requireBuild(name, number);
+  const store = s.store();
+  const local = await store.load(b.name, b.number);
+  if (!local) {
+    if (s.json) s.printJson({ pushed: false, name: b.name, number: b.number });
+    else
+      s.out(`nothing recorded for build ${b.name} #${b.number} in ${store.dir}: nothing to push`);
+    return;
+  }
+  const part = opts.part ?? defaultPartId();
+  if (!/^[A-Za-z0-9._:-]{1,128}$/.test(part)) {
+    throw new UsageError(
+      `--part "${part}" is not usable: use letters, digits, ".", "_", ":" and "-" (at most 128)`,
+    );
+  }
+  const { name: _n, number: _v, ...doc } = local;
+  await s.withClient((c) => c.putBuildPart(b.name, b.number, part, doc));
+  await store.clear(b.name, b.number);
+  const modules = local.modules ?? [];
+  const artifacts = modules.reduce((n, m) => n + (m.artifacts?.length ?? 0), 0);
+  const dependencies = modules.reduce((n, m) => n + (m.dependencies?.length ?? 0), 0);
+  if (s.json) {
+    s.printJson({ pushed: true, name: b.name, number: b.number, part, artifacts, dependencies });
+  } else {
+    s.out(
+      `pushed part ${part} of build ${b.name} #${b.number} to the server (${artifacts} artifact(s), ${dependencies} dependenc${dependencies === 1 ? 'y' : 'ies'}); \`stowage build publish\` anywhere merges it`,
+    );
+  }
+}
+
+/** A part id unique to this push: the host, the time and a random suffix. */
+function defaultPartId(): string {
+  const host =
+    hostname()
+      .replace(/[^A-Za-z0-9._-]/g, '-')
+      .slice(0, 60) || 'host';
+  return `${host}.${Date.now().toString(36)}.${randomBytes(4).toString('hex')}`;
 }
 
 interface PromoteOptions {
@@ -360,6 +472,9 @@ interface PromoteOptions {
   sourceRepo?: string;
   includeDependencies?: boolean;
   failFast: boolean;
+  allowEmpty?: boolean;
+  approver?: string;
+  ciUser?: string;
 }
 
 async function resolveTarget(
@@ -404,7 +519,11 @@ async function promote(
     };
     if (opts.comment !== undefined) body.comment = opts.comment;
     if (opts.sourceRepo !== undefined) body.sourceRepo = opts.sourceRepo;
-    if (s.ci.principal) body.ciUser = s.ci.principal;
+    const ciUser = opts.ciUser ?? s.ci.principal;
+    if (ciUser) body.ciUser = ciUser;
+    const approver = opts.approver ?? s.ctx.env.STOWAGE_APPROVER;
+    if (approver) body.approver = approver;
+    if (opts.allowEmpty) body.allowEmpty = true;
     if (Object.keys(props).length > 0) body.properties = props;
     const res = await c.promote(name, number, body);
     return { target, status, res };
@@ -498,12 +617,13 @@ function describeBuild(info: BuildInfo): string {
     lines.push('', 'Statuses:');
     lines.push(
       formatTable(
-        ['STATUS', 'REPOSITORY', 'TIMESTAMP', 'USER', 'COMMENT'],
+        ['STATUS', 'REPOSITORY', 'TIMESTAMP', 'REQUESTED BY', 'APPROVED BY', 'COMMENT'],
         statuses.map((st) => [
           st.status,
           st.repository ?? '',
           st.timestamp,
-          st.user ?? st.ciUser ?? '',
+          st.ciUser ?? st.user ?? '',
+          st.approver ?? '',
           st.comment ?? '',
         ]),
       ).trimEnd(),

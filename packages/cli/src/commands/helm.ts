@@ -10,11 +10,11 @@ import {
   pullHelmChartOci,
   pushHelmChart,
   pushHelmChartOci,
+  readChart,
   type Artifact,
   type ChartMetadata,
   type Module,
 } from '@stowage/core';
-import { readChart } from '@stowage/server';
 import type { RunContext } from '../internal/context.ts';
 import { UsageError } from '../internal/errors.ts';
 import { formatBytes } from '../internal/format.ts';

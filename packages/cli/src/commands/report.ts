@@ -1,26 +1,19 @@
 /** `stowage report …`: the server's build analytics as tables (or --json). */
 import type { Command } from 'commander';
-import type { BuildPair, DurationStats } from '@stowage/core';
+import { formatLeadTime, type BuildPair } from '@stowage/core';
 import type { RunContext } from '../internal/context.ts';
-import { formatBytes, formatDuration, formatTable } from '../internal/format.ts';
+import { formatBytes, formatTable } from '../internal/format.ts';
 import { UsageError } from '../internal/errors.ts';
 import { Session, positiveInt } from '../internal/session.ts';
 
 const when = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const signed = (n: number | null): string =>
   n === null ? '-' : `${n > 0 ? '+' : n < 0 ? '-' : ''}${formatBytes(Math.abs(n))}`;
-const dur = (ms: number | null): string => (ms === null ? '-' : formatDuration(ms));
 const bytes = (n: number | null): string => (n === null ? '?' : formatBytes(n));
 const short = (digest: string): string => digest.replace(/^sha256:/, '').slice(0, 12);
 
 function pair(name: string, number: string, other: string, otherName?: string): BuildPair {
   return { name, number, other, ...(otherName ? { otherName } : {}) };
-}
-
-function leadTime(s: DurationStats): string {
-  return s.count === 0
-    ? 'no release yet'
-    : `min ${dur(s.min)}, median ${dur(s.median)}, p90 ${dur(s.p90)} (${s.count} release(s))`;
 }
 
 export function reportCommand(program: Command, ctx: RunContext): void {
@@ -66,7 +59,7 @@ export function reportCommand(program: Command, ctx: RunContext): void {
           );
           s.out(`rolled back: ${f.rolledBack} build(s), ${f.rollbacks} rollback(s)`);
           s.out(
-            `lead time to ${r.stages[r.stages.length - 1]?.name ?? 'release'}: ${leadTime(f.leadTimeMs)}\n`,
+            `lead time to ${r.stages[r.stages.length - 1]?.name ?? 'release'}: ${formatLeadTime(f.leadTimeMs)}\n`,
           );
         }
       },

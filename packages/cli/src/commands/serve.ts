@@ -2,7 +2,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, MetaStoreError, startServer, type RunningServer } from '@stowage/server';
+import type { RunningServer } from '@stowage/server';
 import type { RunContext } from '../internal/context.ts';
 import { CliError, UsageError } from '../internal/errors.ts';
 import { Session } from '../internal/session.ts';
@@ -15,6 +15,7 @@ interface ServeOptions {
   adminTokenFile?: string;
   logLevel: string;
   drainTimeout: string;
+  upstream?: string[];
 }
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -26,7 +27,10 @@ export function serveCommand(program: Command, ctx: RunContext): void {
     .description(
       'Run the embedded Artifactory-compatible repository server until SIGINT/SIGTERM.\n' +
         'On the first start it creates an admin token, prints it once on stderr and stores it\n' +
-        'in <data-dir>/admin.token. Logs (JSON, pino) go to stdout.',
+        'in <data-dir>/admin.token. Logs (JSON, pino) go to stdout. Without --config it has\n' +
+        'generic-staging/-qa/-release (the stages) and, for each format (npm, pypi, maven, go,\n' +
+        'nuget, docker, helm, conda, cran), {format}-local, {format}-remote (the public\n' +
+        'registry, or --upstream) and the virtual {format} over both.',
     )
     .option('--port <port>', 'port to listen on (0 picks a free one)', '8081')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
@@ -42,6 +46,11 @@ export function serveCommand(program: Command, ctx: RunContext): void {
       '--admin-token-file <file>',
       'read the admin token from this file (or set $STOWAGE_ADMIN_TOKEN): every replica then accepts the same one',
     )
+    .option(
+      '--upstream <format=url>',
+      'without --config: the upstream of that format’s default remote instead of its public registry (repeatable), e.g. npm=http://127.0.0.1:4873',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .option('--log-level <level>', `one of ${LEVELS.join(', ')}`, 'info')
     .option(
       '--drain-timeout <seconds>',
@@ -51,6 +60,21 @@ export function serveCommand(program: Command, ctx: RunContext): void {
     .action(async (opts: ServeOptions, cmd: Command) => {
       await serve(new Session(ctx, cmd), opts);
     });
+}
+
+/**
+ * The server, loaded only by `serve`: it needs `node:sqlite` (Node 22.13 and later, 24 LTS),
+ * which the client commands never touch, so they run on any maintained Node.
+ */
+async function loadServer(): Promise<typeof import('@stowage/server')> {
+  const sqlite = process.getBuiltinModule?.('node:sqlite');
+  if (!sqlite) {
+    throw new CliError(
+      'ERR_CLI_NODE_TOO_OLD',
+      `stowage serve needs Node 24 (or 22.13+) for its built-in node:sqlite; this is Node ${process.versions.node} — the other commands work on it`,
+    );
+  }
+  return import('@stowage/server');
 }
 
 async function serve(s: Session, opts: ServeOptions): Promise<void> {
@@ -71,13 +95,31 @@ async function serve(s: Session, opts: ServeOptions): Promise<void> {
   const dataDir = s.path(
     opts.dataDir ?? env.STOWAGE_DATA_DIR ?? join(env.HOME || homedir(), '.stowage'),
   );
+  const upstreams: Record<string, string> = {};
+  for (const u of opts.upstream ?? []) {
+    const eq = u.indexOf('=');
+    const format = u.slice(0, eq).trim().toLowerCase();
+    const url = u.slice(eq + 1).trim();
+    if (eq <= 0 || !/^https?:\/\/[^/]/.test(url)) {
+      throw new UsageError(
+        `--upstream takes format=http(s)-url, e.g. npm=http://127.0.0.1:4873; got "${u}"`,
+      );
+    }
+    upstreams[format] = url;
+  }
+  if (opts.config && Object.keys(upstreams).length) {
+    throw new UsageError(
+      '--upstream sets the default remotes; with --config, set url on the remotes in the file',
+    );
+  }
+  const { startServer } = await loadServer();
   let server: RunningServer;
   try {
     server = await startServer({
       dataDir,
       host: opts.host,
       port,
-      ...(opts.config ? { configFile: s.path(opts.config) } : {}),
+      ...(opts.config ? { configFile: s.path(opts.config) } : { upstreams }),
       ...(opts.adminTokenFile ? { adminTokenFile: s.path(opts.adminTokenFile) } : {}),
       // Storage settings (STOWAGE_METADATA_URL, STOWAGE_BLOBS_TYPE, …), STOWAGE_ADMIN_TOKEN, and
       // the variables remote credentials name (`password: ${NEXUS_PASSWORD}`).
@@ -86,9 +128,12 @@ async function serve(s: Session, opts: ServeOptions): Promise<void> {
       drainTimeoutMs: drain * 1000,
     });
   } catch (err) {
-    // A bad config, storage setting or admin token, or a database that cannot be used.
-    if (err instanceof ConfigError || err instanceof MetaStoreError)
-      throw new CliError(err.code, err.message);
+    // A bad config, storage setting or admin token, or a database that cannot be used (by
+    // name: the server module is loaded lazily, so its classes are not imported here).
+    if (err instanceof Error && (err.name === 'ConfigError' || err.name === 'MetaStoreError')) {
+      const c = (err as { code?: unknown }).code;
+      throw new CliError(typeof c === 'string' ? c : 'ERR_CONFIG_INVALID', err.message);
+    }
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') {
       throw new CliError(

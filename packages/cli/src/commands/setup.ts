@@ -10,7 +10,7 @@ import {
   type SetupResult,
 } from '@stowage/core';
 import type { RunContext } from '../internal/context.ts';
-import { UsageError } from '../internal/errors.ts';
+import { CliError, UsageError } from '../internal/errors.ts';
 import { Session } from '../internal/session.ts';
 
 export function setupCommand(program: Command, ctx: RunContext): void {
@@ -22,7 +22,8 @@ export function setupCommand(program: Command, ctx: RunContext): void {
         'init script, …) so that it resolves through --repo (usually a virtual repository) and\n' +
         "publishes to --deploy-repo. A user's existing file is left as it was unless --overwrite.\n" +
         'Environment variables a tool needs are printed as `export` lines (secrets masked) or\n' +
-        'appended to --env-file (e.g. $GITHUB_ENV) with their real values.',
+        'appended to --env-out (e.g. $GITHUB_ENV) with their real values. Checks first that the\n' +
+        'server answers, takes the token and has the repositories, and writes nothing if not.',
     )
     .argument('<tool...>', 'tools to configure (see the list below)')
     .requiredOption('--repo <key>', 'repository to resolve from')
@@ -30,7 +31,8 @@ export function setupCommand(program: Command, ctx: RunContext): void {
     .option('--dir <path>', 'project directory for project-level files', '.')
     .option('--home <path>', 'home directory for user-level files (default: $HOME)')
     .option('--overwrite', "replace the user's existing configuration files")
-    .option('--env-file <file>', 'append NAME=value lines here instead of printing them')
+    // Not --env-file: Node takes that flag itself when it appears on `node stowage.mjs …`.
+    .option('--env-out <file>', 'append NAME=value lines here instead of printing them')
     .option(
       '--no-build-token',
       'write the given token as it is, instead of a token scoped to the build (whose downloads the server then records for it)',
@@ -44,7 +46,7 @@ export function setupCommand(program: Command, ctx: RunContext): void {
         dir: string;
         home?: string;
         overwrite?: boolean;
-        envFile?: string;
+        envOut?: string;
         buildToken: boolean;
       };
       const known = setupTools();
@@ -53,6 +55,7 @@ export function setupCommand(program: Command, ctx: RunContext): void {
         throw new UsageError(
           `cannot set up ${unknown.join(', ')}: known tools are ${known.join(', ')}`,
         );
+      await checkRepositories(s, [o.repo, ...(o.deployRepo ? [o.deployRepo] : [])]);
       let token = s.globals.token ?? ctx.env.STOWAGE_TOKEN;
       const build = s.build();
       const notes: string[] = [];
@@ -76,9 +79,9 @@ export function setupCommand(program: Command, ctx: RunContext): void {
       await mkdir(base.dir, { recursive: true });
       const results: SetupResult[] = [];
       for (const tool of tools) results.push(await setupTool(tool, base));
-      if (o.envFile) {
+      if (o.envOut) {
         const lines = results.flatMap((r) => r.env.map((e) => `${e.name}=${e.value}\n`));
-        if (lines.length) await appendFile(s.path(o.envFile), lines.join(''), { mode: 0o600 });
+        if (lines.length) await appendFile(s.path(o.envOut), lines.join(''), { mode: 0o600 });
       }
       const masked = (r: SetupResult): SetupResult => ({
         ...r,
@@ -89,10 +92,27 @@ export function setupCommand(program: Command, ctx: RunContext): void {
       for (const r of results.map(masked)) {
         s.out(`${r.tool}:`);
         for (const f of r.files) s.out(`  ${f.action === 'written' ? 'wrote' : 'kept '} ${f.path}`);
-        if (!o.envFile) for (const e of r.env) s.out(`  export ${e.name}=${e.value}`);
+        if (!o.envOut) for (const e of r.env) s.out(`  export ${e.name}=${e.value}`);
         else if (r.env.length)
-          s.out(`  appended ${r.env.map((e) => e.name).join(', ')} to ${o.envFile}`);
+          s.out(`  appended ${r.env.map((e) => e.name).join(', ')} to ${o.envOut}`);
         for (const n of r.notes) s.out(`  note: ${n}`);
       }
     });
+}
+
+/**
+ * The repositories exist on the server (which also proves it answers and takes the token),
+ * before any file is written: a tool pointed at a missing repository fails later with its own
+ * 404, far from the cause.
+ */
+async function checkRepositories(s: Session, keys: string[]): Promise<void> {
+  const repos = await s.withClient((c) => c.listRepositories());
+  const known = repos.map((r) => r.key);
+  const missing = keys.filter((k) => !known.includes(k));
+  if (missing.length) {
+    throw new CliError(
+      'ERR_CLI_REPO_NOT_FOUND',
+      `${s.url} has no repository ${missing.map((k) => `"${k}"`).join(', ')}; nothing was written. Pass --repo one of: ${known.join(', ') || '(none)'}, or create it in the server configuration`,
+    );
+  }
 }

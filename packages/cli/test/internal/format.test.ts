@@ -21,8 +21,8 @@ describe('formatTable', () => {
 describe('formatBytes / formatDuration', () => {
   it('uses binary units and short durations', () => {
     assert.equal(formatBytes(12), '12 B');
-    assert.equal(formatBytes(100_000), '98 KiB');
-    assert.equal(formatBytes(1536), '1.5 KiB');
+    assert.equal(formatBytes(100_000), '97.7 KiB');
+    assert.equal(formatBytes(1536), '1.50 KiB');
     assert.equal(formatDuration(250), '250 ms');
     assert.equal(formatDuration(1900), '1.9 s');
     assert.equal(formatDuration(125_000), '2 min 5 s');

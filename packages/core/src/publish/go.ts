@@ -10,11 +10,10 @@ import { lstat, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { request } from 'undici';
 import yazl from 'yazl';
 import { hashFile } from '../checksums.ts';
+import { RepositoryClient } from '../client.ts';
 import { StowageError } from '../errors.ts';
-import { httpError } from '../internal/http.ts';
 
 export interface GoPublishOptions {
   /** Server base URL. */
@@ -127,35 +126,32 @@ export async function publishGoModule(opts: GoPublishOptions): Promise<GoPublish
     const file = join(tmp, 'module.zip');
     const { module } = await writeGoModuleZip(opts.dir, opts.version, file);
     const sums = await hashFile(file);
-    const base = opts.url.replace(/\/+$/, '');
     const matrix = opts.build
       ? `;build.name=${encodeURIComponent(opts.build.name)};build.number=${encodeURIComponent(opts.build.number)}`
       : '';
-    const target = `${base}/api/go/${encodeURIComponent(opts.repo)}${matrix}/${escapeGoPath(module)}/@v/${escapeGoPath(opts.version)}.zip`;
-    const headers: Record<string, string> = {
-      'content-type': 'application/zip',
-      'content-length': String(sums.size),
-      'x-checksum-sha256': sums.sha256,
-      'x-checksum-sha1': sums.sha1,
-    };
-    if (opts.user !== undefined) {
-      headers.authorization = `Basic ${Buffer.from(`${opts.user}:${opts.token ?? ''}`).toString('base64')}`;
-    } else if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-    const what = `publish of ${module}@${opts.version}`;
+    const client = new RepositoryClient({
+      url: opts.url,
+      ...(opts.token ? { token: opts.token } : {}),
+      ...(opts.user !== undefined ? { user: opts.user } : {}),
+    });
     let res;
     try {
-      res = await request(target, { method: 'PUT', headers, body: createReadStream(file) });
-    } catch (err) {
-      throw new StowageError('ERR_CLIENT_UNREACHABLE', `${what} could not reach ${base}`, {
-        cause: err,
-        hint: 'check the server URL',
+      res = await client.sendFile({
+        method: 'PUT',
+        path: `/api/go/${encodeURIComponent(opts.repo)}${matrix}/${escapeGoPath(module)}/@v/${escapeGoPath(opts.version)}.zip`,
+        file,
+        headers: {
+          'content-type': 'application/zip',
+          'content-length': String(sums.size),
+          'x-checksum-sha256': sums.sha256,
+          'x-checksum-sha1': sums.sha1,
+        },
+        what: `publish of ${module}@${opts.version}`,
       });
+    } finally {
+      await client.close();
     }
-    const text = await res.body.text();
-    if (res.statusCode !== 201 && res.statusCode !== 200) {
-      throw httpError(res.statusCode, text, base, what);
-    }
-    const body = JSON.parse(text) as { repo?: string; files?: GoPublishResult['files'] };
+    const body = (res.body ?? {}) as { repo?: string; files?: GoPublishResult['files'] };
     return { module, version: opts.version, repo: body.repo ?? opts.repo, files: body.files ?? [] };
   } finally {
     await rm(tmp, { recursive: true, force: true });

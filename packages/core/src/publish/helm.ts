@@ -5,17 +5,16 @@
  * Chart.yaml and regenerates the repository's index.yaml.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { request } from 'undici';
 import { hashFile, type ChecksumsWithSize } from '../checksums.ts';
-import type { RepositoryClient } from '../client.ts';
+import { parseChartYaml } from '../helm/chart.ts';
+import { RepositoryClient } from '../client.ts';
 import { StowageError } from '../errors.ts';
-import { httpError } from '../internal/http.ts';
 import { tarStream, type TarFile } from '../internal/tar.ts';
 
 export interface HelmPushOptions {
@@ -47,16 +46,6 @@ export interface HelmPushResult extends ChecksumsWithSize {
 
 const fail = (message: string, hint?: string): StowageError =>
   new StowageError('ERR_HELM_CHART', message, hint ? { hint } : {});
-
-/** A top-level scalar of a Chart.yaml (enough to name the archive; the server checks the rest). */
-export function chartYamlField(text: string, key: string): string | undefined {
-  const re = new RegExp(
-    `^${key}:[ \\t]*(?:"([^"]*)"|'([^']*)'|([^#\\s][^#]*?))[ \\t]*(?:#.*)?$`,
-    'm',
-  );
-  const m = re.exec(text);
-  return m ? (m[1] ?? m[2] ?? m[3]) : undefined;
-}
 
 /** Turns a .helmignore glob into a test on a relative path (or on a base name). */
 function ignoreRule(line: string): ((rel: string, isDir: boolean) => boolean) | undefined {
@@ -110,11 +99,8 @@ export async function packageChart(
   } catch {
     throw fail(`${dir} has no Chart.yaml`, 'pass a chart directory or a packaged .tgz');
   }
-  const name = chartYamlField(yaml, 'name');
-  const version = chartYamlField(yaml, 'version');
-  if (!name || !version || name.includes('/') || version.includes('/')) {
-    throw fail(`${join(dir, 'Chart.yaml')} has no usable name and version`);
-  }
+  // The same checks the server makes (core's one Chart.yaml reader), before anything is packed.
+  const { name, version } = parseChartYaml(yaml);
   const files: TarFile[] = [];
   for (const rel of await chartFiles(dir)) {
     const source = join(dir, ...rel.split('/'));
@@ -134,39 +120,31 @@ export async function pushHelmChart(opts: HelmPushOptions): Promise<HelmPushResu
   try {
     const file = tmp ? (await packageChart(opts.chart, tmp)).file : opts.chart;
     const sums = await hashFile(file);
-    const base = opts.url.replace(/\/+$/, '');
-    const target = `${base}/api/helm/${encodeURIComponent(opts.repo)}/api/charts`;
-    const headers: Record<string, string> = {
-      'content-type': 'application/gzip',
-      'content-length': String(sums.size),
-      'x-checksum-sha256': sums.sha256,
-      'x-checksum-sha1': sums.sha1,
-    };
-    if (opts.user !== undefined) {
-      headers.authorization = `Basic ${Buffer.from(`${opts.user}:${opts.token ?? ''}`).toString('base64')}`;
-    } else if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-    if (opts.build) {
-      // Printable ASCII as it is (what the server records), like the repository client sends it.
-      const enc = (v: string): string => (/^[\x20-\x7e]*$/.test(v) ? v : encodeURIComponent(v));
-      headers['x-stowage-build-name'] = enc(opts.build.name);
-      headers['x-stowage-build-number'] = enc(opts.build.number);
-    }
     const shown = file.slice(file.lastIndexOf(sep) + 1);
-    const what = `push of ${shown}`;
+    const client = new RepositoryClient({
+      url: opts.url,
+      ...(opts.token ? { token: opts.token } : {}),
+      ...(opts.user !== undefined ? { user: opts.user } : {}),
+      ...(opts.build ? { build: opts.build } : {}),
+    });
     let res;
     try {
-      res = await request(target, { method: 'POST', headers, body: createReadStream(file) });
-    } catch (err) {
-      throw new StowageError('ERR_CLIENT_UNREACHABLE', `${what} could not reach ${base}`, {
-        cause: err,
-        hint: 'check the server URL',
+      res = await client.sendFile({
+        method: 'POST',
+        path: `/api/helm/${encodeURIComponent(opts.repo)}/api/charts`,
+        file,
+        headers: {
+          'content-type': 'application/gzip',
+          'content-length': String(sums.size),
+          'x-checksum-sha256': sums.sha256,
+          'x-checksum-sha1': sums.sha1,
+        },
+        what: `push of ${shown}`,
       });
+    } finally {
+      await client.close();
     }
-    const text = await res.body.text();
-    if (res.statusCode !== 201 && res.statusCode !== 200) {
-      throw httpError(res.statusCode, text, base, what);
-    }
-    const body = JSON.parse(text) as {
+    const body = (res.body ?? {}) as {
       repo?: string;
       path?: string;
       name?: string;
@@ -179,7 +157,7 @@ export async function pushHelmChart(opts: HelmPushOptions): Promise<HelmPushResu
       path: body.path ?? '',
       file: body.path ? body.path.slice(body.path.lastIndexOf('/') + 1) : shown,
       packaged: tmp !== undefined,
-      created: res.statusCode === 201,
+      created: res.status === 201,
       ...sums,
     };
   } finally {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { SetupOptions, SetupResult } from './index.ts';
-import { formatUrl, writeUnlessPresent } from './files.ts';
+import { formatUrl, writeManaged } from './files.ts';
 
 /**
  * conda: a user-level `~/.condarc` whose only channel is `<url>/api/conda/<repo>` (no defaults,
@@ -22,7 +22,9 @@ export async function setupConda(opts: SetupOptions): Promise<SetupResult> {
     'show_channel_urls: true',
     '',
   ].join('\n');
-  if (!(await writeUnlessPresent(result, file, text, { overwrite: opts.overwrite, secret }))) {
+  if (
+    !(await writeManaged(result, file, text, { overwrite: opts.overwrite, secret, comment: '#' }))
+  ) {
     return result;
   }
   const deploy = opts.deployRepo ?? opts.repo;

@@ -4,8 +4,9 @@
  * a `stowage` publishing repository to projects that apply `maven-publish`
  * (`gradle publishAllPublicationsToStowageRepository`). An existing script is kept unless `overwrite`.
  */
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeManaged } from './files.ts';
 import type { SetupOptions, SetupResult } from './index.ts';
 import { repoUrl } from './maven.ts';
 
@@ -61,26 +62,17 @@ allprojects { project ->
 export async function setupGradle(opts: SetupOptions): Promise<SetupResult> {
   const dir = join(opts.home, '.gradle', 'init.d');
   const path = join(dir, 'stowage.gradle');
-  let kept = false;
-  try {
-    await stat(path);
-    kept = !opts.overwrite;
-  } catch {
-    // not there yet
-  }
-  if (kept) {
-    return {
-      tool: 'gradle',
-      files: [{ path, action: 'kept' }],
-      env: [],
-      notes: [`${path} exists and was left alone; pass overwrite to replace it`],
-    };
-  }
+  const result: SetupResult = { tool: 'gradle', files: [], env: [], notes: [] };
   await mkdir(dir, { recursive: true });
-  await writeFile(path, gradleInitScript(opts), { mode: 0o600 });
-  const notes = [
+  const written = await writeManaged(result, path, gradleInitScript(opts), {
+    overwrite: opts.overwrite,
+    secret: true,
+    comment: '//',
+  });
+  if (!written) return result;
+  result.notes.push(
     `every Gradle build resolves through ${opts.repo}; maven-publish projects publish with publishAllPublicationsToStowageRepository`,
-  ];
-  if (opts.token) notes.push(`${path} holds the token (mode 600)`);
-  return { tool: 'gradle', files: [{ path, action: 'written' }], env: [], notes };
+  );
+  if (opts.token) result.notes.push(`${path} holds the token (mode 600)`);
+  return result;
 }

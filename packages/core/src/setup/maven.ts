@@ -3,8 +3,9 @@
  * repository (a `<mirror>` of `*`) and deploys to another (`altDeploymentRepository`), with
  * the token in `<server>` entries. An existing settings.xml is left alone unless `overwrite`.
  */
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeManaged } from './files.ts';
 import type { SetupOptions, SetupResult } from './index.ts';
 
 export const MAVEN_MIRROR_ID = 'stowage';
@@ -17,15 +18,6 @@ function esc(s: string): string {
 /** `{url}/{repo}` with no doubled slash. */
 export function repoUrl(url: string, repo: string): string {
   return `${url.replace(/\/+$/, '')}/${encodeURIComponent(repo)}`;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The settings.xml text (exported for tests and for callers that write it elsewhere). */
@@ -95,18 +87,19 @@ export function mavenSettings(opts: SetupOptions): string {
 export async function setupMaven(opts: SetupOptions): Promise<SetupResult> {
   const dir = join(opts.home, '.m2');
   const path = join(dir, 'settings.xml');
-  const notes: string[] = [];
-  if (!opts.overwrite && (await exists(path))) {
-    notes.push(
-      `${path} exists and was left alone; pass overwrite to replace it, or run mvn -s with a settings file of your own`,
-    );
-    return { tool: 'maven', files: [{ path, action: 'kept' }], env: [], notes };
-  }
+  const result: SetupResult = { tool: 'maven', files: [], env: [], notes: [] };
+  const notes = result.notes;
   await mkdir(dir, { recursive: true });
-  await writeFile(path, mavenSettings(opts), { mode: 0o600 });
+  const written = await writeManaged(result, path, mavenSettings(opts), {
+    overwrite: opts.overwrite,
+    secret: true,
+    comment: 'xml',
+    hint: 'run mvn -s with a settings file of your own',
+  });
+  if (!written) return result;
   notes.push(
     `mvn resolves everything through ${opts.repo} (mirror of *) and mvn deploy publishes to ${opts.deployRepo ?? opts.repo}`,
   );
   if (opts.token) notes.push(`${path} holds the token (mode 600)`);
-  return { tool: 'maven', files: [{ path, action: 'written' }], env: [], notes };
+  return result;
 }

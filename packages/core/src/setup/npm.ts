@@ -1,11 +1,12 @@
-import { access, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeManaged } from './files.ts';
 import type { SetupOptions, SetupResult } from './index.ts';
 
 /**
  * npm: a project `.npmrc` whose registry is `<url>/api/npm/<repo>/` and whose token is scoped
- * to that registry path (`//host/api/npm/<repo>/:_authToken`). An existing `.npmrc` is left
- * as it was unless `overwrite`.
+ * to that registry path (`//host/api/npm/<repo>/:_authToken`), in a managed block that the
+ * next run updates (writeManaged); a `.npmrc` of the user's own is left as it was unless
+ * `overwrite`.
  */
 export async function setupNpm(opts: SetupOptions): Promise<SetupResult> {
   const registry = `${opts.url.replace(/\/+$/, '')}/api/npm/${encodeURIComponent(opts.repo)}/`;
@@ -23,21 +24,13 @@ export async function setupNpm(opts: SetupOptions): Promise<SetupResult> {
     lines.push(`# npm publish --registry ${deployRegistry}`);
     result.notes.push(`publish with: npm publish --registry ${deployRegistry}`);
   }
-  let exists = true;
-  try {
-    await access(file);
-  } catch {
-    exists = false;
-  }
-  if (exists && !opts.overwrite) {
-    result.files.push({ path: file, action: 'kept' });
-    result.notes.push(
-      `${file} exists and was left as it was; pass overwrite to replace it, or add: registry=${registry}`,
-    );
-    return result;
-  }
-  await writeFile(file, `${lines.join('\n')}\n`, { mode: 0o600 });
-  result.files.push({ path: file, action: 'written' });
+  const written = await writeManaged(result, file, `${lines.join('\n')}\n`, {
+    overwrite: opts.overwrite,
+    secret: true,
+    comment: '#',
+    hint: `add: registry=${registry}`,
+  });
+  if (!written) return result;
   result.notes.push(`npm resolves from ${registry}`);
   if (!opts.token) result.notes.push('no token given: only anonymous reads will work');
   return result;

@@ -1,5 +1,5 @@
-import { access, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeManaged } from './files.ts';
 import type { SetupOptions, SetupResult } from './index.ts';
 
 const SOURCE = 'Stowage';
@@ -47,19 +47,12 @@ export async function setupNuget(opts: SetupOptions): Promise<SetupResult> {
     );
   }
   lines.push('</configuration>', '');
-  let exists = true;
-  try {
-    await access(file);
-  } catch {
-    exists = false;
-  }
-  if (exists && !opts.overwrite) {
-    result.files.push({ path: file, action: 'kept' });
-    result.notes.push(`${file} exists and was left as it was; pass overwrite to replace it`);
-    return result;
-  }
-  await writeFile(file, lines.join('\n'), { mode: secret ? 0o600 : 0o644 });
-  result.files.push({ path: file, action: 'written' });
+  const written = await writeManaged(result, file, lines.join('\n'), {
+    overwrite: opts.overwrite,
+    secret,
+    comment: 'xml',
+  });
+  if (!written) return result;
   const deploy = nugetSourceUrl({ url: opts.url, repo: opts.deployRepo ?? opts.repo });
   result.notes.push(
     `NuGet resolves from ${opts.repo}; push with \`dotnet nuget push <pkg>.nupkg --source ${deploy} --api-key <token>\``,

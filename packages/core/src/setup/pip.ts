@@ -1,12 +1,13 @@
-import { access, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeManaged } from './files.ts';
 import type { SetupOptions, SetupResult } from './index.ts';
 
 /**
  * pip (and twine): a project-local `pip.conf` whose index is `<url>/api/pypi/<repo>/simple/`,
  * selected with `PIP_CONFIG_FILE`. The credentials never go into the file: `PIP_INDEX_URL`
  * carries them in the URL (marked secret), and `TWINE_*` name the upload repository.
- * An existing `pip.conf` is left as it was unless `overwrite`.
+ * The file's settings sit in a managed block the next run updates; a `pip.conf` of the user's
+ * own is left as it was unless `overwrite`.
  */
 export async function setupPip(opts: SetupOptions): Promise<SetupResult> {
   const base = opts.url.replace(/\/+$/, '');
@@ -17,21 +18,12 @@ export async function setupPip(opts: SetupOptions): Promise<SetupResult> {
   const u = new URL(index);
   const lines = ['[global]', `index-url = ${index}`];
   if (u.protocol === 'http:') lines.push(`trusted-host = ${u.hostname}`);
-  let exists = true;
-  try {
-    await access(file);
-  } catch {
-    exists = false;
-  }
-  if (exists && !opts.overwrite) {
-    result.files.push({ path: file, action: 'kept' });
-    result.notes.push(
-      `${file} exists and was left as it was; pass overwrite to replace it, or set index-url = ${index}`,
-    );
-  } else {
-    await writeFile(file, `${lines.join('\n')}\n`, { mode: 0o644 });
-    result.files.push({ path: file, action: 'written' });
-  }
+  await writeManaged(result, file, `${lines.join('\n')}\n`, {
+    overwrite: opts.overwrite,
+    secret: false,
+    comment: '#',
+    hint: `set index-url = ${index}`,
+  });
   result.env.push({ name: 'PIP_CONFIG_FILE', value: file });
   if (opts.token) {
     const withAuth = new URL(index);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { SetupOptions, SetupResult } from './index.ts';
-import { formatUrl, writeUnlessPresent } from './files.ts';
+import { formatUrl, writeManaged } from './files.ts';
 
 /** The CRAN repository URL R should use (credentials and build inside it when given). */
 export function cranRepoUrl(opts: SetupOptions): { value: string; secret: boolean } {
@@ -19,9 +19,10 @@ export async function setupR(opts: SetupOptions): Promise<SetupResult> {
   const result: SetupResult = { tool: 'r', files: [], env: [], notes: [] };
   const text = `# Written by stowage setup r: resolve R packages through Stowage.\nlocal({\n  options(repos = c(STOWAGE = ${JSON.stringify(repo.value)}))\n})\n`;
   if (
-    !(await writeUnlessPresent(result, file, text, {
+    !(await writeManaged(result, file, text, {
       overwrite: opts.overwrite,
       secret: repo.secret,
+      comment: '#',
     }))
   ) {
     return result;

@@ -7,7 +7,7 @@
 stowageSetup(url: env.STOWAGE_TEST_URL, credentialsId: 'stowage-token', cli: env.STOWAGE_TEST_CLI)
 Map exported = env.findAll { k, v -> k.startsWith('STOWAGE_') && !k.startsWith('STOWAGE_TEST_') }
 
-stowageUpload(patterns: ['out/*.csv', 'out/*.json'], target: 'generic-staging/nightly-report/',
+stowageUpload(patterns: ['out/*.csv', 'out/*.json'], target: "generic-staging/nightly-report/${env.BUILD_NUMBER}/",
               props: [team: 'data', tier: ['gold', 'silver'], 'note': "it's; odd, isn't it"])
 stowagePublish()
 stowagePromote(to: 'qa', comment: 'row counts checked')

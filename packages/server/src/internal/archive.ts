@@ -15,7 +15,9 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
-import { createGunzip, createZstdDecompress, inflateRawSync } from 'node:zlib';
+// A namespace import: the CLI bundle links `node:zlib` at start-up, and Node releases without
+// zstd (before 22.15) would refuse a named import of it before any command could run.
+import * as zlib from 'node:zlib';
 import unbzip2 from 'unbzip2-stream';
 import { HttpError } from '../errors.ts';
 
@@ -218,7 +220,7 @@ export async function* decompress(
     }
     return;
   }
-  const dec = compression === 'gzip' ? createGunzip() : createZstdDecompress();
+  const dec = compression === 'gzip' ? zlib.createGunzip() : zlib.createZstdDecompress();
   const input = Readable.from(counted);
   input.once('error', (err) => dec.destroy(err));
   input.pipe(dec);
@@ -556,7 +558,7 @@ export async function findZipMember(
     // The central directory's size may lie: never inflate more than it declared (or the cap).
     let data: Buffer;
     try {
-      data = inflateRawSync(raw, { maxOutputLength: Math.max(usize, 1) });
+      data = zlib.inflateRawSync(raw, { maxOutputLength: Math.max(usize, 1) });
     } catch (err) {
       if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
         throw new ArchiveLimitError(

@@ -1,4 +1,5 @@
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BuildInfo } from '@stowage/core';
@@ -243,6 +244,45 @@ export interface MetaStore {
   deleteBuild(name: string, number: string): Promise<boolean>;
 
   /**
+   * The build's revision: an opaque string that changes whenever its document does (the HTTP
+   * ETag of `GET /api/build/{name}/{number}`); undefined when there is no such build.
+   */
+  getBuildRevision(name: string, number: string): Promise<string | undefined>;
+  /**
+   * Writes the build only if its current revision is `expected` (null: only if there is none
+   * yet), atomically. Returns the new revision, or undefined (nothing written) when the build
+   * changed in between: the caller reads it again, merges and retries.
+   */
+  putBuildIf(
+    doc: BuildInfo,
+    startedMs: number,
+    expected: string | null,
+  ): Promise<string | undefined>;
+  /**
+   * Stores (or replaces) one part of a build in progress: a partial build-info that an agent or
+   * job recorded, kept on the server until the build is published.
+   */
+  putBuildPart(name: string, number: string, part: string, doc: Partial<BuildInfo>): Promise<void>;
+  /** The parts of a build in progress, oldest first. */
+  listBuildParts(
+    name: string,
+    number: string,
+  ): Promise<{ part: string; doc: Partial<BuildInfo>; updated: number }[]>;
+  /**
+   * Publishes a build in progress in one transaction: `merge` gets the stored build (if any)
+   * and the parts (oldest first), and returns the document to store; the parts are deleted.
+   * Two publishes of the same build at once are serialised, so neither loses the other's parts.
+   */
+  publishBuildParts(
+    name: string,
+    number: string,
+    merge: (
+      existing: BuildInfo | undefined,
+      parts: Partial<BuildInfo>[],
+    ) => { doc: BuildInfo; startedMs: number },
+  ): Promise<{ doc: BuildInfo; parts: number; revision: string }>;
+
+  /**
    * Applies a whole promotion in one transaction: artifact copies/moves, properties on the
    * promoted artifacts, and the updated build-info. Throws (and changes nothing) on conflict.
    */
@@ -366,6 +406,14 @@ CREATE TABLE IF NOT EXISTS builds (
   PRIMARY KEY (name, number)
 );
 CREATE INDEX IF NOT EXISTS builds_started ON builds(name, started_ms);
+CREATE TABLE IF NOT EXISTS build_parts (
+  name TEXT NOT NULL,
+  number TEXT NOT NULL,
+  part TEXT NOT NULL,
+  updated INTEGER NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (name, number, part)
+);
 CREATE TABLE IF NOT EXISTS downloads (
   id INTEGER PRIMARY KEY,
   ts INTEGER NOT NULL,
@@ -470,6 +518,11 @@ function toArtifact(r: ArtifactRow): ArtifactRecord {
 
 function under(path: string): Record<string, string> {
   return { p: path, lo: `${path}/`, hi: `${path}0` };
+}
+
+/** A build's revision: a digest of its stored document (the ETag its GET answers). */
+function revisionOf(text: string): string {
+  return createHash('sha256').update(text).digest('base64url').slice(0, 27);
 }
 
 /** SQLite metadata store (node:sqlite, WAL). */
@@ -818,18 +871,7 @@ export class SqliteMetaStore implements MetaStore {
   }
 
   async putBuild(doc: BuildInfo, startedMs: number): Promise<void> {
-    this.#run(
-      `INSERT INTO builds (name, number, started, started_ms, created, doc) VALUES (:name, :number, :started, :ms, :now, :doc)
-       ON CONFLICT(name, number) DO UPDATE SET started = excluded.started, started_ms = excluded.started_ms, doc = excluded.doc`,
-      {
-        name: doc.name,
-        number: doc.number,
-        started: doc.started,
-        ms: startedMs,
-        now: Date.now(),
-        doc: JSON.stringify(doc),
-      },
-    );
+    this.#writeBuild(doc, startedMs);
   }
 
   async getBuild(name: string, number: string): Promise<BuildInfo | undefined> {
@@ -870,9 +912,107 @@ export class SqliteMetaStore implements MetaStore {
   }
 
   async deleteBuild(name: string, number: string): Promise<boolean> {
+    this.#run('DELETE FROM build_parts WHERE name = :name AND number = :number', { name, number });
     return (
       this.#run('DELETE FROM builds WHERE name = :name AND number = :number', { name, number }) > 0
     );
+  }
+
+  #buildDoc(name: string, number: string): string | undefined {
+    return this.#get<{ doc: string }>(
+      'SELECT doc FROM builds WHERE name = :name AND number = :number',
+      { name, number },
+    )?.doc;
+  }
+
+  #writeBuild(doc: BuildInfo, startedMs: number): string {
+    const text = JSON.stringify(doc);
+    this.#run(
+      `INSERT INTO builds (name, number, started, started_ms, created, doc) VALUES (:name, :number, :started, :ms, :now, :doc)
+       ON CONFLICT(name, number) DO UPDATE SET started = excluded.started, started_ms = excluded.started_ms, doc = excluded.doc`,
+      {
+        name: doc.name,
+        number: doc.number,
+        started: doc.started,
+        ms: startedMs,
+        now: Date.now(),
+        doc: text,
+      },
+    );
+    return revisionOf(text);
+  }
+
+  async getBuildRevision(name: string, number: string): Promise<string | undefined> {
+    const text = this.#buildDoc(name, number);
+    return text === undefined ? undefined : revisionOf(text);
+  }
+
+  async putBuildIf(
+    doc: BuildInfo,
+    startedMs: number,
+    expected: string | null,
+  ): Promise<string | undefined> {
+    return this.#tx(() => {
+      const text = this.#buildDoc(doc.name, doc.number);
+      const current = text === undefined ? null : revisionOf(text);
+      if (current !== expected) return undefined;
+      return this.#writeBuild(doc, startedMs);
+    });
+  }
+
+  async putBuildPart(
+    name: string,
+    number: string,
+    part: string,
+    doc: Partial<BuildInfo>,
+  ): Promise<void> {
+    this.#run(
+      `INSERT INTO build_parts (name, number, part, updated, doc) VALUES (:name, :number, :part, :now, :doc)
+       ON CONFLICT(name, number, part) DO UPDATE SET updated = excluded.updated, doc = excluded.doc`,
+      { name, number, part, now: Date.now(), doc: JSON.stringify(doc) },
+    );
+  }
+
+  #parts(name: string, number: string): { part: string; doc: string; updated: number }[] {
+    return this.#all<{ part: string; doc: string; updated: number }>(
+      'SELECT part, doc, updated FROM build_parts WHERE name = :name AND number = :number ORDER BY updated, rowid',
+      { name, number },
+    );
+  }
+
+  async listBuildParts(
+    name: string,
+    number: string,
+  ): Promise<{ part: string; doc: Partial<BuildInfo>; updated: number }[]> {
+    return this.#parts(name, number).map((r) => ({
+      part: r.part,
+      updated: r.updated,
+      doc: JSON.parse(r.doc) as Partial<BuildInfo>,
+    }));
+  }
+
+  async publishBuildParts(
+    name: string,
+    number: string,
+    merge: (
+      existing: BuildInfo | undefined,
+      parts: Partial<BuildInfo>[],
+    ) => { doc: BuildInfo; startedMs: number },
+  ): Promise<{ doc: BuildInfo; parts: number; revision: string }> {
+    return this.#tx(() => {
+      const text = this.#buildDoc(name, number);
+      const parts = this.#parts(name, number).map((r) => JSON.parse(r.doc) as Partial<BuildInfo>);
+      const { doc, startedMs } = merge(
+        text === undefined ? undefined : (JSON.parse(text) as BuildInfo),
+        parts,
+      );
+      const revision = this.#writeBuild(doc, startedMs);
+      this.#run('DELETE FROM build_parts WHERE name = :name AND number = :number', {
+        name,
+        number,
+      });
+      return { doc, parts: parts.length, revision };
+    });
   }
 
   async applyPromotion(p: {

@@ -19,7 +19,14 @@ export interface PromotionMessage {
   message: string;
 }
 
-const BOOL_FIELDS = ['dryRun', 'copy', 'artifacts', 'dependencies', 'failFast'] as const;
+const BOOL_FIELDS = [
+  'dryRun',
+  'copy',
+  'artifacts',
+  'dependencies',
+  'failFast',
+  'allowEmpty',
+] as const;
 const STRING_FIELDS = [
   'status',
   'comment',
@@ -198,6 +205,21 @@ async function promoteLocked(
   }
 
   for (const e of errors) messages.push({ level: 'error', message: e });
+  // A promotion of artifacts that moves nothing is almost always a build that produced nothing
+  // (a job that failed early): refuse it unless asked (Stowage's `allowEmpty`). A status-only
+  // promotion (`artifacts: false`) is what it says.
+  if (
+    req.targetRepo &&
+    req.artifacts !== false &&
+    ops.length === 0 &&
+    errors.length === 0 &&
+    req.allowEmpty !== true
+  ) {
+    throw new HttpError(
+      'ERR_BUILD_EMPTY',
+      `build ${name}#${number} has nothing to promote to ${req.targetRepo}: no artifacts${req.dependencies ? ' or dependencies' : ''} of it are stored; nothing was changed`,
+    );
+  }
   if (errors.length && failFast) {
     throw new HttpError(
       errors.some((e) => e.includes('already exists'))
@@ -218,6 +240,8 @@ async function promoteLocked(
   if (req.comment) status.comment = req.comment;
   if (req.targetRepo) status.repository = req.targetRepo;
   if (req.ciUser) status.ciUser = req.ciUser;
+  // Who approved (a person answering a Jenkins `input`, a GitHub environment reviewer), as the
+  // front end sends it; `user` stays the authenticated principal that made the call.
   if (req.approver) status.approver = req.approver;
 
   if (req.dryRun) {

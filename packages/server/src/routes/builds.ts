@@ -1,5 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { parseStarted, validateBuildInfo, isStowageError, type BuildInfo } from '@stowage/core';
+import {
+  formatStarted,
+  isStowageError,
+  mergeBuildInfo,
+  mergePublished,
+  parseStarted,
+  validateBuildInfo,
+  type BuildInfo,
+} from '@stowage/core';
 import { HttpError } from '../errors.ts';
 import { baseUrl, decodeQueryValue, flag, parseJson, rawQuery, rawUrl } from '../internal/http.ts';
 import { promoteBuild, validatePromotionRequest } from '../internal/promotion.ts';
@@ -25,6 +33,51 @@ function nameAndNumber(req: FastifyRequest, prefix: string): { name: string; num
   return { name: segs.join('/'), number };
 }
 
+/** Part ids: what a CLI or an action makes up (host, workspace hash, job), no path characters. */
+const PART_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+function checkKey(value: string, what: string): void {
+  if (!value.trim() || value.length > 512 || [...value].some((ch) => ch.charCodeAt(0) < 0x20)) {
+    throw new HttpError('ERR_PATH_INVALID', `the ${what} "${value}" is not usable`, {
+      hint: 'use a non-empty name without control characters (at most 512)',
+    });
+  }
+}
+
+/**
+ * A build-info part: an object whose fields have build-info's types (checked by validating it
+ * with placeholders for the required fields it may lack). Its own name and number are ignored.
+ */
+function checkPart(doc: unknown): Partial<BuildInfo> {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    throw new HttpError('ERR_BUILDINFO_INVALID', 'a build-info part must be a JSON object');
+  }
+  const part = { ...(doc as Partial<BuildInfo>) };
+  delete part.name;
+  delete part.number;
+  checkBuildInfo({
+    version: '1.0.1',
+    started: '2000-01-01T00:00:00.000+0000',
+    ...part,
+    name: 'part',
+    number: '0',
+  });
+  return part;
+}
+
+function header(req: FastifyRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** An entity tag without its quotes (and weak prefix). */
+function unquote(tag: string): string {
+  return tag
+    .trim()
+    .replace(/^W\//, '')
+    .replace(/^"(.*)"$/, '$1');
+}
+
 function checkBuildInfo(doc: unknown): BuildInfo {
   try {
     return validateBuildInfo(doc);
@@ -46,7 +99,26 @@ export async function buildRoutes(app: FastifyInstance): Promise<void> {
     if (own || (await svc.meta.getBuild(doc.name, doc.number)))
       await req.authorize('build:delete', doc.name);
     if (own?.deleteBuildArtifacts === true) await authorizeArtifactsOf(req, doc.name);
-    await svc.meta.putBuild(doc, parseStarted(doc.started).getTime());
+    const startedMs = parseStarted(doc.started).getTime();
+    // Conditional publish (Stowage's addition to the dialect): If-Match with the ETag a GET
+    // answered, or If-None-Match: * for a build that must not exist yet.
+    const ifMatch = header(req, 'if-match');
+    const ifNoneMatch = header(req, 'if-none-match');
+    if (ifMatch !== undefined || ifNoneMatch === '*') {
+      const expected = ifMatch !== undefined ? unquote(ifMatch) : null;
+      const revision = await svc.meta.putBuildIf(doc, startedMs, expected);
+      if (revision === undefined) {
+        throw new HttpError(
+          'ERR_BUILD_CHANGED',
+          expected === null
+            ? `build "${doc.name}" number "${doc.number}" already exists; nothing was written`
+            : `build "${doc.name}" number "${doc.number}" changed since it was read; nothing was written`,
+        );
+      }
+      reply.header('etag', `"${revision}"`);
+    } else {
+      await svc.meta.putBuild(doc, startedMs);
+    }
     req.log.info({ build: doc.name, number: doc.number }, 'build-info published');
     await req.audit('build.publish', { buildName: doc.name, buildNumber: doc.number });
     const discarded = await svc.retentionAfterPublish(doc);
@@ -76,7 +148,7 @@ export async function buildRoutes(app: FastifyInstance): Promise<void> {
     };
   });
 
-  app.get('/api/build/*', { config: { permission: 'build:read' } }, async (req) => {
+  app.get('/api/build/*', { config: { permission: 'build:read' } }, async (req, reply) => {
     const svc = app.stowage;
     const base = baseUrl(req);
     const segs = segments(req, '/api/build');
@@ -108,6 +180,8 @@ export async function buildRoutes(app: FastifyInstance): Promise<void> {
         );
       return artifactoryDiff(doc, await loadBuild(svc, name, decodeQueryValue(diff)));
     }
+    const revision = await svc.meta.getBuildRevision(name, number);
+    if (revision) reply.header('etag', `"${revision}"`);
     return {
       uri: `${base}/api/build/${encodeURIComponent(name)}/${encodeURIComponent(number)}`,
       buildInfo: doc,
@@ -188,6 +262,101 @@ export async function buildRoutes(app: FastifyInstance): Promise<void> {
     });
     return { buildName: name, discarded };
   });
+
+  // Stowage's own: a build in progress, kept on the server in parts that agents and jobs add
+  // (each a partial build-info), merged in one transaction when it is published from anywhere.
+  app.put(
+    '/api/stowage/v1/builds/:name/:number/parts/:part',
+    { config: { permission: 'build:publish' } },
+    async (req, reply) => {
+      const { name, number, part } = req.params as { name: string; number: string; part: string };
+      await req.authorize('build:publish', name);
+      checkKey(name, 'build name');
+      checkKey(number, 'build number');
+      if (!PART_ID.test(part)) {
+        throw new HttpError('ERR_PATH_INVALID', `"${part}" is not a usable part id`, {
+          hint: 'use letters, digits, ".", "_", ":" and "-" (at most 128)',
+        });
+      }
+      const doc = checkPart(parseJson(req.body, 'ERR_BUILDINFO_INVALID', 'build-info part'));
+      await app.stowage.meta.putBuildPart(name, number, part, doc);
+      req.log.info({ build: name, number, part }, 'build-info part stored');
+      await req.audit('build.part', { buildName: name, buildNumber: number, details: { part } });
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    '/api/stowage/v1/builds/:name/:number/parts',
+    { config: { permission: 'build:read' } },
+    async (req) => {
+      const { name, number } = req.params as { name: string; number: string };
+      await req.authorize('build:read', name);
+      const parts = await app.stowage.meta.listBuildParts(name, number);
+      return {
+        buildName: name,
+        buildNumber: number,
+        parts: parts.map((p) => ({
+          part: p.part,
+          updated: new Date(p.updated).toISOString(),
+          doc: p.doc,
+        })),
+      };
+    },
+  );
+
+  app.post(
+    '/api/stowage/v1/builds/:name/:number/publish',
+    { config: { permission: 'build:publish' } },
+    async (req, reply) => {
+      const svc = app.stowage;
+      const { name, number } = req.params as { name: string; number: string };
+      // Parts merge into the build (nothing recorded is replaced): publishing them is "publish".
+      await req.authorize('build:publish', name);
+      checkKey(name, 'build name');
+      checkKey(number, 'build number');
+      const own =
+        req.body === undefined || req.body === null || req.body === ''
+          ? {}
+          : checkPart(parseJson(req.body, 'ERR_BUILDINFO_INVALID', 'build-info part'));
+      const published = await svc.meta.publishBuildParts(name, number, (existing, parts) => {
+        if (!existing && parts.length === 0 && Object.keys(own).length === 0) {
+          throw new HttpError(
+            'ERR_BUILD_NOT_FOUND',
+            `nothing was recorded for build "${name}" number "${number}": no parts and no build-info`,
+            { hint: 'record something first (stowage upload, build push-part), then publish' },
+          );
+        }
+        const base = {
+          version: '1.0.1',
+          name,
+          number,
+          started: existing?.started ?? formatStarted(new Date()),
+        };
+        const fresh = mergeBuildInfo(base, ...parts, own);
+        fresh.name = name;
+        fresh.number = number;
+        const doc = mergePublished(existing, checkBuildInfo(fresh));
+        return { doc, startedMs: parseStarted(doc.started).getTime() };
+      });
+      req.log.info({ build: name, number, parts: published.parts }, 'build-info published');
+      await req.audit('build.publish', {
+        buildName: name,
+        buildNumber: number,
+        details: { parts: published.parts },
+      });
+      const discarded = await svc.retentionAfterPublish(published.doc);
+      if (discarded.length) {
+        req.log.info({ build: name, discarded }, 'retention discarded builds');
+        await req.audit('build.retention', {
+          buildName: name,
+          details: { discarded, reason: 'server retention after publish' },
+        });
+      }
+      reply.header('etag', `"${published.revision}"`);
+      return { buildInfo: published.doc, parts: published.parts };
+    },
+  );
 
   // Stowage's own: what the server served to a build (for `stowage build add-deps`).
   // A build-scoped token reads its own build's record (and no other build).

@@ -54,6 +54,27 @@ const SECURITY_HEADERS: Record<string, string> = {
   'cross-origin-opener-policy': 'same-origin',
 };
 
+/**
+ * The assets inlined by the CLI's single-file bundle (packages/cli/scripts/bundle.ts): file name
+ * to base64 content. Unset everywhere else, where they are read from `assetsDir`.
+ */
+declare const STOWAGE_UI_ASSETS: Record<string, string> | undefined;
+
+function inlinedAssets(): Map<string, Asset> | undefined {
+  if (typeof STOWAGE_UI_ASSETS !== 'object') return undefined;
+  const out = new Map<string, Asset>();
+  for (const [name, base64] of Object.entries(STOWAGE_UI_ASSETS)) {
+    const type = TYPES[name.slice(name.lastIndexOf('.'))];
+    if (type) out.set(name, asset(Buffer.from(base64, 'base64'), type));
+  }
+  return out;
+}
+
+function asset(body: Buffer, type: string): Asset {
+  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
+  return { body, type, etag };
+}
+
 /** `dist/ui/assets` next to the compiled plugin, or of the package when running from `src/`. */
 function defaultAssetsDir(): string {
   const here = new URL('./assets/', import.meta.url);
@@ -75,9 +96,7 @@ async function loadAssets(dir: string): Promise<Map<string, Asset>> {
     const ext = name.slice(name.lastIndexOf('.'));
     const type = TYPES[ext];
     if (!type) continue;
-    const body = await readFile(`${dir}/${name}`);
-    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
-    out.set(name, { body, type, etag });
+    out.set(name, asset(await readFile(`${dir}/${name}`), type));
   }
   return out;
 }
@@ -123,10 +142,9 @@ function secure(reply: FastifyReply): FastifyReply {
 
 export async function uiRoutes(app: FastifyInstance, opts: UiOptions = {}): Promise<void> {
   const dir = opts.assetsDir ?? defaultAssetsDir();
-  const assets = await loadAssets(dir);
+  const assets = (opts.assetsDir ? undefined : inlinedAssets()) ?? (await loadAssets(dir));
   const ready = assets.has('ui.js') && assets.has('ui.css');
-  // Expected in the single-file CLI bundle, which carries no UI assets: say so at info level,
-  // so `serve --json --log-level warn` still prints its start line first.
+  // Said at info level, so `serve --json --log-level warn` still prints its start line first.
   if (!ready) app.log.info({ dir }, 'web UI assets are missing; /ui/ shows a notice');
   const shell = Buffer.from(shellHtml(ready));
 

@@ -12,7 +12,9 @@
  * package name a local member holds from a remote.
  */
 import { Readable } from 'node:stream';
-import { zstdCompressSync } from 'node:zlib';
+// A namespace import: the CLI bundle links `node:zlib` at start-up, and Node releases without
+// zstd (before 22.15) would refuse a named import of it before any command could run.
+import * as zlib from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../../errors.ts';
 import { declaredChecksums, rawUrl } from '../../internal/http.ts';
@@ -118,7 +120,7 @@ export function currentOf(rd: Repodata): Repodata {
 function render(rd: Repodata, index: IndexName): Buffer {
   if (index === 'current_repodata.json') return Buffer.from(JSON.stringify(currentOf(rd)));
   const json = Buffer.from(JSON.stringify(rd));
-  return index === 'repodata.json.zst' ? zstdCompressSync(json) : json;
+  return index === 'repodata.json.zst' ? zlib.zstdCompressSync(json) : json;
 }
 
 async function readAll(body: Readable, max = MAX_REPODATA): Promise<Buffer> {

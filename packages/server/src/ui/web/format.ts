@@ -1,16 +1,9 @@
 /** Formatting for people: sizes, dates (build-info's `started`), durations. */
+// Sizes and durations: core's one formatter, which the CLI and the report action use too.
+import { formatBytes, formatDuration } from '../../../../core/src/format.ts';
 
 export function bytes(n: number | undefined): string {
-  if (n === undefined || !Number.isFinite(n) || n < 0) return '—';
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+  return formatBytes(n);
 }
 
 /** Parses ISO dates and build-info's `yyyy-MM-dd'T'HH:mm:ss.SSS+hhmm`. */
@@ -28,13 +21,7 @@ export function when(s: string | number | undefined): string {
 }
 
 export function duration(ms: number | undefined): string {
-  if (ms === undefined || !Number.isFinite(ms)) return '—';
-  if (ms < 1000) return `${ms} ms`;
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ${s % 60} s`;
-  return `${Math.floor(m / 60)} h ${m % 60} min`;
+  return formatDuration(ms);
 }
 
 /** Numeric build numbers in numeric order, others after them by text. */

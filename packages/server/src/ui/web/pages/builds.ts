@@ -57,8 +57,8 @@ export async function buildNumbers(name: string): Promise<{ number: string; star
 }
 
 function statusText(st: BuildStatus): string {
-  const by = st.user ?? st.ciUser;
-  return `${st.status}${st.repository ? ` → ${st.repository}` : ''}, ${when(st.timestamp)}${by ? ` by ${by}` : ''}`;
+  const by = st.ciUser ?? st.user;
+  return `${st.status}${st.repository ? ` → ${st.repository}` : ''}, ${when(st.timestamp)}${by ? ` by ${by}` : ''}${st.approver ? `, approved by ${st.approver}` : ''}`;
 }
 
 export function statusBadge(st: BuildStatus | undefined): HTMLElement {
@@ -307,12 +307,15 @@ export async function buildPage(params: string[]): Promise<Page> {
           ? h('p', null, 'This build has not been promoted.')
           : table(
               'Promotion history, oldest first',
-              ['Status', 'Repository', 'When', 'By', 'Approved by', 'Comment'],
+              ['Status', 'Repository', 'When', 'Requested by', 'Approved by', 'Comment'],
               statuses.map((st) => [
                 statusBadge(st),
                 st.repository ?? '',
                 when(st.timestamp),
-                [st.user ?? '', st.ciUser && st.ciUser !== st.user ? ` (CI: ${st.ciUser})` : ''],
+                [
+                  st.ciUser ?? st.user ?? '',
+                  st.user && st.ciUser && st.ciUser !== st.user ? ` (token: ${st.user})` : '',
+                ],
                 st.approver ?? '',
                 st.comment ?? '',
               ]),
