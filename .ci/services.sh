@@ -210,6 +210,11 @@ s3_start() {
   # A signed S3 call end to end (s3api + tempauth): create and remove a bucket. Signed here
   # (SigV4, Python's standard library) because curl --aws-sigv4 cannot take an access key
   # with a colon in it.
+  # The proxy answers /info before the storage servers take requests (a 503 then): retried.
+  for i in $(seq 1 60); do
+    s3_call PUT /services-probe 2>/dev/null && break
+    sleep 0.5
+  done
   s3_call PUT /services-probe
   s3_call DELETE /services-probe
 }

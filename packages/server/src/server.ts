@@ -13,6 +13,7 @@ import {
 } from './config.ts';
 import { loadOrCreateAdminToken } from './internal/auth.ts';
 import { FsBlobStore, type BlobStore } from './internal/blobstore.ts';
+import { S3BlobStore } from './internal/blobstore-s3.ts';
 import { SqliteMetaStore, type MetaStore } from './internal/metastore.ts';
 import { PgMetaStore } from './internal/metastore-pg.ts';
 
@@ -29,6 +30,7 @@ export type { ServerConfig, Stage, RetentionConfig, StorageConfig } from './conf
 export { PgMetaStore, MetaStoreError, type PgMetaStoreOptions } from './internal/metastore-pg.ts';
 export { ERRORS, HttpError, type ErrorCode } from './errors.ts';
 export { FsBlobStore, type BlobStore, type StagedBlob } from './internal/blobstore.ts';
+export { S3BlobStore, type S3BlobStoreOptions } from './internal/blobstore-s3.ts';
 export {
   SqliteMetaStore,
   type MetaStore,
@@ -95,7 +97,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   if (opts.env) config.storage = storageFromEnv(config.storage, opts.env);
   const token = await adminToken(opts);
 
-  const blobs = await openBlobStore(config.storage, opts.dataDir);
+  const blobs = await openBlobStore(config.storage, opts.dataDir, opts.env);
   const cleanedTempFiles = await blobs.cleanup({
     olderThanMs: opts.tempMaxAgeMs ?? TEMP_MAX_AGE_MS,
   });
@@ -114,7 +116,10 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     await meta.close();
     throw err;
   }
-  app.addHook('onClose', async () => meta.close());
+  app.addHook('onClose', async () => {
+    await meta.close();
+    if (blobs instanceof S3BlobStore) blobs.close();
+  });
   if (meta instanceof PgMetaStore)
     meta.onConnectionError = (err, what) => app.log.warn({ err }, `metadata store: ${what}`);
   if (cleanedTempFiles)
@@ -151,11 +156,40 @@ export async function openMetaStore(storage: StorageConfig, dataDir: string): Pr
 }
 
 /** The blob store the storage config names. */
-export async function openBlobStore(storage: StorageConfig, dataDir: string): Promise<BlobStore> {
-  if (storage.blobs.type === 's3') {
-    throw new ConfigError(
-      'storage.blobs type "s3" is not built into this version of the server; use { type: fs } (replicas then share one data directory, e.g. an NFS mount)',
-    );
+export async function openBlobStore(
+  storage: StorageConfig,
+  dataDir: string,
+  env?: Record<string, string | undefined>,
+): Promise<BlobStore> {
+  const b = storage.blobs;
+  if (b.type === 's3') {
+    const accessKeyId = env?.AWS_ACCESS_KEY_ID;
+    const secretAccessKey = env?.AWS_SECRET_ACCESS_KEY;
+    const sessionToken = env?.AWS_SESSION_TOKEN;
+    const s3 = new S3BlobStore({
+      bucket: b.bucket,
+      ...(b.endpoint !== undefined ? { endpoint: b.endpoint } : {}),
+      ...(b.region !== undefined ? { region: b.region } : {}),
+      ...(b.forcePathStyle !== undefined ? { forcePathStyle: b.forcePathStyle } : {}),
+      ...(b.prefix !== undefined ? { prefix: b.prefix } : {}),
+      // From the environment the server was given; else the AWS SDK's default chain.
+      ...(accessKeyId && secretAccessKey
+        ? {
+            credentials: {
+              accessKeyId,
+              secretAccessKey,
+              ...(sessionToken ? { sessionToken } : {}),
+            },
+          }
+        : {}),
+    });
+    try {
+      await s3.init();
+    } catch (err) {
+      s3.close();
+      throw new ConfigError(`storage.blobs: ${(err as Error).message}`);
+    }
+    return s3;
   }
   const blobs = new FsBlobStore({ dir: dataDir });
   await blobs.init();

@@ -51,6 +51,16 @@ export interface BlobStore {
   /** A read stream over [start, end] (inclusive), or the whole blob. */
   open(sha256: string, range?: { start: number; end: number }): Readable;
   delete(sha256: string): Promise<void>;
+  /** Every stored blob with when it was last written (for garbage collection of orphans). */
+  list(): AsyncIterable<{ sha256: string; modified: number }>;
+  /**
+   * A URL a client may fetch the blob from directly (a presigned object-store URL), for
+   * repositories with `downloadRedirect`; absent on stores that cannot hand one out.
+   */
+  urlFor?(
+    sha256: string,
+    opts?: { expiresInSec?: number; filename?: string; contentType?: string },
+  ): Promise<string>;
   /**
    * Removes temporary files left by an upload cut off by a crash. With `olderThanMs`, only
    * those untouched for that long: other replicas may be writing the newer ones.
@@ -242,6 +252,24 @@ export class FsBlobStore implements BlobStore {
 
   async delete(sha256: string): Promise<void> {
     await rm(this.pathOf(sha256), { force: true });
+  }
+
+  async *list(): AsyncIterable<{ sha256: string; modified: number }> {
+    const dirs = async (d: string): Promise<string[]> =>
+      (await readdir(d, { withFileTypes: true }).catch(() => []))
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name)
+        .sort();
+    for (const a of await dirs(this.#root)) {
+      for (const b of await dirs(join(this.#root, a))) {
+        const names = await readdir(join(this.#root, a, b)).catch(() => [] as string[]);
+        for (const name of names.sort()) {
+          if (!SHA256.test(name) || name.slice(0, 2) !== a || name.slice(2, 4) !== b) continue;
+          const st = await stat(join(this.#root, a, b, name)).catch(() => undefined);
+          if (st?.isFile()) yield { sha256: name, modified: st.mtimeMs };
+        }
+      }
+    }
   }
 
   async cleanup(opts: { olderThanMs?: number } = {}): Promise<number> {
