@@ -13,6 +13,7 @@ import { goCommand } from './commands/go.ts';
 import { helmCommand } from './commands/helm.ts';
 import { reportCommand } from './commands/report.ts';
 import { serveCommand } from './commands/serve.ts';
+import { migrateCommand } from './commands/migrate.ts';
 import { setupCommand } from './commands/setup.ts';
 import { uploadCommand } from './commands/upload.ts';
 import { VERSION, type Output, type RunContext } from './internal/context.ts';
@@ -60,6 +61,7 @@ export function createProgram(ctx: RunContext): Command {
         '  stowage build list nightly-report\n',
     );
   serveCommand(program, ctx);
+  migrateCommand(program, ctx);
   uploadCommand(program, ctx);
   downloadCommand(program, ctx);
   buildCommand(program, ctx);

@@ -148,6 +148,11 @@ export function validateRepoConfig(input: unknown, where: string): RepoConfig {
       );
     out[k] = o[k];
   }
+  if (o.downloadRedirect !== undefined) {
+    if (typeof o.downloadRedirect !== 'boolean')
+      throw new ConfigError(`${where}: downloadRedirect of "${key}" must be true or false`);
+    out.downloadRedirect = o.downloadRedirect;
+  }
   if (rclass === 'remote') {
     if (typeof o.url !== 'string' || !/^https?:\/\/[^/]/.test(o.url)) {
       throw new ConfigError(

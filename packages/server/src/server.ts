@@ -16,6 +16,7 @@ import { FsBlobStore, type BlobStore } from './internal/blobstore.ts';
 import { S3BlobStore } from './internal/blobstore-s3.ts';
 import { SqliteMetaStore, type MetaStore } from './internal/metastore.ts';
 import { PgMetaStore } from './internal/metastore-pg.ts';
+import { migrate, type MigrationReport } from './internal/migrate.ts';
 
 export { buildApp, type AppOptions } from './app.ts';
 export {
@@ -38,6 +39,7 @@ export {
   type ArtifactRecord,
 } from './internal/metastore.ts';
 export { VERSION } from './version.ts';
+export { MigrationError, type MigrationReport } from './internal/migrate.ts';
 /** Chart.yaml as the server checks it, for clients that must agree (`stowage helm push --oci`). */
 export { readChart, type ChartEntry } from './formats/helm/chart.ts';
 export { HELM_OCI, ociTagOf } from './formats/helm/oci.ts';
@@ -226,5 +228,58 @@ function checkAdminToken(token: string, where: string): void {
     throw new ConfigError(
       `the admin token from ${where} must be at least 16 characters without spaces; generate one with e.g. \`openssl rand -base64 24\``,
     );
+  }
+}
+
+export interface MigrateStorageOptions {
+  /** The installation to copy: its config (storage must be sqlite metadata) and data directory. */
+  from: { configFile?: string; config?: unknown; dataDir: string };
+  /** Where to copy it: its config (storage must be postgres metadata) and data directory. */
+  to: { configFile?: string; config?: unknown; dataDir: string };
+  /** AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY for S3 (else the AWS SDK's default chain). */
+  env?: Record<string, string | undefined>;
+  progress?: (line: string) => void;
+}
+
+/**
+ * Copies a SQLite installation (blobs in its blob store) to PostgreSQL and the target's blob
+ * store, checking every blob's checksums as it is copied; safe to run again (see migrate.ts).
+ */
+export async function migrateStorage(opts: MigrateStorageOptions): Promise<MigrationReport> {
+  const load = async (c: { configFile?: string; config?: unknown }): Promise<ServerConfig> =>
+    c.config !== undefined
+      ? resolveConfig(c.config)
+      : c.configFile
+        ? loadConfigFile(c.configFile)
+        : structuredClone(DEFAULT_CONFIG);
+  const from = await load(opts.from);
+  const to = await load(opts.to);
+  if (from.storage.metadata.type !== 'sqlite')
+    throw new ConfigError(
+      'migrate --from: the source must keep its metadata in SQLite (storage.metadata type sqlite)',
+    );
+  const target = to.storage.metadata;
+  if (target.type !== 'postgres')
+    throw new ConfigError(
+      'migrate --to: the target must keep its metadata in PostgreSQL (storage.metadata type postgres, url …)',
+    );
+  const fromBlobs = await openBlobStore(from.storage, opts.from.dataDir, opts.env);
+  let toBlobs: BlobStore | undefined;
+  try {
+    await mkdir(opts.to.dataDir, { recursive: true, mode: 0o700 });
+    toBlobs = await openBlobStore(to.storage, opts.to.dataDir, opts.env);
+    // Opening the store applies the target's schema migrations.
+    const meta = await openMetaStore(to.storage, opts.to.dataDir);
+    await meta.close();
+    return await migrate({
+      fromDir: opts.from.dataDir,
+      fromBlobs,
+      toUrl: target.url,
+      ...(target.schema !== undefined ? { toSchema: target.schema } : {}),
+      toBlobs,
+      ...(opts.progress ? { progress: opts.progress } : {}),
+    });
+  } finally {
+    for (const b of [fromBlobs, toBlobs]) if (b instanceof S3BlobStore) b.close();
   }
 }

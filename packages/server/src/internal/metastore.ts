@@ -21,6 +21,11 @@ export interface RepoConfig {
   excludesPattern?: string;
   /** Remote repositories: how long fetched metadata is served before it is revalidated. */
   metadataMaxAgeSec?: number;
+  /**
+   * Downloads answered with a redirect to a short-lived presigned URL of the blob store (S3),
+   * so the content does not pass through the server; streamed where the store has no URLs.
+   */
+  downloadRedirect?: boolean;
 }
 
 export interface BlobRecord {

@@ -8,6 +8,9 @@ import { fileInfo } from './storage.ts';
 import { formatOf } from '../formats/index.ts';
 import type { ResolveOptions } from '../internal/resolver.ts';
 
+/** How long a presigned download URL (downloadRedirect) stays valid. */
+const REDIRECT_TTL_SEC = 300;
+
 /**
  * Generic repository layout: `PUT|GET|HEAD|DELETE /{repo}/{path}`, with matrix
  * properties on deploy, checksum headers, checksum deploy and range requests.
@@ -139,6 +142,15 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
       user: who.user,
       ...buildIdentity(req),
     });
+    if (repo.downloadRedirect && !range && svc.blobs.urlFor) {
+      // The object store serves the bytes (as an attachment under the file's name).
+      const url = await svc.blobs.urlFor(art.sha256, {
+        expiresInSec: REDIRECT_TTL_SEC,
+        filename: art.path.slice(art.path.lastIndexOf('/') + 1),
+      });
+      reply.removeHeader('content-length');
+      return reply.code(302).header('location', url).send();
+    }
     return reply.send(svc.blobs.open(art.sha256, range));
   };
 
