@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { HttpError, errorBody } from './errors.ts';
 import type { ServerConfig } from './config.ts';
 import { Authenticator, type Principal } from './internal/auth.ts';
@@ -14,6 +14,7 @@ import { buildRoutes } from './routes/builds.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
 import { systemRoutes } from './routes/system.ts';
 import { uiRoutes } from './ui/ui.ts';
+import { Metrics } from './internal/metrics.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -50,8 +51,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 2048 },
     bodyLimit: API_BODY_LIMIT,
     return503OnClosing: true,
+    // One line per request, written in onResponse with the route, principal and duration.
+    logController: new LogController({ disableRequestLogging: true }),
   });
+  const metrics = new Metrics(opts.meta);
   const services = new Services({
+    metrics,
     blobs: opts.blobs,
     meta: opts.meta,
     config: opts.config,
@@ -96,9 +101,58 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
   );
 
+  // Bytes in and out are what the connection carried while the request was handled.
+  const started = new WeakMap<object, { read: number; written: number }>();
   app.addHook('onRequest', async (req) => {
+    const sock = req.raw.socket;
+    started.set(req, { read: sock?.bytesRead ?? 0, written: sock?.bytesWritten ?? 0 });
     req.principal = await services.auth.authenticate(req.headers);
   });
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    const status = reply.statusCode;
+    const seconds = reply.elapsedTime / 1000;
+    metrics.requests.inc({ method: req.method, route, status: String(status) });
+    metrics.duration.observe({ method: req.method, route }, seconds);
+    const sock = req.raw.socket;
+    const at = started.get(req);
+    let bytesIn = 0;
+    let bytesOut = 0;
+    if (sock && at) {
+      // A body that arrived with the headers was read before onRequest: its length counts.
+      const declared = Number(req.headers['content-length'] ?? 0) || 0;
+      bytesIn = Math.max(declared, sock.bytesRead - at.read);
+      bytesOut = Math.max(0, sock.bytesWritten - at.written);
+      metrics.bytesIn.inc({ route }, bytesIn);
+      metrics.bytesOut.inc({ route }, bytesOut);
+    }
+    req.log.info(
+      {
+        method: req.method,
+        url: req.url,
+        route,
+        status,
+        principal: req.principal?.user ?? 'anonymous',
+        durationMs: Math.round(reply.elapsedTime * 10) / 10,
+        bytesIn,
+        bytesOut,
+      },
+      'request completed',
+    );
+  });
+
+  if (opts.config.metrics.enabled) {
+    const anonymous = opts.config.metrics.anonymous;
+    app.get(
+      '/metrics',
+      { config: { permission: anonymous ? 'public' : 'admin' } },
+      async (req, reply) => {
+        if (!anonymous) req.requireAdmin();
+        const text = await metrics.registry.metrics();
+        return reply.type(metrics.registry.contentType).send(text);
+      },
+    );
+  }
 
   app.setErrorHandler((err, req, reply) => {
     if (err instanceof HttpError) {

@@ -67,11 +67,24 @@ export interface ServerConfig {
   stages: Stage[];
   /** Applied to a build name each time one of its builds is published. */
   retention?: RetentionConfig;
+  /** Prometheus metrics at /metrics. */
+  metrics: MetricsConfig;
+}
+
+export interface MetricsConfig {
+  /** Serve /metrics at all (default true). */
+  enabled: boolean;
+  /**
+   * Let anyone scrape /metrics (default false: an admin token is needed, which Prometheus
+   * sends with `authorization: { credentials_file: … }`).
+   */
+  anonymous: boolean;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
   storage: { metadata: { type: 'sqlite' }, blobs: { type: 'fs' } },
   auth: { anonymousRead: false },
+  metrics: { enabled: true, anonymous: false },
   repositories: [
     {
       key: 'generic-staging',
@@ -208,6 +221,16 @@ export function resolveConfig(doc: unknown, where = 'config'): ServerConfig {
       if (typeof auth.anonymousRead !== 'boolean')
         throw new ConfigError(`${where}: auth.anonymousRead must be true or false`);
       cfg.auth.anonymousRead = auth.anonymousRead;
+    }
+  }
+  if (o.metrics !== undefined) {
+    const m = mapping(o.metrics, `${where}: metrics`);
+    only(m, ['enabled', 'anonymous'], `${where}: metrics`);
+    for (const k of ['enabled', 'anonymous'] as const) {
+      if (m[k] === undefined) continue;
+      if (typeof m[k] !== 'boolean')
+        throw new ConfigError(`${where}: metrics.${k} must be true or false`);
+      cfg.metrics[k] = m[k];
     }
   }
   if (o.repositories !== undefined) {

@@ -98,12 +98,15 @@ export class S3BlobStore implements BlobStore {
       await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
     } catch (err) {
       const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      const name = (err as Error).name;
       const why =
-        status === 404
-          ? 'it does not exist; create it first'
-          : status === 403
-            ? 'access denied; check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY'
-            : (err as Error).message;
+        name === 'CredentialsProviderError'
+          ? 'no credentials; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or another AWS SDK credential source)'
+          : status === 404
+            ? 'it does not exist; create it first'
+            : status === 403
+              ? 'access denied; check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY'
+              : (err as Error).message;
       throw new Error(`S3 bucket "${this.bucket}" is not usable: ${why}`, { cause: err });
     }
   }
