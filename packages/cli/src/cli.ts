@@ -18,6 +18,7 @@ import { setupCommand } from './commands/setup.ts';
 import { uploadCommand } from './commands/upload.ts';
 import { VERSION, type Output, type RunContext } from './internal/context.ts';
 import { CliError, UsageError } from './internal/errors.ts';
+import { asyncLogDestination } from '@stowage/server';
 import { DEFAULT_URL, type GlobalOptions } from './internal/session.ts';
 
 export type { Output, RunContext } from './internal/context.ts';
@@ -125,6 +126,8 @@ if (import.meta.main) {
     stdout: process.stdout,
     stderr: process.stderr,
     cwd: process.cwd(),
+    // Request logs must not block on the terminal or a pipe: pino's asynchronous destination.
+    serverLog: () => asyncLogDestination(1),
     waitForShutdown: () =>
       new Promise((resolve) => {
         process.once('SIGINT', () => resolve('SIGINT'));

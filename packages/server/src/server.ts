@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import pino from 'pino';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { buildApp } from './app.ts';
 import { readFile } from 'node:fs/promises';
@@ -86,6 +87,14 @@ export interface RunningServer {
   /** Temporary files from interrupted uploads removed at start. */
   cleanedTempFiles: number;
   close(): Promise<void>;
+}
+
+/**
+ * A non-blocking log destination on a file descriptor (pino's asynchronous SonicBoom): a slow
+ * terminal or a full pipe never holds up a request. Call flushSync() before the process exits.
+ */
+export function asyncLogDestination(fd = 1): { write(line: string): boolean; flushSync(): void } {
+  return pino.destination({ dest: fd, sync: false });
 }
 
 /** Opens the stores in dataDir, seeds the configured repositories and listens. */

@@ -59,6 +59,7 @@ async function serve(s: Session, opts: ServeOptions): Promise<void> {
   const dataDir = s.path(
     opts.dataDir ?? env.STOWAGE_DATA_DIR ?? join(env.HOME || homedir(), '.stowage'),
   );
+  const log = s.ctx.serverLog?.();
   let server: RunningServer;
   try {
     server = await startServer({
@@ -69,7 +70,7 @@ async function serve(s: Session, opts: ServeOptions): Promise<void> {
       ...(opts.adminTokenFile ? { adminTokenFile: s.path(opts.adminTokenFile) } : {}),
       // Storage settings (STOWAGE_METADATA_URL, STOWAGE_BLOBS_TYPE, …) and STOWAGE_ADMIN_TOKEN.
       env,
-      logger: { level: opts.logLevel, stream: s.ctx.stdout },
+      logger: { level: opts.logLevel, stream: log ?? s.ctx.stdout },
     });
   } catch (err) {
     // A bad config, storage setting or admin token, or a database that cannot be used.
@@ -119,5 +120,6 @@ async function serve(s: Session, opts: ServeOptions): Promise<void> {
     : await new Promise<string>(() => {});
   server.app.log.info({ signal }, 'stopping');
   await server.close();
+  log?.flushSync?.();
   if (!s.json) s.out(`Stowage stopped (${signal})`);
 }
