@@ -5,7 +5,15 @@ import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'test-results/**', 'bench/results/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'test-results/**',
+      'bench/results/**',
+      '.ci/.services/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -14,7 +14,15 @@ cd "$(dirname "$0")/.."
 DIR=${STOWAGE_SERVICES_DIR:-$PWD/.ci/.services}
 PG_PORT=${STOWAGE_PG_PORT:-55432}
 PG_BIN=/usr/lib/postgresql/15/bin
-PG_DATA=$DIR/pg/data
+# PostgreSQL runs as the `postgres` user when we are root: its files go under $DIR unless that
+# user cannot reach it (a checkout under /root), then under /tmp (named after $DIR, so that
+# stop finds it again).
+mkdir -p "$DIR"
+PG_ROOT=$DIR/pg
+if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$DIR" 2>/dev/null; then
+  PG_ROOT=/tmp/stowage-pg-$(printf %s "$DIR" | sha1sum | cut -c1-12)
+fi
+PG_DATA=$PG_ROOT/data
 
 log() { echo "services: $*" >&2; }
 
@@ -39,8 +47,8 @@ apt_install() {
 
 pg_start() {
   [ -x "$PG_BIN/initdb" ] || apt_install postgresql
-  mkdir -p "$DIR/pg"
-  [ "$(id -u)" = 0 ] && chown postgres:postgres "$DIR/pg"
+  mkdir -p "$DIR" "$PG_ROOT"
+  if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$PG_ROOT"; fi
   if [ ! -f "$PG_DATA/PG_VERSION" ]; then
     log "initdb $PG_DATA"
     # C.UTF-8: byte order for text everywhere; the schema also says COLLATE "C" on paths.
@@ -48,9 +56,9 @@ pg_start() {
       --locale=C.UTF-8 >/dev/null
   fi
   if ! as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
-    # Test settings: no fsync (the cluster is thrown away), loopback only, socket in $DIR/pg.
-    as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$DIR/pg/postgres.log" -w -t 60 \
-      -o "-p $PG_PORT -k $DIR/pg -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    # Test settings: no fsync (the cluster is thrown away), loopback only, socket in $PG_ROOT.
+    as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_ROOT/postgres.log" -w -t 60 \
+      -o "-p $PG_PORT -k $PG_ROOT -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
       start >/dev/null
   fi
   if ! "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U stowage -d postgres -qtAc \

@@ -174,4 +174,33 @@ describe('stowage run()', () => {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--port must be a port number/);
   });
+
+  it('serve reports storage it cannot use with the store and what to do, not as unexpected', async () => {
+    const dataDir = join(dir, 'serve-data');
+    // Nothing listens on port 1.
+    const db = await cli(['serve', '--port', '0', '--data-dir', dataDir, '--json'], {
+      env: { STOWAGE_METADATA_URL: 'postgres://stowage@127.0.0.1:1/stowage' },
+    });
+    assert.equal(db.code, 1);
+    assert.match(
+      db.stderr,
+      /cannot open the PostgreSQL metadata store at postgres:\/\/stowage@127\.0\.0\.1:1/,
+    );
+    assert.doesNotMatch(db.stderr, /unexpected/);
+    assert.equal(
+      (JSON.parse(db.stdout) as { error: { code: string } }).error.code,
+      'ERR_METADATA_STORE',
+    );
+    const token = await cli([
+      'serve',
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      '--admin-token-file',
+      join(dir, 'none'),
+    ]);
+    assert.equal(token.code, 1);
+    assert.match(token.stderr, /cannot read the admin token file/);
+  });
 });

@@ -385,53 +385,76 @@ for (const e of ENGINES) {
       });
     });
 
-    test('withLock: read-modify-write under one key loses nothing; keys nest and may hold NUL', async () => {
-      await withStore(e, async (meta) => {
-        await meta.putRepo({
-          key: 'counter',
-          rclass: 'local',
-          packageType: 'generic',
-          description: '0',
-        });
-        const bump = (): Promise<void> =>
-          meta.withLock('test\0counter', async () => {
-            const cur = await meta.getRepo('counter');
-            await new Promise((r) => setImmediate(r));
-            await meta.putRepo({
-              key: 'counter',
-              rclass: 'local',
-              packageType: 'generic',
-              description: String(Number(cur?.description) + 1),
-            });
+    // The timeout turns a lock-order deadlock into a failure instead of a hung run.
+    test(
+      'withLock: read-modify-write under one key loses nothing; keys nest and may hold NUL',
+      { timeout: 120_000 },
+      async () => {
+        await withStore(e, async (meta) => {
+          await meta.putRepo({
+            key: 'counter',
+            rclass: 'local',
+            packageType: 'generic',
+            description: '0',
           });
-        await Promise.all(Array.from({ length: 40 }, bump));
-        assert.equal((await meta.getRepo('counter'))?.description, '40');
-        // A format's lock, then a blob's inside it, as a deploy does.
-        const order: string[] = [];
-        await Promise.all(
-          ['a', 'b', 'c'].map((k) =>
-            meta.withLock(`outer\0${k}`, () =>
-              meta.withLock('inner\0shared', async () => {
-                order.push(`${k}+`);
-                await new Promise((r) => setImmediate(r));
-                order.push(`${k}-`);
-              }),
+          const bump = (): Promise<void> =>
+            meta.withLock('test\0counter', async () => {
+              const cur = await meta.getRepo('counter');
+              await new Promise((r) => setImmediate(r));
+              await meta.putRepo({
+                key: 'counter',
+                rclass: 'local',
+                packageType: 'generic',
+                description: String(Number(cur?.description) + 1),
+              });
+            });
+          await Promise.all(Array.from({ length: 40 }, bump));
+          assert.equal((await meta.getRepo('counter'))?.description, '40');
+          // A format's lock, then a blob's inside it, as a deploy does.
+          const order: string[] = [];
+          await Promise.all(
+            ['a', 'b', 'c'].map((k) =>
+              meta.withLock(`outer\0${k}`, () =>
+                meta.withLock('inner\0shared', async () => {
+                  order.push(`${k}+`);
+                  await new Promise((r) => setImmediate(r));
+                  order.push(`${k}-`);
+                }),
+              ),
             ),
-          ),
-        );
-        // Never two inside the shared inner lock at once.
-        for (let i = 0; i < order.length; i += 2)
-          assert.equal(order[i]?.slice(0, 1), order[i + 1]?.slice(0, 1), order.join(' '));
-        // A failing holder releases the lock.
-        await assert.rejects(
-          meta.withLock('test\0fails', async () => {
-            throw new Error('boom');
-          }),
-          /boom/,
-        );
-        assert.equal(await meta.withLock('test\0fails', async () => 'free'), 'free');
-      });
-    });
+          );
+          // Never two inside the shared inner lock at once.
+          for (let i = 0; i < order.length; i += 2)
+            assert.equal(order[i]?.slice(0, 1), order[i + 1]?.slice(0, 1), order.join(' '));
+          // More callers than the store has lock connections, half of them taking the shared
+          // key inside a key of their own and half taking it directly: all get through.
+          let inside = 0;
+          let most = 0;
+          const shared = async (): Promise<void> => {
+            inside++;
+            most = Math.max(most, inside);
+            await new Promise((r) => setImmediate(r));
+            inside--;
+          };
+          await Promise.all(
+            Array.from({ length: 60 }, (_, i) =>
+              i % 2
+                ? meta.withLock(`outer\0many-${i}`, () => meta.withLock('inner\0many', shared))
+                : meta.withLock('inner\0many', shared),
+            ),
+          );
+          assert.equal(most, 1);
+          // A failing holder releases the lock.
+          await assert.rejects(
+            meta.withLock('test\0fails', async () => {
+              throw new Error('boom');
+            }),
+            /boom/,
+          );
+          assert.equal(await meta.withLock('test\0fails', async () => 'free'), 'free');
+        });
+      },
+    );
 
     test('analytics: the generated histories answer the same on this engine as on SQLite', async () => {
       const history = [...funnelHistory(), ...depsHistory(), ...sizeHistory(), ...imageHistory()];

@@ -3,10 +3,9 @@
  * this test's own) and one blob store: either one data directory (the fs blob store shared as a
  * mount would be) or one S3 bucket (each replica then has a data directory of its own): what one
  * replica writes the other serves, read-modify-write of shared metadata loses nothing, uploads
- * that arrive in pieces continue on either replica (skopeo through a proxy that sends its
- * PATCHes to one and its PUT to the other), GC on one replica never takes a blob the other is
- * committing, and a replica killed mid-upload leaves nothing partial and loses nothing. The
- * storage settings and the admin token come from the environment, as in a container deployment.
+ * that arrive in pieces continue on either replica, GC on one replica never takes a blob the
+ * other is committing, and a replica killed mid-upload leaves nothing partial. The storage
+ * settings and the admin token come from the environment, as in a container deployment.
  * Needs STOWAGE_TEST_PG_URL (and STOWAGE_TEST_S3_* for the S3 pair; `.ci/services.sh start`);
  * skips without them.
  */
@@ -14,30 +13,16 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer, request as httpRequest } from 'node:http';
-import { createInterface } from 'node:readline';
+import { createServer, request, type Server } from 'node:http';
 import { promisify } from 'node:util';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { startServer, type RunningServer } from '../src/server.ts';
 import { PG_URL, SKIP_PG, dropSchema, newSchema } from './pg.ts';
 import { SKIP_S3, newBucket, s3Env } from './s3.ts';
-
-const exec = promisify(execFile);
-const has = (cmd: string): boolean => {
-  try {
-    execFileSync(cmd, ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
-const MISSING_OCI: string | false =
-  has('skopeo') && has('umoci')
-    ? false
-    : 'skopeo and umoci are needed (apt-get install -y skopeo umoci)';
 
 const ADMIN = `stw_${randomBytes(24).toString('base64url')}`;
 
@@ -48,6 +33,7 @@ const CONFIG = {
     { key: 'generic-release', rclass: 'local', packageType: 'generic' },
     { key: 'npm-local', rclass: 'local', packageType: 'npm' },
     { key: 'docker-local', rclass: 'local', packageType: 'docker' },
+    { key: 'maven-local', rclass: 'local', packageType: 'maven' },
   ],
   stages: [
     { name: 'staged', repo: 'generic-staging' },
@@ -59,6 +45,69 @@ const CONFIG = {
 const sha = (alg: string, data: string | Buffer): string =>
   createHash(alg).update(data).digest('hex');
 
+const run = promisify(execFile);
+
+/** skopeo and umoci (Debian packages), or why the skopeo test skips. */
+function missingTools(): string | false {
+  const missing = ['skopeo', 'umoci'].filter((cmd) => {
+    try {
+      execFileSync(cmd, ['--version'], { stdio: 'ignore' });
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  return missing.length
+    ? `${missing.join(', ')} not installed (apt-get install -y skopeo umoci)`
+    : false;
+}
+
+/**
+ * A load balancer in front of two replicas: OCI upload sessions go POST → first, PATCH →
+ * first, final PUT → second (the session changes replica before it completes); every other
+ * request alternates. Records which replica served what.
+ */
+async function roundRobin(
+  first: RunningServer,
+  second: RunningServer,
+): Promise<{
+  url: string;
+  log: { method: string; path: string; to: string }[];
+  close(): Promise<void>;
+}> {
+  const log: { method: string; path: string; to: string }[] = [];
+  let turn = 0;
+  const server: Server = createServer((req, res) => {
+    const path = req.url ?? '/';
+    let target: RunningServer;
+    if (/\/blobs\/uploads\//.test(path)) target = req.method === 'PUT' ? second : first;
+    else target = turn++ % 2 ? second : first;
+    log.push({ method: req.method ?? '', path, to: target === first ? 'A' : 'B' });
+    const up = request(
+      { host: '127.0.0.1', port: target.port, method: req.method, path, headers: req.headers },
+      (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      },
+    );
+    up.on('error', (err) => res.destroy(err));
+    req.pipe(up);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  return {
+    url: `127.0.0.1:${port}`,
+    log,
+    close: async () => {
+      server.closeAllConnections();
+      server.close();
+      await once(server, 'close');
+    },
+  };
+}
+
 function replicaSuite(blobs: 'fs' | 's3'): void {
   const where = blobs === 's3' ? 'one S3 bucket' : 'one blob directory';
   describe(
@@ -68,6 +117,8 @@ function replicaSuite(blobs: 'fs' | 's3'): void {
       let work: string;
       let env: Record<string, string>;
       let dropBucket: (() => Promise<void>) | undefined;
+      /** Where replica `i` keeps its data: shared on fs, its own on S3. */
+      const dataDir = (i: number): string => join(work, blobs === 's3' ? `data-${i}` : 'data');
       let schema: string;
       let a: RunningServer;
       let b: RunningServer;
@@ -102,12 +153,7 @@ function replicaSuite(blobs: 'fs' | 's3'): void {
         // Both start at once: the schema's migrations run once, under their advisory lock. On S3
         // each has a data directory of its own: nothing is shared through the disk.
         const start = (i: number): Promise<RunningServer> =>
-          startServer({
-            dataDir: join(work, blobs === 's3' ? `data-${i}` : 'data'),
-            port: 0,
-            config: CONFIG,
-            env,
-          });
+          startServer({ dataDir: dataDir(i), port: 0, config: CONFIG, env });
         [a, b] = await Promise.all([start(1), start(2)]);
       });
 
@@ -258,6 +304,23 @@ function replicaSuite(blobs: 'fs' | 's3'): void {
         }
       });
 
+      test('concurrent Maven deploys of one artifact through both replicas: maven-metadata.xml lists every version', async () => {
+        const versions = Array.from({ length: 40 }, (_, i) => `1.0.${i}`);
+        const results = await Promise.all(
+          versions.map((v, i) =>
+            call(i % 2 ? a : b, 'PUT', `/maven-local/org/acme/lib/${v}/lib-${v}.jar`, `jar ${v}`),
+          ),
+        );
+        for (const r of results) assert.equal(r.status, 201, await r.text());
+        for (const s of [a, b]) {
+          const xml = await (
+            await call(s, 'GET', '/maven-local/org/acme/lib/maven-metadata.xml')
+          ).text();
+          const listed = [...xml.matchAll(/<version>([^<]+)<\/version>/g)].map((m) => m[1]);
+          assert.deepEqual([...listed].sort(), [...versions].sort(), xml);
+        }
+      });
+
       test('an OCI chunked upload started on one replica is continued and finished on the other', async () => {
         const parts = [70_000, 50_000, 20_000, 30_000].map((n) => randomBytes(n));
         const whole = Buffer.concat(parts);
@@ -295,6 +358,154 @@ function replicaSuite(blobs: 'fs' | 's3'): void {
           'content-type': 'application/octet-stream',
         });
         assert.equal(gone.status, 404);
+      });
+
+      test(
+        "skopeo pushes through a balancer that sends each upload's PATCH to one replica and PUT to the other",
+        { skip: missingTools() },
+        async () => {
+          const layout = join(work, 'oci-layout');
+          const umoci = (args: string[]): Promise<unknown> =>
+            run('umoci', args, { timeout: 60_000 });
+          await umoci(['init', '--layout', layout]);
+          await umoci(['new', '--image', `${layout}:app`]);
+          for (let i = 1; i <= 2; i++) {
+            const dir = join(work, `layer-${i}`);
+            await mkdir(dir, { recursive: true });
+            await writeFile(join(dir, `data${i}.bin`), randomBytes(200_000 * i));
+            await run('tar', ['-cf', `${dir}.tar`, '-C', dir, '.']);
+            await umoci(['raw', 'add-layer', '--image', `${layout}:app`, `${dir}.tar`]);
+          }
+          const skopeo = async (args: string[]): Promise<string> =>
+            (
+              await run('skopeo', ['--insecure-policy', ...args], {
+                timeout: 120_000,
+                maxBuffer: 64 * 1024 * 1024,
+              })
+            ).stdout;
+          const lb = await roundRobin(a, b);
+          try {
+            const creds = `ci:${ADMIN}`;
+            await skopeo([
+              'copy',
+              '--dest-creds',
+              creds,
+              '--dest-tls-verify=false',
+              `oci:${layout}:app`,
+              `docker://${lb.url}/docker-local/balanced:1`,
+            ]);
+            // Sessions really moved: started and fed on A, finished on B.
+            const puts = lb.log.filter(
+              (l) => l.method === 'PUT' && l.path.includes('/blobs/uploads/'),
+            );
+            const patches = lb.log.filter((l) => l.method === 'PATCH');
+            assert.ok(puts.length >= 3, JSON.stringify(lb.log));
+            assert.ok(patches.length >= 1, JSON.stringify(lb.log));
+            assert.ok(puts.every((l) => l.to === 'B') && patches.every((l) => l.to === 'A'));
+            const index = JSON.parse(await readFile(join(layout, 'index.json'), 'utf8')) as {
+              manifests: { digest: string }[];
+            };
+            const want = index.manifests[0]?.digest;
+            for (const s of [a, b]) {
+              const raw = await skopeo([
+                'inspect',
+                '--raw',
+                '--creds',
+                creds,
+                '--tls-verify=false',
+                `docker://127.0.0.1:${s.port}/docker-local/balanced:1`,
+              ]);
+              assert.equal(`sha256:${sha('sha256', raw)}`, want);
+            }
+            const out = join(work, 'oci-out');
+            await skopeo([
+              'copy',
+              '--src-creds',
+              creds,
+              '--src-tls-verify=false',
+              `docker://127.0.0.1:${b.port}/docker-local/balanced:1`,
+              `oci:${out}:app`,
+            ]);
+            const manifest = JSON.parse(
+              await readFile(join(out, 'blobs', 'sha256', (want ?? '').slice(7)), 'utf8'),
+            ) as { layers: { digest: string }[] };
+            assert.equal(manifest.layers.length, 2);
+            for (const l of manifest.layers) {
+              const data = await readFile(join(out, 'blobs', 'sha256', l.digest.slice(7)));
+              assert.equal(`sha256:${sha('sha256', data)}`, l.digest);
+            }
+          } finally {
+            await lb.close();
+          }
+        },
+      );
+
+      test('kill -9 of a replica mid-upload: the other continues its upload session, and a cut deploy stays invisible', async () => {
+        // A third replica in a process of its own, so that it can be killed outright.
+        const server = new URL('../src/server.ts', import.meta.url).href;
+        const child = spawn(
+          process.execPath,
+          [
+            '--input-type=module',
+            '-e',
+            `const { startServer } = await import(${JSON.stringify(server)});
+         const s = await startServer({ dataDir: process.argv[1], port: 0, config: JSON.parse(process.argv[2]), env: process.env });
+         process.stdout.write(JSON.stringify({ port: s.port }) + '\\n');`,
+            dataDir(3),
+            JSON.stringify(CONFIG),
+          ],
+          {
+            env: { PATH: process.env.PATH ?? '', ...env },
+            stdio: ['ignore', 'pipe', 'inherit'],
+          },
+        );
+        try {
+          const [line] = (await once(child.stdout, 'data')) as [Buffer];
+          const port = (JSON.parse(line.toString('utf8')) as { port: number }).port;
+          const c = { port, url: `http://127.0.0.1:${port}` } as RunningServer;
+
+          const first = randomBytes(100_000);
+          const rest = randomBytes(60_000);
+          const start = await call(c, 'POST', '/v2/docker-local/killed/blobs/uploads/');
+          assert.equal(start.status, 202);
+          const loc = String(start.headers.get('location'));
+          const patch = await call(c, 'PATCH', loc, first, {
+            'content-type': 'application/octet-stream',
+          });
+          assert.equal(patch.status, 202);
+
+          // A deploy that is half sent when the replica dies.
+          const sock = connect(port, '127.0.0.1');
+          await once(sock, 'connect');
+          sock.write(
+            `PUT /generic-staging/cut/half.bin HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${ADMIN}\r\nContent-Length: 1000000\r\n\r\n`,
+          );
+          sock.write(randomBytes(500_000));
+          sock.on('error', () => undefined);
+          child.kill('SIGKILL');
+          await once(child, 'exit');
+          sock.destroy();
+
+          // The session goes on where it stood, on another replica.
+          const status = await call(a, 'GET', loc);
+          assert.equal(status.status, 204);
+          assert.equal(status.headers.get('range'), `0-${first.length - 1}`);
+          const whole = Buffer.concat([first, rest]);
+          const put = await call(a, 'PUT', `${loc}?digest=sha256:${sha('sha256', whole)}`, rest, {
+            'content-type': 'application/octet-stream',
+          });
+          assert.equal(put.status, 201, await put.text());
+          const blob = await call(
+            b,
+            'GET',
+            `/v2/docker-local/killed/blobs/sha256:${sha('sha256', whole)}`,
+          );
+          assert.ok(Buffer.from(await blob.arrayBuffer()).equals(whole));
+          for (const s of [a, b])
+            assert.equal((await call(s, 'HEAD', '/generic-staging/cut/half.bin')).status, 404);
+        } finally {
+          if (child.exitCode === null) child.kill('SIGKILL');
+        }
       });
 
       test('concurrent promotions of two builds onto the same paths from both replicas: one wins whole', async () => {
@@ -354,102 +565,6 @@ function replicaSuite(blobs: 'fs' | 's3'): void {
         };
         assert.equal(lost.buildInfo.statuses, undefined);
       });
-      test(
-        'skopeo pushes through a proxy that sends its PATCHes to one replica and its PUT to the other',
-        { skip: MISSING_OCI },
-        async () => {
-          const layout = join(work, 'oci-layout');
-          const run = (cmd: string, args: string[]): Promise<string> =>
-            exec(cmd, args, { maxBuffer: 64 * 1024 * 1024, timeout: 120_000 }).then(
-              (r) => r.stdout,
-              (err: { stderr?: string; message: string }) => {
-                throw new Error(`${cmd} ${args.join(' ')}: ${err.stderr ?? err.message}`);
-              },
-            );
-          await run('umoci', ['init', '--layout', layout]);
-          await run('umoci', ['new', '--image', `${layout}:app`]);
-          const files = join(work, 'layer-files');
-          await mkdir(files, { recursive: true });
-          await writeFile(join(files, 'payload.bin'), randomBytes(3 * 1024 * 1024));
-          await run('tar', ['-cf', `${files}.tar`, '-C', files, '.']);
-          await run('umoci', ['raw', 'add-layer', '--image', `${layout}:app`, `${files}.tar`]);
-          // Round robin, except that every PATCH goes to A and every PUT to B.
-          const seen: string[] = [];
-          let turn = 0;
-          const proxy = createServer((req, res) => {
-            const target =
-              req.method === 'PATCH' ? a : req.method === 'PUT' ? b : turn++ % 2 ? a : b;
-            seen.push(`${req.method} ${target === a ? 'A' : 'B'} ${req.url ?? ''}`);
-            const up = httpRequest(
-              `${target.url}${req.url ?? '/'}`,
-              { method: req.method, headers: req.headers },
-              (r) => {
-                res.writeHead(r.statusCode ?? 502, r.headers);
-                r.pipe(res);
-              },
-            );
-            up.on('error', (err) => res.destroy(err));
-            req.pipe(up);
-          });
-          proxy.listen(0, '127.0.0.1');
-          await once(proxy, 'listening');
-          const addr = proxy.address();
-          const host = `127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-          try {
-            const creds = `ci:${ADMIN}`;
-            await run('skopeo', [
-              '--insecure-policy',
-              'copy',
-              '--dest-creds',
-              creds,
-              '--dest-tls-verify=false',
-              `oci:${layout}:app`,
-              `docker://${host}/docker-local/skopeo-app:1`,
-            ]);
-            assert.ok(
-              seen.some((l) => /^PATCH A \/v2\/docker-local\/skopeo-app\/blobs\/uploads\//.test(l)),
-              seen.join('\n'),
-            );
-            assert.ok(
-              seen.some((l) =>
-                /^PUT B \/v2\/docker-local\/skopeo-app\/blobs\/uploads\/.*digest=/.test(l),
-              ),
-              seen.join('\n'),
-            );
-            // Pulled back whole from each replica directly.
-            const index = JSON.parse(await readFile(join(layout, 'index.json'), 'utf8')) as {
-              manifests: { digest: string }[];
-            };
-            const want = index.manifests[0]?.digest;
-            for (const [i, s] of [a, b].entries()) {
-              const out = join(work, `skopeo-out-${i}`);
-              await run('skopeo', [
-                '--insecure-policy',
-                'copy',
-                '--src-creds',
-                creds,
-                '--src-tls-verify=false',
-                `docker://${s.url.replace(/^http:\/\//, '')}/docker-local/skopeo-app:1`,
-                `oci:${out}:app`,
-              ]);
-              const got = JSON.parse(await readFile(join(out, 'index.json'), 'utf8')) as {
-                manifests: { digest: string }[];
-              };
-              assert.equal(got.manifests[0]?.digest, want);
-              const manifest = JSON.parse(
-                await readFile(join(out, 'blobs', 'sha256', String(want).slice(7)), 'utf8'),
-              ) as { layers: { digest: string }[] };
-              for (const l of manifest.layers) {
-                const blob = await readFile(join(out, 'blobs', 'sha256', l.digest.slice(7)));
-                assert.equal(`sha256:${sha('sha256', blob)}`, l.digest);
-              }
-            }
-          } finally {
-            proxy.close();
-          }
-        },
-      );
-
       test('the last reference deleted on one replica while the other commits the same content: nothing lost', async () => {
         for (let i = 0; i < 15; i++) {
           const data = `shared content ${i} ${randomBytes(8).toString('hex')}`;
@@ -478,99 +593,6 @@ function replicaSuite(blobs: 'fs' | 's3'): void {
             }
           }
         }
-      });
-
-      test('a replica killed mid-upload (SIGKILL): nothing partial is visible, nothing is lost, the other serves on', async () => {
-        const child = spawn(
-          process.execPath,
-          [
-            join(import.meta.dirname, 'replica-child.ts'),
-            JSON.stringify({
-              dataDir: join(work, blobs === 's3' ? 'data-3' : 'data'),
-              config: CONFIG,
-              env,
-            }),
-          ],
-          { stdio: ['ignore', 'pipe', 'inherit'], env: { PATH: process.env.PATH ?? '' } },
-        );
-        let c: string;
-        try {
-          const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [
-            string,
-          ];
-          c = (JSON.parse(line) as { url: string }).url;
-        } catch (err) {
-          child.kill('SIGKILL');
-          throw err;
-        }
-        const auth = { authorization: `Bearer ${ADMIN}` };
-        const before = await fetch(`${c}/generic-staging/crash/before.txt`, {
-          method: 'PUT',
-          body: 'deployed before the crash',
-          headers: auth,
-        });
-        assert.equal(before.status, 201);
-        // An OCI upload started on the replica that dies.
-        const part1 = randomBytes(40_000);
-        const part2 = randomBytes(25_000);
-        const startUp = await fetch(`${c}/v2/docker-local/crash/blobs/uploads/`, {
-          method: 'POST',
-          headers: auth,
-        });
-        assert.equal(startUp.status, 202);
-        const loc = String(startUp.headers.get('location'));
-        const p1 = await fetch(`${c}${loc}`, {
-          method: 'PATCH',
-          body: part1,
-          headers: { ...auth, 'content-type': 'application/octet-stream' },
-        });
-        assert.equal(p1.status, 202);
-        // A 32 MiB deploy of which 8 MiB have gone out when the replica is killed.
-        const MiB = 1024 * 1024;
-        const chunk = randomBytes(MiB);
-        const big = httpRequest(`${c}/generic-staging/crash/big.bin`, {
-          method: 'PUT',
-          headers: { ...auth, 'content-length': String(32 * MiB) },
-        });
-        const failed = new Promise<unknown>((resolve) => {
-          big.on('error', resolve);
-          big.on('response', (r) => resolve(new Error(`answered ${r.statusCode}`)));
-        });
-        for (let i = 0; i < 8; i++)
-          await new Promise<void>((resolve, reject) =>
-            big.write(chunk, (err) => (err ? reject(err) : resolve())),
-          );
-        child.kill('SIGKILL');
-        await once(child, 'exit');
-        assert.ok((await failed) instanceof Error);
-        big.destroy();
-
-        for (const s of [a, b]) {
-          const partial = await call(s, 'GET', '/generic-staging/crash/big.bin');
-          assert.equal(partial.status, 404, 'nothing of the cut-off deploy is visible');
-          const kept = await call(s, 'GET', '/generic-staging/crash/before.txt');
-          assert.equal(await kept.text(), 'deployed before the crash');
-        }
-        // The upload the dead replica had begun continues on B.
-        const p2 = await call(b, 'PATCH', loc, part2, {
-          'content-type': 'application/octet-stream',
-          'content-range': `${part1.length}-${part1.length + part2.length - 1}`,
-        });
-        assert.equal(p2.status, 202, await p2.text());
-        const whole = Buffer.concat([part1, part2]);
-        const digest = `sha256:${sha('sha256', whole)}`;
-        const done = await call(b, 'PUT', `${loc}?digest=${digest}`, Buffer.alloc(0), {
-          'content-type': 'application/octet-stream',
-        });
-        assert.equal(done.status, 201, await done.text());
-        const blob = await call(a, 'GET', `/v2/docker-local/crash/blobs/${digest}`);
-        assert.ok(Buffer.from(await blob.arrayBuffer()).equals(whole));
-        // And B takes the whole deploy.
-        const content = Buffer.concat(Array.from({ length: 32 }, () => chunk));
-        const again = await call(b, 'PUT', '/generic-staging/crash/big.bin', content);
-        assert.equal(again.status, 201);
-        const got = await call(a, 'GET', '/generic-staging/crash/big.bin');
-        assert.equal(sha('sha256', Buffer.from(await got.arrayBuffer())), sha('sha256', content));
       });
     },
   );

@@ -136,7 +136,7 @@ export interface PgMetaStoreOptions {
   url: string;
   /** A schema of its own (created when missing) instead of the connection's default. */
   schema?: string;
-  /** Connections for queries (default 10); as many again may wait for locks. */
+  /** Connections for queries (default 10); twice as many may hold or wait for locks. */
   poolSize?: number;
 }
 
@@ -227,7 +227,7 @@ interface Held {
 export class PgMetaStore implements MetaStore {
   readonly #pool: pg.Pool;
   readonly #lockPool: pg.Pool;
-  /** Serialises a key inside this process first: one connection per key waits in PostgreSQL. */
+  /** Keeps nested calls that share a connection apart (see withLock). */
   readonly #local = new KeyedMutex();
   readonly #held = new AsyncLocalStorage<Held>();
   readonly analytics: PgAnalytics;
@@ -240,10 +240,20 @@ export class PgMetaStore implements MetaStore {
 
   private constructor(opts: PgMetaStoreOptions) {
     const size = opts.poolSize ?? 10;
-    const base: pg.PoolConfig = { connectionString: opts.url, types: TYPES };
+    // keepAlive: a lock held by a replica whose host vanished is freed once TCP notices.
+    const base: pg.PoolConfig = { connectionString: opts.url, types: TYPES, keepAlive: true };
     if (opts.schema !== undefined) base.options = `-c search_path=${opts.schema}`;
-    this.#pool = new pg.Pool({ ...base, max: size, application_name: 'stowage' });
-    this.#lockPool = new pg.Pool({ ...base, max: size, application_name: 'stowage-locks' });
+    // A query waits at most this long for a connection (a database that went away fails
+    // requests instead of hanging them).
+    this.#pool = new pg.Pool({
+      ...base,
+      max: size,
+      connectionTimeoutMillis: 15_000,
+      application_name: 'stowage',
+    });
+    // Waiting for a lock holds a connection: twice as many as for queries, and no time limit
+    // on getting one (the holders may be streaming large uploads).
+    this.#lockPool = new pg.Pool({ ...base, max: 2 * size, application_name: 'stowage-locks' });
     // An idle connection that breaks (the server restarted) is dropped by the pool; without a
     // listener the error would be thrown as uncaught.
     this.#pool.on('error', (err) => this.onConnectionError(err, 'an idle connection failed'));
@@ -276,6 +286,7 @@ export class PgMetaStore implements MetaStore {
 
   async #migrate(schema: string | undefined): Promise<void> {
     const c = await this.#pool.connect();
+    let broken = false;
     try {
       // Replicas starting at once: the first applies, the others wait and then find nothing to do.
       await c.query('SELECT pg_advisory_lock($1)', [lockId(`stowage-migrations\0${schema ?? ''}`)]);
@@ -304,15 +315,16 @@ export class PgMetaStore implements MetaStore {
             );
             await c.query('COMMIT');
           } catch (err) {
-            await c.query('ROLLBACK');
+            await c.query('ROLLBACK').catch(() => (broken = true));
             throw err;
           }
         }
       } finally {
-        await c.query('SELECT pg_advisory_unlock_all()');
+        // Closing a connection that cannot unlock releases its lock too.
+        await c.query('SELECT pg_advisory_unlock_all()').catch(() => (broken = true));
       }
     } finally {
-      c.release();
+      c.release(broken);
     }
   }
 
@@ -326,6 +338,7 @@ export class PgMetaStore implements MetaStore {
 
   async #tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     const c = await this.#pool.connect();
+    let broken = false;
     try {
       await c.query('BEGIN');
       try {
@@ -333,11 +346,13 @@ export class PgMetaStore implements MetaStore {
         await c.query('COMMIT');
         return out;
       } catch (err) {
-        await c.query('ROLLBACK');
+        // The caller gets the error that failed the transaction; a connection that cannot
+        // even roll back is closed instead of going back to the pool.
+        await c.query('ROLLBACK').catch(() => (broken = true));
         throw err;
       }
     } finally {
-      c.release();
+      c.release(broken);
     }
   }
 
@@ -345,45 +360,58 @@ export class PgMetaStore implements MetaStore {
     return (await this.#pool.query<T>(sql, params)).rows;
   }
 
+  /**
+   * Order matters, so that no wait can close a cycle: a top-level call first takes a lock
+   * connection (holding nothing while it waits for one), then the in-process mutex of `key`,
+   * then the advisory lock. Whoever holds an in-process mutex therefore already has its
+   * connection, and a nested call never needs a second one: it locks on the connection of the
+   * outermost call. The in-process mutex is what keeps two nested calls on one connection
+   * apart (advisory locks are re-entrant within a session).
+   */
   async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    return this.#local.run(key, async () => {
-      const id = lockId(key);
-      const outer = this.#held.getStore();
-      if (outer?.open) {
-        // Nested: the lock goes on the connection the outer lock holds (no second connection
-        // per chain, so a full lock pool can never deadlock its own holders).
-        await outer.client.query('SELECT pg_advisory_lock($1)', [id]);
+    const id = lockId(key);
+    const outer = this.#held.getStore();
+    if (outer?.open) {
+      const client = outer.client;
+      return this.#local.run(key, async () => {
+        await client.query('SELECT pg_advisory_lock($1)', [id]);
         try {
           return await fn();
         } finally {
-          await outer.client.query('SELECT pg_advisory_unlock($1)', [id]);
-        }
-      }
-      const client = await this.#lockPool.connect();
-      try {
-        await client.query('SELECT pg_advisory_lock($1)', [id]);
-      } catch (err) {
-        client.release(true);
-        throw err;
-      }
-      const held: Held = { client, open: true };
-      const lost = (err: Error): void =>
-        this.onConnectionError(err, `the connection holding lock ${JSON.stringify(key)} broke`);
-      client.on('error', lost);
-      try {
-        return await this.#held.run(held, fn);
-      } finally {
-        held.open = false;
-        client.off('error', lost);
-        try {
           await client.query('SELECT pg_advisory_unlock($1)', [id]);
-          client.release();
-        } catch {
-          // The connection broke: closing it is what releases the lock on the server.
-          client.release(true);
         }
-      }
-    });
+      });
+    }
+    const client = await this.#lockPool.connect();
+    const lost = (err: Error): void =>
+      this.onConnectionError(err, `the connection holding lock ${JSON.stringify(key)} broke`);
+    client.on('error', lost);
+    let broken = false;
+    try {
+      return await this.#local.run(key, async () => {
+        try {
+          await client.query('SELECT pg_advisory_lock($1)', [id]);
+        } catch (err) {
+          broken = true;
+          throw err;
+        }
+        const held: Held = { client, open: true };
+        try {
+          return await this.#held.run(held, fn);
+        } finally {
+          held.open = false;
+          try {
+            await client.query('SELECT pg_advisory_unlock($1)', [id]);
+          } catch {
+            // The connection broke: closing it (below) is what releases the lock.
+            broken = true;
+          }
+        }
+      });
+    } finally {
+      client.off('error', lost);
+      client.release(broken);
+    }
   }
 
   async ping(): Promise<void> {
