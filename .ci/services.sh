@@ -218,7 +218,15 @@ s3_start() {
   # A signed S3 call end to end (s3api + tempauth): create and remove a bucket. Signed here
   # (SigV4, Python's standard library) because curl --aws-sigv4 cannot take an access key
   # with a colon in it.
-  s3_call PUT /services-probe
+  # The proxy answers /info before the storage servers take requests (a 503 then): retried.
+  # A probe bucket left by an interrupted start is removed first.
+  s3_call DELETE /services-probe 2>/dev/null || true
+  local probed=
+  for i in $(seq 1 60); do
+    if s3_call PUT /services-probe 2>/dev/null; then probed=1; break; fi
+    sleep 0.5
+  done
+  [ -n "$probed" ] || s3_call PUT /services-probe # fails again, with the error shown
   s3_call DELETE /services-probe
 }
 

@@ -77,6 +77,9 @@ export async function spawnServer(
       configFile,
       '--log-level',
       'info',
+      // One server on this data directory: every temporary file left at start is a crash's.
+      '--temp-max-age',
+      '0',
     ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],

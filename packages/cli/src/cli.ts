@@ -15,11 +15,13 @@ import { loginCommand } from './commands/login.ts';
 import { pingCommand } from './commands/ping.ts';
 import { reportCommand } from './commands/report.ts';
 import { serveCommand } from './commands/serve.ts';
+import { migrateCommand } from './commands/migrate.ts';
 import { setupCommand } from './commands/setup.ts';
 import { uploadCommand } from './commands/upload.ts';
 import { auditCommand, tokenCommand } from './commands/token.ts';
 import { VERSION, type Output, type RunContext } from './internal/context.ts';
 import { CliError, UsageError } from './internal/errors.ts';
+import { asyncLogDestination } from '@stowage/server';
 import { DEFAULT_URL, type GlobalOptions } from './internal/session.ts';
 
 export type { Output, RunContext } from './internal/context.ts';
@@ -64,6 +66,7 @@ export function createProgram(ctx: RunContext): Command {
     );
   serveCommand(program, ctx);
   pingCommand(program, ctx);
+  migrateCommand(program, ctx);
   uploadCommand(program, ctx);
   downloadCommand(program, ctx);
   buildCommand(program, ctx);
@@ -130,6 +133,8 @@ if (import.meta.main) {
     stdout: process.stdout,
     stderr: process.stderr,
     cwd: process.cwd(),
+    // Request logs must not block on the terminal or a pipe: pino's asynchronous destination.
+    serverLog: () => asyncLogDestination(1),
     waitForShutdown: () =>
       new Promise((resolve) => {
         process.once('SIGINT', () => resolve('SIGINT'));

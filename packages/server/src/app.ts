@@ -1,4 +1,5 @@
 import Fastify, {
+  LogController,
   type FastifyInstance,
   type FastifyRequest,
   type FastifyServerOptions,
@@ -41,6 +42,7 @@ export type Action = Permission | `build:promote:${string}`;
 /** What an audit entry says besides who, when and from where. */
 export type AuditWhat = Omit<AuditEntry, 'id' | 'ts' | 'user' | 'tokenId' | 'ip' | 'action'>;
 import { notModified } from './internal/serve.ts';
+import { Metrics } from './internal/metrics.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -155,6 +157,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     return503OnClosing: true,
     // JFrog clients configured with a platform URL address the repository under /artifactory/.
     rewriteUrl: (req) => artifactoryAlias(req.url ?? '/'),
+    // One line per request, written in onResponse with the route, principal and duration.
+    logController: new LogController({ disableRequestLogging: true }),
   });
   const limits = opts.config.limits;
   app.addHook('onRoute', (route) => {
@@ -162,10 +166,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     let key: 'buildInfoBytes' | 'jsonBytes' | 'npmPublishBytes' = 'jsonBytes';
     if (route.url === '/api/build' && methods.includes('PUT')) key = 'buildInfoBytes';
     else if (route.url.startsWith('/api/npm/')) key = 'npmPublishBytes';
+    // A route that declares a smaller limit of its own (e.g. the anonymous OIDC exchange) keeps it.
+    if (route.bodyLimit !== undefined && route.bodyLimit <= limits[key]) return;
     route.bodyLimit = limits[key];
     route.config = { ...(route.config ?? {}), limitKey: key };
   });
+  const metrics = new Metrics(opts.meta);
   const services = new Services({
+    metrics,
     blobs: opts.blobs,
     meta: opts.meta,
     config: opts.config,
@@ -319,7 +327,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
   );
 
+  // Bytes in and out are what the connection carried while the request was handled.
+  const started = new WeakMap<object, { read: number; written: number }>();
   app.addHook('onRequest', async (req) => {
+    const sock = req.raw.socket;
+    started.set(req, { read: sock?.bytesRead ?? 0, written: sock?.bytesWritten ?? 0 });
     try {
       req.principal = await services.auth.authenticate(req.headers);
     } catch (err) {
@@ -379,6 +391,50 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addHook('onSend', servingHeaders);
   // Conditional GET/HEAD for every answer that carries an ETag or Last-Modified.
   app.addHook('onSend', notModified);
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    const status = reply.statusCode;
+    const seconds = reply.elapsedTime / 1000;
+    metrics.requests.inc({ method: req.method, route, status: String(status) });
+    metrics.duration.observe({ method: req.method, route }, seconds);
+    const sock = req.raw.socket;
+    const at = started.get(req);
+    let bytesIn = 0;
+    let bytesOut = 0;
+    if (sock && at) {
+      // A body that arrived with the headers was read before onRequest: its length counts.
+      const declared = Number(req.headers['content-length'] ?? 0) || 0;
+      bytesIn = Math.max(declared, sock.bytesRead - at.read);
+      bytesOut = Math.max(0, sock.bytesWritten - at.written);
+      metrics.bytesIn.inc({ route }, bytesIn);
+      metrics.bytesOut.inc({ route }, bytesOut);
+    }
+    req.log.info(
+      {
+        method: req.method,
+        url: req.url,
+        route,
+        status,
+        principal: req.principal?.user ?? 'anonymous',
+        durationMs: Math.round(reply.elapsedTime * 10) / 10,
+        bytesIn,
+        bytesOut,
+      },
+      'request completed',
+    );
+  });
+
+  if (opts.config.metrics.enabled) {
+    const anonymous = opts.config.metrics.anonymous;
+    app.get(
+      '/metrics',
+      { config: { permission: anonymous ? 'public' : 'admin' } },
+      async (req, reply) => {
+        const text = await metrics.registry.metrics();
+        return reply.type(metrics.registry.contentType).send(text);
+      },
+    );
+  }
 
   app.setErrorHandler((err, req, reply) => {
     // A full disk, however deep it surfaced (a blob write, an upload session, SQLite): 507, and

@@ -106,6 +106,8 @@ export interface ServerConfig {
   stages: Stage[];
   /** Applied to a build name each time one of its builds is published. */
   retention?: RetentionConfig;
+  /** Prometheus metrics at /metrics. */
+  metrics: MetricsConfig;
   limits: LimitsConfig;
   /** CI identity providers (GitHub Actions OIDC, …) and the mappings from their claims to scopes. */
   oidc?: OidcConfig;
@@ -124,10 +126,21 @@ export interface GcConfig {
   intervalSec: number;
 }
 
+export interface MetricsConfig {
+  /** Serve /metrics at all (default true). */
+  enabled: boolean;
+  /**
+   * Let anyone scrape /metrics (default false: an admin token is needed, which Prometheus
+   * sends with `authorization: { credentials_file: … }`).
+   */
+  anonymous: boolean;
+}
+
 export const DEFAULT_CONFIG: ServerConfig = {
   storage: { metadata: { type: 'sqlite' }, blobs: { type: 'fs' } },
   auth: { anonymousRead: false },
   limits: structuredClone(DEFAULT_LIMITS),
+  metrics: { enabled: true, anonymous: false },
   repositories: [
     {
       key: 'generic-staging',
@@ -276,6 +289,11 @@ export function validateRepoConfig(input: unknown, where: string): RepoConfig {
     if (typeof o[k] !== 'boolean')
       throw new ConfigError(`${where}: ${k} of "${key}" must be true or false`);
     if (o[k]) out[k] = true;
+  }
+  if (o.downloadRedirect !== undefined) {
+    if (typeof o.downloadRedirect !== 'boolean')
+      throw new ConfigError(`${where}: downloadRedirect of "${key}" must be true or false`);
+    out.downloadRedirect = o.downloadRedirect;
   }
   if (rclass === 'remote') {
     if (typeof o.url !== 'string' || !/^https?:\/\/[^/]/.test(o.url)) {
@@ -486,6 +504,16 @@ export function resolveConfig(doc: unknown, where = 'config'): ServerConfig {
   if (groups) cfg.groups = groups;
   const permissions = security('permissions', validateTarget);
   if (permissions) cfg.permissions = permissions;
+  if (o.metrics !== undefined) {
+    const m = mapping(o.metrics, `${where}: metrics`);
+    only(m, ['enabled', 'anonymous'], `${where}: metrics`);
+    for (const k of ['enabled', 'anonymous'] as const) {
+      if (m[k] === undefined) continue;
+      if (typeof m[k] !== 'boolean')
+        throw new ConfigError(`${where}: metrics.${k} must be true or false`);
+      cfg.metrics[k] = m[k];
+    }
+  }
   if (o.repositories !== undefined) {
     if (!Array.isArray(o.repositories))
       throw new ConfigError(`${where}: repositories must be a list`);

@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import pino from 'pino';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { buildApp } from './app.ts';
 import { readFile } from 'node:fs/promises';
@@ -13,9 +14,11 @@ import {
 } from './config.ts';
 import { loadOrCreateAdminToken } from './internal/auth.ts';
 import { FsBlobStore, type BlobStore } from './internal/blobstore.ts';
+import { S3BlobStore } from './internal/blobstore-s3.ts';
 import { SqliteMetaStore, type MetaStore } from './internal/metastore.ts';
 import { PgMetaStore } from './internal/metastore-pg.ts';
 import type { UpstreamOptions } from './internal/upstream.ts';
+import { migrate, type MigrationReport } from './internal/migrate.ts';
 
 export { buildApp, type AppOptions } from './app.ts';
 export {
@@ -33,6 +36,7 @@ export type { ServerConfig, Stage, RetentionConfig, StorageConfig } from './conf
 export { PgMetaStore, MetaStoreError, type PgMetaStoreOptions } from './internal/metastore-pg.ts';
 export { ERRORS, HttpError, type ErrorCode } from './errors.ts';
 export { FsBlobStore, type BlobStore, type StagedBlob } from './internal/blobstore.ts';
+export { S3BlobStore, type S3BlobStoreOptions } from './internal/blobstore-s3.ts';
 export {
   SqliteMetaStore,
   type MetaStore,
@@ -41,6 +45,7 @@ export {
 } from './internal/metastore.ts';
 export { VERSION } from './version.ts';
 export type { UpstreamOptions, UpstreamTimeouts } from './internal/upstream.ts';
+export { MigrationError, type MigrationReport } from './internal/migrate.ts';
 /** Chart.yaml as the server checks it, for clients that must agree (`stowage helm push --oci`). */
 export { readChart, type ChartEntry } from './formats/helm/chart.ts';
 export { HELM_OCI, ociTagOf } from './formats/helm/oci.ts';
@@ -98,6 +103,14 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/**
+ * A non-blocking log destination on a file descriptor (pino's asynchronous SonicBoom): a slow
+ * terminal or a full pipe never holds up a request. Call flushSync() before the process exits.
+ */
+export function asyncLogDestination(fd = 1): { write(line: string): boolean; flushSync(): void } {
+  return pino.destination({ dest: fd, sync: false });
+}
+
 /** Opens the stores in dataDir, seeds the configured repositories and listens. */
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
   await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
@@ -109,7 +122,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   if (opts.env) config.storage = storageFromEnv(config.storage, opts.env);
   const token = await adminToken(opts);
 
-  const blobs = await openBlobStore(config.storage, opts.dataDir);
+  const blobs = await openBlobStore(config.storage, opts.dataDir, opts.env);
   const cleanedTempFiles = await blobs.cleanup({
     olderThanMs: opts.tempMaxAgeMs ?? TEMP_MAX_AGE_MS,
   });
@@ -131,7 +144,10 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     await meta.close();
     throw err;
   }
-  app.addHook('onClose', async () => meta.close());
+  app.addHook('onClose', async () => {
+    await meta.close();
+    if (blobs instanceof S3BlobStore) blobs.close();
+  });
   if (meta instanceof PgMetaStore)
     meta.onConnectionError = (err, what) => app.log.warn({ err }, `metadata store: ${what}`);
   if (cleanedTempFiles)
@@ -168,11 +184,40 @@ export async function openMetaStore(storage: StorageConfig, dataDir: string): Pr
 }
 
 /** The blob store the storage config names. */
-export async function openBlobStore(storage: StorageConfig, dataDir: string): Promise<BlobStore> {
-  if (storage.blobs.type === 's3') {
-    throw new ConfigError(
-      'storage.blobs type "s3" is not built into this version of the server; use { type: fs } (replicas then share one data directory, e.g. an NFS mount)',
-    );
+export async function openBlobStore(
+  storage: StorageConfig,
+  dataDir: string,
+  env?: Record<string, string | undefined>,
+): Promise<BlobStore> {
+  const b = storage.blobs;
+  if (b.type === 's3') {
+    const accessKeyId = env?.AWS_ACCESS_KEY_ID;
+    const secretAccessKey = env?.AWS_SECRET_ACCESS_KEY;
+    const sessionToken = env?.AWS_SESSION_TOKEN;
+    const s3 = new S3BlobStore({
+      bucket: b.bucket,
+      ...(b.endpoint !== undefined ? { endpoint: b.endpoint } : {}),
+      ...(b.region !== undefined ? { region: b.region } : {}),
+      ...(b.forcePathStyle !== undefined ? { forcePathStyle: b.forcePathStyle } : {}),
+      ...(b.prefix !== undefined ? { prefix: b.prefix } : {}),
+      // From the environment the server was given; else the AWS SDK's default chain.
+      ...(accessKeyId && secretAccessKey
+        ? {
+            credentials: {
+              accessKeyId,
+              secretAccessKey,
+              ...(sessionToken ? { sessionToken } : {}),
+            },
+          }
+        : {}),
+    });
+    try {
+      await s3.init();
+    } catch (err) {
+      s3.close();
+      throw new ConfigError(`storage.blobs: ${(err as Error).message}`);
+    }
+    return s3;
   }
   const blobs = new FsBlobStore({ dir: dataDir });
   await blobs.init();
@@ -209,5 +254,58 @@ function checkAdminToken(token: string, where: string): void {
     throw new ConfigError(
       `the admin token from ${where} must be at least 16 characters without spaces; generate one with e.g. \`openssl rand -base64 24\``,
     );
+  }
+}
+
+export interface MigrateStorageOptions {
+  /** The installation to copy: its config (storage must be sqlite metadata) and data directory. */
+  from: { configFile?: string; config?: unknown; dataDir: string };
+  /** Where to copy it: its config (storage must be postgres metadata) and data directory. */
+  to: { configFile?: string; config?: unknown; dataDir: string };
+  /** AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY for S3 (else the AWS SDK's default chain). */
+  env?: Record<string, string | undefined>;
+  progress?: (line: string) => void;
+}
+
+/**
+ * Copies a SQLite installation (blobs in its blob store) to PostgreSQL and the target's blob
+ * store, checking every blob's checksums as it is copied; safe to run again (see migrate.ts).
+ */
+export async function migrateStorage(opts: MigrateStorageOptions): Promise<MigrationReport> {
+  const load = async (c: { configFile?: string; config?: unknown }): Promise<ServerConfig> =>
+    c.config !== undefined
+      ? resolveConfig(c.config)
+      : c.configFile
+        ? loadConfigFile(c.configFile)
+        : defaultServerConfig();
+  const from = await load(opts.from);
+  const to = await load(opts.to);
+  if (from.storage.metadata.type !== 'sqlite')
+    throw new ConfigError(
+      'migrate --from: the source must keep its metadata in SQLite (storage.metadata type sqlite)',
+    );
+  const target = to.storage.metadata;
+  if (target.type !== 'postgres')
+    throw new ConfigError(
+      'migrate --to: the target must keep its metadata in PostgreSQL (storage.metadata type postgres, url …)',
+    );
+  const fromBlobs = await openBlobStore(from.storage, opts.from.dataDir, opts.env);
+  let toBlobs: BlobStore | undefined;
+  try {
+    await mkdir(opts.to.dataDir, { recursive: true, mode: 0o700 });
+    toBlobs = await openBlobStore(to.storage, opts.to.dataDir, opts.env);
+    // Opening the store applies the target's schema migrations.
+    const meta = await openMetaStore(to.storage, opts.to.dataDir);
+    await meta.close();
+    return await migrate({
+      fromDir: opts.from.dataDir,
+      fromBlobs,
+      toUrl: target.url,
+      ...(target.schema !== undefined ? { toSchema: target.schema } : {}),
+      toBlobs,
+      ...(opts.progress ? { progress: opts.progress } : {}),
+    });
+  } finally {
+    for (const b of [fromBlobs, toBlobs]) if (b instanceof S3BlobStore) b.close();
   }
 }

@@ -189,7 +189,28 @@ test('storage the server cannot use is refused at start with what to do', async 
         env: { STOWAGE_BLOBS_TYPE: 's3', STOWAGE_S3_BUCKET: 'stowage' },
       }),
       (err: Error) =>
-        err.name === 'ConfigError' && /"s3" is not built into this version/.test(err.message),
+        err.name === 'ConfigError' &&
+        /S3 bucket "stowage" is not usable: no credentials; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/.test(
+          err.message,
+        ),
+    );
+    // Nothing listens on port 1: the bucket is named with the cause.
+    await assert.rejects(
+      startServer({
+        dataDir,
+        port: 0,
+        env: {
+          STOWAGE_BLOBS_TYPE: 's3',
+          STOWAGE_S3_BUCKET: 'stowage',
+          STOWAGE_S3_ENDPOINT: 'http://127.0.0.1:1',
+          STOWAGE_S3_FORCE_PATH_STYLE: 'true',
+          AWS_ACCESS_KEY_ID: 'id',
+          AWS_SECRET_ACCESS_KEY: 'secret',
+        },
+      }),
+      (err: Error) =>
+        err.name === 'ConfigError' &&
+        /S3 bucket "stowage" is not usable: .*ECONNREFUSED/.test(err.message),
     );
     // Nothing listens on port 1: the message names the store (without a password) and the cause.
     await assert.rejects(

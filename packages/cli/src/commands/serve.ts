@@ -15,6 +15,7 @@ interface ServeOptions {
   adminTokenFile?: string;
   logLevel: string;
   drainTimeout: string;
+  tempMaxAge: string;
   upstream?: string[];
 }
 
@@ -50,6 +51,11 @@ export function serveCommand(program: Command, ctx: RunContext): void {
       '--upstream <format=url>',
       'without --config: the upstream of that format’s default remote instead of its public registry (repeatable), e.g. npm=http://127.0.0.1:4873',
       (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .option(
+      '--temp-max-age <seconds>',
+      'at start, remove temporary files (uploads a crash cut off) older than this; other replicas may be writing younger ones (0 for a single server)',
+      '3600',
     )
     .option('--log-level <level>', `one of ${LEVELS.join(', ')}`, 'info')
     .option(
@@ -91,6 +97,12 @@ async function serve(s: Session, opts: ServeOptions): Promise<void> {
       `--drain-timeout must be a number of seconds >= 0, got "${opts.drainTimeout}"`,
     );
   }
+  const tempMaxAge = Number(opts.tempMaxAge);
+  if (!Number.isFinite(tempMaxAge) || tempMaxAge < 0) {
+    throw new UsageError(
+      `--temp-max-age must be a number of seconds >= 0, got "${opts.tempMaxAge}"`,
+    );
+  }
   const env = s.ctx.env;
   const dataDir = s.path(
     opts.dataDir ?? env.STOWAGE_DATA_DIR ?? join(env.HOME || homedir(), '.stowage'),
@@ -113,6 +125,7 @@ async function serve(s: Session, opts: ServeOptions): Promise<void> {
     );
   }
   const { startServer } = await loadServer();
+  const log = s.ctx.serverLog?.();
   let server: RunningServer;
   try {
     server = await startServer({
@@ -124,8 +137,9 @@ async function serve(s: Session, opts: ServeOptions): Promise<void> {
       // Storage settings (STOWAGE_METADATA_URL, STOWAGE_BLOBS_TYPE, …), STOWAGE_ADMIN_TOKEN, and
       // the variables remote credentials name (`password: ${NEXUS_PASSWORD}`).
       env,
-      logger: { level: opts.logLevel, stream: s.ctx.stdout },
+      logger: { level: opts.logLevel, stream: log ?? s.ctx.stdout },
       drainTimeoutMs: drain * 1000,
+      tempMaxAgeMs: tempMaxAge * 1000,
     });
   } catch (err) {
     // A bad config, storage setting or admin token, or a database that cannot be used (by
@@ -178,5 +192,6 @@ async function serve(s: Session, opts: ServeOptions): Promise<void> {
     : await new Promise<string>(() => {});
   server.app.log.info({ signal }, 'stopping');
   await server.close();
+  log?.flushSync?.();
   if (!s.json) s.out(`Stowage stopped (${signal})`);
 }

@@ -22,6 +22,11 @@ export interface RunContext {
    * `stowage serve` waits on it; the bin installs the signal handlers lazily, when called.
    */
   waitForShutdown?: () => Promise<string>;
+  /**
+   * Opens where `stowage serve` writes its JSON logs when not to `stdout` (the bin gives an
+   * asynchronous destination on fd 1, flushed on shutdown).
+   */
+  serverLog?: () => { write(line: string): unknown; flushSync?(): void };
 }
 
 /** Replaced by the version string in the single-file bundle (scripts/bundle.ts); unset otherwise. */

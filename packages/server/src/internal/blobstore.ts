@@ -59,6 +59,14 @@ export interface BlobStore {
   /** Every stored blob with when it was last written (for garbage collection of orphans). */
   list(): AsyncIterable<{ sha256: string; modified: number }>;
   /**
+   * A URL a client may fetch the blob from directly (a presigned object-store URL), for
+   * repositories with `downloadRedirect`; absent on stores that cannot hand one out.
+   */
+  urlFor?(
+    sha256: string,
+    opts?: { expiresInSec?: number; filename?: string; contentType?: string },
+  ): Promise<string>;
+  /**
    * Removes temporary files left by an upload cut off by a crash. With `olderThanMs`, only
    * those untouched for that long: other replicas may be writing the newer ones.
    */

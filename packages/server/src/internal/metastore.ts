@@ -55,6 +55,11 @@ export interface RepoConfig {
    * (`<verifier key> [<url>]`, e.g. `sum.golang.org+033de0ae+Ac4z…`).
    */
   sumdb?: string;
+  /**
+   * Downloads answered with a redirect to a short-lived presigned URL of the blob store (S3),
+   * so the content does not pass through the server; streamed where the store has no URLs.
+   */
+  downloadRedirect?: boolean;
 }
 
 export interface BlobRecord {

@@ -13,7 +13,7 @@ export interface RepoPath {
 
 export const REPO_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** Keys a repository may not take because the server routes them itself. */
-export const RESERVED_KEYS = new Set(['api', 'ui', 'v2', 'artifactory', 'access']);
+export const RESERVED_KEYS = new Set(['api', 'ui', 'v2', 'artifactory', 'access', 'metrics']);
 
 /**
  * Parses `/{repo}/{path};k=v;…` from the raw (undecoded) URL path. Rejects `..` and `.`

@@ -328,9 +328,11 @@ export class Resolver {
       const maxAge = (repo.metadataMaxAgeSec ?? DEFAULT_METADATA_MAX_AGE_SEC) * 1000;
       const entry = opts.metadata ? await meta.getCacheEntry(repo.key, path) : undefined;
       if (!opts.metadata || (entry && Date.now() - entry.fetched < maxAge)) {
+        this.#svc.metrics.cache.inc({ repo: repo.key, result: 'hit' });
         return { art: cached, repo: repo.key, source: 'cache', stale: false };
       }
     }
+    this.#svc.metrics.cache.inc({ repo: repo.key, result: 'miss' });
     const key = `${repo.key}\0${path}`;
     const running = this.#inflight.get(key);
     if (running) {
@@ -406,9 +408,21 @@ export class Resolver {
         res = await this.#upstream.get(url, { ...get, headers });
       }
     } catch (err) {
+      svc.metrics.upstream.inc({ repo: repo.key, outcome: 'error' });
       if (cached) return this.#stale(repo, path, cached, scrubbed(err));
       throw scrubbed(err);
     }
+    svc.metrics.upstream.inc({
+      repo: repo.key,
+      outcome:
+        res.status === 200
+          ? 'fetched'
+          : res.status === 304
+            ? 'not-modified'
+            : res.status === 404 || res.status === 410
+              ? 'not-found'
+              : 'error',
+    });
     if (res.status === 304 && cached) {
       res.body.resume();
       await svc.meta.putCacheEntry({ ...(entry ?? { repo: repo.key, path }), fetched: Date.now() });

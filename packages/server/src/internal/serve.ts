@@ -110,6 +110,7 @@ export async function serveFile(
     repo: f.repo.key,
     stale: found.stale,
     inline: f.repo.serveActiveContentInline === true,
+    redirect: f.repo.downloadRedirect === true,
     ...(f.contentType !== undefined && { contentType: f.contentType }),
     ...(f.record !== undefined && { record: f.record }),
     ...(f.matrix !== undefined && { matrix: f.matrix }),
@@ -132,6 +133,8 @@ export async function sendArtifact(
     headers?: Record<string, string>;
     /** The repository renders active types inline (`serveActiveContentInline`). */
     inline?: boolean;
+    /** Answer with a redirect to the blob store's presigned URL (`downloadRedirect`). */
+    redirect?: boolean;
   },
 ): Promise<FastifyReply> {
   const svc = req.server.stowage;
@@ -150,8 +153,20 @@ export async function sendArtifact(
   if (req.method === 'HEAD') return reply.send();
   if (o.record !== false) await recordDownload(req, o.repo, art, o.matrix);
   if (isNotModified(req, reply)) return reply.code(304).send();
+  if (o.redirect && !range && svc.blobs.urlFor) {
+    // The object store serves the bytes (as an attachment under the file's name).
+    const url = await svc.blobs.urlFor(art.sha256, {
+      expiresInSec: REDIRECT_TTL_SEC,
+      filename: art.path.slice(art.path.lastIndexOf('/') + 1),
+    });
+    reply.removeHeader('content-length');
+    return reply.code(302).header('location', url).send();
+  }
   return reply.send(svc.blobs.open(art.sha256, range));
 }
+
+/** How long a presigned download URL (downloadRedirect) is valid. */
+const REDIRECT_TTL_SEC = 300;
 
 /**
  * Sends a body a format computed (a virtual's merged index, a rendered page) with an ETag of

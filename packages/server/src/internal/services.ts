@@ -7,6 +7,7 @@ import type { BlobStore, StagedBlob } from './blobstore.ts';
 import type { ArtifactRecord, BlobRecord, MetaStore, Properties, RepoConfig } from './metastore.ts';
 import type { Resolver } from './resolver.ts';
 import type { Authenticator } from './auth.ts';
+import { Metrics } from './metrics.ts';
 
 const HEX = { sha1: /^[0-9a-f]{40}$/i, sha256: /^[0-9a-f]{64}$/i, md5: /^[0-9a-f]{32}$/i } as const;
 
@@ -32,6 +33,7 @@ export class Services {
   readonly config: ServerConfig;
   readonly auth: Authenticator;
   readonly log: FastifyBaseLogger;
+  readonly metrics: Metrics;
   /** Remote and virtual resolution; set by buildApp once the upstream client exists. */
   resolver!: Resolver;
 
@@ -41,9 +43,12 @@ export class Services {
     config: ServerConfig;
     auth: Authenticator;
     log: FastifyBaseLogger;
+    metrics?: Metrics;
   }) {
+    this.metrics = opts.metrics ?? new Metrics();
     this.blobs = opts.blobs;
-    this.meta = opts.meta;
+    // Lock waits are timed for the metrics; everything else is the store's own.
+    this.meta = this.metrics.timeLocks(opts.meta);
     this.config = opts.config;
     this.auth = opts.auth;
     this.log = opts.log;

@@ -10,6 +10,8 @@ import { assertGenericWritable, formatOf } from '../formats/index.ts';
 import type { ResolveOptions } from '../internal/resolver.ts';
 import { sendComputed, serveFile } from '../internal/serve.ts';
 
+/** How long a presigned download URL (downloadRedirect) stays valid. */
+
 /**
  * Generic repository layout: `PUT|GET|HEAD|DELETE /{repo}/{path}`, with matrix
  * properties on deploy, checksum headers, checksum deploy and range requests.
