@@ -894,10 +894,7 @@ export class PgMetaStore implements MetaStore {
     return this.#tx(async (c) => {
       await this.#lockBuild(c, name, number);
       await c.query('DELETE FROM build_parts WHERE name = $1 AND number = $2', [name, number]);
-      const r = await c.query('DELETE FROM builds WHERE name = $1 AND number = $2', [
-        name,
-        number,
-      ]);
+      const r = await c.query('DELETE FROM builds WHERE name = $1 AND number = $2', [name, number]);
       return (r.rowCount ?? 0) > 0;
     });
   }
