@@ -15,7 +15,7 @@ import pg from 'pg';
 import type { BuildInfo } from '@stowage/core';
 import { SqliteMetaStore, type MetaStore } from '../src/server.ts';
 import { PromotionConflict, type BlobRecord } from '../src/internal/metastore.ts';
-import { MIGRATIONS, MetaStoreError, PgMetaStore } from '../src/internal/metastore-pg.ts';
+import { MIGRATIONS, MetaStoreError, PgMetaStore, lockId } from '../src/internal/metastore-pg.ts';
 import { T0, depsHistory, funnelHistory, imageHistory, sizeHistory } from './analytics-history.ts';
 import { SKIP_PG, dropSchema, newSchema, openPgStore, pgUrl } from './pg.ts';
 
@@ -1132,6 +1132,29 @@ describe('PostgreSQL: several stores on one database (replicas)', { skip: SKIP_P
     } finally {
       await c.end();
       await dropSchema(schema);
+    }
+  });
+
+  test('poolStats counts the query pool: open, idle and waiting connections', async () => {
+    const s = await openPgStore(undefined, 2);
+    // Another session holds the build's lock: each putBuild of it keeps a query connection
+    // while it waits, so two connections are busy and the three other writes wait for one.
+    const holder = new pg.Client({ connectionString: pgUrl() });
+    await holder.connect();
+    try {
+      await holder.query('SELECT pg_advisory_lock($1)', [lockId(['build', 'app', '1'].join('\0'))]);
+      const writes = Array.from({ length: 5 }, (_, i) =>
+        s.meta.putBuild(build('app', '1', T0, { properties: { i: String(i) } }), T0),
+      );
+      while (s.meta.poolStats().waiting < 3 || s.meta.poolStats().idle > 0) await delay(5);
+      assert.deepEqual(s.meta.poolStats(), { total: 2, idle: 0, waiting: 3 });
+      await holder.query('SELECT pg_advisory_unlock_all()');
+      await Promise.all(writes);
+      assert.deepEqual(s.meta.poolStats(), { total: 2, idle: 2, waiting: 0 });
+    } finally {
+      await holder.end();
+      await s.meta.close();
+      await s.drop();
     }
   });
 
