@@ -15,7 +15,7 @@ import pg from 'pg';
 import type { BuildInfo } from '@stowage/core';
 import { SqliteMetaStore, type MetaStore } from '../src/server.ts';
 import { PromotionConflict, type BlobRecord } from '../src/internal/metastore.ts';
-import { MIGRATIONS, MetaStoreError, PgMetaStore } from '../src/internal/metastore-pg.ts';
+import { MIGRATIONS, MetaStoreError, PgMetaStore, lockId } from '../src/internal/metastore-pg.ts';
 import { T0, depsHistory, funnelHistory, imageHistory, sizeHistory } from './analytics-history.ts';
 import { SKIP_PG, dropSchema, newSchema, openPgStore, pgUrl } from './pg.ts';
 
@@ -72,6 +72,23 @@ function build(name: string, number: string, startedMs: number, extra = {}): Bui
     started: new Date(startedMs).toISOString().replace('Z', '+0000'),
     ...extra,
   } as BuildInfo;
+}
+
+function mod(id: string): NonNullable<BuildInfo['modules']>[number] {
+  return { id, artifacts: [{ name: `${id}.jar`, type: 'jar', sha256: id }] } as NonNullable<
+    BuildInfo['modules']
+  >[number];
+}
+
+/** What a publish does with the parts, in small: the build's modules, then each part's. */
+function merged(
+  name: string,
+  number: string,
+  existing: BuildInfo | undefined,
+  parts: Partial<BuildInfo>[],
+): BuildInfo {
+  const doc = existing ?? build(name, number, T0);
+  return { ...doc, modules: [...(doc.modules ?? []), ...parts.flatMap((p) => p.modules ?? [])] };
 }
 
 async function withStore(e: Engine, fn: (meta: MetaStore) => Promise<void>): Promise<void> {
@@ -246,6 +263,159 @@ for (const e of ENGINES) {
         assert.equal(await meta.getBuild('app', '2'), undefined);
         assert.equal((await meta.analytics?.recent('app', 10))?.length, 2);
       });
+    });
+
+    test('build revisions: putBuildIf writes only over the expected revision (null: only a new build)', async () => {
+      await withStore(e, async (meta) => {
+        assert.equal(await meta.getBuildRevision('app', '1'), undefined);
+        const one = build('app', '1', T0, { properties: { v: '1' } });
+        const r1 = await meta.putBuildIf(one, T0, null);
+        assert.equal(typeof r1, 'string');
+        assert.equal(await meta.getBuildRevision('app', '1'), r1);
+        // Must not exist: refused now that it does, and nothing changes.
+        assert.equal(await meta.putBuildIf(build('app', '1', T0), T0, null), undefined);
+        assert.deepEqual(await meta.getBuild('app', '1'), one);
+        // A stale or made-up revision is refused too.
+        const two = build('app', '1', T0, { properties: { v: '2' } });
+        assert.equal(await meta.putBuildIf(two, T0, 'not-a-revision'), undefined);
+        assert.deepEqual(await meta.getBuild('app', '1'), one);
+        const r2 = await meta.putBuildIf(two, T0, r1 ?? null);
+        assert.ok(r2 !== undefined && r2 !== r1);
+        assert.deepEqual(await meta.getBuild('app', '1'), two);
+        assert.equal(await meta.putBuildIf(one, T0, r1 ?? null), undefined);
+        // A plain putBuild changes the revision as well; the same document means the same one.
+        await meta.putBuild(build('app', '1', T0, { properties: { v: '3' } }), T0);
+        const r3 = await meta.getBuildRevision('app', '1');
+        assert.ok(r3 !== undefined && r3 !== r2);
+        await meta.putBuild(build('app', '1', T0, { properties: { v: '3' } }), T0);
+        assert.equal(await meta.getBuildRevision('app', '1'), r3);
+        // The conditional write indexes the build for analytics as putBuild does.
+        assert.equal((await meta.analytics?.recent('app', 10))?.length, 1);
+        assert.equal(await meta.getBuildRevision('app', '2'), undefined);
+      });
+    });
+
+    test('build parts: put, replace, list oldest first, publish merges them in one step, delete removes them', async () => {
+      await withStore(e, async (meta) => {
+        assert.deepEqual(await meta.listBuildParts('app', '1'), []);
+        await meta.putBuildPart('app', '1', 'agent-a', { modules: [mod('a')] });
+        await meta.putBuildPart('app', '1', 'agent-b', { modules: [mod('b-old')] });
+        await meta.putBuildPart('app', '1', 'agent-b', { modules: [mod('b')] });
+        await meta.putBuildPart('app', '2', 'agent-a', { modules: [mod('other')] });
+        const listed = await meta.listBuildParts('app', '1');
+        assert.deepEqual(
+          listed.map((p) => [p.part, p.doc]),
+          [
+            ['agent-a', { modules: [mod('a')] }],
+            ['agent-b', { modules: [mod('b')] }],
+          ],
+        );
+        for (const p of listed) assert.ok(Number.isInteger(p.updated) && p.updated > 0);
+
+        // A merge that throws changes nothing.
+        await assert.rejects(
+          meta.publishBuildParts('app', '1', () => {
+            throw new Error('bad part');
+          }),
+          /bad part/,
+        );
+        assert.equal((await meta.listBuildParts('app', '1')).length, 2);
+        assert.equal(await meta.getBuild('app', '1'), undefined);
+
+        const seen: [BuildInfo | undefined, Partial<BuildInfo>[]][] = [];
+        const merge = (existing: BuildInfo | undefined, parts: Partial<BuildInfo>[]) => {
+          seen.push([existing, parts]);
+          return { doc: merged('app', '1', existing, parts), startedMs: T0 };
+        };
+        const first = await meta.publishBuildParts('app', '1', merge);
+        assert.deepEqual(seen[0], [undefined, [{ modules: [mod('a')] }, { modules: [mod('b')] }]]);
+        assert.equal(first.parts, 2);
+        assert.deepEqual(first.doc.modules, [mod('a'), mod('b')]);
+        assert.deepEqual(await meta.getBuild('app', '1'), first.doc);
+        assert.equal(await meta.getBuildRevision('app', '1'), first.revision);
+        assert.deepEqual(await meta.listBuildParts('app', '1'), []);
+        assert.equal((await meta.listBuildParts('app', '2')).length, 1);
+        assert.equal((await meta.analytics?.recent('app', 10))?.length, 1);
+
+        // A later part merges over the published build; a publish without parts keeps it.
+        await meta.putBuildPart('app', '1', 'agent-c', { modules: [mod('c')] });
+        const second = await meta.publishBuildParts('app', '1', merge);
+        assert.deepEqual(seen[1], [first.doc, [{ modules: [mod('c')] }]]);
+        assert.deepEqual(second.doc.modules, [mod('a'), mod('b'), mod('c')]);
+        assert.notEqual(second.revision, first.revision);
+        const third = await meta.publishBuildParts('app', '1', merge);
+        assert.equal(third.parts, 0);
+        assert.equal(third.revision, second.revision);
+
+        // deleteBuild deletes the build's parts with it, and parts of a build never published.
+        await meta.putBuildPart('app', '1', 'agent-d', { modules: [mod('d')] });
+        assert.equal(await meta.deleteBuild('app', '1'), true);
+        assert.deepEqual(await meta.listBuildParts('app', '1'), []);
+        assert.equal(await meta.getBuildRevision('app', '1'), undefined);
+        assert.equal(await meta.deleteBuild('app', '2'), false);
+        assert.deepEqual(await meta.listBuildParts('app', '2'), []);
+      });
+    });
+
+    test('build concurrency from two stores: one conditional write wins; publishes and parts lose nothing', async () => {
+      const { a, b, drop } = await e.openTwo();
+      try {
+        // Two writers expecting "no build yet", then two expecting the same revision.
+        const fresh = await Promise.all([
+          a.putBuildIf(build('app', '1', T0, { properties: { by: 'a' } }), T0, null),
+          b.putBuildIf(build('app', '1', T0, { properties: { by: 'b' } }), T0, null),
+        ]);
+        assert.equal(fresh.filter((r) => r !== undefined).length, 1);
+        const winner = fresh[0] !== undefined ? 'a' : 'b';
+        assert.deepEqual((await b.getBuild('app', '1'))?.properties, { by: winner });
+        const rev = await a.getBuildRevision('app', '1');
+        assert.equal(
+          rev,
+          fresh.find((r) => r !== undefined),
+        );
+        const next = await Promise.all(
+          Array.from({ length: 6 }, (_, i) =>
+            (i % 2 ? a : b).putBuildIf(
+              build('app', '1', T0, { properties: { by: String(i) } }),
+              T0,
+              rev ?? null,
+            ),
+          ),
+        );
+        const won = next.flatMap((r, i) => (r === undefined ? [] : [i]));
+        assert.equal(won.length, 1);
+        assert.deepEqual((await a.getBuild('app', '1'))?.properties, { by: String(won[0]) });
+        assert.equal(await b.getBuildRevision('app', '1'), next[won[0] ?? -1]);
+
+        // Parts written while the build is published (twice, from both stores): each part ends
+        // up in the build exactly once or is still waiting for the next publish.
+        const merge = (existing: BuildInfo | undefined, parts: Partial<BuildInfo>[]) => ({
+          doc: merged('app', '2', existing, parts),
+          startedMs: T0,
+        });
+        const ids = Array.from({ length: 24 }, (_, i) => `p${i}`);
+        await a.putBuildPart('app', '2', 'early', { modules: [mod('early')] });
+        await Promise.all([
+          ...ids.map((id, i) =>
+            (i % 2 ? a : b).putBuildPart('app', '2', id, { modules: [mod(id)] }),
+          ),
+          a.publishBuildParts('app', '2', merge),
+          b.publishBuildParts('app', '2', merge),
+        ]);
+        const waiting = (await a.listBuildParts('app', '2')).map((p) => p.part);
+        const published = ((await b.getBuild('app', '2'))?.modules ?? []).map((m) => m.id);
+        assert.deepEqual([...published, ...waiting].sort(), ['early', ...ids].sort());
+        await b.publishBuildParts('app', '2', merge);
+        assert.deepEqual(await a.listBuildParts('app', '2'), []);
+        assert.deepEqual(
+          ((await a.getBuild('app', '2'))?.modules ?? []).map((m) => m.id).sort(),
+          ['early', ...ids].sort(),
+        );
+      } finally {
+        await a.close();
+        await b.close();
+        await drop();
+      }
     });
 
     test('promotion: copies and moves with properties, and all or nothing on conflict', async () => {
@@ -948,7 +1118,7 @@ describe('PostgreSQL: several stores on one database (replicas)', { skip: SKIP_P
       );
       const meta = await PgMetaStore.open({ url: pgUrl(), schema });
       try {
-        assert.equal(await meta.schemaVersion(), 2);
+        assert.equal(await meta.schemaVersion(), MIGRATIONS.length);
         const t = { id: hash.slice(0, 16), hash, user: 'ci', admin: false, created: 5, expires: 9 };
         assert.deepEqual(await meta.getToken(hash.slice(0, 16)), t);
         assert.deepEqual(await meta.findToken(hash), t);
@@ -962,6 +1132,29 @@ describe('PostgreSQL: several stores on one database (replicas)', { skip: SKIP_P
     } finally {
       await c.end();
       await dropSchema(schema);
+    }
+  });
+
+  test('poolStats counts the query pool: open, idle and waiting connections', async () => {
+    const s = await openPgStore(undefined, 2);
+    // Another session holds the build's lock: each putBuild of it keeps a query connection
+    // while it waits, so two connections are busy and the three other writes wait for one.
+    const holder = new pg.Client({ connectionString: pgUrl() });
+    await holder.connect();
+    try {
+      await holder.query('SELECT pg_advisory_lock($1)', [lockId(['build', 'app', '1'].join('\0'))]);
+      const writes = Array.from({ length: 5 }, (_, i) =>
+        s.meta.putBuild(build('app', '1', T0, { properties: { i: String(i) } }), T0),
+      );
+      while (s.meta.poolStats().waiting < 3 || s.meta.poolStats().idle > 0) await delay(5);
+      assert.deepEqual(s.meta.poolStats(), { total: 2, idle: 0, waiting: 3 });
+      await holder.query('SELECT pg_advisory_unlock_all()');
+      await Promise.all(writes);
+      assert.deepEqual(s.meta.poolStats(), { total: 2, idle: 2, waiting: 0 });
+    } finally {
+      await holder.end();
+      await s.meta.close();
+      await s.drop();
     }
   });
 

@@ -32,6 +32,7 @@ import {
   type RepoConfig,
   type TokenRecord,
   type UploadRecord,
+  revisionOf,
 } from './metastore.ts';
 
 /**
@@ -171,6 +172,20 @@ CREATE TABLE nonces (
   PRIMARY KEY (scope, nonce)
 );
 CREATE INDEX nonces_expires ON nonces(expires);`,
+  },
+  {
+    version: 3,
+    name: 'build parts (build-info recorded in pieces until the build is published)',
+    sql: `
+CREATE TABLE build_parts (
+  id BIGSERIAL UNIQUE,
+  name TEXT COLLATE "C" NOT NULL,
+  number TEXT COLLATE "C" NOT NULL,
+  part TEXT COLLATE "C" NOT NULL,
+  updated BIGINT NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (name, number, part)
+);`,
   },
 ];
 
@@ -715,18 +730,126 @@ export class PgMetaStore implements MetaStore {
     ).map(toArtifact);
   }
 
+  /**
+   * Serialises the writers of one build across replicas until the transaction ends: putBuild,
+   * putBuildIf, putBuildPart, publishBuildParts and deleteBuild of the same build take it, so a
+   * conditional write or a publish sees no change between its read and its write.
+   */
+  async #lockBuild(c: pg.PoolClient, name: string, number: string): Promise<void> {
+    await c.query('SELECT pg_advisory_xact_lock($1)', [lockId(`build\0${name}\0${number}`)]);
+  }
+
+  /** The stored document text of a build, its row locked until the transaction ends. */
+  async #buildDoc(c: pg.PoolClient, name: string, number: string): Promise<string | undefined> {
+    const r = await c.query<{ doc: string }>(
+      'SELECT doc FROM builds WHERE name = $1 AND number = $2 FOR UPDATE',
+      [name, number],
+    );
+    return r.rows[0]?.doc;
+  }
+
+  /** Writes a build and its analytics rows (inside the caller's transaction); its revision. */
+  async #writeBuild(c: pg.PoolClient, doc: BuildInfo, startedMs: number): Promise<string> {
+    const text = JSON.stringify(doc);
+    const r = await c.query<{ id: number }>(
+      `INSERT INTO builds (name, number, started, started_ms, created, doc) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (name, number) DO UPDATE SET started = excluded.started,
+         started_ms = excluded.started_ms, doc = excluded.doc
+       RETURNING id`,
+      [doc.name, doc.number, doc.started, startedMs, Date.now(), text],
+    );
+    const id = r.rows[0]?.id;
+    if (id === undefined) throw new Error('build row vanished inside its own transaction');
+    await indexBuild(c, id, doc);
+    return revisionOf(text);
+  }
+
   async putBuild(doc: BuildInfo, startedMs: number): Promise<void> {
     await this.#tx(async (c) => {
-      const r = await c.query<{ id: number }>(
-        `INSERT INTO builds (name, number, started, started_ms, created, doc) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (name, number) DO UPDATE SET started = excluded.started,
-           started_ms = excluded.started_ms, doc = excluded.doc
-         RETURNING id`,
-        [doc.name, doc.number, doc.started, startedMs, Date.now(), JSON.stringify(doc)],
+      await this.#lockBuild(c, doc.name, doc.number);
+      await this.#writeBuild(c, doc, startedMs);
+    });
+  }
+
+  async getBuildRevision(name: string, number: string): Promise<string | undefined> {
+    const r = await this.#rows<{ doc: string }>(
+      'SELECT doc FROM builds WHERE name = $1 AND number = $2',
+      [name, number],
+    );
+    return r[0] ? revisionOf(r[0].doc) : undefined;
+  }
+
+  async putBuildIf(
+    doc: BuildInfo,
+    startedMs: number,
+    expected: string | null,
+  ): Promise<string | undefined> {
+    return this.#tx(async (c) => {
+      await this.#lockBuild(c, doc.name, doc.number);
+      const text = await this.#buildDoc(c, doc.name, doc.number);
+      const current = text === undefined ? null : revisionOf(text);
+      if (current !== expected) return undefined;
+      return this.#writeBuild(c, doc, startedMs);
+    });
+  }
+
+  async putBuildPart(
+    name: string,
+    number: string,
+    part: string,
+    doc: Partial<BuildInfo>,
+  ): Promise<void> {
+    // Under the build's lock: a publish running now either takes this part or leaves it whole.
+    await this.#tx(async (c) => {
+      await this.#lockBuild(c, name, number);
+      await c.query(
+        `INSERT INTO build_parts (name, number, part, updated, doc) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (name, number, part) DO UPDATE SET updated = excluded.updated, doc = excluded.doc`,
+        [name, number, part, Date.now(), JSON.stringify(doc)],
       );
-      const id = r.rows[0]?.id;
-      if (id === undefined) throw new Error('build row vanished inside its own transaction');
-      await indexBuild(c, id, doc);
+    });
+  }
+
+  async listBuildParts(
+    name: string,
+    number: string,
+  ): Promise<{ part: string; doc: Partial<BuildInfo>; updated: number }[]> {
+    return (
+      await this.#rows<{ part: string; doc: string; updated: number }>(
+        'SELECT part, doc, updated FROM build_parts WHERE name = $1 AND number = $2 ORDER BY updated, id',
+        [name, number],
+      )
+    ).map((r) => ({
+      part: r.part,
+      updated: r.updated,
+      doc: JSON.parse(r.doc) as Partial<BuildInfo>,
+    }));
+  }
+
+  async publishBuildParts(
+    name: string,
+    number: string,
+    merge: (
+      existing: BuildInfo | undefined,
+      parts: Partial<BuildInfo>[],
+    ) => { doc: BuildInfo; startedMs: number },
+  ): Promise<{ doc: BuildInfo; parts: number; revision: string }> {
+    return this.#tx(async (c) => {
+      await this.#lockBuild(c, name, number);
+      const text = await this.#buildDoc(c, name, number);
+      // The parts read are the parts deleted (by id): nothing written meanwhile is lost.
+      const rows = await c.query<{ id: number; doc: string }>(
+        'SELECT id, doc FROM build_parts WHERE name = $1 AND number = $2 ORDER BY updated, id FOR UPDATE',
+        [name, number],
+      );
+      const parts = rows.rows.map((r) => JSON.parse(r.doc) as Partial<BuildInfo>);
+      const { doc, startedMs } = merge(
+        text === undefined ? undefined : (JSON.parse(text) as BuildInfo),
+        parts,
+      );
+      const revision = await this.#writeBuild(c, doc, startedMs);
+      await c.query('DELETE FROM build_parts WHERE id = ANY($1)', [rows.rows.map((r) => r.id)]);
+      return { doc, parts: parts.length, revision };
     });
   }
 
@@ -768,11 +891,12 @@ export class PgMetaStore implements MetaStore {
   }
 
   async deleteBuild(name: string, number: string): Promise<boolean> {
-    const r = await this.#pool.query('DELETE FROM builds WHERE name = $1 AND number = $2', [
-      name,
-      number,
-    ]);
-    return (r.rowCount ?? 0) > 0;
+    return this.#tx(async (c) => {
+      await this.#lockBuild(c, name, number);
+      await c.query('DELETE FROM build_parts WHERE name = $1 AND number = $2', [name, number]);
+      const r = await c.query('DELETE FROM builds WHERE name = $1 AND number = $2', [name, number]);
+      return (r.rowCount ?? 0) > 0;
+    });
   }
 
   async applyPromotion(p: {
@@ -1124,6 +1248,18 @@ export class PgMetaStore implements MetaStore {
     return this.#rows<UploadRecord>('SELECT * FROM uploads WHERE touched < $1 ORDER BY touched', [
       before,
     ]);
+  }
+
+  /**
+   * The query pool's connections (the lock pool apart): open, idle, and requests waiting for
+   * one. /metrics reports them.
+   */
+  poolStats(): { total: number; idle: number; waiting: number } {
+    return {
+      total: this.#pool.totalCount,
+      idle: this.#pool.idleCount,
+      waiting: this.#pool.waitingCount,
+    };
   }
 
   async close(): Promise<void> {

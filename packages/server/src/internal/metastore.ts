@@ -525,8 +525,11 @@ function under(path: string): Record<string, string> {
   return { p: path, lo: `${path}/`, hi: `${path}0` };
 }
 
-/** A build's revision: a digest of its stored document (the ETag its GET answers). */
-function revisionOf(text: string): string {
+/**
+ * A build's revision: a digest of its stored document (the ETag its GET answers). Every engine
+ * stores the document as this same JSON text, so a revision means the same on each.
+ */
+export function revisionOf(text: string): string {
   return createHash('sha256').update(text).digest('base64url').slice(0, 27);
 }
 
