@@ -560,7 +560,7 @@ try {
       await once(c, 'close');
       return Number(process.hrtime.bigint() - t0) / 1e9;
     };
-    const cli = join(repoRoot, 'packages', 'cli', 'dist', 'cli.js');
+    const cli = join(repoRoot, 'packages', 'cli', 'dist', 'bin.js');
     const pairs: number[][] = [];
     for (let i = 0; i < 5; i++)
       pairs.push(

@@ -14,7 +14,6 @@ import {
   type ChartMetadata,
   type Module,
 } from '@stowage/core';
-import { readChart } from '@stowage/server';
 import type { RunContext } from '../internal/context.ts';
 import { UsageError } from '../internal/errors.ts';
 import { formatBytes } from '../internal/format.ts';
@@ -136,6 +135,8 @@ interface PushOptions {
 
 /** Chart.yaml read from the archive and checked as the server checks it (the OCI config). */
 async function readMetadata(archive: string): Promise<ChartMetadata> {
+  // The server is loaded only by the commands that need it (start-up of the others).
+  const { readChart } = await import('@stowage/server');
   const entry = await readChart(createReadStream(archive));
   return { ...entry };
 }

@@ -2,7 +2,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, MetaStoreError, startServer, type RunningServer } from '@stowage/server';
+import type { RunningServer } from '@stowage/server';
 import type { RunContext } from '../internal/context.ts';
 import { CliError, UsageError } from '../internal/errors.ts';
 import { Session } from '../internal/session.ts';
@@ -71,6 +71,9 @@ async function serve(s: Session, opts: ServeOptions): Promise<void> {
   const dataDir = s.path(
     opts.dataDir ?? env.STOWAGE_DATA_DIR ?? join(env.HOME || homedir(), '.stowage'),
   );
+  // Loaded here, not at the top: every other command (and `stowage --version`) starts without
+  // parsing the server, its formats and their dependencies.
+  const { ConfigError, MetaStoreError, startServer } = await import('@stowage/server');
   let server: RunningServer;
   try {
     server = await startServer({
