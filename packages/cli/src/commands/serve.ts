@@ -74,6 +74,13 @@ async function serve(s: Session, opts: ServeOptions): Promise<void> {
   // Loaded here, not at the top: every other command (and `stowage --version`) starts without
   // parsing the server, its formats and their dependencies.
   const { ConfigError, MetaStoreError, startServer } = await import('@stowage/server');
+  // Log lines bound for this process's stdout go through pino's asynchronous writer: a pipe (to
+  // a log collector, systemd, docker) is written synchronously by process.stdout on Linux, which
+  // stalled the event loop on every request's line. Flushed before the process says it stopped.
+  const logs =
+    s.ctx.stdout === process.stdout
+      ? (await import('pino')).destination({ dest: 1, sync: false })
+      : undefined;
   let server: RunningServer;
   try {
     server = await startServer({
@@ -85,7 +92,7 @@ async function serve(s: Session, opts: ServeOptions): Promise<void> {
       // Storage settings (STOWAGE_METADATA_URL, STOWAGE_BLOBS_TYPE, …), STOWAGE_ADMIN_TOKEN, and
       // the variables remote credentials name (`password: ${NEXUS_PASSWORD}`).
       env,
-      logger: { level: opts.logLevel, stream: s.ctx.stdout },
+      logger: { level: opts.logLevel, stream: logs ?? s.ctx.stdout },
       drainTimeoutMs: drain * 1000,
     });
   } catch (err) {
@@ -136,5 +143,6 @@ async function serve(s: Session, opts: ServeOptions): Promise<void> {
     : await new Promise<string>(() => {});
   server.app.log.info({ signal }, 'stopping');
   await server.close();
+  logs?.flushSync();
   if (!s.json) s.out(`Stowage stopped (${signal})`);
 }
