@@ -13,7 +13,6 @@ import { basename, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { MultiHash, type Checksums } from '@stowage/core';
-import { StreamHasher } from './hash-pool.ts';
 
 /** Content received and hashed but not yet visible under its digest. */
 export interface StagedBlob extends Checksums {
@@ -101,34 +100,24 @@ export class FsBlobStore implements BlobStore {
 
   async stage(body: Readable, opts: { signal?: AbortSignal } = {}): Promise<StagedBlob> {
     const tmpPath = this.#tmpName();
-    // Past 1 MiB the digests are computed by a worker thread while this one writes the file.
-    const hash = new StreamHasher();
+    const hash = new MultiHash();
     let size = 0;
     const tap = new Transform({
       transform(chunk: Buffer, _enc, cb) {
+        hash.update(chunk);
         size += chunk.length;
-        let wait: Promise<void> | undefined;
-        try {
-          wait = hash.update(chunk);
-        } catch (err) {
-          cb(err as Error);
-          return;
-        }
-        if (wait) void wait.then(() => cb(null, chunk));
-        else cb(null, chunk);
+        cb(null, chunk);
       },
     });
-    let sums: Checksums;
     try {
       await pipeline(body, tap, sink(tmpPath, { flags: 'wx', mode: 0o600 }), {
         signal: opts.signal,
       });
-      sums = await hash.digest();
     } catch (err) {
       await rm(tmpPath, { force: true });
       throw err;
     }
-    return this.#staged(tmpPath, sums, size);
+    return this.#staged(tmpPath, hash.digest(), size);
   }
 
   async openUpload(): Promise<UploadSession> {
