@@ -59,6 +59,9 @@ test('blob reads return exactly the stored bytes, whole or by range, whatever th
       await staged.commit();
       const sha = createHash('sha256').update(content).digest('hex');
       assert.equal(staged.sha256, sha);
+      assert.equal(staged.sha1, createHash('sha1').update(content).digest('hex'));
+      assert.equal(staged.md5, createHash('md5').update(content).digest('hex'));
+      assert.equal(staged.size, size);
       const whole = await readAll(blobs.open(sha));
       assert.ok(whole.equals(content), `whole blob of ${size} bytes`);
       if (size > 0) {
