@@ -127,7 +127,8 @@ function write(out: Output, text: string): void {
   out.write(text);
 }
 
-if (import.meta.main) {
+/** Runs the CLI on this process's arguments and streams; sets the exit code. */
+export async function main(): Promise<void> {
   process.exitCode = await run(process.argv.slice(2), {
     env: process.env,
     stdout: process.stdout,
@@ -142,3 +143,5 @@ if (import.meta.main) {
       }),
   });
 }
+
+if (import.meta.main) await main();

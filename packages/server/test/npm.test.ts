@@ -1,6 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { createServer, type Server } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { AUTH, downloadForBuild, errorCode, makeApp, type TestApp } from './helpers.ts';
@@ -423,4 +424,56 @@ test('audit bodies are read gzip-compressed or plain; without a remote the error
   });
   assert.equal(broken.statusCode, 400);
   assert.equal(errorCode(broken), 'ERR_BODY_INVALID');
+});
+
+test('a packument goes out gzip or brotli when the client asks, and never stale', async () => {
+  const name = 'compressible';
+  const long = 'a package whose packument is worth compressing. '.repeat(60);
+  const body = (version: string): string => {
+    const b = publishBody(name, version, Buffer.from(`tarball ${version}`));
+    (b.versions as Record<string, { description?: string }>)[version]!.description = long;
+    return JSON.stringify(b);
+  };
+  const put = async (version: string): Promise<void> => {
+    const res = await t.app.inject({
+      method: 'PUT',
+      url: `/api/npm/npm-local/${name}`,
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      payload: body(version),
+    });
+    assert.equal(res.statusCode, 201, res.body);
+  };
+  await put('1.0.0');
+  const get = (encoding?: string) =>
+    t.app.inject({
+      url: `/api/npm/npm-local/${name}`,
+      headers: { ...AUTH, ...(encoding ? { 'accept-encoding': encoding } : {}) },
+    });
+  const plain = await get();
+  assert.equal(plain.statusCode, 200);
+  assert.equal(plain.headers['content-encoding'], undefined);
+  assert.match(String(plain.headers.vary), /accept-encoding/i);
+  assert.ok(plain.rawPayload.length > 1024);
+  assert.equal(Number(plain.headers['content-length']), plain.rawPayload.length);
+
+  // What npm sends, then pnpm's and yarn's, then a refusal of both.
+  const gz = await get('gzip, deflate');
+  assert.equal(gz.headers['content-encoding'], 'gzip');
+  assert.ok(gunzipSync(gz.rawPayload).equals(plain.rawPayload));
+  assert.ok(gz.rawPayload.length < plain.rawPayload.length);
+  const br = await get('gzip, deflate, br');
+  assert.equal(br.headers['content-encoding'], 'br');
+  assert.ok(brotliDecompressSync(br.rawPayload).equals(plain.rawPayload));
+  const again = await get('br');
+  assert.ok(again.rawPayload.equals(br.rawPayload), 'the variant is made once and kept');
+  const none = await get('br;q=0, gzip;q=0');
+  assert.equal(none.headers['content-encoding'], undefined);
+  assert.ok(none.rawPayload.equals(plain.rawPayload));
+
+  // A new version changes the sources: the compressed answer follows it.
+  await put('1.1.0');
+  const after = await get('gzip');
+  const doc = JSON.parse(gunzipSync(after.rawPayload).toString()) as Doc;
+  assert.deepEqual(Object.keys(doc.versions).sort(), ['1.0.0', '1.1.0']);
+  assert.equal(doc['dist-tags'].latest, '1.1.0');
 });

@@ -1,8 +1,16 @@
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import {
+  close as fsClose,
+  createReadStream,
+  createWriteStream,
+  fstat,
+  open as fsOpen,
+  read as fsRead,
+  type WriteStream,
+} from 'node:fs';
 import { mkdir, rename, rm, stat, truncate, unlink, readdir, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { MultiHash, type Checksums } from '@stowage/core';
 
@@ -80,6 +88,8 @@ const UPLOAD_ID = /^\d+-[0-9a-f]{16}\.part$/;
 export class FsBlobStore implements BlobStore {
   readonly #root: string;
   readonly #tmp: string;
+  /** Fan-out folders known to exist (they are never removed), so a commit skips `mkdir -p`. */
+  readonly #dirs = new Set<string>();
 
   constructor(opts: { dir: string }) {
     this.#root = join(opts.dir, 'blobs');
@@ -227,8 +237,7 @@ export class FsBlobStore implements BlobStore {
         if (await exists(dest)) {
           await unlink(tmpPath);
         } else {
-          await mkdir(join(dest, '..'), { recursive: true });
-          await rename(tmpPath, dest);
+          await this.#renameInto(tmpPath, dest);
         }
         done = true;
       },
@@ -238,6 +247,23 @@ export class FsBlobStore implements BlobStore {
         done = true;
       },
     };
+  }
+
+  /** rename(2) into the fan-out folder, creating it the first time (or if removed meanwhile). */
+  async #renameInto(tmpPath: string, dest: string): Promise<void> {
+    const dir = join(dest, '..');
+    if (this.#dirs.has(dir)) {
+      try {
+        await rename(tmpPath, dest);
+        return;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        this.#dirs.delete(dir);
+      }
+    }
+    await mkdir(dir, { recursive: true });
+    await rename(tmpPath, dest);
+    this.#dirs.add(dir);
   }
 
   async has(sha256: string): Promise<boolean> {
@@ -253,7 +279,7 @@ export class FsBlobStore implements BlobStore {
   }
 
   open(sha256: string, range?: { start: number; end: number }): Readable {
-    return createReadStream(this.pathOf(sha256), { ...(range ?? {}), highWaterMark: 1024 * 1024 });
+    return new BlobReadStream(this.pathOf(sha256), range);
   }
 
   async delete(sha256: string): Promise<void> {
@@ -294,6 +320,79 @@ export class FsBlobStore implements BlobStore {
       }),
     );
     return removed;
+  }
+}
+
+/** The largest read of a blob: big enough for few system calls, small enough to stay flat. */
+const MAX_READ = 1024 * 1024;
+
+/**
+ * Reads a blob with buffers sized to what is left of it: min(remaining, 1 MiB). fs.ReadStream
+ * allocates a full highWaterMark for every read whatever the file's size (1 MiB for a 58 KB
+ * tarball, then a second one to find the end), which made GC a quarter of a small GET. This one
+ * learns the size once (fstat on the open descriptor, so a concurrent rename cannot mix files)
+ * and never issues the read that only finds the end.
+ */
+class BlobReadStream extends Readable {
+  readonly #path: string;
+  readonly #range: { start: number; end: number } | undefined;
+  #fd: number | undefined;
+  /** A read in flight: closing the descriptor waits for it (its number could be reused). */
+  #reading = false;
+  #closeAfterRead: (() => void) | undefined;
+  #pos = 0;
+  /** Inclusive. */
+  #end = -1;
+
+  constructor(path: string, range?: { start: number; end: number }) {
+    super({ highWaterMark: MAX_READ });
+    this.#path = path;
+    this.#range = range;
+  }
+
+  override _construct(cb: (err?: Error | null) => void): void {
+    fsOpen(this.#path, 'r', (err, fd) => {
+      if (err) return cb(err);
+      this.#fd = fd;
+      fstat(fd, (err2, st) => {
+        if (err2) return cb(err2);
+        this.#pos = this.#range?.start ?? 0;
+        this.#end = Math.min(this.#range?.end ?? Infinity, st.size - 1);
+        cb();
+      });
+    });
+  }
+
+  override _read(): void {
+    const n = Math.min(this.#end - this.#pos + 1, MAX_READ);
+    if (n <= 0) {
+      this.push(null);
+      return;
+    }
+    const buf = n < 4096 ? Buffer.allocUnsafe(n) : Buffer.allocUnsafeSlow(n);
+    this.#reading = true;
+    fsRead(this.#fd!, buf, 0, n, this.#pos, (err, got) => {
+      this.#reading = false;
+      if (this.#closeAfterRead) return this.#closeAfterRead();
+      if (err) return this.destroy(err);
+      if (got === 0) {
+        // The file shrank under us: content-addressed blobs never do, so this is damage.
+        this.destroy(
+          new Error(`blob ${this.#path} ended ${this.#end - this.#pos + 1} bytes early`),
+        );
+        return;
+      }
+      this.#pos += got;
+      this.push(got === n ? buf : buf.subarray(0, got));
+    });
+  }
+
+  override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
+    if (this.#fd === undefined) return cb(err);
+    const fd = this.#fd;
+    this.#fd = undefined;
+    if (this.#reading) this.#closeAfterRead = () => fsClose(fd, () => cb(err));
+    else fsClose(fd, () => cb(err));
   }
 }
 

@@ -19,6 +19,11 @@ export class SizedLru<V> {
     return e.value;
   }
 
+  /** The value under `key` without making it the most recently used. */
+  peek(key: string): V | undefined {
+    return this.#entries.get(key)?.value;
+  }
+
   set(key: string, value: V, size: number): void {
     if (size > this.#max) return;
     const old = this.#entries.get(key);

@@ -6,7 +6,7 @@ import { HttpError, diskFullCode, errorBody, storageFull } from '../../errors.ts
 import type { StagedBlob } from '../../internal/blobstore.ts';
 import { readSpooledJson, type AttachmentRange, type SpooledJson } from './spool.ts';
 import { baseUrl, bodyTooLarge, rawUrl } from '../../internal/http.ts';
-import { SizedLru } from '../../internal/lru.ts';
+import { RenderedCache, sendRendered } from '../../internal/rendered.ts';
 import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/metastore.ts';
 import {
   cleanDigests,
@@ -171,8 +171,8 @@ async function get(svc: Services, req: FastifyRequest, reply: FastifyReply): Pro
   const view = spec ? `version:${spec}` : abbreviated ? 'abbreviated' : 'full';
   // The answer depends only on the stored packuments, the URL base and the view: render once.
   const key = `${npmBase(req, repoKey)}\0${target.name}\0${view}\0${sources.map((x) => x.sha256).join(',')}`;
-  let body = rendered.get(key);
-  if (body === undefined) {
+  let entry = rendered.get(key);
+  if (entry === undefined) {
     const doc = rewriteTarballs(
       await mergeSources(svc, sources, target.name),
       npmBase(req, repoKey),
@@ -185,14 +185,16 @@ async function get(svc: Services, req: FastifyRequest, reply: FastifyReply): Pro
     } else if (abbreviated) {
       value = abbreviate(doc);
     }
-    body = JSON.stringify(value);
-    rendered.set(key, body, body.length);
+    entry = rendered.set(key, JSON.stringify(value));
   }
-  return sendComputed(req, reply, body, abbreviated && !spec ? ABBREVIATED : 'application/json');
+  return sendRendered(req, reply, entry, abbreviated && !spec ? ABBREVIATED : 'application/json');
 }
 
-/** Rendered packument answers by (base URL, name, view, source digests); 64 MiB at most. */
-const rendered = new SizedLru<string>(64 * 1024 * 1024);
+/**
+ * Rendered packument answers (bytes, and gzip/brotli beside them) by (base URL, name, view,
+ * source digests); 64 MiB at most.
+ */
+const rendered = new RenderedCache(64 * 1024 * 1024);
 
 /** The stored packuments `name` is made of in `repo` (a virtual: its members', in merge order). */
 async function packumentSources(
