@@ -15,7 +15,7 @@ import {
   type UpstreamSource,
 } from '../../internal/resolver.ts';
 import { BUILD_NAME_PROP, BUILD_NUMBER_PROP, type Services } from '../../internal/services.ts';
-import { buildIdentity, sendComputed, serveFile } from '../../internal/serve.ts';
+import { buildIdentity, serveFile } from '../../internal/serve.ts';
 import { AUDIT_PATHS, forwardAudit, search } from './registry-api.ts';
 import {
   MAX_PACKUMENT_BYTES,
