@@ -4,7 +4,7 @@
  * between two builds (dependencies and artifacts added, removed or changed).
  */
 import { mergeBuildInfo, type Artifact, type BuildInfo, type Dependency } from './buildinfo.ts';
-import type { RepositoryClient } from './client.ts';
+import type { BuildsClient } from './client/builds.ts';
 import { isStowageError } from './errors.ts';
 
 /**
@@ -33,7 +33,10 @@ const MERGE_ATTEMPTS = 20;
  * write is refused with 412, re-reads the build and merges again, so neither part is lost. A
  * server that sends no ETag (Artifactory) gets the plain GET-merge-PUT.
  */
-export async function publishMerged(client: RepositoryClient, info: BuildInfo): Promise<BuildInfo> {
+export async function publishMerged(
+  client: Pick<BuildsClient, 'getBuildRevision' | 'publishBuild'>,
+  info: BuildInfo,
+): Promise<BuildInfo> {
   for (let attempt = 1; ; attempt++) {
     let existing: { info: BuildInfo; revision?: string } | undefined;
     try {
