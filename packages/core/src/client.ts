@@ -17,6 +17,7 @@ import type { BuildInfo } from './buildinfo.ts';
 import type { ChecksumsWithSize } from './checksums.ts';
 import type { RecordedDownload } from './deps/index.ts';
 import type {
+  BuildDiff,
   DependencyDiffReport,
   DependencyVariationReport,
   FunnelReport,
@@ -25,7 +26,6 @@ import type {
   SizeReport,
   StorageReport,
 } from './analytics.ts';
-import type { BuildDiff } from './builds.ts';
 import { AnalyticsClient, type BuildPair } from './client/analytics.ts';
 import {
   ArtifactsClient,

@@ -4,6 +4,7 @@
  * `otherName` or the same name).
  */
 import type {
+  BuildDiff,
   DependencyDiffReport,
   DependencyVariationReport,
   FunnelReport,
@@ -12,7 +13,6 @@ import type {
   SizeReport,
   StorageReport,
 } from '../analytics.ts';
-import type { BuildDiff } from '../builds.ts';
 import type { Transport } from './transport.ts';
 
 /** Two builds for the analytics diffs: `number` (newer) against `other` (older). */
