@@ -3,7 +3,46 @@
  * (shared by the server that computes them, the client that reads them, the CLI and the web UI).
  * Sizes are bytes, times epoch milliseconds.
  */
-import type { BuildDiff } from './builds.ts';
+
+export interface DependencyChange {
+  id: string;
+  module: string;
+  /** The version part of `group:name:version` ids (or `name@version`), when there is one. */
+  from?: string;
+  to?: string;
+  fromSha256?: string;
+  toSha256?: string;
+}
+
+export interface ArtifactChange {
+  module: string;
+  path: string;
+  fromSize?: number;
+  toSize?: number;
+  fromSha256?: string;
+  toSha256?: string;
+}
+
+/** What changed between two builds (`diffBuilds`, and the server's `analytics/diff`). */
+export interface BuildDiff {
+  from: { name: string; number: string };
+  to: { name: string; number: string };
+  dependencies: {
+    added: DependencyChange[];
+    removed: DependencyChange[];
+    /** Same package, another version. */
+    versionChanged: DependencyChange[];
+    /** Same id and version, other content. */
+    checksumChanged: DependencyChange[];
+  };
+  /** Artifacts are matched by module and name (not path, which often holds the number). */
+  artifacts: {
+    added: ArtifactChange[];
+    removed: ArtifactChange[];
+    /** Same name, other content. */
+    changed: ArtifactChange[];
+  };
+}
 
 export interface BuildRefWithTime {
   name: string;

@@ -4,7 +4,8 @@
  * between two builds (dependencies and artifacts added, removed or changed).
  */
 import { mergeBuildInfo, type Artifact, type BuildInfo, type Dependency } from './buildinfo.ts';
-import type { RepositoryClient } from './client.ts';
+import type { ArtifactChange, BuildDiff, DependencyChange } from './analytics.ts';
+import type { BuildsClient } from './client/builds.ts';
 import { isStowageError } from './errors.ts';
 
 /**
@@ -33,7 +34,10 @@ const MERGE_ATTEMPTS = 20;
  * write is refused with 412, re-reads the build and merges again, so neither part is lost. A
  * server that sends no ETag (Artifactory) gets the plain GET-merge-PUT.
  */
-export async function publishMerged(client: RepositoryClient, info: BuildInfo): Promise<BuildInfo> {
+export async function publishMerged(
+  client: Pick<BuildsClient, 'getBuildRevision' | 'publishBuild'>,
+  info: BuildInfo,
+): Promise<BuildInfo> {
   for (let attempt = 1; ; attempt++) {
     let existing: { info: BuildInfo; revision?: string } | undefined;
     try {
@@ -67,46 +71,6 @@ function endOf(info: BuildInfo): number {
   return Date.parse(isoOf(info.started)) + (info.durationMillis ?? 0);
 }
 
-export interface DependencyChange {
-  id: string;
-  module: string;
-  /** The version part of `group:name:version` ids (or `name@version`), when there is one. */
-  from?: string;
-  to?: string;
-  fromSha256?: string;
-  toSha256?: string;
-}
-
-export interface ArtifactChange {
-  module: string;
-  path: string;
-  fromSize?: number;
-  toSize?: number;
-  fromSha256?: string;
-  toSha256?: string;
-}
-
-export interface BuildDiff {
-  from: { name: string; number: string };
-  to: { name: string; number: string };
-  dependencies: {
-    added: DependencyChange[];
-    removed: DependencyChange[];
-    /** Same package, another version. */
-    versionChanged: DependencyChange[];
-    /** Same id and version, other content. */
-    checksumChanged: DependencyChange[];
-  };
-  /** Artifacts are matched by module and name (not path, which often holds the number). */
-  artifacts: {
-    added: ArtifactChange[];
-    removed: ArtifactChange[];
-    /** Same name, other content. */
-    changed: ArtifactChange[];
-  };
-}
-
-/** Splits a dependency id into package and version: `g:a:1.0`, `name@1.0`, `name:1.0`. */
 export function splitDependencyId(id: string): { pkg: string; version?: string } {
   const at = id.lastIndexOf('@');
   if (at > 0) return { pkg: id.slice(0, at), version: id.slice(at + 1) };

@@ -105,10 +105,12 @@ export {
 export { registryHost, mergeAuths } from './setup/docker.ts';
 
 export { publishMerged, mergePublished, diffBuilds, splitDependencyId } from './builds.ts';
-export type { BuildDiff, DependencyChange, ArtifactChange } from './builds.ts';
 
 export type { BuildPair, OidcTokenResponse } from './client.ts';
 export type {
+  ArtifactChange,
+  BuildDiff,
+  DependencyChange,
   BuildDiffReport,
   BuildFunnel,
   BuildRefWithTime,
