@@ -136,8 +136,7 @@ interface PushOptions {
 
 /** Chart.yaml read from the archive and checked as the server checks it (the OCI config). */
 async function readMetadata(archive: string): Promise<ChartMetadata> {
-  // The server is loaded only by the commands that need it (start-up of the others).
-  const { readChart } = await import('@stowage/server');
+  // core's reader: the CLI never loads the server for this.
   const entry = await readChart(createReadStream(archive));
   return { ...entry };
 }
