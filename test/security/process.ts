@@ -76,7 +76,8 @@ export async function spawnServer(
       '--config',
       configFile,
       '--log-level',
-      'info',
+      // debug: the "incoming request" line tells a probe its request reached the server.
+      'debug',
       // One server on this data directory: every temporary file left at start is a crash's.
       '--temp-max-age',
       '0',

@@ -33,7 +33,16 @@ after(async () => {
 /** A `run:` step: a shell command line with the job's environment, in the workspace. */
 function runStep(job: Job, script: string): Promise<{ code: number; out: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('/bin/sh', ['-c', script], { cwd: job.workspace, env: job.env });
+    // `npm test` puts the workspace's node_modules/.bin (with its own `stowage`) on PATH; a
+    // runner has no such thing.
+    const PATH = (job.env.PATH ?? '')
+      .split(':')
+      .filter((p) => !p.includes('node_modules/.bin'))
+      .join(':');
+    const child = spawn('/bin/sh', ['-c', script], {
+      cwd: job.workspace,
+      env: { ...job.env, PATH },
+    });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));

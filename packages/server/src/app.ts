@@ -330,6 +330,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // Bytes in and out are what the connection carried while the request was handled.
   const started = new WeakMap<object, { read: number; written: number }>();
   app.addHook('onRequest', async (req) => {
+    // At debug level, a line when a request arrives (the one at info comes when it completes).
+    req.log.debug({ method: req.method, url: req.url }, 'incoming request');
     const sock = req.raw.socket;
     started.set(req, { read: sock?.bytesRead ?? 0, written: sock?.bytesWritten ?? 0 });
     try {
@@ -490,9 +492,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // The REST API takes its bodies as text; each handler parses and validates its JSON.
   await app.register(async (api) => {
     api.removeAllContentTypeParsers();
-    api.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
+    api.addContentTypeParser('*', { parseAs: 'string' }, (req, body, done) => {
       try {
-        checkJsonDepth(body as string, limits.jsonDepth);
+        // AQL is not JSON: its parser has its own depth and size caps (internal/aql.ts).
+        if (req.routeOptions.url !== '/api/search/aql')
+          checkJsonDepth(body as string, limits.jsonDepth);
       } catch (err) {
         done(err as Error, undefined);
         return;

@@ -143,7 +143,7 @@ test('an unknown /api/ call is a 404 that names the API, not a missing repositor
   for (const [method, url] of [
     ['GET', '/api/nosuch/thing'],
     ['PUT', '/api/v1/whatever'],
-    ['DELETE', '/api/security/users/x'],
+    ['DELETE', '/api/security/ldapGroups/x'],
     ['POST', '/api/search/artifact'],
     ['GET', '/artifactory/api/plugins'],
   ] as const) {

@@ -133,14 +133,14 @@ function conformance(name: string, driver: Driver, skip: string | false): void {
       assert.equal(await a.has(staged.sha256), false);
     });
 
-    test('a 64 MiB blob streams in and out without being held in memory', async () => {
+    test('a 128 MiB blob streams in and out without being held in memory', async () => {
       const MiB = 1024 * 1024;
       const chunk = randomBytes(MiB);
       const hash = createHash('sha256');
-      // 64 different 1 MiB chunks (the counter in the first bytes) from one buffer.
+      // 128 different 1 MiB chunks (the counter in the first bytes) from one buffer.
       const body = Readable.from(
         (function* () {
-          for (let i = 0; i < 64; i++) {
+          for (let i = 0; i < 128; i++) {
             const c = Buffer.from(chunk);
             c.writeUInt32BE(i, 0);
             hash.update(c);
@@ -159,7 +159,7 @@ function conformance(name: string, driver: Driver, skip: string | false): void {
       }, 100);
       try {
         const staged = await a.stage(body);
-        assert.equal(staged.size, 64 * MiB);
+        assert.equal(staged.size, 128 * MiB);
         assert.equal(staged.sha256, hash.digest('hex'));
         await staged.commit();
         const back = createHash('sha256');
@@ -168,15 +168,16 @@ function conformance(name: string, driver: Driver, skip: string | false): void {
           back.update(c as Buffer);
           n += (c as Buffer).length;
         }
-        assert.equal(n, 64 * MiB);
+        assert.equal(n, 128 * MiB);
         assert.equal(back.digest('hex'), staged.sha256);
         await b.delete(staged.sha256);
       } finally {
         clearInterval(probe);
       }
+      // Half the blob: a store that held it whole would grow by 128 MiB or more.
       assert.ok(
-        peak - base < 56 * MiB,
-        `memory grew by ${Math.round((peak - base) / MiB)} MiB for a 64 MiB blob`,
+        peak - base < 64 * MiB,
+        `memory grew by ${Math.round((peak - base) / MiB)} MiB for a 128 MiB blob`,
       );
     });
 
@@ -240,9 +241,15 @@ function conformance(name: string, driver: Driver, skip: string | false): void {
       const staged = await a.stage(Readable.from([randomBytes(10)]));
       assert.equal(await b.cleanup({ olderThanMs: 60 * 60 * 1000 }), 0);
       assert.ok(await b.resumeUpload(up.id, 10));
-      // Past a cut-off of 0 everything temporary is stale (a crash left it).
-      await new Promise((r) => setTimeout(r, 10));
-      assert.ok((await b.cleanup({ olderThanMs: 0 })) >= 2);
+      // Past a cut-off of 0 everything temporary is stale (a crash left it). An object store's
+      // listing may lag its writes (Swift updates container listings asynchronously): ask
+      // again, a bounded number of times, until both are seen.
+      let removed = 0;
+      for (let i = 0; i < 50 && removed < 2; i++) {
+        await new Promise((r) => setTimeout(r, i === 0 ? 10 : 200));
+        removed += await b.cleanup({ olderThanMs: 0 });
+      }
+      assert.ok(removed >= 2, `removed ${removed} temporary objects`);
       assert.equal(await b.resumeUpload(up.id, 10), undefined);
       assert.deepEqual(await leftovers(), []);
       await staged.discard(); // already gone: no error

@@ -148,7 +148,8 @@ describe('migrate SQLite + fs to PostgreSQL + S3', { skip: SKIP_PG || SKIP_S3 },
       const issued = await call('/api/stowage/v1/tokens', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ user: 'ci' }),
+        // "ci" is no defined user: a service token, whose scopes are its only grants.
+        body: JSON.stringify({ user: 'ci', scopes: ['repo:generic-local:read'] }),
       });
       assert.equal(issued.status, 201);
       token = ((await issued.json()) as { token: string }).token;

@@ -78,12 +78,13 @@ const json = (method: InjectOptions['method'], url: string, body: unknown): Inje
   payload: JSON.stringify(body),
   headers: { 'content-type': 'application/json' },
 });
-const promote = (stage: string, repo: string): InjectOptions =>
+/** A real promotion (copy: a second one answers 409, still not a refusal), or its dry run. */
+const promote = (stage: string, repo: string, dryRun = false): InjectOptions =>
   json('POST', '/api/build/promote/nightly/1', {
     status: stage,
     targetRepo: repo,
     copy: true,
-    dryRun: true,
+    dryRun,
   });
 
 /** One request per route family; `needs` is what a principal must hold, `says` the 403's words. */
@@ -238,6 +239,13 @@ const ROWS: { family: string; req: InjectOptions; needs: string; says?: string }
     req: { method: 'DELETE', url: '/api/build/old?buildNumbers=1' },
     needs: 'admin',
     says: '"delete" on build "old"',
+  },
+  {
+    // A dry run changes nothing: a reader of the build may preview any promotion.
+    family: 'promotion preview (dry run)',
+    req: promote('release', 'generic-release', true),
+    needs: 'build-read',
+    says: '"read" on build "nightly"',
   },
   {
     family: 'promote to qa',

@@ -51,6 +51,9 @@ export async function serveFile(
   let live: { sink: PassThrough; out: PassThrough } | undefined;
   if (
     f.live !== false &&
+    // Content a format validates (e.g. against a checksum database) is checked before anyone
+    // gets a byte of it.
+    !opts.validate &&
     !head &&
     !opts.metadata &&
     req.headers.range === undefined &&
@@ -114,7 +117,11 @@ export async function serveFile(
     ...(f.contentType !== undefined && { contentType: f.contentType }),
     ...(f.record !== undefined && { record: f.record }),
     ...(f.matrix !== undefined && { matrix: f.matrix }),
-    ...(f.headers !== undefined && { headers: f.headers(found.art) }),
+    headers: {
+      ...f.headers?.(found.art),
+      // Fetched by this request (verified before it was sent, so not streamed live).
+      ...(found.source === 'upstream' && { 'x-stowage-cache': 'miss' }),
+    },
   });
 }
 

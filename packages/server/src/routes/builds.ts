@@ -384,15 +384,21 @@ export async function buildRoutes(app: FastifyInstance): Promise<void> {
     );
     // The stage a promotion reaches: its status, and the stage of its target repository. A
     // target that is no stage's repository also needs "deploy" there.
-    const stages = new Set([(body.status ?? 'promoted').toLowerCase()]);
-    if (body.targetRepo) {
-      const target = (await svc.deployableRepo(body.targetRepo)).key;
-      const stage = svc.stages.find((s) => s.repo === target);
-      if (stage) stages.add(stage.name.toLowerCase());
-      else await req.authorize('repo:deploy', target);
-    }
     let who = req.principal;
-    for (const stage of stages) who = await req.authorize(`build:promote:${stage}`, name);
+    const stages = new Set([(body.status ?? 'promoted').toLowerCase()]);
+    if (body.dryRun) {
+      // A dry run changes nothing: whoever may read the build may preview its promotion (the
+      // preview a reviewer reads before approving the real one).
+      who = await req.authorize('build:read', name);
+    } else {
+      if (body.targetRepo) {
+        const target = (await svc.deployableRepo(body.targetRepo)).key;
+        const stage = svc.stages.find((s) => s.repo === target);
+        if (stage) stages.add(stage.name.toLowerCase());
+        else await req.authorize('repo:deploy', target);
+      }
+      for (const stage of stages) who = await req.authorize(`build:promote:${stage}`, name);
+    }
     const { messages } = await promoteBuild(svc, name, number, body, who);
     if (!body.dryRun) {
       await req.audit('build.promote', {

@@ -87,6 +87,15 @@ export async function npmRoutes(app: FastifyInstance): Promise<void> {
       .then((staged) => done(null, { spooled: staged } satisfies Spooled))
       .catch((err: unknown) => {
         if (err instanceof HttpError) return done(err, undefined);
+        if (/^Z_/.test(String((err as NodeJS.ErrnoException).code))) {
+          return done(
+            new HttpError('ERR_BODY_INVALID', `the ${enc} body could not be decompressed`, {
+              cause: err,
+              hint: 'send the body plain, or gzip/deflate it whole',
+            }),
+            undefined,
+          );
+        }
         const full = diskFullCode(err);
         done(
           full
@@ -105,10 +114,14 @@ export async function npmRoutes(app: FastifyInstance): Promise<void> {
     if (!(err instanceof HttpError)) throw err;
     if (err.status >= 500) req.log.error({ err }, err.message);
     else req.log.info({ code: err.code, status: err.status }, err.message);
+    // A half-started answer (a tarball's headers) must not keep its type or length.
     return reply
       .code(err.status)
       .headers(err.headers)
-      .send({ ...errorBody(err), error: err.message });
+      .type('application/json; charset=utf-8')
+      .removeHeader('content-length')
+      .removeHeader('content-encoding')
+      .send(JSON.stringify({ ...errorBody(err), error: err.message }));
   });
   app.get('/api/npm/:repo/*', { config: { permission: 'repo:read' } }, (req, reply) =>
     get(app.stowage, req, reply),
