@@ -145,18 +145,6 @@ export function parseDigest(digest: string): OciDigest {
   return d;
 }
 
-/** The hex of a sha256 digest; other algorithms are refused. */
-export function sha256Hex(digest: string): string {
-  const d = parseDigest(digest);
-  if (d.alg !== 'sha256') {
-    throw new OciError('DIGEST_INVALID', `digest "${digest}" is not sha256:<64 hex digits>`, {
-      status: 400,
-      detail: { digest, supported: ['sha256'] },
-    });
-  }
-  return d.hex;
-}
-
 export const isDigest = (ref: string): boolean => ref.includes(':');
 
 export const blobPath = (image: string, hex: string): string => `${image}/_blobs/sha256/${hex}`;
