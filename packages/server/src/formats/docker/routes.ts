@@ -807,6 +807,14 @@ class Registry {
     const who = await req.authorize('repo:deploy', r.repo);
     const target = await this.#target(r);
     if (target.key !== r.repo) await req.authorize('repo:deploy', target.key);
+    // Pushed by digest: the digest the URL names, in its algorithm, must be the body's.
+    let byDigest: OciDigest | undefined;
+    try {
+      byDigest = isDigest(ref) ? parseDigest(ref) : undefined;
+    } catch (err) {
+      bodyOf(req).resume();
+      throw err;
+    }
     const declaredLength = Number(req.headers['content-length'] ?? 0);
     if (declaredLength > MAX_MANIFEST_SIZE) {
       bodyOf(req).resume();
@@ -819,8 +827,6 @@ class Registry {
         ?.trim() ?? '';
     const parsed = parseManifest(body, ctype === '' ? undefined : ctype);
     const hex = createHash('sha256').update(body).digest('hex');
-    // Pushed by digest: the digest the URL names, in its algorithm, must be the body's.
-    const byDigest = isDigest(ref) ? parseDigest(ref) : undefined;
     const digest = byDigest?.digest ?? `sha256:${hex}`;
     if (byDigest) {
       const received = `${byDigest.alg}:${createHash(byDigest.alg).update(body).digest('hex')}`;
