@@ -34,10 +34,10 @@ import {
   unescapeCase,
 } from '../../packages/server/src/formats/go/module.ts';
 import {
-  blobPath,
-  manifestPath,
+  blobPathOf,
+  manifestPathOf,
+  parseDigest,
   parseOciPath,
-  sha256Hex,
   tagPath,
 } from '../../packages/server/src/formats/docker/names.ts';
 import { OciError } from '../../packages/server/src/formats/docker/errors.ts';
@@ -265,13 +265,13 @@ test('OCI: names, references and digests only throw OciError and map to safe sto
         );
         const route = r.route;
         if (route.kind === 'blob') {
-          const hex = onlyThrows(() => sha256Hex(route.digest), OciError);
-          if (hex) assertSafePath(blobPath(r.image, hex), 'blob path');
+          const d = onlyThrows(() => parseDigest(route.digest), OciError);
+          if (d) assertSafePath(blobPathOf(r.image, d), 'blob path');
         }
         if (route.kind === 'manifest') {
           if (route.reference.includes(':')) {
-            const hex = onlyThrows(() => sha256Hex(route.reference), OciError);
-            if (hex) assertSafePath(manifestPath(r.image, hex), 'manifest path');
+            const d = onlyThrows(() => parseDigest(route.reference), OciError);
+            if (d) assertSafePath(manifestPathOf(r.image, d), 'manifest path');
           } else assertSafePath(tagPath(r.image, route.reference), 'tag path');
         }
       },
@@ -280,7 +280,23 @@ test('OCI: names, references and digests only throw OciError and map to safe sto
   );
   fc.assert(
     fc.property(fc.stringMatching(/^[0-9a-f]{64}$/), (hex) => {
-      assert.equal(sha256Hex(`sha256:${hex}`), hex);
+      assert.deepEqual(parseDigest(`sha256:${hex}`), {
+        alg: 'sha256',
+        hex,
+        digest: `sha256:${hex}`,
+      });
+    }),
+  );
+  fc.assert(
+    fc.property(fc.stringMatching(/^[0-9a-f]{128}$/), (hex) => {
+      assert.deepEqual(parseDigest(`sha512:${hex}`), {
+        alg: 'sha512',
+        hex,
+        digest: `sha512:${hex}`,
+      });
+      // The lengths are the algorithm's: a sha512 hex is not a sha256 digest, nor the reverse.
+      assert.throws(() => parseDigest(`sha256:${hex}`), OciError);
+      assert.throws(() => parseDigest(`sha512:${hex.slice(64)}`), OciError);
     }),
   );
 });

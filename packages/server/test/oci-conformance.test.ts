@@ -3,10 +3,12 @@
  * conformance/: pull, push, content discovery, content management), written here from the
  * spec's endpoint table (end-1 … end-13) since the official Go suite needs Go 1.24. Each test
  * follows one workflow in the spec's order against a docker repository named `oci`; the
- * statuses asserted are the spec's success and failure codes.
+ * statuses asserted are the spec's success and failure codes. The last test runs the push, pull
+ * and management workflows again with sha512 digests (the spec's other registered algorithm).
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { AUTH, makeApp, sums, type TestApp } from './helpers.ts';
 
 const NAME = 'oci/conformance/app';
@@ -261,4 +263,77 @@ test('content management: delete a tag, a manifest by digest, a blob', async () 
   assert.equal((await call('GET', `/v2/${NAME}/blobs/${digestOf(layerB)}`)).statusCode, 404);
   const again = await call('DELETE', `/v2/${NAME}/blobs/${digestOf(layerB)}`);
   assert.equal(again.statusCode, 404);
+});
+
+test('the push, pull and management workflows with sha512 digests', async () => {
+  const sha512Of = (b: string | Buffer): string =>
+    `sha512:${createHash('sha512').update(b).digest('hex')}`;
+  const name = 'oci/conformance/sha512';
+  // end-4a + end-6: POST opens a session, PUT ?digest=sha512 closes it.
+  const open = await call('POST', `/v2/${name}/blobs/uploads/`);
+  assert.equal(open.statusCode, 202);
+  const loc = String(open.headers.location);
+  const put = await call(
+    'PUT',
+    `${loc}${loc.includes('?') ? '&' : '?'}digest=${sha512Of(config)}`,
+    config,
+  );
+  assert.equal(put.statusCode, 201, put.body);
+  assert.equal(put.headers['docker-content-digest'], sha512Of(config));
+  // end-5 chunked, closed with sha512.
+  const chunked = await call('POST', `/v2/${name}/blobs/uploads/`);
+  let at = String(chunked.headers.location);
+  const half = layerB.length / 2;
+  for (const [i, part] of [layerB.subarray(0, half), layerB.subarray(half)].entries()) {
+    const res = await call('PATCH', at, part, {
+      'content-range': `${i * half}-${i * half + part.length - 1}`,
+    });
+    assert.equal(res.statusCode, 202, res.body);
+    at = String(res.headers.location);
+  }
+  const close = await call('PUT', `${at}${at.includes('?') ? '&' : '?'}digest=${sha512Of(layerB)}`);
+  assert.equal(close.statusCode, 201, close.body);
+  // end-11: mount by sha512 into another repository name.
+  const mount = await call(
+    'POST',
+    `/v2/oci/conformance/sha512-copy/blobs/uploads/?mount=${sha512Of(layerB)}&from=${name}`,
+  );
+  assert.equal(mount.statusCode, 201, mount.body);
+  // end-7: a manifest PUT by its sha512 digest, referencing sha512 blobs.
+  const manifest = JSON.stringify({
+    schemaVersion: 2,
+    mediaType: OCI_MANIFEST,
+    config: {
+      mediaType: 'application/vnd.oci.image.config.v1+json',
+      digest: sha512Of(config),
+      size: Buffer.byteLength(config),
+    },
+    layers: [{ mediaType: LAYER, digest: sha512Of(layerB), size: layerB.length }],
+  });
+  const pm = await call('PUT', `/v2/${name}/manifests/${sha512Of(manifest)}`, manifest, {
+    'content-type': OCI_MANIFEST,
+  });
+  assert.equal(pm.statusCode, 201, pm.body);
+  assert.equal(pm.headers['docker-content-digest'], sha512Of(manifest));
+  // end-2, end-3: pull by sha512.
+  const man = await call('GET', `/v2/${name}/manifests/${sha512Of(manifest)}`);
+  assert.equal(man.statusCode, 200);
+  assert.equal(man.body, manifest);
+  assert.equal(man.headers['docker-content-digest'], sha512Of(manifest));
+  const blob = await call('HEAD', `/v2/${name}/blobs/${sha512Of(layerB)}`);
+  assert.equal(blob.statusCode, 200);
+  assert.equal(Number(blob.headers['content-length']), layerB.length);
+  // end-9, end-10: delete by sha512.
+  assert.equal(
+    (await call('DELETE', `/v2/${name}/manifests/${sha512Of(manifest)}`)).statusCode,
+    202,
+  );
+  assert.equal((await call('GET', `/v2/${name}/manifests/${sha512Of(manifest)}`)).statusCode, 404);
+  assert.equal((await call('DELETE', `/v2/${name}/blobs/${sha512Of(layerB)}`)).statusCode, 202);
+  assert.equal((await call('HEAD', `/v2/${name}/blobs/${sha512Of(layerB)}`)).statusCode, 404);
+  // A wrong sha512 on close: DIGEST_INVALID, nothing stored.
+  const bad = await call('POST', `/v2/${name}/blobs/uploads/?digest=${sha512Of('other')}`, 'x');
+  assert.equal(bad.statusCode, 400);
+  assert.equal(codeOf(bad), 'DIGEST_INVALID');
+  assert.equal((await call('HEAD', `/v2/${name}/blobs/${sha512Of('x')}`)).statusCode, 404);
 });

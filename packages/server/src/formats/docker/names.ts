@@ -6,6 +6,12 @@
  *   {image}/_blobs/sha256/{hex}       layers and configs
  *   {image}/_manifests/sha256/{hex}   manifests and indexes, by digest
  *   {image}/_tags/{tag}               the tagged manifest's bytes (same stored blob)
+ *   {image}/_blobs/sha512/{hex}       a blob pushed (or pulled) by a sha512 digest
+ *   {image}/_manifests/sha512/{hex}   a manifest pushed (or pulled) by a sha512 digest
+ *
+ * Content is stored once, by its sha256, in the blob store; a `sha512` path is an alias record
+ * of the same content, written only after the registry (or the resolver, for a remote) verified
+ * the content's sha512 against the digest it names.
  *
  * The `_` prefix cannot start an image name component, so one image's files never collide with
  * a nested image's (`app/_tags/x` is always a tag of `app`).
@@ -16,7 +22,7 @@ import { OciError } from './errors.ts';
 const COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
 export const TAG = /^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$/;
 export const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
-const SHA256_DIGEST = /^sha256:([a-f0-9]{64})$/;
+const SUPPORTED_DIGEST = /^(?:(sha256):([a-f0-9]{64})|(sha512):([a-f0-9]{128}))$/;
 const REPO_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** Clients limit `<registry>/<name>` to 255 characters. */
 const MAX_NAME = 255;
@@ -105,16 +111,38 @@ function checkReference(ref: string): void {
   }
 }
 
-/** The hex of a sha256 digest; other algorithms are refused (nothing here stores them). */
-export function sha256Hex(digest: string): string {
-  const m = SHA256_DIGEST.exec(digest);
-  if (!m?.[1]) {
-    throw new OciError('DIGEST_INVALID', `digest "${digest}" is not sha256:<64 hex digits>`, {
-      status: 400,
-      detail: { digest, supported: ['sha256'] },
-    });
+/** The digest algorithms the registry stores content under. */
+export type DigestAlg = 'sha256' | 'sha512';
+export const DIGEST_ALGS: readonly DigestAlg[] = ['sha256', 'sha512'];
+
+export interface OciDigest {
+  alg: DigestAlg;
+  /** Lowercase hex: 64 digits for sha256, 128 for sha512. */
+  hex: string;
+  /** `alg:hex` */
+  digest: string;
+}
+
+/** A supported digest, or undefined (another algorithm, or malformed). */
+export function tryDigest(digest: string): OciDigest | undefined {
+  const m = SUPPORTED_DIGEST.exec(digest);
+  if (!m) return undefined;
+  const alg = (m[1] ?? m[3]) as DigestAlg;
+  const hex = (m[2] ?? m[4]) as string;
+  return { alg, hex, digest: `${alg}:${hex}` };
+}
+
+/** A supported digest; anything else is DIGEST_INVALID (400; GET and HEAD turn it into 404). */
+export function parseDigest(digest: string): OciDigest {
+  const d = tryDigest(digest);
+  if (!d) {
+    throw new OciError(
+      'DIGEST_INVALID',
+      `digest "${digest}" is neither sha256:<64 hex digits> nor sha512:<128 hex digits>`,
+      { status: 400, detail: { digest, supported: DIGEST_ALGS } },
+    );
   }
-  return m[1];
+  return d;
 }
 
 export const isDigest = (ref: string): boolean => ref.includes(':');
@@ -122,6 +150,11 @@ export const isDigest = (ref: string): boolean => ref.includes(':');
 export const blobPath = (image: string, hex: string): string => `${image}/_blobs/sha256/${hex}`;
 export const manifestPath = (image: string, hex: string): string =>
   `${image}/_manifests/sha256/${hex}`;
+/** Where a blob or manifest named by a digest of any supported algorithm is recorded. */
+export const blobPathOf = (image: string, d: OciDigest): string =>
+  `${image}/_blobs/${d.alg}/${d.hex}`;
+export const manifestPathOf = (image: string, d: OciDigest): string =>
+  `${image}/_manifests/${d.alg}/${d.hex}`;
 export const tagPath = (image: string, tag: string): string => `${image}/_tags/${tag}`;
 export const tagsFolder = (image: string): string => `${image}/_tags`;
 /** A remote's cached copy of the upstream's tag list. */

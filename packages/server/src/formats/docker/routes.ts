@@ -10,7 +10,8 @@
  * `GET /api/stowage/v1/docker/{repo}/{image}/manifests/{reference}/layers`.
  */
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError, diskFullCode, storageFull } from '../../errors.ts';
 import { ANONYMOUS_BEARER, Authenticator } from '../../internal/auth.ts';
@@ -32,18 +33,23 @@ import {
   type ParsedManifest,
 } from './manifest.ts';
 import {
+  DIGEST_ALGS,
   MANIFEST_TYPES,
   MEDIA,
   TAG,
   blobPath,
+  blobPathOf,
   isDigest,
   manifestPath,
+  manifestPathOf,
+  parseDigest,
   parseOciPath,
-  sha256Hex,
   splitName,
   tagListPath,
   tagPath,
   tagsFolder,
+  tryDigest,
+  type OciDigest,
   type OciRequest,
 } from './names.ts';
 import { UploadRegistry, type Upload } from './uploads.ts';
@@ -346,9 +352,9 @@ class Registry {
       packageOf: dockerPackageOf,
       upstreamUrl: async (remote, path) => {
         const rest = path.slice(image.length + 1);
+        const byDigest = /^_(blobs|manifests)\/(sha256|sha512)\/([a-f0-9]+)$/.exec(rest);
         let what: string;
-        if (rest.startsWith('_blobs/sha256/')) what = `blobs/sha256:${rest.slice(14)}`;
-        else if (rest.startsWith('_manifests/sha256/')) what = `manifests/sha256:${rest.slice(18)}`;
+        if (byDigest) what = `${byDigest[1]}/${byDigest[2]}:${byDigest[3]}`;
         else if (rest.startsWith('_tags/')) what = `manifests/${rest.slice(6)}`;
         else what = 'tags/list';
         return upstreamUrlFor(remote, image, what);
@@ -367,14 +373,17 @@ class Registry {
   ): Promise<unknown> {
     await req.authorize('repo:read', r.repo);
     const repo = await this.#repo(r);
-    const hex = sha256Hex(digest);
+    const d = parseDigest(digest);
     const served = await serveFile(req, reply, {
       repo,
-      path: blobPath(r.image, hex),
-      resolve: this.#opts(r.image, 'any', { expectSha256: hex }),
+      path: blobPathOf(r.image, d),
+      // A remote checks what its upstream sends against the digest, whichever algorithm.
+      resolve: this.#opts(r.image, 'any', { expect: { [d.alg]: d.hex } }),
       contentType: 'application/octet-stream',
-      // Content-addressed: a record whose content has another digest is never served under this one.
-      accept: (art) => art.sha256 === hex,
+      // Content-addressed: a record whose content has another digest is never served under this
+      // one. A sha512 record is written only after its sha512 was verified (pushes and mounts
+      // here, the resolver for remotes; generic writes to a docker repository are refused).
+      accept: (art) => d.alg !== 'sha256' || art.sha256 === d.hex,
       headers: () => ({
         'docker-content-digest': digest,
         etag: `"${digest}"`,
@@ -398,7 +407,10 @@ class Registry {
     await req.authorize('repo:delete', r.repo);
     const target = await this.#target(r);
     if (target.key !== r.repo) await req.authorize('repo:delete', target.key);
-    const removed = await this.#svc.deletePath(target.key, blobPath(r.image, sha256Hex(digest)));
+    const removed = await this.#svc.deletePath(
+      target.key,
+      blobPathOf(r.image, parseDigest(digest)),
+    );
     if (removed === 0) {
       throw new OciError('BLOB_UNKNOWN', `blob ${digest} is not in ${r.name}`, {
         detail: { digest },
@@ -418,11 +430,11 @@ class Registry {
       .header('content-length', '0');
   }
 
-  #created(reply: FastifyReply, r: OciRequest, hex: string): FastifyReply {
+  #created(reply: FastifyReply, r: OciRequest, d: OciDigest): FastifyReply {
     return reply
       .code(201)
-      .header('location', `/v2/${r.name}/blobs/sha256:${hex}`)
-      .header('docker-content-digest', `sha256:${hex}`)
+      .header('location', `/v2/${r.name}/blobs/${d.digest}`)
+      .header('docker-content-digest', d.digest)
       .header('content-length', '0');
   }
 
@@ -434,26 +446,44 @@ class Registry {
     const mount = q.get('mount');
     const from = q.get('from');
     if (mount !== undefined && from !== undefined) {
-      const hex = sha256Hex(decodeQueryValue(mount));
-      if (await this.#mount(target, r, hex, decodeQueryValue(from), who.user)) {
+      const d = parseDigest(decodeQueryValue(mount));
+      if (await this.#mount(target, r, d, decodeQueryValue(from), who.user)) {
         if (hasBody(req)) bodyOf(req).resume();
-        return this.#created(reply, r, hex).send();
+        return this.#created(reply, r, d).send();
       }
       // Not mountable: the client uploads instead (the spec's fallback).
     }
     const digest = q.get('digest');
     if (digest !== undefined) {
-      const hex = sha256Hex(decodeQueryValue(digest));
-      await this.#svc.deploy({
-        repo: target.key,
-        path: blobPath(r.image, hex),
-        body: bodyOf(req),
-        expected: { sha256: hex },
-        properties: {},
-        user: who.user,
-        signal: abortOnClose(req),
-      });
-      return this.#created(reply, r, hex).send();
+      const d = parseDigest(decodeQueryValue(digest));
+      if (d.alg === 'sha256') {
+        await this.#svc.deploy({
+          repo: target.key,
+          path: blobPath(r.image, d.hex),
+          body: bodyOf(req),
+          expected: { sha256: d.hex },
+          properties: {},
+          user: who.user,
+          signal: abortOnClose(req),
+        });
+      } else {
+        // The blob store computes sha256 (and sha1, md5): sha512 is hashed on the way in and
+        // checked before anything becomes visible.
+        const tap = hashTap('sha512');
+        const body = bodyOf(req);
+        body.once('error', (err) => tap.stream.destroy(err));
+        await this.#svc.deploy({
+          repo: target.key,
+          path: blobPathOf(r.image, d),
+          body: body.pipe(tap.stream),
+          expected: {},
+          properties: {},
+          user: who.user,
+          signal: abortOnClose(req),
+          check: async () => digestMismatch(d, tap.digest()),
+        });
+      }
+      return this.#created(reply, r, d).send();
     }
     if (hasBody(req)) bodyOf(req).resume();
     const u = await this.#uploads.start(target.key, r.image);
@@ -465,7 +495,7 @@ class Registry {
   async #mount(
     target: RepoConfig,
     r: OciRequest,
-    hex: string,
+    d: OciDigest,
     from: string,
     user: string,
   ): Promise<boolean> {
@@ -479,13 +509,14 @@ class Registry {
     if (!repo || repo.packageType !== 'docker') return false;
     const keys = repo.rclass === 'virtual' ? (repo.repositories ?? []) : [repo.key];
     for (const key of keys) {
-      const art = await this.#svc.meta.getArtifact(key, blobPath(source.image, hex));
-      if (!art) continue;
+      const art = await this.#svc.meta.getArtifact(key, blobPathOf(source.image, d));
+      // A sha256 record must hold that content; a sha512 one was verified when written.
+      if (!art || (d.alg === 'sha256' && art.sha256 !== d.hex)) continue;
       await this.#svc.deploy({
         repo: target.key,
-        path: blobPath(r.image, hex),
+        path: blobPathOf(r.image, d),
         body: undefined,
-        expected: { sha256: hex },
+        expected: { sha256: art.sha256 },
         properties: {},
         user,
       });
@@ -581,32 +612,38 @@ class Registry {
     const digest = rawQuery(req).get('digest');
     if (digest === undefined) {
       if (hasBody(req)) bodyOf(req).resume();
-      throw new OciError('DIGEST_INVALID', 'finishing an upload needs ?digest=sha256:<hex>');
+      throw new OciError(
+        'DIGEST_INVALID',
+        'finishing an upload needs ?digest=sha256:<hex> (or sha512:<hex>)',
+      );
     }
-    const hex = sha256Hex(decodeQueryValue(digest));
+    const d = parseDigest(decodeQueryValue(digest));
     return this.#uploads.lock.run(uuid, async () => {
       // Read again under the lock: another replica may have appended meanwhile.
       const u = await this.#session(req, r, uuid);
       await this.#append(req, r, u);
       await this.#uploads.end(uuid);
       const staged = await u.session.finish();
-      if (staged.sha256 !== hex) {
-        await staged.discard();
-        throw new OciError(
-          'DIGEST_INVALID',
-          `the uploaded content has digest sha256:${staged.sha256}, not sha256:${hex}; nothing was stored`,
-          { detail: { expected: `sha256:${hex}`, received: `sha256:${staged.sha256}` } },
+      try {
+        // The session's chunks may have landed on several replicas: sha512 is computed by
+        // streaming the staged content once more (the store hashes sha256 as it writes).
+        digestMismatch(
+          d,
+          d.alg === 'sha256' ? staged.sha256 : await hashOf('sha512', staged.read()),
         );
+      } catch (err) {
+        await staged.discard();
+        throw err;
       }
       await this.#svc.commitStaged({
         repo: u.repo,
-        path: blobPath(r.image, hex),
+        path: blobPathOf(r.image, d),
         staged,
         user: req.principal.user,
         properties: {},
       });
       req.log.info({ repo: u.repo, image: r.image, digest, size: staged.size }, 'blob uploaded');
-      return this.#created(reply, r, hex).send();
+      return this.#created(reply, r, d).send();
     });
   }
 
@@ -640,9 +677,9 @@ class Registry {
     ref: string,
   ): Promise<{ found: Resolved; mediaType: string; props: Properties } | undefined> {
     const svc = this.#svc;
-    const byDigest = isDigest(ref);
-    const hex = byDigest ? sha256Hex(ref) : '';
-    const path = byDigest ? manifestPath(image, hex) : tagPath(image, ref);
+    const d = isDigest(ref) ? parseDigest(ref) : undefined;
+    const byDigest = d !== undefined;
+    const path = d ? manifestPathOf(image, d) : tagPath(image, ref);
     const validate = async (body: Readable): Promise<void> => {
       parseManifest(await readLimited(body, MAX_MANIFEST_SIZE), undefined);
     };
@@ -652,11 +689,16 @@ class Registry {
       this.#opts(
         image,
         'manifest',
-        byDigest ? { expectSha256: hex, validate } : { metadata: true, validate },
+        d ? { expect: { [d.alg]: d.hex }, validate } : { metadata: true, validate },
       ),
     );
     if (!found) return undefined;
-    if (byDigest && found.art.sha256 !== hex) {
+    // A manifest is small (at most 4 MiB): a sha512 record's content is hashed again on read.
+    const stored =
+      d?.alg === 'sha512'
+        ? await hashOf('sha512', svc.blobs.open(found.art.sha256))
+        : found.art.sha256;
+    if (d && stored !== d.hex) {
       // Content-addressed: a record whose content has another digest is never served under this one.
       this.#svc.log.error(
         { repo: found.repo, path, stored: found.art.sha256 },
@@ -719,9 +761,9 @@ class Registry {
     const out = new Map<string, number>();
     if (!m.index) return out;
     for (const e of m.entries) {
-      const hex = /^sha256:([a-f0-9]{64})$/.exec(e.digest)?.[1];
-      if (!hex) continue;
-      const art = await this.#svc.meta.getArtifact(repoKey, manifestPath(image, hex));
+      const d = tryDigest(e.digest);
+      if (!d) continue;
+      const art = await this.#svc.meta.getArtifact(repoKey, manifestPathOf(image, d));
       if (!art) continue;
       const size = (await this.#svc.meta.getProperties(art.id))[PROP.size]?.[0];
       if (size !== undefined) out.set(e.digest, Number(size));
@@ -748,10 +790,11 @@ class Registry {
       repo: repo.key,
       stale: m.found.stale,
       contentType: m.mediaType,
-      headers: {
-        'docker-content-digest': `sha256:${art.sha256}`,
-        etag: `"sha256:${art.sha256}"`,
-      },
+      headers: (() => {
+        // By digest, the digest asked for (in its algorithm); by tag, the canonical sha256.
+        const digest = isDigest(ref) ? parseDigest(ref).digest : `sha256:${art.sha256}`;
+        return { 'docker-content-digest': digest, etag: `"${digest}"` };
+      })(),
     });
   }
 
@@ -764,6 +807,14 @@ class Registry {
     const who = await req.authorize('repo:deploy', r.repo);
     const target = await this.#target(r);
     if (target.key !== r.repo) await req.authorize('repo:deploy', target.key);
+    // Pushed by digest: the digest the URL names, in its algorithm, must be the body's.
+    let byDigest: OciDigest | undefined;
+    try {
+      byDigest = isDigest(ref) ? parseDigest(ref) : undefined;
+    } catch (err) {
+      bodyOf(req).resume();
+      throw err;
+    }
     const declaredLength = Number(req.headers['content-length'] ?? 0);
     if (declaredLength > MAX_MANIFEST_SIZE) {
       bodyOf(req).resume();
@@ -776,13 +827,16 @@ class Registry {
         ?.trim() ?? '';
     const parsed = parseManifest(body, ctype === '' ? undefined : ctype);
     const hex = createHash('sha256').update(body).digest('hex');
-    const digest = `sha256:${hex}`;
-    if (isDigest(ref) && ref !== digest) {
-      throw new OciError(
-        'DIGEST_INVALID',
-        `the manifest's digest is ${digest}, not ${ref} as the URL says; nothing was stored`,
-        { detail: { expected: ref, received: digest } },
-      );
+    const digest = byDigest?.digest ?? `sha256:${hex}`;
+    if (byDigest) {
+      const received = `${byDigest.alg}:${createHash(byDigest.alg).update(body).digest('hex')}`;
+      if (received !== byDigest.digest) {
+        throw new OciError(
+          'DIGEST_INVALID',
+          `the manifest's digest is ${received}, not ${ref} as the URL says; nothing was stored`,
+          { detail: { expected: ref, received } },
+        );
+      }
     }
     const missing: string[] = [];
     const refs: Descriptor[] = parsed.index
@@ -791,8 +845,12 @@ class Registry {
     for (const d of refs) {
       // Foreign (Docker) and non-distributable (OCI) layers live elsewhere by design.
       if (d.mediaType.includes('foreign') || d.mediaType.includes('nondistributable')) continue;
-      const h = /^sha256:([a-f0-9]{64})$/.exec(d.digest)?.[1];
-      const path = h ? (parsed.index ? manifestPath(r.image, h) : blobPath(r.image, h)) : undefined;
+      const dd = tryDigest(d.digest);
+      const path = dd
+        ? parsed.index
+          ? manifestPathOf(r.image, dd)
+          : blobPathOf(r.image, dd)
+        : undefined;
       if (!path || !(await this.#svc.meta.getArtifact(target.key, path))) missing.push(d.digest);
     }
     if (missing.length) {
@@ -826,6 +884,10 @@ class Registry {
       });
     };
     await deploy(manifestPath(r.image, hex), props);
+    // Pushed by a sha512 digest: an alias record, so it can be pulled (and referenced) by it.
+    if (byDigest && byDigest.alg !== 'sha256') {
+      await deploy(manifestPathOf(r.image, byDigest), { ...props, [PROP.digest]: [digest] });
+    }
     if (!isDigest(ref)) await deploy(tagPath(r.image, ref), { ...props, [PROP.tag]: [ref] });
     req.log.info(
       { repo: target.key, image: r.image, reference: ref, digest, mediaType: parsed.mediaType },
@@ -842,7 +904,7 @@ class Registry {
 
   /** A small config blob already pushed to the image (checked to exist before). */
   async #readConfig(repoKey: string, image: string, digest: string): Promise<Buffer> {
-    const art = await this.#svc.meta.getArtifact(repoKey, blobPath(image, sha256Hex(digest)));
+    const art = await this.#svc.meta.getArtifact(repoKey, blobPathOf(image, parseDigest(digest)));
     if (!art) throw new OciError('MANIFEST_BLOB_UNKNOWN', `config ${digest} is not in ${image}`);
     return readLimited(this.#svc.blobs.open(art.sha256), MAX_HELM_CONFIG);
   }
@@ -858,11 +920,24 @@ class Registry {
     if (target.key !== r.repo) await req.authorize('repo:delete', target.key);
     let removed = 0;
     if (isDigest(ref)) {
-      const hex = sha256Hex(ref);
-      removed += await this.#svc.deletePath(target.key, manifestPath(r.image, hex));
-      // Tags pointing at it go with it.
-      for (const f of await this.#svc.meta.listFiles(target.key, tagsFolder(r.image))) {
-        if (f.sha256 === hex) removed += await this.#svc.deletePath(target.key, f.path);
+      const d = parseDigest(ref);
+      // The content the digest names: a sha512 record is an alias of the stored sha256 one.
+      const hex =
+        d.alg === 'sha256'
+          ? d.hex
+          : (await this.#svc.meta.getArtifact(target.key, manifestPathOf(r.image, d)))?.sha256;
+      if (hex !== undefined) {
+        removed += await this.#svc.deletePath(target.key, manifestPath(r.image, hex));
+        // Tags and digest aliases of the same content go with it.
+        const folders = [
+          tagsFolder(r.image),
+          ...DIGEST_ALGS.filter((a) => a !== 'sha256').map((a) => `${r.image}/_manifests/${a}`),
+        ];
+        for (const folder of folders) {
+          for (const f of await this.#svc.meta.listFiles(target.key, folder)) {
+            if (f.sha256 === hex) removed += await this.#svc.deletePath(target.key, f.path);
+          }
+        }
       }
     } else {
       removed += await this.#svc.deletePath(target.key, tagPath(r.image, ref));
@@ -1040,7 +1115,7 @@ class Registry {
   ): Promise<unknown> {
     await req.authorize('repo:read', r.repo);
     const repo = await this.#repo(r);
-    sha256Hex(digest);
+    parseDigest(digest);
     const q = rawQuery(req);
     const filter = q.has('artifactType')
       ? decodeQueryValue(q.get('artifactType') ?? '')
@@ -1141,4 +1216,36 @@ function abortOnClose(req: FastifyRequest): AbortSignal {
     if (!req.raw.complete) abort.abort();
   });
   return abort.signal;
+}
+
+/** A pass-through stream that hashes what flows through it. */
+function hashTap(alg: string): { stream: Transform; digest: () => string } {
+  const hash = createHash(alg);
+  let hex: string | undefined;
+  const stream = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      hash.update(chunk);
+      cb(null, chunk);
+    },
+  });
+  return { stream, digest: () => (hex ??= hash.digest('hex')) };
+}
+
+/** Streams `body` through a hash; returns its hex digest. */
+async function hashOf(alg: string, body: Readable): Promise<string> {
+  const tap = hashTap(alg);
+  await pipeline(body, tap.stream, async (src: AsyncIterable<unknown>) => {
+    for await (const _ of src);
+  });
+  return tap.digest();
+}
+
+/** DIGEST_INVALID when the content's digest (`got`, hex of `d.alg`) is not the one named. */
+function digestMismatch(d: OciDigest, got: string): void {
+  if (got === d.hex) return;
+  throw new OciError(
+    'DIGEST_INVALID',
+    `the uploaded content has digest ${d.alg}:${got}, not ${d.digest}; nothing was stored`,
+    { detail: { expected: d.digest, received: `${d.alg}:${got}` } },
+  );
 }
