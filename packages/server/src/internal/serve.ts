@@ -109,9 +109,6 @@ export async function serveFile(
     found = undefined;
   }
   if (!found) return undefined;
-  // Fetched from the upstream just now, but verified before the client saw a byte (a file with
-  // declared digests up to the verify-first size): still a cache miss.
-  if (found.source === 'upstream') reply.header('x-stowage-cache', 'miss');
   return sendArtifact(req, reply, found.art, {
     repo: f.repo.key,
     stale: found.stale,
