@@ -149,7 +149,7 @@ describe('migrate SQLite + fs to PostgreSQL + S3', { skip: SKIP_PG || SKIP_S3 },
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         // "ci" is no defined user: a service token, whose scopes are its only grants.
-        body: JSON.stringify({ user: 'ci', scopes: ['repo:generic-local:read'] }),
+        body: JSON.stringify({ user: 'ci', scopes: ['repo:*:read'] }),
       });
       assert.equal(issued.status, 201);
       token = ((await issued.json()) as { token: string }).token;
@@ -186,6 +186,8 @@ describe('migrate SQLite + fs to PostgreSQL + S3', { skip: SKIP_PG || SKIP_S3 },
     assert.equal(report.builds, 1);
     assert.equal(report.downloads, 2);
     assert.ok(report.tokens >= 1);
+    // The promotion and the token issue were audited on the source: the trail moves too.
+    assert.ok(report.audit >= 2, `${report.audit} audit entries`);
     assert.equal(report.verified.artifacts, report.artifacts);
     assert.ok(lines.some((l) => l.startsWith('blobs:')));
 
@@ -247,6 +249,7 @@ describe('migrate SQLite + fs to PostgreSQL + S3', { skip: SKIP_PG || SKIP_S3 },
     assert.equal(again.blobs.copied, 0);
     assert.equal(again.blobs.present, 8);
     assert.equal(again.downloads, 0, 'download records are not doubled');
+    assert.equal(again.audit, 0, 'audit entries are not doubled');
     assert.equal(again.verified.artifacts, again.artifacts);
   });
 

@@ -28,6 +28,10 @@ export interface MigrationReport {
   builds: number;
   downloads: number;
   tokens: number;
+  /** Users, groups and permission targets defined through the API. */
+  security: number;
+  /** Audit entries copied (a re-run copies none again). */
+  audit: number;
   remoteCache: number;
   /** Every source artifact found at its path with its digest, every blob with its size. */
   verified: { artifacts: number; blobs: number };
@@ -74,6 +78,8 @@ export async function migrate(opts: MigrateOptions): Promise<MigrationReport> {
     builds: 0,
     downloads: 0,
     tokens: 0,
+    security: 0,
+    audit: 0,
     remoteCache: 0,
     verified: { artifacts: 0, blobs: 0 },
   };
@@ -211,22 +217,64 @@ export async function migrate(opts: MigrateOptions): Promise<MigrationReport> {
       report.downloads += r.rowCount ?? 0;
     }
     for (const t of all(
-      'SELECT hash, user, admin, build_name, build_number, created, expires FROM tokens',
+      `SELECT hash, id, user, admin, build_name, build_number, created, expires, description,
+              scopes, service, last_used FROM tokens`,
     )) {
       await client.query(
-        `INSERT INTO tokens (hash, "user", admin, build_name, build_number, created, expires)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (hash) DO NOTHING`,
+        `INSERT INTO tokens (hash, id, "user", admin, build_name, build_number, created, expires,
+                             description, scopes, service, last_used)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (hash) DO NOTHING`,
         [
           str(t.hash),
+          t.id === null || t.id === undefined ? str(t.hash).slice(0, 16) : str(t.id),
           str(t.user),
           num(t.admin) !== 0,
           opt(t.build_name),
           opt(t.build_number),
           num(t.created),
           t.expires === null ? null : num(t.expires),
+          opt(t.description),
+          opt(t.scopes),
+          num(t.service ?? 0) !== 0,
+          t.last_used === null || t.last_used === undefined ? null : num(t.last_used),
         ],
       );
       report.tokens++;
+    }
+    // Users, groups and permission targets defined through the API, and the audit trail.
+    for (const d of all('SELECT kind, name, doc FROM security')) {
+      await client.query(
+        `INSERT INTO security (kind, name, doc) VALUES ($1, $2, $3)
+         ON CONFLICT (kind, name) DO NOTHING`,
+        [str(d.kind), str(d.name), str(d.doc)],
+      );
+      report.security++;
+    }
+    for (const a of all(
+      `SELECT ts, user, token_id, ip, action, repo, path, build_name, build_number, details
+       FROM audit ORDER BY id`,
+    )) {
+      const r = await client.query(
+        `INSERT INTO audit (ts, "user", token_id, ip, action, repo, path, build_name, build_number, details)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10
+         WHERE NOT EXISTS (SELECT 1 FROM audit WHERE ts = $1 AND "user" = $2 AND ip = $4
+           AND action = $5 AND token_id IS NOT DISTINCT FROM $3 AND repo IS NOT DISTINCT FROM $6
+           AND path IS NOT DISTINCT FROM $7 AND build_name IS NOT DISTINCT FROM $8
+           AND build_number IS NOT DISTINCT FROM $9 AND details IS NOT DISTINCT FROM $10)`,
+        [
+          num(a.ts),
+          str(a.user),
+          opt(a.token_id),
+          str(a.ip),
+          str(a.action),
+          opt(a.repo),
+          opt(a.path),
+          opt(a.build_name),
+          opt(a.build_number),
+          opt(a.details),
+        ],
+      );
+      report.audit += r.rowCount ?? 0;
     }
     for (const c of all('SELECT repo, path, fetched, etag, last_modified FROM remote_cache')) {
       await client.query(
@@ -238,7 +286,7 @@ export async function migrate(opts: MigrateOptions): Promise<MigrationReport> {
     }
     await client.query('COMMIT');
     say(
-      `metadata: ${report.repositories} repositories, ${report.artifacts} artifacts, ${report.builds} builds, ${report.downloads} new download records, ${report.tokens} tokens`,
+      `metadata: ${report.repositories} repositories, ${report.artifacts} artifacts, ${report.builds} builds, ${report.downloads} new download records, ${report.tokens} tokens, ${report.security} users/groups/permission targets, ${report.audit} new audit entries`,
     );
 
     // 3. Verification: every source artifact at its path with its digest, every blob there.
