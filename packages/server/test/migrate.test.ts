@@ -149,7 +149,7 @@ describe('migrate SQLite + fs to PostgreSQL + S3', { skip: SKIP_PG || SKIP_S3 },
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         // "ci" is no defined user: a service token, whose scopes are its only grants.
-        body: JSON.stringify({ user: 'ci', scopes: ['repo:*:read'] }),
+        body: JSON.stringify({ user: 'ci', scopes: ['repo:*:read', 'build:*:read'] }),
       });
       assert.equal(issued.status, 201);
       token = ((await issued.json()) as { token: string }).token;
