@@ -47,9 +47,10 @@ test('stowage serve writes its request logs to a piped stdout and flushes them o
     child.kill('SIGTERM');
     const [code] = (await once(child, 'close')) as [number | null];
     assert.equal(code, 0);
-    const logs = lines.map((l) => JSON.parse(l) as { msg?: string; req?: { url?: string } });
+    const logs = lines.map((l) => JSON.parse(l) as { msg?: string; url?: string });
+    // One structured line per request, written when it completes.
     assert.ok(
-      logs.some((l) => l.req?.url === '/api/system/ping'),
+      logs.some((l) => l.msg === 'request completed' && l.url === '/api/system/ping'),
       `the request is logged: ${lines.join('\n')}`,
     );
     assert.ok(
