@@ -182,14 +182,15 @@ test('users, groups and permission targets are managed over REST, and audited', 
   const qa = await t.app.inject({
     method: 'POST',
     url: '/api/build/promote/nightly/7',
-    payload: JSON.stringify({ status: 'qa', dryRun: true }),
+    // Real promotions (a dry run needs only read on the build): the status alone.
+    payload: JSON.stringify({ status: 'qa', artifacts: false }),
     headers: { ...quinn, ...json },
   });
   assert.equal(qa.statusCode, 200, qa.body);
   const rel = await t.app.inject({
     method: 'POST',
     url: '/api/build/promote/nightly/7',
-    payload: JSON.stringify({ status: 'release', dryRun: true }),
+    payload: JSON.stringify({ status: 'release', artifacts: false }),
     headers: { ...quinn, ...json },
   });
   assert.equal(rel.statusCode, 403, 'a QA promoter cannot promote to release');
@@ -216,7 +217,8 @@ test('users, groups and permission targets are managed over REST, and audited', 
   const gone = await t.app.inject({
     method: 'POST',
     url: '/api/build/promote/nightly/7',
-    payload: JSON.stringify({ status: 'qa', dryRun: true }),
+    // Real promotions (a dry run needs only read on the build): the status alone.
+    payload: JSON.stringify({ status: 'qa', artifacts: false }),
     headers: { ...quinn, ...json },
   });
   assert.equal(gone.statusCode, 403, "a deleted user's tokens lose its grants at once");
