@@ -387,8 +387,9 @@ export async function buildRoutes(app: FastifyInstance): Promise<void> {
     let who = req.principal;
     const stages = new Set([(body.status ?? 'promoted').toLowerCase()]);
     if (body.dryRun) {
-      // A dry run changes nothing: whoever may read the build may preview its promotion (the
-      // preview a reviewer reads before approving the real one).
+      // A dry run changes nothing: whoever may read the build, with credentials, may preview its
+      // promotion (the preview a reviewer reads before approving the real one).
+      await req.authorize('authenticated');
       who = await req.authorize('build:read', name);
     } else {
       if (body.targetRepo) {
