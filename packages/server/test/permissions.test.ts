@@ -449,3 +449,30 @@ test('npm unpublish through a packument update needs "delete", like DELETE does'
   const still = await t.app.inject({ url: '/api/npm/npm-local/tiny', headers: deployer });
   assert.equal(still.statusCode, 200);
 });
+
+test('listings answer only what the caller may read: AQL over repositories a token may not read finds nothing', async () => {
+  const query = 'items.find({"repo":"generic-staging","name":"a.txt"})';
+  const search = async (headers: Record<string, string>): Promise<{ name: string }[]> => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/search/aql',
+      payload: query,
+      headers: { ...headers, 'content-type': 'text/plain' },
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    return (res.json() as { results: { name: string }[] }).results;
+  };
+  assert.deepEqual(
+    (await search(AUTH)).map((r) => r.name),
+    ['a.txt'],
+  );
+  const qaOnly = await issue({ user: 'qa-only-reader', scopes: ['repo:generic-qa:read'] });
+  assert.deepEqual(await search({ authorization: `Bearer ${qaOnly}` }), []);
+  const anonymous = await t.app.inject({
+    method: 'POST',
+    url: '/api/search/aql',
+    payload: query,
+    headers: { 'content-type': 'text/plain' },
+  });
+  assert.equal(anonymous.statusCode, 401, 'nothing readable and no credentials: asked for them');
+});
