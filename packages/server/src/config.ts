@@ -113,6 +113,15 @@ export interface ServerConfig {
   oidc?: OidcConfig;
   /** Blob garbage collection (see Services.collectGarbage). */
   gc: GcConfig;
+  /** Small stored files kept in memory for serving (see internal/blobcache.ts). */
+  memoryCache: MemoryCacheConfig;
+}
+
+export interface MemoryCacheConfig {
+  /** The most memory the content of small files takes, in bytes; 0 turns the cache off. Default 32 MiB. */
+  bytes: number;
+  /** Only files at most this large are kept. Default 256 KiB. */
+  fileMaxBytes: number;
 }
 
 export interface GcConfig {
@@ -167,6 +176,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
     { name: 'release', repo: 'generic-release' },
   ],
   gc: { graceSec: 600, intervalSec: 3600 },
+  memoryCache: { bytes: 32 * 1024 * 1024, fileMaxBytes: 256 * 1024 },
 };
 
 /** The public registry each format's default remote proxies. */
@@ -579,6 +589,19 @@ export function resolveConfig(doc: unknown, where = 'config'): ServerConfig {
       if (typeof g[k] !== 'number' || !(g[k] >= 0))
         throw new ConfigError(`${where}: gc.${k} must be a number of seconds >= 0`);
       cfg.gc[k] = g[k];
+    }
+  }
+  if (o.memoryCache !== undefined) {
+    const m = o.memoryCache as Record<string, unknown> | null;
+    if (typeof m !== 'object' || m === null || Array.isArray(m))
+      throw new ConfigError(
+        `${where}: memoryCache must be a mapping (memoryCache: { bytes: 33554432, fileMaxBytes: 262144 })`,
+      );
+    for (const k of ['bytes', 'fileMaxBytes'] as const) {
+      if (m[k] === undefined) continue;
+      if (typeof m[k] !== 'number' || !Number.isSafeInteger(m[k]) || m[k] < 0)
+        throw new ConfigError(`${where}: memoryCache.${k} must be a whole number of bytes >= 0`);
+      cfg.memoryCache[k] = m[k];
     }
   }
   if (o.oidc !== undefined) {

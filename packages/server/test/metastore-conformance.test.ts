@@ -357,6 +357,101 @@ for (const e of ENGINES) {
       });
     });
 
+    test('cached repositories, users, groups, targets and tokens: a change through one store is seen through the other', async () => {
+      const { a, b, drop } = await e.openTwo();
+      /** PostgreSQL tells the other store by NOTIFY: give it a moment to arrive. */
+      const eventually = async (check: () => Promise<boolean>, what: string): Promise<void> => {
+        for (let i = 0; i < 200; i++) {
+          if (await check()) return;
+          await delay(25);
+        }
+        assert.fail(`the other store never saw ${what}`);
+      };
+      try {
+        const token = {
+          id: 't1',
+          hash: 'h'.repeat(64),
+          user: 'alice',
+          admin: false,
+          created: T0,
+        };
+        await a.putRepo({ key: 'libs', packageType: 'generic', rclass: 'local' });
+        await a.putUser({ name: 'alice', groups: [] });
+        await a.putToken(token);
+        // b reads (and caches) all of it.
+        assert.equal((await b.getRepo('libs'))?.packageType, 'generic');
+        assert.deepEqual(
+          (await b.listRepos()).map((r) => r.key),
+          ['libs'],
+        );
+        assert.deepEqual(
+          (await b.listUsers()).map((u) => u.name),
+          ['alice'],
+        );
+        assert.equal((await b.findToken(token.hash))?.id, 't1');
+        assert.equal(await b.findToken('0'.repeat(64)), undefined);
+        // Cached values are shared: changing one throws instead of changing it for everyone.
+        const cached = await b.getRepo('libs');
+        assert.throws(() => {
+          (cached as { description?: string }).description = 'changed';
+        }, TypeError);
+        // a changes everything b cached; b sees each change.
+        await a.putRepo({
+          key: 'libs',
+          packageType: 'generic',
+          rclass: 'local',
+          description: 'v2',
+        });
+        await a.putRepo({ key: 'more', packageType: 'npm', rclass: 'local' });
+        await eventually(
+          async () =>
+            (await b.getRepo('libs'))?.description === 'v2' &&
+            (await b.getRepo('more')) !== undefined,
+          'the changed and the added repository',
+        );
+        await a.putGroup({ name: 'devs' });
+        await eventually(async () => (await b.listGroups()).length === 1, 'the new group');
+        await a.putPermissionTarget({
+          name: 'p',
+          repo: { repositories: ['libs'], actions: { users: { alice: ['read'] } } },
+        });
+        await eventually(
+          async () => (await b.listPermissionTargets()).length === 1,
+          'the new target',
+        );
+        await a.deleteUser('alice');
+        await eventually(async () => (await b.listUsers()).length === 0, 'the deleted user');
+        // A revoked token stops working on the other store; a new one starts working there.
+        await a.deleteToken('t1');
+        await eventually(
+          async () => (await b.findToken(token.hash)) === undefined,
+          'the revocation',
+        );
+        await a.putToken({ ...token, id: 't2', hash: '0'.repeat(64) });
+        await eventually(
+          async () => (await b.findToken('0'.repeat(64)))?.id === 't2',
+          'the new token',
+        );
+        await a.deleteRepo('more');
+        await eventually(
+          async () => (await b.getRepo('more')) === undefined,
+          'the deleted repository',
+        );
+        // Its own writes, each store sees at once.
+        await b.putRepo({
+          key: 'libs',
+          packageType: 'generic',
+          rclass: 'local',
+          description: 'v3',
+        });
+        assert.equal((await b.getRepo('libs'))?.description, 'v3');
+      } finally {
+        await a.close();
+        await b.close();
+        await drop();
+      }
+    });
+
     test('build concurrency from two stores: one conditional write wins; publishes and parts lose nothing', async () => {
       const { a, b, drop } = await e.openTwo();
       try {
@@ -537,21 +632,52 @@ for (const e of ENGINES) {
 
         const x = blob('x');
         await meta.deployArtifact({ repo: 'r', path: 'f', blob: x, user: 'u', properties: {} });
-        for (let i = 0; i < 3; i++)
-          await meta.recordDownload({
+        await meta.recordDownloads([
+          {
             repo: 'r',
             path: 'f',
             sha256: x.sha256,
             user: 'ci',
             buildName: 'app',
             buildNumber: '3',
-          });
-        await meta.recordDownload({ repo: 'r', path: 'f', sha256: x.sha256, user: 'ci' });
+          },
+        ]);
+        // Several in one call (one transaction), the build's and others mixed.
+        await meta.recordDownloads([
+          {
+            repo: 'r',
+            path: 'f',
+            sha256: x.sha256,
+            user: 'ci',
+            buildName: 'app',
+            buildNumber: '3',
+          },
+          { repo: 'r', path: 'f', sha256: x.sha256, user: 'ci' },
+          {
+            repo: 'r',
+            path: 'f',
+            sha256: x.sha256,
+            user: 'ci',
+            buildName: 'app',
+            buildNumber: '3',
+          },
+          {
+            repo: 'r',
+            path: 'f',
+            sha256: x.sha256,
+            user: 'ci',
+            buildName: 'app',
+            buildNumber: '5',
+            ts: T0,
+          },
+        ]);
+        await meta.recordDownloads([]);
         assert.deepEqual(
           (await meta.listBuildDownloads('app', '3')).map((d) => ({ ...d })),
           [{ repo: 'r', path: 'f', sha256: x.sha256, sha1: x.sha1, md5: x.md5, size: 1 }],
         );
         assert.deepEqual(await meta.listBuildDownloads('app', '4'), []);
+        assert.equal((await meta.listBuildDownloads('app', '5')).length, 1);
 
         const u = {
           uuid: 'u1',
@@ -593,14 +719,16 @@ for (const e of ENGINES) {
           user: 'u',
           properties: {},
         });
-        await meta.recordDownload({
-          repo: 'r',
-          path: 's',
-          sha256: served.sha256,
-          user: 'ci',
-          buildName: 'app',
-          buildNumber: '1',
-        });
+        await meta.recordDownloads([
+          {
+            repo: 'r',
+            path: 's',
+            sha256: served.sha256,
+            user: 'ci',
+            buildName: 'app',
+            buildNumber: '1',
+          },
+        ]);
         await meta.deleteArtifacts('r', 's');
         // A touch records the blob: found before any artifact names it.
         assert.deepEqual({ ...(await meta.findBlob({ md5: fresh.md5 })) }, fresh);
@@ -1060,6 +1188,43 @@ for (const e of ENGINES) {
 }
 
 describe('PostgreSQL: several stores on one database (replicas)', { skip: SKIP_PG }, () => {
+  test('a store whose change listener is cut off answers from the database, not from its cache', async () => {
+    const s = await openPgStore();
+    const admin = new pg.Client({ connectionString: pgUrl() });
+    await admin.connect();
+    try {
+      await s.meta.putRepo({ key: 'libs', packageType: 'generic', rclass: 'local' });
+      assert.equal((await s.meta.getRepo('libs'))?.description, undefined);
+      // Every listener of this database goes (ours among them); the write below is made
+      // outside the store, so no local invalidation covers it either.
+      await admin.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'stowage-changes'",
+      );
+      await admin.query(`UPDATE ${s.schema}.repositories SET config = $1 WHERE key = 'libs'`, [
+        JSON.stringify({ key: 'libs', packageType: 'generic', rclass: 'local', description: 'v2' }),
+      ]);
+      for (let i = 0; i < 200; i++) {
+        if ((await s.meta.getRepo('libs'))?.description === 'v2') break;
+        await delay(25);
+      }
+      assert.equal((await s.meta.getRepo('libs'))?.description, 'v2');
+      // It listens again (the reconnect starts from an empty cache): later changes are seen too.
+      await delay(1500);
+      await admin.query(`UPDATE ${s.schema}.repositories SET config = $1 WHERE key = 'libs'`, [
+        JSON.stringify({ key: 'libs', packageType: 'generic', rclass: 'local', description: 'v3' }),
+      ]);
+      for (let i = 0; i < 200; i++) {
+        if ((await s.meta.getRepo('libs'))?.description === 'v3') break;
+        await delay(25);
+      }
+      assert.equal((await s.meta.getRepo('libs'))?.description, 'v3');
+    } finally {
+      await admin.end();
+      await s.meta.close();
+      await s.drop();
+    }
+  });
+
   test('migrations: replicas starting at once apply each version once; a newer database is refused', async () => {
     const schema = newSchema();
     try {

@@ -40,6 +40,11 @@ export class SizedLru<V> {
     }
   }
 
+  clear(): void {
+    this.#entries.clear();
+    this.#size = 0;
+  }
+
   get size(): number {
     return this.#size;
   }

@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { BuildInfo } from '@stowage/core';
 import { KeyedMutex } from './mutex.ts';
+import { MetaCache, type CacheTopic } from './metacache.ts';
 import { ANALYTICS_SCHEMA, PgAnalytics, indexBuild } from './analytics-pg.ts';
 import type { GroupRecord, PermissionTarget, UserRecord } from './permissions.ts';
 import {
@@ -26,6 +27,7 @@ import {
   type BlobRecord,
   type BuildSummary,
   type CacheEntry,
+  type DownloadRecord,
   type MetaStore,
   type PromotionOp,
   type Properties,
@@ -34,6 +36,12 @@ import {
   type UploadRecord,
   revisionOf,
 } from './metastore.ts';
+
+/** The NOTIFY channel of changes to repositories, security documents and tokens. */
+const CHANGES_CHANNEL = 'stowage_meta_changes';
+
+/** How long the change listener waits before connecting again (doubling up to the maximum). */
+const LISTEN_RETRY_MS = { first: 500, max: 30_000 };
 
 /**
  * The schema, one entry per version, applied in order and never edited once released: a
@@ -187,6 +195,26 @@ CREATE TABLE build_parts (
   PRIMARY KEY (name, number, part)
 );`,
   },
+  {
+    version: 4,
+    name: 'change notifications for the in-memory caches of repositories, security and tokens',
+    sql: `
+CREATE FUNCTION stowage_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('${CHANGES_CHANNEL}', TG_TABLE_NAME);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER repositories_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON repositories
+  FOR EACH STATEMENT EXECUTE FUNCTION stowage_notify_change();
+CREATE TRIGGER security_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON security
+  FOR EACH STATEMENT EXECUTE FUNCTION stowage_notify_change();
+-- A token's last use is bookkeeping: it changes nothing a cache answers.
+CREATE TRIGGER tokens_changed AFTER INSERT OR DELETE OR TRUNCATE ON tokens
+  FOR EACH STATEMENT EXECUTE FUNCTION stowage_notify_change();
+CREATE TRIGGER tokens_updated AFTER UPDATE OF id, hash, "user", admin, build_name, build_number,
+  created, expires, description, scopes, service ON tokens
+  FOR EACH STATEMENT EXECUTE FUNCTION stowage_notify_change();`,
+  },
 ];
 
 /** Thrown when the database cannot be used as it is; the message says what to do. */
@@ -295,6 +323,15 @@ export class PgMetaStore implements MetaStore {
   readonly #local = new KeyedMutex();
   readonly #held = new AsyncLocalStorage<Held>();
   readonly analytics: PgAnalytics;
+  /** Repositories, security documents and tokens in memory, kept coherent by NOTIFY. */
+  readonly #cache: MetaCache;
+  readonly #listenConfig: pg.ClientConfig;
+  #listener: pg.Client | undefined;
+  /** Bumped by every change notification; undefined while no listener is connected. */
+  #changes: number | undefined;
+  #changeCount = 0;
+  #listenRetry: NodeJS.Timeout | undefined;
+  #closed = false;
   /**
    * Told about connection failures no caller sees: an idle connection dropped, or the
    * connection holding a lock lost while its holder runs (the lock is then released on the
@@ -325,6 +362,53 @@ export class PgMetaStore implements MetaStore {
       this.onConnectionError(err, 'an idle lock connection failed'),
     );
     this.analytics = new PgAnalytics(this.#pool);
+    this.#listenConfig = { ...base, application_name: 'stowage-changes' };
+    this.#cache = new MetaCache(() => this.#changes);
+  }
+
+  /**
+   * Listens for changes to repositories, security documents and tokens (made by any replica:
+   * the triggers of migration 4 notify). While no listener is connected the caches are off.
+   */
+  async #listen(delay = LISTEN_RETRY_MS.first): Promise<void> {
+    if (this.#closed) return;
+    const client = new pg.Client(this.#listenConfig);
+    const lost = (err?: Error): void => {
+      if (this.#listener !== client) return;
+      this.#listener = undefined;
+      this.#changes = undefined;
+      if (err) this.onConnectionError(err, 'the change listener connection failed');
+      client.end().catch(() => undefined);
+      if (this.#closed) return;
+      this.#listenRetry = setTimeout(() => {
+        this.#listen().catch(() => undefined);
+      }, LISTEN_RETRY_MS.first);
+      this.#listenRetry.unref();
+    };
+    client.on('error', (err) => lost(err));
+    client.on('end', () => lost());
+    client.on('notification', () => {
+      if (this.#changes !== undefined) this.#changes = ++this.#changeCount;
+    });
+    this.#listener = client;
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANGES_CHANNEL}`);
+      if (this.#listener !== client) return;
+      // Whatever changed while nobody listened: start from an empty cache.
+      this.#changes = ++this.#changeCount;
+    } catch (err) {
+      if (this.#listener !== client) return;
+      this.#listener = undefined;
+      client.end().catch(() => undefined);
+      if (this.#closed) return;
+      if (delay === LISTEN_RETRY_MS.first)
+        this.onConnectionError(err as Error, 'the change listener could not connect');
+      this.#listenRetry = setTimeout(() => {
+        this.#listen(Math.min(delay * 2, LISTEN_RETRY_MS.max)).catch(() => undefined);
+      }, delay);
+      this.#listenRetry.unref();
+    }
   }
 
   /** Connects, applies the migrations this database lacks and returns the store. */
@@ -337,6 +421,7 @@ export class PgMetaStore implements MetaStore {
     const store = new PgMetaStore(opts);
     try {
       await store.#migrate(opts.schema);
+      await store.#listen();
     } catch (err) {
       await store.close();
       if (err instanceof MetaStoreError) throw err;
@@ -482,37 +567,53 @@ export class PgMetaStore implements MetaStore {
     await this.#pool.query('SELECT 1');
   }
 
+  #repos(): Promise<Map<string, RepoConfig>> {
+    return this.#cache.repos(async () =>
+      (await this.#rows<{ config: string }>('SELECT config FROM repositories ORDER BY key')).map(
+        (r) => JSON.parse(r.config) as RepoConfig,
+      ),
+    );
+  }
+
+  /** Runs a write of `topic`, forgetting what the cache held of it before and after. */
+  async #changing<T>(topic: CacheTopic, write: () => Promise<T>): Promise<T> {
+    this.#cache.invalidate(topic);
+    try {
+      return await write();
+    } finally {
+      this.#cache.invalidate(topic);
+    }
+  }
+
   async listRepos(): Promise<RepoConfig[]> {
-    return (
-      await this.#rows<{ config: string }>('SELECT config FROM repositories ORDER BY key')
-    ).map((r) => JSON.parse(r.config) as RepoConfig);
+    return [...(await this.#repos()).values()];
   }
 
   async getRepo(key: string): Promise<RepoConfig | undefined> {
-    const r = await this.#rows<{ config: string }>(
-      'SELECT config FROM repositories WHERE key = $1',
-      [key],
-    );
-    return r[0] ? (JSON.parse(r[0].config) as RepoConfig) : undefined;
+    return (await this.#repos()).get(key);
   }
 
   async putRepo(cfg: RepoConfig): Promise<void> {
-    await this.#pool.query(
-      `INSERT INTO repositories (key, config) VALUES ($1, $2)
-       ON CONFLICT (key) DO UPDATE SET config = excluded.config`,
-      [cfg.key, JSON.stringify(cfg)],
+    await this.#changing('repos', () =>
+      this.#pool.query(
+        `INSERT INTO repositories (key, config) VALUES ($1, $2)
+         ON CONFLICT (key) DO UPDATE SET config = excluded.config`,
+        [cfg.key, JSON.stringify(cfg)],
+      ),
     );
   }
 
   async deleteRepo(key: string): Promise<string[]> {
-    return this.#tx(async (c) => {
-      const r = await c.query<{ sha256: string }>(
-        'DELETE FROM artifacts WHERE repo = $1 RETURNING sha256',
-        [key],
-      );
-      await c.query('DELETE FROM repositories WHERE key = $1', [key]);
-      return [...new Set(r.rows.map((x) => x.sha256))];
-    });
+    return this.#changing('repos', () =>
+      this.#tx(async (c) => {
+        const r = await c.query<{ sha256: string }>(
+          'DELETE FROM artifacts WHERE repo = $1 RETURNING sha256',
+          [key],
+        );
+        await c.query('DELETE FROM repositories WHERE key = $1', [key]);
+        return [...new Set(r.rows.map((x) => x.sha256))];
+      }),
+    );
   }
 
   async findBlob(by: {
@@ -984,6 +1085,10 @@ export class PgMetaStore implements MetaStore {
   }
 
   async putToken(t: TokenRecord): Promise<void> {
+    await this.#changing('tokens', () => this.#insertToken(t));
+  }
+
+  async #insertToken(t: TokenRecord): Promise<void> {
     await this.#pool.query(
       `INSERT INTO tokens (id, hash, "user", admin, build_name, build_number, created, expires,
          description, scopes, service)
@@ -1005,8 +1110,10 @@ export class PgMetaStore implements MetaStore {
   }
 
   async findToken(hash: string): Promise<TokenRecord | undefined> {
-    const r = (await this.#rows<TokenRow>('SELECT * FROM tokens WHERE hash = $1', [hash]))[0];
-    return r ? toToken(r) : undefined;
+    return this.#cache.token(hash, async () => {
+      const r = (await this.#rows<TokenRow>('SELECT * FROM tokens WHERE hash = $1', [hash]))[0];
+      return r ? toToken(r) : undefined;
+    });
   }
 
   async listTokens(filter: { user?: string } = {}): Promise<TokenRecord[]> {
@@ -1026,20 +1133,28 @@ export class PgMetaStore implements MetaStore {
   }
 
   async deleteToken(id: string): Promise<boolean> {
-    const r = await this.#pool.query('DELETE FROM tokens WHERE id = $1', [id]);
+    const r = await this.#changing('tokens', () =>
+      this.#pool.query('DELETE FROM tokens WHERE id = $1', [id]),
+    );
     return (r.rowCount ?? 0) > 0;
   }
 
   async touchToken(id: string, at: number): Promise<void> {
-    await this.#pool.query('UPDATE tokens SET last_used = $1 WHERE id = $2', [at, id]);
+    // The cached record's lastUsed goes (so the next request does not touch again at once).
+    await this.#changing('tokens', () =>
+      this.#pool.query('UPDATE tokens SET last_used = $1 WHERE id = $2', [at, id]),
+    );
   }
 
   async #listDocs<T>(kind: string): Promise<T[]> {
-    return (
-      await this.#rows<{ doc: string }>('SELECT doc FROM security WHERE kind = $1 ORDER BY name', [
-        kind,
-      ])
-    ).map((r) => JSON.parse(r.doc) as T);
+    return this.#cache.list(kind, async () =>
+      (
+        await this.#rows<{ doc: string }>(
+          'SELECT doc FROM security WHERE kind = $1 ORDER BY name',
+          [kind],
+        )
+      ).map((r) => JSON.parse(r.doc) as T),
+    );
   }
 
   async #getDoc<T>(kind: string, name: string): Promise<T | undefined> {
@@ -1053,18 +1168,19 @@ export class PgMetaStore implements MetaStore {
   }
 
   async #putDoc(kind: string, name: string, doc: unknown): Promise<void> {
-    await this.#pool.query(
-      `INSERT INTO security (kind, name, doc) VALUES ($1, $2, $3)
-       ON CONFLICT (kind, name) DO UPDATE SET doc = excluded.doc`,
-      [kind, name, JSON.stringify(doc)],
+    await this.#changing('security', () =>
+      this.#pool.query(
+        `INSERT INTO security (kind, name, doc) VALUES ($1, $2, $3)
+         ON CONFLICT (kind, name) DO UPDATE SET doc = excluded.doc`,
+        [kind, name, JSON.stringify(doc)],
+      ),
     );
   }
 
   async #deleteDoc(kind: string, name: string): Promise<boolean> {
-    const r = await this.#pool.query('DELETE FROM security WHERE kind = $1 AND name = $2', [
-      kind,
-      name,
-    ]);
+    const r = await this.#changing('security', () =>
+      this.#pool.query('DELETE FROM security WHERE kind = $1 AND name = $2', [kind, name]),
+    );
     return (r.rowCount ?? 0) > 0;
   }
 
@@ -1197,19 +1313,25 @@ export class PgMetaStore implements MetaStore {
     );
   }
 
-  async recordDownload(d: {
-    repo: string;
-    path: string;
-    sha256: string;
-    user: string;
-    buildName?: string;
-    buildNumber?: string;
-  }): Promise<void> {
-    await this.#pool.query(
-      `INSERT INTO downloads (ts, repo, path, sha256, "user", build_name, build_number)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [Date.now(), d.repo, d.path, d.sha256, d.user, d.buildName ?? null, d.buildNumber ?? null],
-    );
+  async recordDownloads(ds: DownloadRecord[]): Promise<void> {
+    if (ds.length === 0) return;
+    const now = Date.now();
+    // One statement per 1,000 rows (PostgreSQL takes at most 65,535 parameters in one).
+    for (let i = 0; i < ds.length; i += 1000) {
+      const slice = ds.slice(i, i + 1000);
+      const values: unknown[] = [];
+      const rows = slice.map((d, j) => {
+        values.push(d.ts ?? now, d.repo, d.path, d.sha256, d.user);
+        values.push(d.buildName ?? null, d.buildNumber ?? null);
+        const n = j * 7;
+        return `($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7})`;
+      });
+      await this.#pool.query(
+        `INSERT INTO downloads (ts, repo, path, sha256, "user", build_name, build_number)
+         VALUES ${rows.join(', ')}`,
+        values,
+      );
+    }
   }
 
   async listBuildDownloads(
@@ -1263,7 +1385,16 @@ export class PgMetaStore implements MetaStore {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.#pool.end(), this.#lockPool.end()]);
+    this.#closed = true;
+    clearTimeout(this.#listenRetry);
+    const listener = this.#listener;
+    this.#listener = undefined;
+    this.#changes = undefined;
+    await Promise.all([
+      this.#pool.end(),
+      this.#lockPool.end(),
+      listener?.end().catch(() => undefined),
+    ]);
   }
 }
 

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BuildInfo } from '@stowage/core';
 import { AnalyticsStore, type Analytics } from './analytics-store.ts';
+import { MetaCache } from './metacache.ts';
 import { KeyedMutex } from './mutex.ts';
 import type { GroupRecord, PermissionTarget, UserRecord } from './permissions.ts';
 
@@ -181,6 +182,18 @@ export interface UploadRecord {
  * the conformance suite (test/metastore-conformance.test.ts) runs the same contract against
  * both. Each method is atomic on its own.
  */
+/** One download: who fetched which file of which repository, for which build. */
+export interface DownloadRecord {
+  repo: string;
+  path: string;
+  sha256: string;
+  user: string;
+  buildName?: string;
+  buildNumber?: string;
+  /** When (epoch ms); default: when it is written. */
+  ts?: number;
+}
+
 export interface MetaStore {
   /**
    * Runs `fn` holding an exclusive lock on `key`, across every server sharing this store:
@@ -338,14 +351,8 @@ export interface MetaStore {
   getCacheEntry(repo: string, path: string): Promise<CacheEntry | undefined>;
   putCacheEntry(e: CacheEntry): Promise<void>;
 
-  recordDownload(d: {
-    repo: string;
-    path: string;
-    sha256: string;
-    user: string;
-    buildName?: string;
-    buildNumber?: string;
-  }): Promise<void>;
+  /** Records downloads (one transaction for all of them). */
+  recordDownloads(ds: DownloadRecord[]): Promise<void>;
 
   /** Distinct files served to a build (by the build headers on the download requests). */
   listBuildDownloads(
@@ -540,6 +547,8 @@ export class SqliteMetaStore implements MetaStore {
   /** One process owns a SQLite file: its locks are in-process. */
   readonly #locks = new KeyedMutex();
   readonly analytics: AnalyticsStore;
+  /** Repositories, security documents and tokens in memory (see metacache.ts). */
+  readonly #cache: MetaCache;
 
   constructor(opts: { dir: string } | { memory: true }) {
     if ('dir' in opts) {
@@ -560,6 +569,9 @@ export class SqliteMetaStore implements MetaStore {
     this.#migrateTokens();
     // Analytics tables kept in step with `builds` by triggers (see analytics-store.ts).
     this.analytics = new AnalyticsStore(this.#db);
+    // data_version changes when another connection (another process on this file) commits.
+    const dataVersion = this.#db.prepare('PRAGMA data_version');
+    this.#cache = new MetaCache(() => (dataVersion.get() as { data_version: number }).data_version);
   }
 
   /** Adds columns that a database created by an older version lacks. */
@@ -615,20 +627,24 @@ export class SqliteMetaStore implements MetaStore {
     this.#get('SELECT 1');
   }
 
-  async listRepos(): Promise<RepoConfig[]> {
-    return this.#all<{ config: string }>('SELECT config FROM repositories ORDER BY key').map(
-      (r) => JSON.parse(r.config) as RepoConfig,
+  #repos(): Promise<Map<string, RepoConfig>> {
+    return this.#cache.repos(() =>
+      this.#all<{ config: string }>('SELECT config FROM repositories ORDER BY key').map(
+        (r) => JSON.parse(r.config) as RepoConfig,
+      ),
     );
   }
 
+  async listRepos(): Promise<RepoConfig[]> {
+    return [...(await this.#repos()).values()];
+  }
+
   async getRepo(key: string): Promise<RepoConfig | undefined> {
-    const r = this.#get<{ config: string }>('SELECT config FROM repositories WHERE key = :key', {
-      key,
-    });
-    return r ? (JSON.parse(r.config) as RepoConfig) : undefined;
+    return (await this.#repos()).get(key);
   }
 
   async putRepo(cfg: RepoConfig): Promise<void> {
+    this.#cache.invalidate('repos');
     this.#run(
       'INSERT INTO repositories (key, config) VALUES (:key, :config) ON CONFLICT(key) DO UPDATE SET config = excluded.config',
       { key: cfg.key, config: JSON.stringify(cfg) },
@@ -636,6 +652,7 @@ export class SqliteMetaStore implements MetaStore {
   }
 
   async deleteRepo(key: string): Promise<string[]> {
+    this.#cache.invalidate('repos');
     return this.#tx(() => {
       const digests = this.#all<{ sha256: string }>(
         'SELECT DISTINCT sha256 FROM artifacts WHERE repo = :key',
@@ -1124,6 +1141,7 @@ export class SqliteMetaStore implements MetaStore {
   }
 
   async putToken(t: TokenRecord): Promise<void> {
+    this.#cache.invalidate('tokens');
     this.#run(
       `INSERT INTO tokens (id, hash, user, admin, build_name, build_number, created, expires, description, scopes, service)
        VALUES (:id, :hash, :user, :admin, :bn, :bnum, :created, :expires, :description, :scopes, :service)`,
@@ -1144,8 +1162,10 @@ export class SqliteMetaStore implements MetaStore {
   }
 
   async findToken(hash: string): Promise<TokenRecord | undefined> {
-    const r = this.#get<TokenRow>('SELECT * FROM tokens WHERE hash = :hash', { hash });
-    return r ? toToken(r) : undefined;
+    return this.#cache.token(hash, () => {
+      const r = this.#get<TokenRow>('SELECT * FROM tokens WHERE hash = :hash', { hash });
+      return r ? toToken(r) : undefined;
+    });
   }
 
   async listTokens(filter: { user?: string } = {}): Promise<TokenRecord[]> {
@@ -1164,17 +1184,21 @@ export class SqliteMetaStore implements MetaStore {
   }
 
   async deleteToken(id: string): Promise<boolean> {
+    this.#cache.invalidate('tokens');
     return this.#run('DELETE FROM tokens WHERE id = :id', { id }) > 0;
   }
 
   async touchToken(id: string, at: number): Promise<void> {
+    this.#cache.invalidate('tokens');
     this.#run('UPDATE tokens SET last_used = :at WHERE id = :id', { id, at });
   }
 
-  #listDocs<T>(kind: string): T[] {
-    return this.#all<{ doc: string }>('SELECT doc FROM security WHERE kind = :kind ORDER BY name', {
-      kind,
-    }).map((r) => JSON.parse(r.doc) as T);
+  #listDocs<T>(kind: string): Promise<T[]> {
+    return this.#cache.list(kind, () =>
+      this.#all<{ doc: string }>('SELECT doc FROM security WHERE kind = :kind ORDER BY name', {
+        kind,
+      }).map((r) => JSON.parse(r.doc) as T),
+    );
   }
 
   #getDoc<T>(kind: string, name: string): T | undefined {
@@ -1186,6 +1210,7 @@ export class SqliteMetaStore implements MetaStore {
   }
 
   #putDoc(kind: string, name: string, doc: unknown): void {
+    this.#cache.invalidate('security');
     this.#run(
       `INSERT INTO security (kind, name, doc) VALUES (:kind, :name, :doc)
        ON CONFLICT(kind, name) DO UPDATE SET doc = excluded.doc`,
@@ -1194,6 +1219,7 @@ export class SqliteMetaStore implements MetaStore {
   }
 
   #deleteDoc(kind: string, name: string): boolean {
+    this.#cache.invalidate('security');
     return (
       this.#run('DELETE FROM security WHERE kind = :kind AND name = :name', { kind, name }) > 0
     );
@@ -1334,27 +1360,26 @@ export class SqliteMetaStore implements MetaStore {
     );
   }
 
-  async recordDownload(d: {
-    repo: string;
-    path: string;
-    sha256: string;
-    user: string;
-    buildName?: string;
-    buildNumber?: string;
-  }): Promise<void> {
-    this.#run(
-      `INSERT INTO downloads (ts, repo, path, sha256, user, build_name, build_number)
-       VALUES (:ts, :repo, :path, :sha256, :user, :bn, :bnum)`,
-      {
-        ts: Date.now(),
-        repo: d.repo,
-        path: d.path,
-        sha256: d.sha256,
-        user: d.user,
-        bn: d.buildName ?? null,
-        bnum: d.buildNumber ?? null,
-      },
-    );
+  async recordDownloads(ds: DownloadRecord[]): Promise<void> {
+    if (ds.length === 0) return;
+    const now = Date.now();
+    const insert = (d: DownloadRecord): void => {
+      this.#run(
+        `INSERT INTO downloads (ts, repo, path, sha256, user, build_name, build_number)
+         VALUES (:ts, :repo, :path, :sha256, :user, :bn, :bnum)`,
+        {
+          ts: d.ts ?? now,
+          repo: d.repo,
+          path: d.path,
+          sha256: d.sha256,
+          user: d.user,
+          bn: d.buildName ?? null,
+          bnum: d.buildNumber ?? null,
+        },
+      );
+    };
+    if (ds.length === 1) insert(ds[0]!);
+    else this.#tx(() => ds.forEach(insert));
   }
 
   async listBuildDownloads(

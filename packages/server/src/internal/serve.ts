@@ -169,6 +169,11 @@ export async function sendArtifact(
     reply.removeHeader('content-length');
     return reply.code(302).header('location', url).send();
   }
+  // A small file is one buffer from memory (content-addressed: never stale).
+  if (!range && svc.smallFiles.holds(art.size))
+    return reply.send(
+      await svc.smallFiles.get(art.sha256, art.size, () => svc.blobs.open(art.sha256)),
+    );
   return reply.send(svc.blobs.open(art.sha256, range));
 }
 
@@ -200,7 +205,7 @@ export async function recordDownload(
   art: ArtifactRecord,
   matrix?: Properties,
 ): Promise<void> {
-  await req.server.stowage.meta.recordDownload({
+  await req.server.stowage.recordDownload({
     repo,
     path: art.path,
     sha256: art.sha256,

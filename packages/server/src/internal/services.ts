@@ -2,12 +2,20 @@ import type { Readable } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
 import type { BuildInfo } from '@stowage/core';
 import { HttpError, diskFullCode, storageFull } from '../errors.ts';
-import type { ServerConfig, Stage } from '../config.ts';
+import { DEFAULT_CONFIG, type ServerConfig, type Stage } from '../config.ts';
 import type { BlobStore, StagedBlob } from './blobstore.ts';
-import type { ArtifactRecord, BlobRecord, MetaStore, Properties, RepoConfig } from './metastore.ts';
+import type {
+  ArtifactRecord,
+  BlobRecord,
+  DownloadRecord,
+  MetaStore,
+  Properties,
+  RepoConfig,
+} from './metastore.ts';
 import type { Resolver } from './resolver.ts';
 import type { Authenticator } from './auth.ts';
 import { Metrics } from './metrics.ts';
+import { BlobCache } from './blobcache.ts';
 
 const HEX = { sha1: /^[0-9a-f]{40}$/i, sha256: /^[0-9a-f]{64}$/i, md5: /^[0-9a-f]{32}$/i } as const;
 
@@ -22,6 +30,9 @@ export interface IncomingBlob extends BlobRecord {
   read(): Readable;
 }
 
+/** The most downloads written in one transaction. */
+const MAX_DOWNLOAD_BATCH = 1000;
+
 /** Build-info properties that stamp an artifact with its build. */
 export const BUILD_NAME_PROP = 'build.name';
 export const BUILD_NUMBER_PROP = 'build.number';
@@ -34,6 +45,8 @@ export class Services {
   readonly auth: Authenticator;
   readonly log: FastifyBaseLogger;
   readonly metrics: Metrics;
+  /** The content of small stored files, in memory for serving (config `memoryCache`). */
+  readonly smallFiles: BlobCache;
   /** Remote and virtual resolution; set by buildApp once the upstream client exists. */
   resolver!: Resolver;
 
@@ -50,8 +63,42 @@ export class Services {
     // Lock waits are timed for the metrics; everything else is the store's own.
     this.meta = this.metrics.timeLocks(opts.meta);
     this.config = opts.config;
+    // A config assembled by hand (an embedder's, a test's) may lack the section: the defaults.
+    this.smallFiles = new BlobCache(opts.config.memoryCache ?? DEFAULT_CONFIG.memoryCache);
     this.auth = opts.auth;
     this.log = opts.log;
+  }
+
+  /** Downloads waiting for the next turn of the event loop, to be written together. */
+  #downloads: { batch: DownloadRecord[]; written: Promise<void>; flush(): void } | undefined;
+
+  /**
+   * Records a download; resolves once it is written. Downloads that arrive in the same turn of
+   * the event loop are written together in one transaction (group commit): each request still
+   * waits for its own record, so a client that has its answer — and the build that lists the
+   * file — can rely on it, on any replica, whatever happens to this process afterwards.
+   */
+  recordDownload(d: DownloadRecord): Promise<void> {
+    let pending = this.#downloads;
+    if (!pending) {
+      const batch: DownloadRecord[] = [];
+      let flush!: () => void;
+      const written = new Promise<void>((resolve, reject) => {
+        let started = false;
+        flush = () => {
+          if (started) return;
+          started = true;
+          if (this.#downloads === pending) this.#downloads = undefined;
+          this.meta.recordDownloads(batch).then(resolve, reject);
+        };
+      });
+      pending = { batch, written, flush };
+      this.#downloads = pending;
+      setImmediate(flush);
+    }
+    pending.batch.push({ ...d, ts: Date.now() });
+    if (pending.batch.length >= MAX_DOWNLOAD_BATCH) pending.flush();
+    return pending.written;
   }
 
   /** Commit and GC of one digest, serialised across every replica sharing the metadata store. */

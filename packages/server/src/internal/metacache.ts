@@ -1,0 +1,115 @@
+import { SizedLru } from './lru.ts';
+
+/**
+ * What every request reads and almost nothing writes — repository configs, users, groups,
+ * permission targets and tokens — kept in memory by a metadata store, so a request does not
+ * re-read and re-parse them (a packument GET read five rows for them, a third of its time).
+ *
+ * Nothing stale decides an answer: the store that owns a cache clears the part it changes in
+ * every write method, and `version()` tells about writes by anyone else — other replicas,
+ * another process on the same SQLite file, `stowage migrate`. It returns a number that changes
+ * whenever such a write may have happened (SQLite's `PRAGMA data_version`; on PostgreSQL a
+ * counter bumped by LISTEN/NOTIFY from triggers on those tables), and undefined while the store
+ * cannot tell (a PostgreSQL listener connection that is down): then nothing is served from
+ * memory at all until it can.
+ *
+ * Cached values are frozen (a caller changing one would change it for everyone: it throws).
+ */
+export type CacheTopic = 'repos' | 'security' | 'tokens';
+
+/** The most tokens kept (by hash); unknown hashes are kept too, so a flood of bad ones is bounded. */
+const MAX_TOKENS = 10_000;
+
+export class MetaCache {
+  readonly #version: () => number | undefined;
+  #seen: number | undefined;
+  /** Bumped by every local write: a load that started before it is not kept. */
+  #gen = 0;
+  #repos: Map<string, unknown> | undefined;
+  readonly #security = new Map<string, readonly unknown[]>();
+  readonly #tokens = new SizedLru<{ value: unknown }>(MAX_TOKENS);
+
+  constructor(version: () => number | undefined) {
+    this.#version = version;
+  }
+
+  /** True when memory may answer; clears everything when another writer may have been at work. */
+  #fresh(): boolean {
+    const v = this.#version();
+    if (v === undefined) {
+      this.#clearAll();
+      this.#seen = undefined;
+      return false;
+    }
+    if (v !== this.#seen) {
+      this.#clearAll();
+      this.#seen = v;
+    }
+    return true;
+  }
+
+  #clearAll(): void {
+    this.#gen++;
+    this.#repos = undefined;
+    this.#security.clear();
+    this.#tokens.clear();
+  }
+
+  /** A local write changed `topic`: forget it (and any load still running). */
+  invalidate(topic: CacheTopic): void {
+    this.#gen++;
+    if (topic === 'repos') this.#repos = undefined;
+    else if (topic === 'security') this.#security.clear();
+    else this.#tokens.clear();
+  }
+
+  /** Every repository config by key, loaded with `load` (ordered by key) when not in memory. */
+  async repos<T extends { key: string }>(load: () => Promise<T[]> | T[]): Promise<Map<string, T>> {
+    if (!this.#fresh()) return byKey(await load());
+    if (this.#repos) return this.#repos as Map<string, T>;
+    const gen = this.#gen;
+    const map = byKey((await load()).map(deepFreeze));
+    if (gen === this.#gen && this.#fresh() && gen === this.#gen) this.#repos = map;
+    return map;
+  }
+
+  /** A list of security documents of one kind (users, groups, permission targets). */
+  async list<T>(kind: string, load: () => Promise<T[]> | T[]): Promise<T[]> {
+    if (!this.#fresh()) return load();
+    const have = this.#security.get(kind);
+    if (have) return have as T[];
+    const gen = this.#gen;
+    const list = deepFreeze(await load());
+    if (gen === this.#gen && this.#fresh() && gen === this.#gen) this.#security.set(kind, list);
+    return list;
+  }
+
+  /** A token record by the hash of its secret (undefined: no such token). */
+  async token<T>(
+    hash: string,
+    load: () => Promise<T | undefined> | T | undefined,
+  ): Promise<T | undefined> {
+    if (!this.#fresh()) return load();
+    const have = this.#tokens.get(hash);
+    if (have) return have.value as T | undefined;
+    const gen = this.#gen;
+    const value = await load();
+    const frozen = value === undefined ? undefined : deepFreeze(value);
+    if (gen === this.#gen && this.#fresh() && gen === this.#gen)
+      this.#tokens.set(hash, { value: frozen }, 1);
+    return frozen;
+  }
+}
+
+function byKey<T extends { key: string }>(list: T[]): Map<string, T> {
+  return new Map(list.map((r) => [r.key, r]));
+}
+
+/** Freezes `v` and everything it holds (a shared cached value must not change under anyone). */
+export function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v)) deepFreeze(x);
+  }
+  return v;
+}

@@ -1,0 +1,184 @@
+/**
+ * What the request hot path keeps in memory, and what it must still get right: small files
+ * served from memory (bounded, never stale, never a short read), downloads of no build written
+ * together but never lost on close, a build's downloads written before the response.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { BlobCache } from '../src/internal/blobcache.ts';
+import { AUTH, makeApp, sums } from './helpers.ts';
+
+test('BlobCache: holds only small files, reads each once, bounded in total', async () => {
+  const cache = new BlobCache({ bytes: 10, fileMaxBytes: 4 });
+  assert.equal(cache.holds(4), true);
+  assert.equal(cache.holds(5), false);
+  let opened = 0;
+  const open = (data: string) => () => {
+    opened++;
+    return Readable.from([Buffer.from(data)]);
+  };
+  // Concurrent misses of one blob share one read.
+  const [a, b] = await Promise.all([
+    cache.get('a', 4, open('aaaa')),
+    cache.get('a', 4, open('aaaa')),
+  ]);
+  assert.equal(a.toString(), 'aaaa');
+  assert.equal(b, a);
+  assert.equal(opened, 1);
+  assert.equal((await cache.get('a', 4, open('xxxx'))).toString(), 'aaaa');
+  assert.equal(opened, 1);
+  await cache.get('b', 4, open('bbbb'));
+  await cache.get('c', 4, open('cccc'));
+  assert.ok(cache.size <= 10, `held ${cache.size} bytes`);
+  // Off when either bound is 0.
+  assert.equal(new BlobCache({ bytes: 0, fileMaxBytes: 4 }).holds(1), false);
+  assert.equal(new BlobCache({ bytes: 10, fileMaxBytes: 0 }).holds(1), false);
+});
+
+test('BlobCache: a read that is short or long fails and keeps nothing', async () => {
+  const cache = new BlobCache({ bytes: 100, fileMaxBytes: 50 });
+  await assert.rejects(
+    cache.get('s', 4, () => Readable.from([Buffer.from('abc')])),
+    /holds 3 bytes, not 4/,
+  );
+  await assert.rejects(
+    cache.get('s', 4, () => Readable.from([Buffer.from('abcde')])),
+    /holds more bytes, not 4/,
+  );
+  await assert.rejects(
+    cache.get('s', 4, () =>
+      Readable.from(
+        (async function* () {
+          yield Buffer.from('ab');
+          throw new Error('disk error');
+        })(),
+      ),
+    ),
+    /disk error/,
+  );
+  assert.equal(cache.size, 0);
+  assert.equal(
+    (await cache.get('s', 4, () => Readable.from([Buffer.from('abcd')]))).toString(),
+    'abcd',
+  );
+});
+
+test('small files from memory: same bytes and headers as streamed ones; Range, HEAD, 304 and overwrite still right', async () => {
+  const t = await makeApp({
+    repositories: [{ key: 'libs' }],
+    stages: [{ name: 'staged', repo: 'libs' }],
+    memoryCache: { bytes: 1024 * 1024, fileMaxBytes: 64 * 1024 },
+  });
+  try {
+    const small = randomBytes(10_000);
+    const large = randomBytes(100_000);
+    for (const [name, body] of [
+      ['small.bin', small],
+      ['large.bin', large],
+    ] as const) {
+      const put = await t.app.inject({
+        method: 'PUT',
+        url: `/libs/${name}`,
+        headers: AUTH,
+        payload: body,
+      });
+      assert.equal(put.statusCode, 201, put.body);
+    }
+    for (const [name, body] of [
+      ['small.bin', small],
+      ['large.bin', large],
+    ] as const) {
+      for (let i = 0; i < 2; i++) {
+        const r = await t.app.inject({ url: `/libs/${name}`, headers: AUTH });
+        assert.equal(r.statusCode, 200);
+        assert.ok(r.rawPayload.equals(body), `${name} round ${i}`);
+        assert.equal(r.headers['content-length'], String(body.length));
+        assert.equal(r.headers['x-checksum-sha256'], sums(body).sha256);
+        assert.equal(r.headers['etag'], `"${sums(body).sha1}"`);
+        assert.equal(r.headers['x-content-type-options'], 'nosniff');
+      }
+    }
+    const range = await t.app.inject({
+      url: '/libs/small.bin',
+      headers: { ...AUTH, range: 'bytes=10-19' },
+    });
+    assert.equal(range.statusCode, 206);
+    assert.ok(range.rawPayload.equals(small.subarray(10, 20)));
+    const head = await t.app.inject({ method: 'HEAD', url: '/libs/small.bin', headers: AUTH });
+    assert.equal(head.statusCode, 200);
+    assert.equal(head.headers['content-length'], String(small.length));
+    assert.equal(head.rawPayload.length, 0);
+    const cond = await t.app.inject({
+      url: '/libs/small.bin',
+      headers: { ...AUTH, 'if-none-match': `"${sums(small).sha1}"` },
+    });
+    assert.equal(cond.statusCode, 304);
+    // Overwritten: the path now names other content, served at once.
+    const next = randomBytes(5_000);
+    await t.app.inject({ method: 'PUT', url: '/libs/small.bin', headers: AUTH, payload: next });
+    const after = await t.app.inject({ url: '/libs/small.bin', headers: AUTH });
+    assert.ok(after.rawPayload.equals(next));
+    assert.ok(t.app.stowage.smallFiles.size > 0);
+    assert.ok(t.app.stowage.smallFiles.size <= 1024 * 1024);
+  } finally {
+    await t.close();
+  }
+});
+
+test('downloads: each is written before its answer; those of one moment share one transaction', async () => {
+  const t = await makeApp({
+    repositories: [{ key: 'libs' }],
+    stages: [{ name: 'staged', repo: 'libs' }],
+  });
+  try {
+    const body = randomBytes(2_000);
+    await t.app.inject({ method: 'PUT', url: '/libs/a.bin', headers: AUTH, payload: body });
+    const r = await t.app.inject({
+      url: '/libs/a.bin',
+      headers: { ...AUTH, 'x-stowage-build-name': 'app', 'x-stowage-build-number': '7' },
+    });
+    assert.equal(r.statusCode, 200);
+    // No waiting: the build's download is in the store the moment the answer is complete.
+    assert.deepEqual(
+      (await t.meta.listBuildDownloads('app', '7')).map((d) => d.path),
+      ['a.bin'],
+    );
+    // 50 at once: batched into few writes, and all of them written once the answers are in.
+    const writes: number[] = [];
+    const record = t.meta.recordDownloads.bind(t.meta);
+    t.meta.recordDownloads = async (ds) => {
+      writes.push(ds.length);
+      await record(ds);
+    };
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        t.app.inject({
+          url: '/libs/a.bin',
+          headers: {
+            ...AUTH,
+            'x-stowage-build-name': 'app',
+            'x-stowage-build-number': String(100 + (i % 2)),
+          },
+        }),
+      ),
+    );
+    assert.ok(answers.every((a) => a.statusCode === 200));
+    assert.equal(
+      writes.reduce((a, b) => a + b, 0),
+      50,
+    );
+    assert.ok(writes.length < 50, `50 downloads took ${writes.length} writes`);
+    assert.equal((await t.meta.listBuildDownloads('app', '100')).length, 1);
+    assert.equal((await t.meta.listBuildDownloads('app', '101')).length, 1);
+    // A failed write fails the requests that waited for it (nothing claims to be recorded).
+    t.meta.recordDownloads = async () => {
+      throw new Error('the metadata store is gone');
+    };
+    const failed = await t.app.inject({ url: '/libs/a.bin', headers: AUTH });
+    assert.equal(failed.statusCode, 500);
+  } finally {
+    await t.close();
+  }
+});
