@@ -6,7 +6,7 @@
  *
  * `node:sqlite` (what only `stowage serve` needs, and Node 20 lacks) is not a static import of
  * the bundle: a shim loads it on first use, so the client commands start on any maintained Node.
- * The web UI's built assets are inlined, so `stowage serve` serves /ui/ from the one file.
+ * The web UI's built assets are inlined, so `stowage serve` serves /ui/ from the bundle alone.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -109,7 +109,7 @@ export const PACKAGE_CLI = 'stowage-cli.mjs';
 /**
  * The npm package's CLI, in two builds written to one directory (`outdir`):
  *
- * - `loader`: `stowage.mjs` from src/bin.ts (a few hundred bytes, its own hashbang): answers
+ * - `loader`: `stowage.mjs` from src/bin.ts (under 1 KB, with its own hashbang): answers
  *   `--version`, refuses a Node older than 22, turns on the compile cache and imports
  *   `stowage-cli.mjs`, which it leaves an import (its other import, the unbundled version's
  *   package.json reader, is dead code once the version is defined).
@@ -140,7 +140,7 @@ export function packageBuildOptions(o: {
     loader: {
       ...base,
       plugins: [toBulk],
-      // The loader defines nothing that the web UI needs.
+      // The loader needs the version only, not the web UI's assets.
       define: { STOWAGE_BUNDLED_VERSION: JSON.stringify(o.version) },
       entryPoints: [o.bin],
       outfile: path.join(o.outdir, 'stowage.mjs'),
