@@ -1,27 +1,31 @@
 /**
  * Bundles the CLI, with @stowage/core, @stowage/server, the web UI's assets and every npm
- * dependency inlined, into one file, dist/stowage.mjs, that runs on a machine with only Node
- * installed (a Jenkins agent): `node stowage.mjs …`, or `stowage` once the package is installed.
- * Writes dist/stowage.licenses.txt beside it: the license of each package the bundle contains,
+ * dependency inlined, into dist/stowage.mjs and the dist/stowage-*.mjs files beside it, which
+ * run on a machine with only Node installed (a Jenkins agent): `node stowage.mjs …`, or `stowage`
+ * once the package is installed. stowage.mjs is a small loader (see `packageBuildOptions`):
+ * `--version` reads nothing else, and each command loads only the parts it uses.
+ * Writes dist/stowage.licenses.txt beside them: the license of each package the bundle contains,
  * found through esbuild's metafile. Run after `tsc -b` and the server's `build:ui` (it bundles
- * dist/).
+ * dist/). Copies the same files into the Jenkins library's resources, with stowage.files (their
+ * names, the loader last) and stowage.version.
  */
 import {
   copyFileSync,
   mkdirSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-import { cliBuildOptions } from './options.ts';
+import { build, type Metafile } from 'esbuild';
+import { packageBuildOptions } from './options.ts';
 
 const cliDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const outfile = path.join(cliDir, 'dist', 'stowage.mjs');
-const licensesFile = path.join(cliDir, 'dist', 'stowage.licenses.txt');
+const dist = path.join(cliDir, 'dist');
+const licensesFile = path.join(dist, 'stowage.licenses.txt');
 
 interface PackageJson {
   name?: string;
@@ -32,20 +36,40 @@ interface PackageJson {
 const readJson = (file: string): PackageJson =>
   JSON.parse(readFileSync(file, 'utf8')) as PackageJson;
 const cliPackage = readJson(path.join(cliDir, 'package.json'));
-const entry = path.join(cliDir, 'dist', 'cli.js');
-// esbuild keeps the entry's own hashbang; the banner adds one only when it has none.
-const hashbang = readFileSync(entry, 'utf8').startsWith('#!') ? [] : ['#!/usr/bin/env node'];
+const version = cliPackage.version ?? '0.0.0';
 
-const result = await build({
-  ...cliBuildOptions({ version: cliPackage.version ?? '0.0.0', hashbang: hashbang.length > 0 }),
-  entryPoints: [entry],
-  outfile,
-  metafile: true,
+/** The bundle's files in a directory: the loader and its parts (what a previous build left too). */
+const bundleFiles = (dir: string): string[] =>
+  readdirSync(dir).filter((name) => name === 'stowage.mjs' || /^stowage-.+\.mjs$/.test(name));
+
+// The parts' names carry a hash of their content: remove the previous build's.
+mkdirSync(dist, { recursive: true });
+for (const name of bundleFiles(dist)) rmSync(path.join(dist, name));
+
+const options = packageBuildOptions({
+  version,
+  bin: path.join(dist, 'bin.js'),
+  cli: path.join(dist, 'cli.js'),
+  outdir: dist,
 });
+const metafiles: Metafile[] = [];
+for (const o of [options.cli, options.loader]) {
+  // Paths in the output (comments, the metafile) are relative to the package, wherever it is.
+  const result = await build({ ...o, absWorkingDir: cliDir, metafile: true });
+  metafiles.push(result.metafile);
+}
+const inputs = metafiles.flatMap((m) => Object.keys(m.inputs));
+writeFileSync(licensesFile, licenseTexts(inputs));
 
-writeFileSync(licensesFile, licenseTexts(Object.keys(result.metafile.inputs)));
+// The loader last: it is what the Jenkins library checks for, so it is written after its parts.
+const files = [
+  ...bundleFiles(dist)
+    .filter((name) => name !== 'stowage.mjs')
+    .sort(),
+  'stowage.mjs',
+];
 
-// The Jenkins shared library ships the same file as a library resource (stowageCli writes it
+// The Jenkins shared library ships the same files as library resources (stowageCli writes them
 // onto the agent), pinned to this version.
 const jenkinsResources = path.resolve(
   cliDir,
@@ -57,15 +81,17 @@ const jenkinsResources = path.resolve(
   'jenkins',
 );
 mkdirSync(jenkinsResources, { recursive: true });
-copyFileSync(outfile, path.join(jenkinsResources, 'stowage.mjs'));
+for (const name of bundleFiles(jenkinsResources)) rmSync(path.join(jenkinsResources, name));
+for (const name of files) copyFileSync(path.join(dist, name), path.join(jenkinsResources, name));
 copyFileSync(licensesFile, path.join(jenkinsResources, 'stowage.licenses.txt'));
-writeFileSync(path.join(jenkinsResources, 'stowage.version'), `${cliPackage.version ?? '0.0.0'}\n`);
+writeFileSync(path.join(jenkinsResources, 'stowage.files'), `${files.join('\n')}\n`);
+writeFileSync(path.join(jenkinsResources, 'stowage.version'), `${version}\n`);
 
 /** The license text of every package (workspace or node_modules) that an input file belongs to. */
 function licenseTexts(inputs: string[]): string {
   const packageDirs = new Set<string>();
   for (const input of inputs) {
-    const dir = packageDirOf(path.resolve(process.cwd(), input));
+    const dir = packageDirOf(path.resolve(cliDir, input));
     if (dir) packageDirs.add(dir);
   }
   const sections = [...packageDirs]
@@ -90,7 +116,7 @@ function licenseTexts(inputs: string[]): string {
         '\n',
     );
   }
-  const title = `Licenses of the packages bundled into stowage.mjs (${parts.length} packages).\n`;
+  const title = `Licenses of the packages bundled into stowage.mjs and the stowage-*.mjs beside it (${parts.length} packages).\n`;
   return [title, ...parts].join('\n');
 }
 

@@ -21,7 +21,6 @@ import { uploadCommand } from './commands/upload.ts';
 import { auditCommand, tokenCommand } from './commands/token.ts';
 import { VERSION, type Output, type RunContext } from './internal/context.ts';
 import { CliError, UsageError } from './internal/errors.ts';
-import { asyncLogDestination } from '@stowage/server';
 import { DEFAULT_URL, type GlobalOptions } from './internal/session.ts';
 
 export type { Output, RunContext } from './internal/context.ts';
@@ -135,7 +134,8 @@ export async function main(): Promise<void> {
     stderr: process.stderr,
     cwd: process.cwd(),
     // Request logs must not block on the terminal or a pipe: pino's asynchronous destination.
-    serverLog: () => asyncLogDestination(1),
+    // The server module is loaded here only when `serve` (which has loaded it) asks.
+    serverLog: async () => (await import('@stowage/server')).asyncLogDestination(1),
     waitForShutdown: () =>
       new Promise((resolve) => {
         process.once('SIGINT', () => resolve('SIGINT'));

@@ -1,13 +1,15 @@
 /**
- * The single-file bundle (dist/stowage.mjs, made by `npm run build`) copied alone into an empty
- * directory, with no node_modules anywhere above it, as on a Jenkins agent with only Node: it
- * prints its version and help, serves, and uploads to the server it serves.
+ * The bundled CLI (dist/stowage.mjs, a small loader, and the dist/stowage-*.mjs parts it loads,
+ * made by `npm run build`) copied alone into an empty directory, with no node_modules anywhere
+ * above it, as on a Jenkins agent with only Node: it prints its version and help, serves, and
+ * uploads to the server it serves. The loader answers `--version` with its parts absent, and each
+ * command reads only the parts it uses (proven by leaving the others out of a copy).
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
-import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readdirSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
@@ -18,6 +20,11 @@ import { fileURLToPath } from 'node:url';
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 const BUNDLE = join(DIST, 'stowage.mjs');
 const LICENSES = join(DIST, 'stowage.licenses.txt');
+/** The loader and its parts, as the package ships them. */
+const FILES = existsSync(DIST)
+  ? readdirSync(DIST).filter((n) => n === 'stowage.mjs' || /^stowage-.+\.mjs$/.test(n))
+  : [];
+const SERVER_PART = FILES.find((n) => /^stowage-server-.+\.mjs$/.test(n));
 
 interface Result {
   code: number | null;
@@ -25,17 +32,29 @@ interface Result {
   stderr: string;
 }
 
-describe('stowage.mjs, the single-file bundle', () => {
+/** The static and dynamic imports of an ES module's text: `import … from '…'`, `import('…')`. */
+function importsOf(text: string): { static: string[]; dynamic: string[] } {
+  return {
+    static: [...text.matchAll(/^import\s[^'"]*?from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1] ?? ''),
+    dynamic: [...text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? ''),
+  };
+}
+
+describe('stowage.mjs, the bundled CLI', () => {
   let dir: string;
   let env: Record<string, string>;
   let server: ChildProcess | undefined;
+  /** A copy of the bundle without its server part. */
+  let clientOnly: string;
 
-  const bundle = (args: string[], extra: Record<string, string> = {}): Promise<Result> =>
+  const node = (
+    cwd: string,
+    args: string[],
+    extra: Record<string, string> = {},
+    nodeBin = process.execPath,
+  ): Promise<Result> =>
     new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['stowage.mjs', ...args], {
-        cwd: dir,
-        env: { ...env, ...extra },
-      });
+      const child = spawn(nodeBin, ['stowage.mjs', ...args], { cwd, env: { ...env, ...extra } });
       let stdout = '';
       let stderr = '';
       child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
@@ -43,14 +62,28 @@ describe('stowage.mjs, the single-file bundle', () => {
       child.on('error', reject);
       child.on('close', (code) => resolve({ code, stdout, stderr }));
     });
+  const bundle = (args: string[], extra: Record<string, string> = {}): Promise<Result> =>
+    node(dir, args, extra);
+
+  /** A directory of its own holding only `names` of the bundle's files. */
+  const copyOf = async (name: string, names: string[]): Promise<string> => {
+    const to = join(dir, name);
+    await mkdir(to);
+    for (const n of names) await copyFile(join(DIST, n), join(to, n));
+    return to;
+  };
 
   before(async () => {
     assert.ok(existsSync(BUNDLE), `${BUNDLE} is missing: run \`npm run build\` first`);
     dir = await mkdtemp(join(tmpdir(), 'stowage-bundle-'));
     assert.ok(!existsSync(join(dir, 'node_modules')));
-    await copyFile(BUNDLE, join(dir, 'stowage.mjs'));
+    for (const n of FILES) await copyFile(join(DIST, n), join(dir, n));
     // Only what a bare agent has: no CI variables, no NODE_PATH, a home of its own.
     env = { PATH: process.env.PATH ?? '', HOME: dir };
+    clientOnly = await copyOf(
+      'client-only',
+      FILES.filter((n) => n !== SERVER_PART),
+    );
   });
 
   after(async () => {
@@ -61,18 +94,33 @@ describe('stowage.mjs, the single-file bundle', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('is one executable ES module with a node hashbang', async () => {
-    const text = await readFile(BUNDLE, 'utf8');
-    assert.ok(text.startsWith('#!/usr/bin/env node\n'), 'starts with the hashbang');
-    assert.equal(text.match(/^#!/gm)?.length, 1, 'one hashbang');
-    // Nothing is left to resolve at run time but Node's builtins.
-    const imports = [...text.matchAll(/^import\s[^'"]*?from\s+['"]([^'"]+)['"]/gm)].map(
-      (m) => m[1],
-    );
-    assert.ok(imports.length > 0);
-    for (const spec of imports) {
-      assert.ok(isBuiltin(spec ?? ''), `imports ${spec}, which is not a Node builtin`);
+  it('is a small executable loader; its parts import nothing but Node builtins and each other', async () => {
+    const loader = await readFile(BUNDLE, 'utf8');
+    assert.ok(loader.startsWith('#!/usr/bin/env node\n'), 'starts with the hashbang');
+    assert.equal(loader.match(/^#!/gm)?.length, 1, 'one hashbang');
+    // What Node parses before it can answer --version: the loader alone, a few hundred bytes.
+    assert.ok(loader.length < 4096, `the loader is ${loader.length} characters`);
+    const own = importsOf(loader);
+    assert.deepEqual(own.static, ['node:module']);
+    assert.deepEqual(own.dynamic, ['./stowage-cli.mjs']);
+    assert.ok(FILES.includes('stowage-cli.mjs'));
+    assert.ok(SERVER_PART, `a server part among ${FILES.join(', ')}`);
+    for (const name of FILES.filter((n) => n !== 'stowage.mjs')) {
+      const { static: imports, dynamic } = importsOf(await readFile(join(DIST, name), 'utf8'));
+      assert.ok(imports.length > 0, name);
+      // Nothing is left to resolve at run time but Node's builtins and the other parts.
+      for (const spec of [...imports, ...dynamic.filter((d) => d.startsWith('./stowage-'))]) {
+        const part = /^\.\/(stowage-.+\.mjs)$/.exec(spec)?.[1];
+        assert.ok(
+          isBuiltin(spec) || (part !== undefined && FILES.includes(part)),
+          `${name} imports ${spec}, which is neither a Node builtin nor a part of the bundle`,
+        );
+      }
     }
+    // The command-line part loads the server only when a command asks for it.
+    const cli = importsOf(await readFile(join(DIST, 'stowage-cli.mjs'), 'utf8'));
+    assert.ok(!cli.static.includes(`./${SERVER_PART}`), 'stowage-cli.mjs imports the server');
+    assert.ok(cli.dynamic.includes(`./${SERVER_PART}`));
   });
 
   it('prints its version', async () => {
@@ -84,6 +132,76 @@ describe('stowage.mjs, the single-file bundle', () => {
     assert.equal(r.stdout.trim(), pkg.version);
   });
 
+  it('answers --version and -V from the loader alone, and loads its parts for anything else', async () => {
+    const alone = await copyOf('loader-alone', ['stowage.mjs']);
+    const tmp = join(alone, 'tmp');
+    await mkdir(tmp);
+    for (const flag of ['--version', '-V']) {
+      const r = await node(alone, [flag], { TMPDIR: tmp });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, (await bundle([flag])).stdout);
+    }
+    // --version did not turn Node's compile cache on (it is kept in the OS temp folder)...
+    assert.deepEqual(await readdir(tmp), []);
+    // ...and every other command needs the parts: here, missing, the CLI's is named.
+    for (const args of [['--help'], ['build', 'list', '--help'], ['--version', '--json']]) {
+      const r = await node(alone, args, { TMPDIR: tmp });
+      assert.equal(r.code, 1, args.join(' '));
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, /ERR_MODULE_NOT_FOUND/);
+      assert.match(r.stderr, /stowage-cli\.mjs/);
+    }
+  });
+
+  it('turns on Node’s compile cache for the commands that load the CLI', async () => {
+    const tmp = join(dir, 'compile-cache-tmp');
+    await mkdir(tmp);
+    const r = await bundle(['build', 'list', '--help'], { TMPDIR: tmp });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Usage: stowage build list/);
+    assert.ok((await readdir(join(tmp, 'node-compile-cache'))).length > 0);
+  });
+
+  it('runs the client commands without the server part, which `serve` loads', async () => {
+    assert.ok(SERVER_PART);
+    const help = await node(clientOnly, ['--help']);
+    assert.equal(help.code, 0, help.stderr);
+    assert.match(help.stdout, /^ {2}serve\b/m);
+    // A command that fails on its own (nothing matches), not for want of a part. (The upload to
+    // a real server from this copy is in the serve test below.)
+    const up = await node(clientOnly, ['upload', 'none-*.csv', 'generic-staging/x/', '--json']);
+    assert.equal(up.code, 1);
+    assert.equal(
+      (JSON.parse(up.stdout) as { error: { code: string } }).error.code,
+      'ERR_CLI_NO_MATCH',
+    );
+    const serve = await node(clientOnly, [
+      'serve',
+      '--port',
+      '0',
+      '--data-dir',
+      join(clientOnly, 'data'),
+    ]);
+    assert.equal(serve.code, 1);
+    assert.match(serve.stderr, new RegExp(SERVER_PART.replace(/[.]/g, '\\.')));
+  });
+
+  it(
+    'says in one line what it needs on a Node older than 22 ($STOWAGE_NODE20)',
+    { skip: process.env.STOWAGE_NODE20 ? false : 'set STOWAGE_NODE20 to a Node 20 binary' },
+    async () => {
+      for (const args of [['--version'], ['--help']]) {
+        const r = await node(dir, args, {}, process.env.STOWAGE_NODE20 ?? '');
+        assert.equal(r.code, 1);
+        assert.equal(r.stdout, '');
+        assert.match(
+          r.stderr,
+          /^stowage: needs Node 22 or later \(24 for stowage serve\); this is Node 20\.[\d.]+\n$/,
+        );
+      }
+    },
+  );
+
   it('prints its help', async () => {
     const r = await bundle(['--help']);
     assert.equal(r.code, 0, r.stderr);
@@ -92,7 +210,7 @@ describe('stowage.mjs, the single-file bundle', () => {
     }
   });
 
-  it('serves on port 0 and takes an upload stamped with a build', async () => {
+  it('serves on port 0, with the web UI, and takes an upload stamped with a build', async () => {
     const data = join(dir, 'data');
     server = spawn(
       process.execPath,
@@ -113,9 +231,20 @@ describe('stowage.mjs, the single-file bundle', () => {
     const token = (await readFile(started.adminTokenFile, 'utf8')).trim();
     const auth = { STOWAGE_URL: started.url, STOWAGE_TOKEN: token };
 
+    // The web UI: its shell and assets, carried inside the server part.
+    const page = await fetch(`${started.url}/ui/`);
+    assert.equal(page.status, 200);
+    assert.doesNotMatch(await page.text(), /assets are not built/);
+    const script = await fetch(`${started.url}/ui/assets/ui.js`);
+    assert.equal(script.status, 200);
+    assert.match(script.headers.get('content-type') ?? '', /javascript/);
+    assert.ok((await script.text()).length > 1000);
+
     const content = 'day,rows\n2026-11-25,1314\n';
-    await writeFile(join(dir, 'report.csv'), content);
-    const up = await bundle(
+    await writeFile(join(clientOnly, 'report.csv'), content);
+    // Uploaded by the copy without the server part: a client command does not need it.
+    const up = await node(
+      clientOnly,
       [
         'upload',
         'report.csv',
@@ -135,7 +264,7 @@ describe('stowage.mjs, the single-file bundle', () => {
       ['nightly/7/report.csv'],
     );
 
-    const pub = await bundle(['build', 'publish', 'nightly', '7', '--json'], auth);
+    const pub = await node(clientOnly, ['build', 'publish', 'nightly', '7', '--json'], auth);
     assert.equal(pub.code, 0, pub.stderr);
 
     const headers = { authorization: `Bearer ${token}` };
@@ -156,6 +285,10 @@ describe('stowage.mjs, the single-file bundle', () => {
 
   it('comes with the license texts of what it bundles', async () => {
     const text = await readFile(LICENSES, 'utf8');
+    assert.match(
+      text,
+      /^Licenses of the packages bundled into stowage\.mjs and the stowage-\*\.mjs/,
+    );
     for (const name of ['fastify', 'commander', 'undici', 'yaml', '@stowage/server']) {
       assert.match(text, new RegExp(`^${name.replace('/', '\\/')}@\\d`, 'm'), name);
     }

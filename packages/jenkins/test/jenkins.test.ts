@@ -1,7 +1,7 @@
 /**
  * The Jenkins shared library run for real: test/pipeline.groovy (a small stand-in for Jenkins
  * Pipeline, with an `sh` that really runs) drives vars/*.groovy against a real Stowage server,
- * with the single-file CLI bundle (dist/stowage.mjs) as the agent's `stowage`. Two JVM starts
+ * with the bundled CLI (dist/stowage.mjs and its parts) as the agent's `stowage`. Two JVM starts
  * in all: the nightly scenario, and the bad-argument cases. Needs Debian's `groovy`; skips,
  * saying so, when it is not installed.
  */
@@ -276,15 +276,31 @@ describe('Jenkins shared library (vars/*.groovy)', { skip: missing }, () => {
     const run = await agent('clean', { STOWAGE_TEST_TOOLS: 'npm', JOB_NAME: 'clean' });
     const output = `${run.stdout}\n${run.stderr}`;
     assert.equal(run.harness.failure, null, output);
-    // The CLI was written from the library's resources, once, and runs with the agent's node.
-    const cliFile = join(run.ws, '.stowage', 'cli', `stowage-${version}.mjs`);
-    assert.ok(existsSync(cliFile));
+    // The CLI was written from the library's resources, once, and runs with the agent's node:
+    // the loader and its parts, every file stowage.files names, the loader last.
+    const resources = join(LIB, 'resources/io/stowage/jenkins');
+    const names = (await readFile(join(resources, 'stowage.files'), 'utf8')).trim().split('\n');
+    assert.equal(names.at(-1), 'stowage.mjs');
+    assert.ok(names.includes('stowage-cli.mjs'), names.join(', '));
+    assert.deepEqual(
+      [...names].sort(),
+      (await readdir(resources)).filter((n) => n.endsWith('.mjs')).sort(),
+      'stowage.files names every part in resources/',
+    );
+    const cliDir = join(run.ws, '.stowage', 'cli', `stowage-${version}`);
+    const cliFile = join(cliDir, 'stowage.mjs');
     assert.equal(run.harness.result.cli, `'node' '${cliFile}'`);
     assert.equal(run.harness.result.exportedCli, null, 'a per-agent CLI is not shared through env');
     assert.deepEqual(
       run.harness.calls.filter((c) => c.step === 'writeFile').map((c) => c.file),
-      [`.stowage/cli/stowage-${version}.mjs`],
+      names.map((n) => `.stowage/cli/stowage-${version}/${n}`),
     );
+    for (const n of names) {
+      assert.ok(
+        (await readFile(join(cliDir, n))).equals(await readFile(join(resources, n))),
+        `${n} arrived as it is`,
+      );
+    }
     // The server and the token were checked before `setup` wrote anything.
     const [script] = run.harness.calls.filter((c) => c.step === 'sh').map((c) => c.script ?? '');
     assert.ok(script);

@@ -2,7 +2,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, MetaStoreError, MigrationError, migrateStorage } from '@stowage/server';
 import type { RunContext } from '../internal/context.ts';
 import { CliError } from '../internal/errors.ts';
 import { Session } from '../internal/session.ts';
@@ -46,6 +45,9 @@ async function run(s: Session, opts: MigrateOptions): Promise<void> {
     opts.fromDataDir ?? env.STOWAGE_DATA_DIR ?? join(env.HOME || homedir(), '.stowage'),
   );
   const toDir = opts.toDataDir ? s.path(opts.toDataDir) : fromDir;
+  // The server module (stores, configs) is loaded by the commands that need it, not at start.
+  const { ConfigError, MetaStoreError, MigrationError, migrateStorage } =
+    await import('@stowage/server');
   try {
     const report = await migrateStorage({
       from: { configFile: s.path(opts.from), dataDir: fromDir },

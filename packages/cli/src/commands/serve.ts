@@ -125,7 +125,7 @@ async function serve(s: Session, opts: ServeOptions): Promise<void> {
     );
   }
   const { startServer } = await loadServer();
-  const log = s.ctx.serverLog?.();
+  const log = await s.ctx.serverLog?.();
   let server: RunningServer;
   try {
     server = await startServer({

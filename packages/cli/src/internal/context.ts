@@ -24,9 +24,10 @@ export interface RunContext {
   waitForShutdown?: () => Promise<string>;
   /**
    * Opens where `stowage serve` writes its JSON logs when not to `stdout` (the bin gives an
-   * asynchronous destination on fd 1, flushed on shutdown).
+   * asynchronous destination on fd 1, flushed on shutdown). Asynchronous: the bin's comes from
+   * the server module, which only `serve` loads.
    */
-  serverLog?: () => { write(line: string): unknown; flushSync?(): void };
+  serverLog?: () => Promise<{ write(line: string): unknown; flushSync?(): void }>;
 }
 
 /** Replaced by the version string in the single-file bundle (scripts/bundle.ts); unset otherwise. */
