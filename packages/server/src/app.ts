@@ -70,6 +70,11 @@ declare module 'fastify' {
     may(action: Action, resource: string): Promise<boolean>;
     /** Appends to the audit trail with the request's principal, token and address. */
     audit(action: string, what?: AuditWhat): Promise<void>;
+    /**
+     * The audit entry `audit` would append, for a store call that writes it in the same
+     * transaction as the change (a deploy); the request then counts as audited.
+     */
+    auditEntry(action: string, what?: AuditWhat): AuditEntry;
     /** Compatibility: throws unless anonymous read is on or the request carries a valid token. */
     requireRead(): Principal;
     /** Compatibility: throws unless the request carries a valid token. */
@@ -279,12 +284,19 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
   );
   app.decorateRequest(
-    'audit',
-    async function (this: FastifyRequest, action: string, what: AuditWhat = {}): Promise<void> {
+    'auditEntry',
+    function (this: FastifyRequest, action: string, what: AuditWhat = {}): AuditEntry {
       (this as unknown as Marks)[AUDITED] = true;
       const p = this.principal;
       const entry: AuditEntry = { ts: Date.now(), user: p.user, ip: this.ip, action, ...what };
       if (p.tokenId) entry.tokenId = p.tokenId;
+      return entry;
+    },
+  );
+  app.decorateRequest(
+    'audit',
+    async function (this: FastifyRequest, action: string, what: AuditWhat = {}): Promise<void> {
+      const entry = this.auditEntry(action, what);
       try {
         await services.meta.appendAudit(entry);
       } catch (err) {

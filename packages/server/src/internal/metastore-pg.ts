@@ -689,26 +689,45 @@ export class PgMetaStore implements MetaStore {
     blob: BlobRecord;
     user: string;
     properties: Properties;
-  }): Promise<ArtifactRecord> {
+    audit?: AuditEntry;
+  }): Promise<ArtifactRecord & { replaced?: string }> {
     const now = Date.now();
-    await this.#tx(async (c) => {
+    return this.#tx(async (c) => {
       await touch(c, a.blob, now);
-      const r = await c.query<{ id: number }>(
+      // The row as it was (locked for the rest of the transaction), then as it is.
+      const old = await c.query<{ sha256: string }>(
+        'SELECT sha256 FROM artifacts WHERE repo = $1 AND path = $2 FOR UPDATE',
+        [a.repo, a.path],
+      );
+      const r = await c.query<{ id: number; created: number; created_by: string }>(
         `INSERT INTO artifacts (repo, path, sha256, created, created_by, modified, modified_by)
          VALUES ($1, $2, $3, $4, $5, $4, $5)
          ON CONFLICT (repo, path) DO UPDATE SET sha256 = excluded.sha256, modified = excluded.modified,
            modified_by = excluded.modified_by
-         RETURNING id`,
+         RETURNING id, created, created_by`,
         [a.repo, a.path, a.blob.sha256, now, a.user],
       );
-      const id = r.rows[0]?.id;
-      if (id === undefined) throw new Error('artifact row vanished inside its own transaction');
-      await c.query('DELETE FROM properties WHERE artifact_id = $1', [id]);
-      await insertProps(c, [id], a.properties);
+      const row = r.rows[0];
+      if (row === undefined) throw new Error('artifact row vanished inside its own transaction');
+      if (old.rows[0]) await c.query('DELETE FROM properties WHERE artifact_id = $1', [row.id]);
+      await insertProps(c, [row.id], a.properties);
+      if (a.audit) await appendAudit(c, a.audit);
+      const out: ArtifactRecord & { replaced?: string } = {
+        id: row.id,
+        repo: a.repo,
+        path: a.path,
+        sha256: a.blob.sha256,
+        sha1: a.blob.sha1,
+        md5: a.blob.md5,
+        size: a.blob.size,
+        created: row.created,
+        createdBy: row.created_by,
+        modified: now,
+        modifiedBy: a.user,
+      };
+      if (old.rows[0]) out.replaced = old.rows[0].sha256;
+      return out;
     });
-    const out = await this.getArtifact(a.repo, a.path);
-    if (!out) throw new Error('artifact row vanished after deploy');
-    return out;
   }
 
   async deleteArtifacts(repo: string, path: string): Promise<string[]> {
@@ -1222,22 +1241,7 @@ export class PgMetaStore implements MetaStore {
   }
 
   async appendAudit(e: AuditEntry): Promise<void> {
-    await this.#pool.query(
-      `INSERT INTO audit (ts, "user", token_id, ip, action, repo, path, build_name, build_number, details)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [
-        e.ts,
-        e.user,
-        e.tokenId ?? null,
-        e.ip,
-        e.action,
-        e.repo ?? null,
-        e.path ?? null,
-        e.buildName ?? null,
-        e.buildNumber ?? null,
-        e.details ? JSON.stringify(e.details) : null,
-      ],
-    );
+    await appendAudit(this.#pool, e);
   }
 
   async listAudit(f: AuditFilter): Promise<AuditEntry[]> {
@@ -1396,6 +1400,26 @@ export class PgMetaStore implements MetaStore {
       listener?.end().catch(() => undefined),
     ]);
   }
+}
+
+/** Appends one entry to the audit trail. */
+async function appendAudit(q: pg.Pool | pg.PoolClient, e: AuditEntry): Promise<void> {
+  await q.query(
+    `INSERT INTO audit (ts, "user", token_id, ip, action, repo, path, build_name, build_number, details)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [
+      e.ts,
+      e.user,
+      e.tokenId ?? null,
+      e.ip,
+      e.action,
+      e.repo ?? null,
+      e.path ?? null,
+      e.buildName ?? null,
+      e.buildNumber ?? null,
+      e.details ? JSON.stringify(e.details) : null,
+    ],
+  );
 }
 
 /** Records a blob as touched at `now`, reviving a content-less record. */

@@ -230,14 +230,19 @@ export interface MetaStore {
   releaseBlob(sha256: string, touchedBefore: number): Promise<boolean>;
 
   getArtifact(repo: string, path: string): Promise<ArtifactRecord | undefined>;
-  /** Creates or replaces the artifact at repo/path; its properties become `properties`. */
+  /**
+   * Creates or replaces the artifact at repo/path in one transaction: touches its blob, writes
+   * the row, makes its properties `properties`, appends `audit` when given. Returns the row
+   * written, and the digest it replaced (undefined for a new path).
+   */
   deployArtifact(a: {
     repo: string;
     path: string;
     blob: BlobRecord;
     user: string;
     properties: Properties;
-  }): Promise<ArtifactRecord>;
+    audit?: AuditEntry;
+  }): Promise<ArtifactRecord & { replaced?: string }>;
   /** Deletes a file, or a folder and everything under it; returns the digests removed. */
   deleteArtifacts(repo: string, path: string): Promise<string[]>;
   /** Files under a folder ('' is the repository root), recursively. */
@@ -735,31 +740,43 @@ export class SqliteMetaStore implements MetaStore {
     blob: BlobRecord;
     user: string;
     properties: Properties;
-  }): Promise<ArtifactRecord> {
+    audit?: AuditEntry;
+  }): Promise<ArtifactRecord & { replaced?: string }> {
     const now = Date.now();
-    this.#tx(() => {
+    return this.#tx(() => {
       this.#touch(a.blob, now);
-      this.#run(
+      const old = this.#get<{ sha256: string }>(
+        'SELECT sha256 FROM artifacts WHERE repo = :repo AND path = :path',
+        { repo: a.repo, path: a.path },
+      );
+      const row = this.#get<{ id: number; created: number; created_by: string }>(
         `INSERT INTO artifacts (repo, path, sha256, created, created_by, modified, modified_by)
          VALUES (:repo, :path, :sha256, :now, :user, :now, :user)
          ON CONFLICT(repo, path) DO UPDATE SET sha256 = excluded.sha256, modified = excluded.modified,
-           modified_by = excluded.modified_by`,
+           modified_by = excluded.modified_by
+         RETURNING id, created, created_by`,
         { repo: a.repo, path: a.path, sha256: a.blob.sha256, now, user: a.user },
       );
-      const row = this.#get<{ id: number }>(
-        'SELECT id FROM artifacts WHERE repo = :repo AND path = :path',
-        {
-          repo: a.repo,
-          path: a.path,
-        },
-      );
       if (!row) throw new Error('artifact row vanished inside its own transaction');
-      this.#run('DELETE FROM properties WHERE artifact_id = :id', { id: row.id });
+      if (old) this.#run('DELETE FROM properties WHERE artifact_id = :id', { id: row.id });
       this.#insertProps(row.id, a.properties);
+      if (a.audit) this.#appendAudit(a.audit);
+      const out: ArtifactRecord & { replaced?: string } = {
+        id: row.id,
+        repo: a.repo,
+        path: a.path,
+        sha256: a.blob.sha256,
+        sha1: a.blob.sha1,
+        md5: a.blob.md5,
+        size: a.blob.size,
+        created: row.created,
+        createdBy: row.created_by,
+        modified: now,
+        modifiedBy: a.user,
+      };
+      if (old) out.replaced = old.sha256;
+      return out;
     });
-    const out = await this.getArtifact(a.repo, a.path);
-    if (!out) throw new Error('artifact row vanished after deploy');
-    return out;
   }
 
   #insertProps(id: number, props: Properties): void {
@@ -1263,6 +1280,10 @@ export class SqliteMetaStore implements MetaStore {
   }
 
   async appendAudit(e: AuditEntry): Promise<void> {
+    this.#appendAudit(e);
+  }
+
+  #appendAudit(e: AuditEntry): void {
     this.#run(
       `INSERT INTO audit (ts, user, token_id, ip, action, repo, path, build_name, build_number, details)
        VALUES (:ts, :user, :token, :ip, :action, :repo, :path, :bn, :bnum, :details)`,

@@ -6,6 +6,7 @@ import { DEFAULT_CONFIG, type ServerConfig, type Stage } from '../config.ts';
 import type { BlobStore, StagedBlob } from './blobstore.ts';
 import type {
   ArtifactRecord,
+  AuditEntry,
   BlobRecord,
   DownloadRecord,
   MetaStore,
@@ -155,6 +156,8 @@ export class Services {
     signal?: AbortSignal;
     /** Throw to refuse the content before it becomes visible. */
     check?: (incoming: IncomingBlob) => Promise<void>;
+    /** The audit entry of this deploy, written in the same transaction as the artifact. */
+    audit?: (blob: BlobRecord) => AuditEntry;
   }): Promise<ArtifactRecord> {
     const target =
       typeof d.repo === 'string' || d.repo.rclass !== 'local'
@@ -185,7 +188,6 @@ export class Services {
         );
       }
       await d.check?.({ ...blob, read: () => this.blobs.open(blob.sha256) });
-      const before = await this.meta.getArtifact(repo, d.path);
       const art = await this.#blobLock(blob.sha256, async () => {
         // Touched first: a GC run that has not deleted it yet now leaves it alone.
         await this.meta.touchBlob(blob);
@@ -201,10 +203,10 @@ export class Services {
           blob,
           user: d.user,
           properties: d.properties,
+          ...(d.audit && { audit: d.audit(blob) }),
         });
       });
-      await this.#collectReplaced(before, art);
-      return art;
+      return this.#replaced(art);
     }
     const staged = await this.stageUpload(d.body, {
       what: `${repo}/${d.path}`,
@@ -230,6 +232,7 @@ export class Services {
       staged,
       user: d.user,
       properties: d.properties,
+      ...(d.audit && { audit: d.audit }),
     });
   }
 
@@ -258,14 +261,16 @@ export class Services {
     staged: StagedBlob;
     user: string;
     properties: Properties;
+    audit?: (blob: BlobRecord) => AuditEntry;
   }): Promise<ArtifactRecord> {
     const { staged } = d;
     const blob = { sha256: staged.sha256, sha1: staged.sha1, md5: staged.md5, size: staged.size };
-    const before = await this.meta.getArtifact(d.repo, d.path);
+    // Under the blob's lock (on every replica) no GC of this digest runs between the commit and
+    // the row that references it; the transaction touches the blob, writes the row and its audit
+    // entry at once. A crash between the two leaves a file without a record: GC's orphan sweep
+    // removes it once the grace period has passed.
     const art = await this.#blobLock(blob.sha256, async () => {
       try {
-        // Touched before the content is committed, so GC's grace period covers the commit.
-        await this.meta.touchBlob(blob);
         await staged.commit();
       } catch (err) {
         await staged.discard();
@@ -277,21 +282,23 @@ export class Services {
         blob,
         user: d.user,
         properties: d.properties,
+        ...(d.audit && { audit: d.audit(blob) }),
       });
     });
-    await this.#collectReplaced(before, art);
-    return art;
+    return this.#replaced(art);
   }
 
   /** After an overwrite: the content it replaced goes if nothing else references it. */
-  async #collectReplaced(before: ArtifactRecord | undefined, after: ArtifactRecord): Promise<void> {
-    if (!before || before.sha256 === after.sha256) return;
+  async #replaced(art: ArtifactRecord & { replaced?: string }): Promise<ArtifactRecord> {
+    const { replaced, ...out } = art;
+    if (replaced === undefined || replaced === art.sha256) return out;
     try {
-      await this.collectGarbage([before.sha256]);
+      await this.collectGarbage([replaced]);
     } catch (err) {
       // The overwrite itself succeeded; an explicit GC run picks the blob up later.
-      this.log.warn({ err, sha256: before.sha256 }, 'could not collect the overwritten blob');
+      this.log.warn({ err, sha256: replaced }, 'could not collect the overwritten blob');
     }
+    return out;
   }
 
   /** How long an unreferenced blob is kept after it was last touched (epoch ms cut-off for now). */

@@ -62,13 +62,14 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
       properties: target.matrix,
       user: who.user,
       signal: abort.signal,
+      audit: (blob) =>
+        req.auditEntry('artifact.deploy', {
+          repo: into.key,
+          path: target.path,
+          details: { sha256: blob.sha256, size: blob.size, ...(byChecksum ? { byChecksum } : {}) },
+        }),
     });
     req.log.info({ repo: art.repo, path: art.path, size: art.size, byChecksum }, 'deployed');
-    await req.audit('artifact.deploy', {
-      repo: art.repo,
-      path: art.path,
-      details: { sha256: art.sha256, size: art.size, ...(byChecksum ? { byChecksum } : {}) },
-    });
     await formatOf(into.packageType)?.afterDeploy?.(svc, into, art);
     return reply.code(201).send(await fileInfo(req, art, { deploy: true }));
   });
