@@ -11,7 +11,8 @@ import { SizedLru } from './lru.ts';
  * whenever such a write may have happened (SQLite's `PRAGMA data_version`; on PostgreSQL a
  * counter bumped by LISTEN/NOTIFY from triggers on those tables), and undefined while the store
  * cannot tell (a PostgreSQL listener connection that is down): then nothing is served from
- * memory at all until it can.
+ * memory at all until it can. It is read once per turn of the event loop (SQLite's pragma costs
+ * as much as the lookups it saves): another process's change is seen from the next turn on.
  *
  * Cached values are frozen (a caller changing one would change it for everyone: it throws).
  */
@@ -23,6 +24,8 @@ const MAX_TOKENS = 10_000;
 export class MetaCache {
   readonly #version: () => number | undefined;
   #seen: number | undefined;
+  #lastRead: number | undefined;
+  #readThisTurn = false;
   /** Bumped by every local write: a load that started before it is not kept. */
   #gen = 0;
   #repos: Map<string, unknown> | undefined;
@@ -33,9 +36,20 @@ export class MetaCache {
     this.#version = version;
   }
 
+  /** The store's change version, read at most once per turn of the event loop. */
+  #read(): number | undefined {
+    if (this.#readThisTurn) return this.#lastRead;
+    this.#lastRead = this.#version();
+    this.#readThisTurn = true;
+    setImmediate(() => {
+      this.#readThisTurn = false;
+    });
+    return this.#lastRead;
+  }
+
   /** True when memory may answer; clears everything when another writer may have been at work. */
   #fresh(): boolean {
-    const v = this.#version();
+    const v = this.#read();
     if (v === undefined) {
       this.#clearAll();
       this.#seen = undefined;

@@ -91,19 +91,25 @@ export class Metrics {
    */
   timeLocks(meta: MetaStore): MetaStore {
     const wait = this.lockWait;
+    const withLock = <T>(key: string, fn: () => Promise<T>): Promise<T> => {
+      const stop = wait.startTimer();
+      return meta.withLock(key, () => {
+        stop();
+        return fn();
+      });
+    };
+    // Methods bound once (a bind per call showed in profiles), rebound if one is replaced.
+    const bound = new Map<PropertyKey, { fn: unknown; bound: unknown }>();
     return new Proxy(meta, {
       get(target, prop) {
-        if (prop === 'withLock') {
-          return <T>(key: string, fn: () => Promise<T>): Promise<T> => {
-            const stop = wait.startTimer();
-            return target.withLock(key, () => {
-              stop();
-              return fn();
-            });
-          };
-        }
+        if (prop === 'withLock') return withLock;
         const v: unknown = Reflect.get(target, prop, target);
-        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+        if (typeof v !== 'function') return v;
+        const have = bound.get(prop);
+        if (have?.fn === v) return have.bound;
+        const b = (v as (...a: unknown[]) => unknown).bind(target);
+        bound.set(prop, { fn: v, bound: b });
+        return b;
       },
     });
   }
