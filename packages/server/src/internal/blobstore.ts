@@ -322,6 +322,20 @@ export class FsBlobStore implements BlobStore {
 
 /** The largest read of a blob: big enough for few system calls, small enough to stay flat. */
 const MAX_READ = 1024 * 1024;
+/** The smallest read of a large blob, however many are being read at once. */
+const MIN_READ = 64 * 1024;
+/**
+ * What the reads of all blobs being served at once may hold together: each read is at most
+ * this divided by the streams open (between MIN_READ and MAX_READ), so 64 parallel downloads
+ * take 256 KiB reads where one takes 1 MiB reads, and memory stays flat as parallelism grows.
+ */
+const READ_BUDGET = 16 * 1024 * 1024;
+/** Blob read streams not yet destroyed. */
+let openReads = 0;
+
+function readShare(streams: number): number {
+  return Math.max(MIN_READ, Math.min(MAX_READ, Math.floor(READ_BUDGET / Math.max(1, streams))));
+}
 
 /**
  * Reads a blob with buffers sized to what is left of it: min(remaining, 1 MiB). fs.ReadStream
@@ -342,7 +356,9 @@ class BlobReadStream extends Readable {
   #end = -1;
 
   constructor(path: string, range?: { start: number; end: number }) {
-    super({ highWaterMark: MAX_READ });
+    // Two reads ahead of the client at most (one being sent, one ready).
+    super({ highWaterMark: 2 * readShare(openReads + 1) });
+    openReads++;
     this.#path = path;
     this.#range = range;
   }
@@ -361,7 +377,7 @@ class BlobReadStream extends Readable {
   }
 
   override _read(): void {
-    const n = Math.min(this.#end - this.#pos + 1, MAX_READ);
+    const n = Math.min(this.#end - this.#pos + 1, readShare(openReads));
     if (n <= 0) {
       this.push(null);
       return;
@@ -385,6 +401,7 @@ class BlobReadStream extends Readable {
   }
 
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
+    openReads--;
     if (this.#fd === undefined) return cb(err);
     const fd = this.#fd;
     this.#fd = undefined;
