@@ -560,7 +560,8 @@ try {
       await once(c, 'close');
       return Number(process.hrtime.bigint() - t0) / 1e9;
     };
-    const cli = join(repoRoot, 'packages', 'cli', 'dist', 'bin.js');
+    // The CLI as npm installs it (the packed loader and its parts), not the workspace's entry.
+    const cli = join(repoRoot, 'packages', 'cli', 'dist', 'stowage.mjs');
     const pairs: number[][] = [];
     for (let i = 0; i < 5; i++)
       pairs.push(

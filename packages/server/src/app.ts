@@ -1,6 +1,7 @@
 import Fastify, {
   LogController,
   type FastifyInstance,
+  type FastifyReply,
   type FastifyRequest,
   type FastifyServerOptions,
 } from 'fastify';
@@ -30,7 +31,7 @@ import { analyticsRoutes } from './routes/analytics.ts';
 import { systemRoutes } from './routes/system.ts';
 import { oidcRoutes } from './routes/oidc.ts';
 import { uiRoutes } from './ui/ui.ts';
-import { servingHeaders } from './internal/serving.ts';
+import { setServingHeaders } from './internal/serving.ts';
 import { securityRoutes } from './routes/security.ts';
 
 /**
@@ -41,7 +42,7 @@ export type Action = Permission | `build:promote:${string}`;
 
 /** What an audit entry says besides who, when and from where. */
 export type AuditWhat = Omit<AuditEntry, 'id' | 'ts' | 'user' | 'tokenId' | 'ip' | 'action'>;
-import { notModified } from './internal/serve.ts';
+import { answerNotModified } from './internal/serve.ts';
 import { Metrics } from './internal/metrics.ts';
 
 declare module 'fastify' {
@@ -364,7 +365,21 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // without checking one (a forgotten `req.authorize`) answers 500 instead of leaking.
   // Every successful format write (npm publish, docker push, …) is audited here unless its
   // handler wrote a more precise entry itself.
+  // One onSend hook for the three things every answer goes through (a hook call each cost more
+  // than the work): fail closed, the serving headers, conditional requests.
   app.addHook('onSend', async (req, reply, payload) => {
+    const checked = await failClosed(req, reply, payload);
+    // Every response, whichever route or format answered it: nosniff, the sandbox CSP, active
+    // types as attachments, names in headers encoded (see internal/serving.ts).
+    setServingHeaders(req, reply);
+    // Conditional GET/HEAD for every answer that carries an ETag or Last-Modified.
+    return answerNotModified(req, reply, checked);
+  });
+  async function failClosed(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    payload: unknown,
+  ): Promise<unknown> {
     const permission = req.routeOptions.config?.permission;
     const marks = req as unknown as Marks;
     const ok = reply.statusCode < 400;
@@ -399,18 +414,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       .header('content-type', 'application/json; charset=utf-8')
       .removeHeader('content-length');
     return JSON.stringify(errorBody(err));
-  });
-  // Every response, whichever route or format answered it: nosniff, the sandbox CSP, active
-  // types as attachments, names in headers encoded (see internal/serving.ts).
-  app.addHook('onSend', servingHeaders);
-  // Conditional GET/HEAD for every answer that carries an ETag or Last-Modified.
-  app.addHook('onSend', notModified);
+  }
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';
     const status = reply.statusCode;
     const seconds = reply.elapsedTime / 1000;
-    metrics.requests.inc({ method: req.method, route, status: String(status) });
-    metrics.duration.observe({ method: req.method, route }, seconds);
     const sock = req.raw.socket;
     const at = started.get(req);
     let bytesIn = 0;
@@ -420,9 +428,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       const declared = Number(req.headers['content-length'] ?? 0) || 0;
       bytesIn = Math.max(declared, sock.bytesRead - at.read);
       bytesOut = Math.max(0, sock.bytesWritten - at.written);
-      metrics.bytesIn.inc({ route }, bytesIn);
-      metrics.bytesOut.inc({ route }, bytesOut);
     }
+    metrics.observeRequest(
+      req.method,
+      route,
+      status,
+      seconds,
+      sock && at ? { bytesIn, bytesOut } : undefined,
+    );
     req.log.info(
       {
         method: req.method,

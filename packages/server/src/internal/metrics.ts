@@ -85,6 +85,44 @@ export class Metrics {
     }
   }
 
+  /** The labelled series of one (method, route, status), looked up once. */
+  readonly #series = new Map<
+    string,
+    {
+      requests: { inc(): void };
+      duration: { observe(v: number): void };
+      bytesIn: { inc(v: number): void };
+      bytesOut: { inc(v: number): void };
+    }
+  >();
+
+  /** Counts one answered request (prom-client hashes labels on every call: the series are kept). */
+  observeRequest(
+    method: string,
+    route: string,
+    status: number,
+    seconds: number,
+    bytes?: { bytesIn: number; bytesOut: number },
+  ): void {
+    const key = `${method} ${status} ${route}`;
+    let s = this.#series.get(key);
+    if (!s) {
+      s = {
+        requests: this.requests.labels(method, route, String(status)),
+        duration: this.duration.labels(method, route),
+        bytesIn: this.bytesIn.labels(route),
+        bytesOut: this.bytesOut.labels(route),
+      };
+      this.#series.set(key, s);
+    }
+    s.requests.inc();
+    s.duration.observe(seconds);
+    if (bytes) {
+      s.bytesIn.inc(bytes.bytesIn);
+      s.bytesOut.inc(bytes.bytesOut);
+    }
+  }
+
   /**
    * The metadata store with its withLock timed: the wait until `fn` starts is observed. Every
    * other member is the store's own.

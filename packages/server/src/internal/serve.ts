@@ -290,6 +290,15 @@ export async function notModified(
   reply: FastifyReply,
   payload: unknown,
 ): Promise<unknown> {
+  return answerNotModified(req, reply, payload);
+}
+
+/** What the notModified hook does, for a hook that does several things at once (buildApp's). */
+export function answerNotModified(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  payload: unknown,
+): unknown {
   if (!isNotModified(req, reply)) return payload;
   if (payload && typeof (payload as Readable).destroy === 'function')
     (payload as Readable).destroy();

@@ -102,6 +102,12 @@ export async function servingHeaders(
   reply: FastifyReply,
   payload: unknown,
 ): Promise<unknown> {
+  setServingHeaders(req, reply);
+  return payload;
+}
+
+/** What the servingHeaders hook does, for a hook that does several things at once (buildApp's). */
+export function setServingHeaders(req: FastifyRequest, reply: FastifyReply): void {
   reply.header('x-content-type-options', 'nosniff');
   if (!reply.hasHeader('content-security-policy'))
     reply.header('content-security-policy', CONTENT_CSP);
@@ -129,5 +135,4 @@ export async function servingHeaders(
       if (safe.some((v, i) => v !== value[i])) reply.header(key, safe);
     }
   }
-  return payload;
 }
