@@ -43,8 +43,12 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
       into = await svc.deployableRepo(target.repo);
       assertGenericWritable(into, 'PUT');
       if (into.key !== target.repo) await req.authorize('repo:deploy', into.key);
-      // Overwriting a file is deleting it, as in Artifactory ("Delete/Overwrite").
-      if (await svc.meta.getArtifact(into.key, target.path))
+      // Overwriting a file is deleting it, as in Artifactory ("Delete/Overwrite"); whoever may
+      // delete need not be asked whether the file exists.
+      if (
+        !(await req.may('repo:delete', into.key)) &&
+        (await svc.meta.getArtifact(into.key, target.path))
+      )
         await req.authorize('repo:delete', into.key);
     } catch (err) {
       // Refused before reading: drain the body so the client gets the answer, not a reset.
@@ -71,7 +75,12 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
     });
     req.log.info({ repo: art.repo, path: art.path, size: art.size, byChecksum }, 'deployed');
     await formatOf(into.packageType)?.afterDeploy?.(svc, into, art);
-    return reply.code(201).send(await fileInfo(req, art, { deploy: true }));
+    return reply.code(201).send(
+      await fileInfo(req, art, {
+        deploy: true,
+        noProperties: Object.keys(target.matrix).length === 0,
+      }),
+    );
   });
 
   const download = async (

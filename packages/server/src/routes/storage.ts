@@ -10,7 +10,7 @@ const PREFIX = '/api/storage';
 export async function fileInfo(
   req: FastifyRequest,
   art: ArtifactRecord,
-  opts: { deploy?: boolean } = {},
+  opts: { deploy?: boolean; noProperties?: boolean } = {},
 ): Promise<Record<string, unknown>> {
   const base = baseUrl(req);
   const checksums = { sha1: art.sha1, md5: art.md5, sha256: art.sha256 };
@@ -29,7 +29,8 @@ export async function fileInfo(
     originalChecksums: checksums,
     uri: `${base}${PREFIX}/${art.repo}/${encodePath(art.path)}`,
   };
-  if (opts.deploy) {
+  // A deploy without properties just made the file's set empty: nothing to read back.
+  if (opts.deploy && !opts.noProperties) {
     const props = await req.server.stowage.meta.getProperties(art.id);
     if (Object.keys(props).length) info.properties = props;
   }
