@@ -337,3 +337,81 @@ test('the push, pull and management workflows with sha512 digests', async () => 
   assert.equal(codeOf(bad), 'DIGEST_INVALID');
   assert.equal((await call('HEAD', `/v2/${name}/blobs/${sha512Of('x')}`)).statusCode, 404);
 });
+
+test('the catalog lists only the images of repositories the caller may read, on every page', async () => {
+  const app = await makeApp({
+    repositories: [
+      { key: 'generic-local' },
+      { key: 'team-a', packageType: 'docker' },
+      { key: 'team-b', packageType: 'docker' },
+    ],
+    stages: [{ name: 'staged', repo: 'generic-local' }],
+  });
+  try {
+    const push = async (name: string): Promise<void> => {
+      for (const blob of [config, layerA]) {
+        const r = await app.app.inject({
+          method: 'POST',
+          url: `/v2/${name}/blobs/uploads/?digest=${digestOf(blob)}`,
+          headers: { ...AUTH, 'content-type': 'application/octet-stream' },
+          payload: blob,
+        });
+        assert.equal(r.statusCode, 201, r.body);
+      }
+      const m = await app.app.inject({
+        method: 'PUT',
+        url: `/v2/${name}/manifests/v1`,
+        headers: { ...AUTH, 'content-type': OCI_MANIFEST },
+        payload: manifestOf([
+          { mediaType: LAYER, digest: digestOf(layerA), size: Buffer.byteLength(layerA) },
+        ]),
+      });
+      assert.equal(m.statusCode, 201, m.body);
+    };
+    for (const name of ['team-a/api', 'team-a/web', 'team-b/secret', 'team-b/zz']) await push(name);
+    const issued = await app.app.inject({
+      method: 'POST',
+      url: '/api/stowage/v1/tokens',
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      payload: JSON.stringify({ user: 'team-a-puller', scopes: ['repo:team-a:read'] }),
+    });
+    assert.equal(issued.statusCode, 201, issued.body);
+    const own = { authorization: `Bearer ${(issued.json() as { token: string }).token}` };
+    const catalog = async (
+      headers: Record<string, string>,
+      query = '',
+    ): Promise<{ status: number; repositories?: string[]; link?: string }> => {
+      const r = await app.app.inject({ url: `/v2/_catalog${query}`, headers });
+      return {
+        status: r.statusCode,
+        ...(r.statusCode === 200 && {
+          repositories: (r.json() as { repositories: string[] }).repositories,
+        }),
+        ...(typeof r.headers.link === 'string' && { link: r.headers.link }),
+      };
+    };
+    assert.deepEqual((await catalog(AUTH)).repositories, [
+      'team-a/api',
+      'team-a/web',
+      'team-b/secret',
+      'team-b/zz',
+    ]);
+    assert.deepEqual((await catalog(own)).repositories, ['team-a/api', 'team-a/web']);
+    // Page by page, the other repository's names never show, nor does a next link into them.
+    const first = await catalog(own, '?n=1');
+    assert.deepEqual(first.repositories, ['team-a/api']);
+    const second = await catalog(own, `?n=1&last=${encodeURIComponent('team-a/api')}`);
+    assert.deepEqual(second.repositories, ['team-a/web']);
+    const third = await catalog(own, `?n=1&last=${encodeURIComponent('team-a/web')}`);
+    assert.deepEqual(third.repositories, []);
+    assert.equal(third.link, undefined);
+    // Its images are out of reach by name too.
+    const manifest = await app.app.inject({
+      url: '/v2/team-b/secret/manifests/v1',
+      headers: { ...own, accept: OCI_MANIFEST },
+    });
+    assert.equal(manifest.statusCode, 403);
+  } finally {
+    await app.close();
+  }
+});
