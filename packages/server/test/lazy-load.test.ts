@@ -1,6 +1,7 @@
 /**
- * The storage backends and the OIDC verifier are loaded when a configuration uses them: a server
- * on SQLite and files never loads `pg`, the AWS SDK or `jose` (tens of MiB of resident memory).
+ * The storage backends and the OIDC verifier are loaded when a configuration uses them, the HTTP
+ * client (undici) when a remote repository is first asked: a server on SQLite and files serving
+ * its local repositories never loads `pg`, the AWS SDK, `jose` or undici (tens of MiB resident).
  * Each case starts a server in a child process (lazy-load-child.ts), which reports the packages
  * it loaded.
  */
@@ -29,7 +30,7 @@ function without(loaded: string[], packages: string[], when: string): void {
   for (const p of packages) assert.ok(!loaded.includes(p), `${p} is loaded ${when}`);
 }
 
-test('SQLite and files: pg, the AWS SDK and jose are not loaded, by the start or by requests', async () => {
+test('SQLite and files: pg, the AWS SDK, jose and undici are not loaded by the start or by local requests', async () => {
   const out = await child({
     requests: [
       { method: 'PUT', url: '/generic-staging/a/b.txt', body: 'hello' },
@@ -41,6 +42,8 @@ test('SQLite and files: pg, the AWS SDK and jose are not loaded, by the start or
   // The hook sees what the server loads (else the absences below would prove nothing).
   assert.ok(out.started.includes('fastify'), `fastify not among ${out.started.join(', ')}`);
   without(out.afterRequests, ['pg', 'jose', ...S3_SDK], 'on SQLite and files');
+  // The upstream client's undici waits for the first request to a remote repository.
+  without(out.afterRequests, ['undici'], 'before a remote repository is asked');
 });
 
 test('an OIDC provider: jose is loaded by the first token exchange, not at start', async () => {
