@@ -7,7 +7,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
-import type * as Undici from 'undici';
+import type Undici from 'undici';
 import type { Agent, Dispatcher } from 'undici';
 import { ErrorCodes, StowageError } from '../errors.ts';
 import { fileError } from '../internal/files.ts';
@@ -73,7 +73,8 @@ let undiciModule: Promise<typeof Undici> | undefined;
  * server, a command's `--help`) does not load it.
  */
 function loadUndici(): Promise<typeof Undici> {
-  undiciModule ??= import('undici');
+  // Its CommonJS exports: the `default` of the namespace, in Node as in the CLI's bundle.
+  undiciModule ??= import('undici').then((m) => m.default);
   return undiciModule;
 }
 

@@ -1,7 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { Transform, type Readable } from 'node:stream';
-import type * as Undici from 'undici';
+import type Undici from 'undici';
 import type { Agent, Dispatcher } from 'undici';
 import { HttpError } from '../errors.ts';
 import type { RepoConfig } from './metastore.ts';
@@ -13,7 +13,8 @@ let undiciModule: Promise<typeof Undici> | undefined;
  * repositories only, or not yet) does not keep it in memory (~10 MiB resident).
  */
 function loadUndici(): Promise<typeof Undici> {
-  undiciModule ??= import('undici');
+  // Its CommonJS exports: the `default` of the namespace, in Node as in the CLI's bundle.
+  undiciModule ??= import('undici').then((m) => m.default);
   return undiciModule;
 }
 
