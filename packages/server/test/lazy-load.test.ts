@@ -44,6 +44,7 @@ test('SQLite and files: pg, the AWS SDK, jose and undici are not loaded by the s
   without(out.afterRequests, ['pg', 'jose', ...S3_SDK], 'on SQLite and files');
   // The upstream client's undici waits for the first request to a remote repository.
   without(out.afterRequests, ['undici'], 'before a remote repository is asked');
+  without(out.afterRequests, ['fast-xml-parser'], 'before Maven metadata or a .nuspec is read');
 });
 
 test('an OIDC provider: jose is loaded by the first token exchange, not at start', async () => {
