@@ -14,11 +14,12 @@ import {
 } from './config.ts';
 import { loadOrCreateAdminToken } from './internal/auth.ts';
 import { FsBlobStore, type BlobStore } from './internal/blobstore.ts';
-import { S3BlobStore } from './internal/blobstore-s3.ts';
 import { SqliteMetaStore, type MetaStore } from './internal/metastore.ts';
-import { PgMetaStore } from './internal/metastore-pg.ts';
 import type { UpstreamOptions } from './internal/upstream.ts';
-import { migrate, type MigrationReport } from './internal/migrate.ts';
+import type { MigrationReport } from './internal/migrate.ts';
+// The PostgreSQL store (pg), the S3 one (the AWS SDK) and the migration between them are
+// imported when a configuration uses them, not at start: they are tens of MiB of resident memory.
+import type { PgMetaStore } from './internal/metastore-pg.ts';
 
 export { buildApp, type AppOptions } from './app.ts';
 export {
@@ -33,10 +34,12 @@ export {
   redactRepoConfig,
 } from './config.ts';
 export type { ServerConfig, Stage, RetentionConfig, StorageConfig } from './config.ts';
-export { PgMetaStore, MetaStoreError, type PgMetaStoreOptions } from './internal/metastore-pg.ts';
+export { MetaStoreError, MigrationError } from './internal/storage-errors.ts';
+/** Types only: openMetaStore and openBlobStore load these backends when a config names them. */
+export type { PgMetaStore, PgMetaStoreOptions } from './internal/metastore-pg.ts';
 export { ERRORS, HttpError, type ErrorCode } from './errors.ts';
 export { FsBlobStore, type BlobStore, type StagedBlob } from './internal/blobstore.ts';
-export { S3BlobStore, type S3BlobStoreOptions } from './internal/blobstore-s3.ts';
+export type { S3BlobStore, S3BlobStoreOptions } from './internal/blobstore-s3.ts';
 export {
   SqliteMetaStore,
   type MetaStore,
@@ -45,7 +48,7 @@ export {
 } from './internal/metastore.ts';
 export { VERSION } from './version.ts';
 export type { UpstreamOptions, UpstreamTimeouts } from './internal/upstream.ts';
-export { MigrationError, type MigrationReport } from './internal/migrate.ts';
+export type { MigrationReport } from './internal/migrate.ts';
 /** Chart.yaml as the server checks it, for clients that must agree (`stowage helm push --oci`). */
 export { readChart, type ChartEntry } from './formats/helm/chart.ts';
 export { HELM_OCI, ociTagOf } from './formats/helm/oci.ts';
@@ -146,9 +149,9 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   }
   app.addHook('onClose', async () => {
     await meta.close();
-    if (blobs instanceof S3BlobStore) blobs.close();
+    closeBlobStore(blobs);
   });
-  if (meta instanceof PgMetaStore)
+  if (isPgMetaStore(meta))
     meta.onConnectionError = (err, what) => app.log.warn({ err }, `metadata store: ${what}`);
   if (cleanedTempFiles)
     app.log.warn(
@@ -172,10 +175,31 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   };
 }
 
-/** The metadata store the storage config names. */
-export async function openMetaStore(storage: StorageConfig, dataDir: string): Promise<MetaStore> {
+/**
+ * Told apart without loading metastore-pg.ts: only the PostgreSQL store reports the failures
+ * of its connections (SQLite has none).
+ */
+function isPgMetaStore(meta: MetaStore): meta is PgMetaStore {
+  return 'onConnectionError' in meta;
+}
+
+/** Releases what a blob store holds open (the S3 client's sockets); the file system's holds nothing. */
+function closeBlobStore(blobs: BlobStore | undefined): void {
+  const b = blobs as { close?: unknown } | undefined;
+  if (typeof b?.close === 'function') (b as { close(): void }).close();
+}
+
+/**
+ * The metadata store the storage config names: SQLite in dataDir, or PostgreSQL (whose module
+ * and `pg` are loaded only then; the store applies the schema migrations it lacks).
+ */
+export async function openMetaStore(
+  storage: Pick<StorageConfig, 'metadata'>,
+  dataDir: string,
+): Promise<MetaStore> {
   const m = storage.metadata;
   if (m.type === 'sqlite') return new SqliteMetaStore({ dir: dataDir });
+  const { PgMetaStore } = await import('./internal/metastore-pg.ts');
   return PgMetaStore.open({
     url: m.url,
     ...(m.schema !== undefined ? { schema: m.schema } : {}),
@@ -183,7 +207,7 @@ export async function openMetaStore(storage: StorageConfig, dataDir: string): Pr
   });
 }
 
-/** The blob store the storage config names. */
+/** The blob store the storage config names (the S3 one and the AWS SDK are loaded only then). */
 export async function openBlobStore(
   storage: StorageConfig,
   dataDir: string,
@@ -194,6 +218,7 @@ export async function openBlobStore(
     const accessKeyId = env?.AWS_ACCESS_KEY_ID;
     const secretAccessKey = env?.AWS_SECRET_ACCESS_KEY;
     const sessionToken = env?.AWS_SESSION_TOKEN;
+    const { S3BlobStore } = await import('./internal/blobstore-s3.ts');
     const s3 = new S3BlobStore({
       bucket: b.bucket,
       ...(b.endpoint !== undefined ? { endpoint: b.endpoint } : {}),
@@ -297,6 +322,7 @@ export async function migrateStorage(opts: MigrateStorageOptions): Promise<Migra
     // Opening the store applies the target's schema migrations.
     const meta = await openMetaStore(to.storage, opts.to.dataDir);
     await meta.close();
+    const { migrate } = await import('./internal/migrate.ts');
     return await migrate({
       fromDir: opts.from.dataDir,
       fromBlobs,
@@ -306,6 +332,7 @@ export async function migrateStorage(opts: MigrateStorageOptions): Promise<Migra
       ...(opts.progress ? { progress: opts.progress } : {}),
     });
   } finally {
-    for (const b of [fromBlobs, toBlobs]) if (b instanceof S3BlobStore) b.close();
+    closeBlobStore(fromBlobs);
+    closeBlobStore(toBlobs);
   }
 }

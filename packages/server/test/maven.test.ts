@@ -99,7 +99,7 @@ test('deploying releases writes artifact-level maven-metadata.xml', async () => 
   }
   const res = await get('/mvn-local/org/ex/app/maven-metadata.xml');
   assert.equal(res.statusCode, 200);
-  const md = parseMetadata(res.body);
+  const md = await parseMetadata(res.body);
   assert.equal(md.groupId, 'org.ex');
   assert.equal(md.artifactId, 'app');
   assert.deepEqual(md.versioning?.versions, ['1.9', '1.10', '2.0-SNAPSHOT']);
@@ -135,7 +135,7 @@ test('uniquely versioned snapshots get version-level metadata; snapshots can be 
     201,
   );
   const vres = await get(`${base}/maven-metadata.xml`);
-  const md = parseMetadata(vres.body);
+  const md = await parseMetadata(vres.body);
   assert.equal(md.version, '1.0-SNAPSHOT', vres.body);
   assert.equal(md.version, '1.0-SNAPSHOT');
   assert.deepEqual(md.versioning?.snapshot, { timestamp: '20260101.120000', buildNumber: 2 });
@@ -163,7 +163,7 @@ test('a client-uploaded maven-metadata.xml is regenerated from what is stored', 
     201,
   );
   const res = await get('/mvn-local/org/ex/tool/maven-metadata.xml');
-  const md = parseMetadata(res.body);
+  const md = await parseMetadata(res.body);
   assert.deepEqual(md.versioning?.versions, ['1.0']);
   assert.equal(md.versioning?.release, '1.0');
   const served = await get('/mvn-local/org/ex/tool/maven-metadata.xml.sha1');
@@ -222,13 +222,13 @@ test('a virtual merges maven-metadata.xml across members, except for packages a 
   );
   await deploy(t.app, '/mvn-local/org/up/lib/3.1/lib-3.1.jar', 'ours');
   // org/up/lib exists locally: the remote is not asked (dependency confusion).
-  let md = parseMetadata((await get('/mvn/org/up/lib/maven-metadata.xml')).body);
+  let md = await parseMetadata((await get('/mvn/org/up/lib/maven-metadata.xml')).body);
   assert.deepEqual(md.versioning?.versions, ['3.1']);
   upstreamFiles.set(
     'org/up/other/maven-metadata.xml',
     '<metadata><groupId>org.up</groupId><artifactId>other</artifactId><versioning><versions><version>1.0</version><version>1.1</version></versions><lastUpdated>20250101000000</lastUpdated></versioning></metadata>',
   );
-  md = parseMetadata((await get('/mvn/org/up/other/maven-metadata.xml')).body);
+  md = await parseMetadata((await get('/mvn/org/up/other/maven-metadata.xml')).body);
   assert.deepEqual(md.versioning?.versions, ['1.0', '1.1']);
   // Merge: the same artifact in the local and in another (remote-only) artifact's neighbour.
   upstreamFiles.set(
@@ -250,7 +250,7 @@ test('virtual merge unites versions and plugins from several members', async () 
     'mirror/org/mix/m/maven-metadata.xml',
     doc(['1.1', '2.0-SNAPSHOT'], '20250202000000'),
   );
-  const md = parseMetadata((await get('/mvn/org/mix/m/maven-metadata.xml')).body);
+  const md = await parseMetadata((await get('/mvn/org/mix/m/maven-metadata.xml')).body);
   assert.deepEqual(md.versioning?.versions, ['1.0', '1.1', '1.2', '2.0-SNAPSHOT']);
   assert.equal(md.versioning?.latest, '2.0-SNAPSHOT');
   assert.equal(md.versioning?.release, '1.2');
@@ -259,7 +259,7 @@ test('virtual merge unites versions and plugins from several members', async () 
     `<metadata><plugins><plugin><prefix>${prefix}</prefix><artifactId>${prefix}-maven-plugin</artifactId></plugin></plugins></metadata>`;
   upstreamFiles.set('org/plug/maven-metadata.xml', plugins('a'));
   upstreamFiles.set('mirror/org/plug/maven-metadata.xml', plugins('b'));
-  const pm = parseMetadata((await get('/mvn/org/plug/maven-metadata.xml')).body);
+  const pm = await parseMetadata((await get('/mvn/org/plug/maven-metadata.xml')).body);
   assert.deepEqual(
     pm.plugins?.map((p) => p.prefix),
     ['a', 'b'],

@@ -7,7 +7,8 @@
  */
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
-import { Agent, request, type Dispatcher } from 'undici';
+import type Undici from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import { ErrorCodes, StowageError } from '../errors.ts';
 import { fileError } from '../internal/files.ts';
 import {
@@ -64,6 +65,19 @@ export type Response = Dispatcher.ResponseData;
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 const MAX_DELAY_MS = 10_000;
 
+let undiciModule: Promise<typeof Undici> | undefined;
+
+/**
+ * undici (1.3 MB of JavaScript), loaded by the first request rather than with the library: a
+ * process that imports @stowage/core for its models and never calls a server (the embedded
+ * server, a command's `--help`) does not load it.
+ */
+function loadUndici(): Promise<typeof Undici> {
+  // Its CommonJS exports: the `default` of the namespace, in Node as in the CLI's bundle.
+  undiciModule ??= import('undici').then((m) => m.default);
+  return undiciModule;
+}
+
 export class Transport {
   /** The base URL, without a trailing slash. */
   readonly url: string;
@@ -72,7 +86,8 @@ export class Transport {
   readonly #retries: number;
   readonly #retryDelayMs: number;
   readonly #onRetry: ((info: RetryInfo) => void) | undefined;
-  readonly #agent: Agent;
+  /** The connection pool, made by the first request; `closed` once close() ran. */
+  #agent: Agent | 'closed' | undefined;
 
   constructor(opts: RepositoryClientOptions) {
     let parsed: URL;
@@ -105,11 +120,6 @@ export class Transport {
     this.timeoutMs = opts.timeoutMs ?? 60_000;
     this.#retryDelayMs = opts.retryDelayMs ?? 500;
     this.#onRetry = opts.onRetry;
-    this.#agent = new Agent({
-      connectTimeout: this.timeoutMs,
-      headersTimeout: this.timeoutMs,
-      bodyTimeout: this.timeoutMs,
-    });
     const headers: Record<string, string> = {
       'user-agent': opts.userAgent ?? 'stowage-core/0.1.0',
     };
@@ -128,7 +138,9 @@ export class Transport {
 
   /** Closes pooled connections. The transport cannot be used afterwards. */
   async close(): Promise<void> {
-    await this.#agent.close();
+    const agent = this.#agent;
+    this.#agent = 'closed';
+    if (agent !== undefined && agent !== 'closed') await agent.close();
   }
 
   /** Runs `attempt` with the retry policy: idempotent methods retry transient failures. */
@@ -154,7 +166,15 @@ export class Transport {
   async send(call: CallOptions): Promise<Response> {
     let res: Response;
     try {
-      res = await request(`${this.url}${call.path}`, {
+      const undici = await loadUndici();
+      // Mapped below as undici's own "client is closed" error would be.
+      if (this.#agent === 'closed') throw new Error('the client is closed');
+      this.#agent ??= new undici.Agent({
+        connectTimeout: this.timeoutMs,
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+      });
+      res = await undici.request(`${this.url}${call.path}`, {
         method: call.method,
         headers: { ...this.#headers, ...call.headers },
         body: call.body?.() ?? null,

@@ -18,6 +18,7 @@ import type { BuildInfo } from '@stowage/core';
 import { KeyedMutex } from './mutex.ts';
 import { MetaCache, type CacheTopic } from './metacache.ts';
 import { ANALYTICS_SCHEMA, PgAnalytics, indexBuild } from './analytics-pg.ts';
+import { MetaStoreError } from './storage-errors.ts';
 import type { GroupRecord, PermissionTarget, UserRecord } from './permissions.ts';
 import {
   PromotionConflict,
@@ -36,6 +37,8 @@ import {
   type UploadRecord,
   revisionOf,
 } from './metastore.ts';
+
+export { MetaStoreError } from './storage-errors.ts';
 
 /** The NOTIFY channel of changes to repositories, security documents and tokens. */
 const CHANGES_CHANNEL = 'stowage_meta_changes';
@@ -216,12 +219,6 @@ CREATE TRIGGER tokens_updated AFTER UPDATE OF id, hash, "user", admin, build_nam
   FOR EACH STATEMENT EXECUTE FUNCTION stowage_notify_change();`,
   },
 ];
-
-/** Thrown when the database cannot be used as it is; the message says what to do. */
-export class MetaStoreError extends Error {
-  override name = 'MetaStoreError';
-  readonly code = 'ERR_METADATA_STORE';
-}
 
 export interface PgMetaStoreOptions {
   /** `postgres://user@host:port/database` (a password may come from PGPASSWORD). */

@@ -13,12 +13,10 @@ import { stat } from 'node:fs/promises';
 import pg from 'pg';
 import type { BlobStore } from './blobstore.ts';
 import { indexBuild } from './analytics-pg.ts';
+import { MigrationError } from './storage-errors.ts';
 import type { BuildInfo } from '@stowage/core';
 
-export class MigrationError extends Error {
-  override name = 'MigrationError';
-  readonly code = 'ERR_MIGRATION';
-}
+export { MigrationError } from './storage-errors.ts';
 
 export interface MigrationReport {
   blobs: { copied: number; present: number; bytes: number };

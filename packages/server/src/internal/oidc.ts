@@ -5,13 +5,8 @@
  * from the most specific identity mapping that matches the token's claims.
  */
 import { createHash } from 'node:crypto';
-import {
-  createRemoteJWKSet,
-  errors as jose,
-  jwtVerify,
-  type JWTPayload,
-  type JWTVerifyGetKey,
-} from 'jose';
+import type * as Jose from 'jose';
+import type { JWTPayload, JWTVerifyGetKey } from 'jose';
 import type { FastifyBaseLogger } from 'fastify';
 import { HttpError } from '../errors.ts';
 import type { Authenticator } from './auth.ts';
@@ -389,6 +384,17 @@ export interface Exchanged {
   mapping: string;
 }
 
+let joseModule: Promise<typeof Jose> | undefined;
+
+/**
+ * jose, loaded by the first exchange rather than at start: a server without OIDC providers, or
+ * one whose CI never exchanges a token, does not keep it resident (~15 MiB).
+ */
+function loadJose(): Promise<typeof Jose> {
+  joseModule ??= import('jose');
+  return joseModule;
+}
+
 /** Verifies ID tokens and mints Stowage tokens for them. */
 export class OidcExchange {
   readonly #cfg: OidcConfig;
@@ -425,7 +431,7 @@ export class OidcExchange {
   #keys(p: OidcProviderConfig): Promise<JWTVerifyGetKey> {
     let keys = this.#jwks.get(p.name);
     if (!keys) {
-      keys = this.#jwksUrl(p).then((url) =>
+      keys = Promise.all([this.#jwksUrl(p), loadJose()]).then(([url, { createRemoteJWKSet }]) =>
         createRemoteJWKSet(new URL(url), {
           timeoutDuration: p.fetchTimeout * 1000,
           cooldownDuration: 30_000,
@@ -477,6 +483,7 @@ export class OidcExchange {
   /** Verifies `idToken` for provider `name` and returns its claims; throws HttpErrors that say what is wrong. */
   async verify(p: OidcProviderConfig, idToken: string): Promise<JWTPayload> {
     const keys = await this.#keys(p);
+    const { jwtVerify, errors } = await loadJose();
     try {
       const { payload } = await jwtVerify(idToken, keys, {
         issuer: p.issuer,
@@ -487,11 +494,11 @@ export class OidcExchange {
       });
       return payload;
     } catch (err) {
-      throw this.#verifyError(p, err);
+      throw this.#verifyError(p, err, errors);
     }
   }
 
-  #verifyError(p: OidcProviderConfig, err: unknown): HttpError {
+  #verifyError(p: OidcProviderConfig, err: unknown, jose: typeof Jose.errors): HttpError {
     const invalid = (message: string, hint: string): HttpError =>
       new HttpError('ERR_OIDC_TOKEN_INVALID', message, { hint, cause: err });
     if (err instanceof HttpError) return err;

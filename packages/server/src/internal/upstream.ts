@@ -1,9 +1,22 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { Transform, type Readable } from 'node:stream';
-import { Agent, request } from 'undici';
+import type Undici from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import { HttpError } from '../errors.ts';
 import type { RepoConfig } from './metastore.ts';
+
+let undiciModule: Promise<typeof Undici> | undefined;
+
+/**
+ * undici, loaded by the first upstream request: a server whose remotes are not asked (local
+ * repositories only, or not yet) does not keep it in memory (~10 MiB resident).
+ */
+function loadUndici(): Promise<typeof Undici> {
+  // Its CommonJS exports: the `default` of the namespace, in Node as in the CLI's bundle.
+  undiciModule ??= import('undici').then((m) => m.default);
+  return undiciModule;
+}
 
 export interface UpstreamResponse {
   status: number;
@@ -333,11 +346,11 @@ export class UpstreamClient {
     return access;
   }
 
-  #agent(connectTimeoutMs: number, publicOnly: boolean): Agent {
+  #agent(undici: typeof Undici, connectTimeoutMs: number, publicOnly: boolean): Agent {
     const key = `${connectTimeoutMs}:${publicOnly}`;
     let agent = this.#agents.get(key);
     if (!agent) {
-      agent = new Agent({
+      agent = new undici.Agent({
         connect: {
           timeout: connectTimeoutMs,
           ...(publicOnly ? { lookup: publicOnlyLookup } : {}),
@@ -366,6 +379,7 @@ export class UpstreamClient {
       new HttpError(code, scrub(msg, access.secrets), cause === undefined ? {} : { cause });
     const first = new URL(url).origin;
     this.#checkCooldown(first, access.secrets);
+    const undici = await loadUndici();
     const deadline = Date.now() + t.firstByteTimeoutMs;
     let current = url;
     let headers = { ...opts.headers };
@@ -411,12 +425,12 @@ export class UpstreamClient {
       );
       timer.unref();
       this.#live.add(ctl);
-      let res: Awaited<ReturnType<typeof request>>;
+      let res: Dispatcher.ResponseData;
       try {
-        res = await request(current, {
+        res = await undici.request(current, {
           method: 'GET',
           headers: h,
-          dispatcher: this.#agent(t.connectTimeoutMs, publicOnly),
+          dispatcher: this.#agent(undici, t.connectTimeoutMs, publicOnly),
           signal: ctl.signal,
           bodyTimeout: t.idleTimeoutMs,
         });
@@ -530,6 +544,7 @@ export class UpstreamClient {
     const h: Record<string, string> = { 'user-agent': 'stowage', ...opts.headers };
     if (access.authorization !== undefined && h.authorization === undefined)
       h.authorization = access.authorization;
+    const undici = await loadUndici();
     const ctl = new AbortController();
     const timer = setTimeout(
       () => ctl.abort(new Error(`no response headers within ${t.firstByteTimeoutMs} ms`)),
@@ -538,11 +553,11 @@ export class UpstreamClient {
     timer.unref();
     this.#live.add(ctl);
     try {
-      const res = await request(url, {
+      const res = await undici.request(url, {
         method: 'POST',
         headers: h,
         body: opts.body,
-        dispatcher: this.#agent(t.connectTimeoutMs, false),
+        dispatcher: this.#agent(undici, t.connectTimeoutMs, false),
         signal: ctl.signal,
         bodyTimeout: t.idleTimeoutMs,
       });

@@ -74,7 +74,7 @@ async function storeGenerated(
 }
 
 async function readMetadata(svc: Services, art: ArtifactRecord): Promise<MavenMetadata> {
-  return parseMetadata((await readAll(svc.blobs.open(art.sha256))).toString('utf8'));
+  return await parseMetadata((await readAll(svc.blobs.open(art.sha256))).toString('utf8'));
 }
 
 /** Rewrites `g/a/maven-metadata.xml` of a local repository from the versions it holds. */
@@ -192,7 +192,7 @@ async function beforeDeploy(
   }
   if (isMetadataPath(path)) {
     try {
-      parseMetadata((await readAll(incoming.read())).toString('utf8'));
+      await parseMetadata((await readAll(incoming.read())).toString('utf8'));
     } catch (err) {
       throw new HttpError(
         'ERR_BODY_INVALID',
@@ -265,7 +265,7 @@ async function validate(path: string, body: Readable): Promise<void> {
     return;
   }
   try {
-    parseMetadata((await readAll(body)).toString('utf8'));
+    await parseMetadata((await readAll(body)).toString('utf8'));
   } catch (err) {
     throw new HttpError(
       'ERR_UPSTREAM_INVALID',

@@ -1,4 +1,4 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import type { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { compareVersions, isSnapshotVersion } from './layout.ts';
 
 /** A `maven-metadata.xml` (group level: plugins; artifact level: versions; version level: snapshot). */
@@ -36,17 +36,29 @@ export class MetadataError extends Error {
   override name = 'MetadataError';
 }
 
-const parser = new XMLParser({
-  ignoreAttributes: true,
-  parseTagValue: false,
-  trimValues: true,
-  isArray: (_name, jpath) =>
-    [
-      'metadata.versioning.versions.version',
-      'metadata.versioning.snapshotVersions.snapshotVersion',
-      'metadata.plugins.plugin',
-    ].includes(String(jpath)),
-});
+let xml: Promise<{ parser: XMLParser; validator: typeof XMLValidator }> | undefined;
+
+/**
+ * The XML parser, made by the first metadata read: fast-xml-parser is loaded then, so that a
+ * server without Maven traffic does not keep it in memory.
+ */
+function xmlParser(): Promise<{ parser: XMLParser; validator: typeof XMLValidator }> {
+  xml ??= import('fast-xml-parser').then(({ XMLParser, XMLValidator }) => ({
+    parser: new XMLParser({
+      ignoreAttributes: true,
+      parseTagValue: false,
+      trimValues: true,
+      isArray: (_name, jpath) =>
+        [
+          'metadata.versioning.versions.version',
+          'metadata.versioning.snapshotVersions.snapshotVersion',
+          'metadata.plugins.plugin',
+        ].includes(String(jpath)),
+    }),
+    validator: XMLValidator,
+  }));
+  return xml;
+}
 
 type Node = Record<string, unknown>;
 
@@ -64,10 +76,11 @@ function list(v: unknown): unknown[] {
 }
 
 /** Parses maven-metadata.xml; throws MetadataError when it is not well-formed Maven metadata. */
-export function parseMetadata(xml: string): MavenMetadata {
-  const valid = XMLValidator.validate(xml);
+export async function parseMetadata(text: string): Promise<MavenMetadata> {
+  const { parser, validator } = await xmlParser();
+  const valid = validator.validate(text);
   if (valid !== true) throw new MetadataError(`not well-formed XML: ${valid.err.msg}`);
-  const doc = obj(parser.parse(xml) as unknown);
+  const doc = obj(parser.parse(text) as unknown);
   const root = obj(doc?.metadata) ?? (doc?.metadata === '' ? {} : undefined);
   if (!root) throw new MetadataError('the root element is not <metadata>');
   const md: MavenMetadata = {};

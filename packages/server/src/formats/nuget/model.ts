@@ -3,7 +3,7 @@
  * read from a package, and the one record (`NugetVersion`) that every v3 and v2 document is
  * rendered from — whether it came from a local push, a remote's registration or a virtual's merge.
  */
-import { XMLParser } from 'fast-xml-parser';
+import type { XMLParser } from 'fast-xml-parser';
 import { HttpError } from '../../errors.ts';
 
 /** NuGet's package id rule (letters, digits, `_`, separated by `.` or `-`), at most 100 characters. */
@@ -97,16 +97,28 @@ export interface NugetVersion {
   sha512?: string;
 }
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  removeNSPrefix: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  processEntities: true,
-  isArray: (name) => name === 'group' || name === 'dependency',
-});
+let nuspecParser: Promise<XMLParser> | undefined;
+
+/**
+ * The .nuspec parser, made by the first package read: fast-xml-parser is loaded then, so that a
+ * server without NuGet traffic does not keep it in memory.
+ */
+function xmlParser(): Promise<XMLParser> {
+  nuspecParser ??= import('fast-xml-parser').then(
+    ({ XMLParser }) =>
+      new XMLParser({
+        ignoreAttributes: false,
+        attributeNamePrefix: '@_',
+        removeNSPrefix: true,
+        parseTagValue: false,
+        parseAttributeValue: false,
+        trimValues: true,
+        processEntities: true,
+        isArray: (name) => name === 'group' || name === 'dependency',
+      }),
+  );
+  return nuspecParser;
+}
 
 type Node = Record<string, unknown>;
 const text = (v: unknown): string | undefined => {
@@ -132,7 +144,8 @@ function invalid(message: string): HttpError {
 }
 
 /** Parses a .nuspec; throws ERR_NUGET_PACKAGE_INVALID when it names no valid id and version. */
-export function parseNuspec(xml: string): NugetVersion {
+export async function parseNuspec(xml: string): Promise<NugetVersion> {
+  const parser = await xmlParser();
   let doc: Node;
   try {
     doc = parser.parse(xml) as Node;

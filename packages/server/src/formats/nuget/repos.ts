@@ -109,7 +109,7 @@ export async function readNuspec(
       'ERR_NUGET_PACKAGE_INVALID',
       'the package is not a zip with a {id}.nuspec at its root',
     );
-  return { version: parseNuspec(found.data.toString('utf8')), nuspec: found.data };
+  return { version: await parseNuspec(found.data.toString('utf8')), nuspec: found.data };
 }
 
 export class NugetRepos {
