@@ -1188,6 +1188,38 @@ for (const e of ENGINES) {
 }
 
 describe('PostgreSQL: several stores on one database (replicas)', { skip: SKIP_PG }, () => {
+  test('inside withLock a store reads the database, not its cache (read-modify-write across replicas)', async () => {
+    const a = await openPgStore();
+    const b = await PgMetaStore.open({ url: pgUrl(), schema: a.schema });
+    const admin = new pg.Client({ connectionString: pgUrl() });
+    await admin.connect();
+    try {
+      await a.meta.putRepo({ key: 'c', rclass: 'local', packageType: 'generic', description: '0' });
+      // No notification reaches b from here on (as if it were still on its way); the one of the
+      // write above has arrived before b reads.
+      await admin.query(
+        `ALTER TABLE ${a.schema}.repositories DISABLE TRIGGER repositories_changed`,
+      );
+      await delay(300);
+      assert.equal((await b.getRepo('c'))?.description, '0');
+      await a.meta.withLock('rmw', () =>
+        a.meta.putRepo({ key: 'c', rclass: 'local', packageType: 'generic', description: '1' }),
+      );
+      assert.equal(
+        (await b.getRepo('c'))?.description,
+        '0',
+        'outside the lock: b answers from memory',
+      );
+      const seen = await b.withLock('rmw', async () => (await b.getRepo('c'))?.description);
+      assert.equal(seen, '1', 'under the lock: b reads what the previous holder wrote');
+    } finally {
+      await admin.end();
+      await b.close();
+      await a.meta.close();
+      await a.drop();
+    }
+  });
+
   test('a store whose change listener is cut off answers from the database, not from its cache', async () => {
     const s = await openPgStore();
     const admin = new pg.Client({ connectionString: pgUrl() });

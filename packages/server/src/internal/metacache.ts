@@ -32,8 +32,16 @@ export class MetaCache {
   readonly #security = new Map<string, readonly unknown[]>();
   readonly #tokens = new SizedLru<{ value: unknown }>(MAX_TOKENS);
 
-  constructor(version: () => number | undefined) {
+  readonly #bypass: () => boolean;
+
+  /**
+   * `bypass` tells when a read must go to the store whatever memory holds: inside a
+   * cross-process lock (PostgreSQL's withLock), a read-modify-write must see the last write of
+   * the previous holder, which may be on another replica whose notification is still on its way.
+   */
+  constructor(version: () => number | undefined, bypass: () => boolean = () => false) {
     this.#version = version;
+    this.#bypass = bypass;
   }
 
   /** The store's change version, read at most once per turn of the event loop. */
@@ -49,6 +57,7 @@ export class MetaCache {
 
   /** True when memory may answer; clears everything when another writer may have been at work. */
   #fresh(): boolean {
+    if (this.#bypass()) return false;
     const v = this.#read();
     if (v === undefined) {
       this.#clearAll();

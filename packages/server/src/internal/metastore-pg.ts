@@ -360,7 +360,11 @@ export class PgMetaStore implements MetaStore {
     );
     this.analytics = new PgAnalytics(this.#pool);
     this.#listenConfig = { ...base, application_name: 'stowage-changes' };
-    this.#cache = new MetaCache(() => this.#changes);
+    // Inside withLock a read goes to the database (see MetaCache: read-modify-write).
+    this.#cache = new MetaCache(
+      () => this.#changes,
+      () => this.#held.getStore()?.open === true,
+    );
   }
 
   /**
