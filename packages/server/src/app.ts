@@ -69,6 +69,8 @@ declare module 'fastify' {
     authorize(action: Action, resource?: string): Promise<Principal>;
     /** Whether the principal may do it (no throw): for filtering lists. */
     may(action: Action, resource: string): Promise<boolean>;
+    /** Whether `authorize` succeeded for this request (for answers sent past the onSend hook). */
+    wasAuthorized(): boolean;
     /** Appends to the audit trail with the request's principal, token and address. */
     audit(action: string, what?: AuditWhat): Promise<void>;
     /**
@@ -278,6 +280,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       return p;
     },
   );
+  app.decorateRequest('wasAuthorized', function (this: FastifyRequest): boolean {
+    return (this as unknown as Marks)[AUTHORIZED] === true;
+  });
   app.decorateRequest(
     'may',
     async function (this: FastifyRequest, action: Action, resource: string): Promise<boolean> {

@@ -6,6 +6,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { readdir, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Agent, request } from 'undici';
 import { Readable } from 'node:stream';
 import { BlobCache } from '../src/internal/blobcache.ts';
 import { AUTH, makeApp, sums } from './helpers.ts';
@@ -178,6 +183,76 @@ test('downloads: each is written before its answer; those of one moment share on
     };
     const failed = await t.app.inject({ url: '/libs/a.bin', headers: AUTH });
     assert.equal(failed.statusCode, 500);
+  } finally {
+    await t.close();
+  }
+});
+
+test('large files pumped past Fastify: exact bytes and ranges, keep-alive reuse, a client gone mid-way leaks nothing', async () => {
+  const t = await makeApp({
+    repositories: [{ key: 'libs' }],
+    stages: [{ name: 'staged', repo: 'libs' }],
+  });
+  try {
+    const big = randomBytes(9 * 1024 * 1024 + 123);
+    const put = await t.app.inject({
+      method: 'PUT',
+      url: '/libs/big.bin',
+      headers: AUTH,
+      payload: big,
+    });
+    assert.equal(put.statusCode, 201, put.body);
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = t.app.server.address() as AddressInfo;
+    const base = `http://127.0.0.1:${port}`;
+    const agent = new Agent({ connections: 1 });
+    try {
+      // Twice over one connection: the pumped answer leaves it usable.
+      for (let i = 0; i < 2; i++) {
+        const r = await request(`${base}/libs/big.bin`, { headers: AUTH, dispatcher: agent });
+        assert.equal(r.statusCode, 200);
+        assert.equal(r.headers['content-length'], String(big.length));
+        assert.equal(r.headers['x-content-type-options'], 'nosniff');
+        assert.equal(r.headers['x-checksum-sha256'], sums(big).sha256);
+        assert.ok(Buffer.from(await r.body.arrayBuffer()).equals(big));
+      }
+      const ranged = await request(`${base}/libs/big.bin`, {
+        headers: { ...AUTH, range: 'bytes=1048570-5242885' },
+        dispatcher: agent,
+      });
+      assert.equal(ranged.statusCode, 206);
+      assert.ok(
+        Buffer.from(await ranged.body.arrayBuffer()).equals(big.subarray(1048570, 5242886)),
+      );
+      // A small answer on the same connection after them.
+      const ping = await request(`${base}/api/system/ping`, { dispatcher: agent });
+      assert.equal(await ping.body.text(), 'OK');
+    } finally {
+      await agent.close();
+    }
+    // A client that reads 64 KiB and goes away: the file is closed, the server goes on.
+    const fds = async (): Promise<number> => (await readdir('/proc/self/fd')).length;
+    const before = await fds();
+    for (let i = 0; i < 5; i++) {
+      const cut = await request(`${base}/libs/big.bin`, { headers: AUTH });
+      for await (const chunk of cut.body) {
+        if ((chunk as Buffer).length > 0) break;
+      }
+      cut.body.destroy();
+    }
+    let after = await fds();
+    for (let i = 0; i < 100 && after > before; i++) {
+      await delay(20);
+      after = await fds();
+    }
+    assert.ok(after <= before, `descriptors: ${before} before, ${after} after`);
+    const again = await request(`${base}/libs/big.bin`, { headers: AUTH });
+    assert.ok(Buffer.from(await again.body.arrayBuffer()).equals(big));
+    // A blob missing from the disk is an ordinary error answer, not a cut one.
+    await rm(join(t.dir, 'blobs', sums(big).sha256.slice(0, 2)), { recursive: true, force: true });
+    const missing = await request(`${base}/libs/big.bin`, { headers: AUTH });
+    assert.equal(missing.statusCode, 500);
+    assert.match(await missing.body.text(), /ERR_INTERNAL/);
   } finally {
     await t.close();
   }

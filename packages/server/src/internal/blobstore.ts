@@ -7,7 +7,17 @@ import {
   read as fsRead,
   type WriteStream,
 } from 'node:fs';
-import { mkdir, rename, rm, stat, truncate, readdir, writeFile } from 'node:fs/promises';
+import {
+  mkdir,
+  open as openFile,
+  rename,
+  rm,
+  stat,
+  truncate,
+  readdir,
+  writeFile,
+  type FileHandle,
+} from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
@@ -279,6 +289,11 @@ export class FsBlobStore implements BlobStore {
     return new BlobReadStream(this.pathOf(sha256), range);
   }
 
+  /** The blob's file opened for reading (serve.ts sends large ones without a stream). */
+  openFile(sha256: string): Promise<FileHandle> {
+    return openFile(this.pathOf(sha256), 'r');
+  }
+
   async delete(sha256: string): Promise<void> {
     await rm(this.pathOf(sha256), { force: true });
   }
@@ -332,6 +347,22 @@ const MIN_READ = 64 * 1024;
 const READ_BUDGET = 16 * 1024 * 1024;
 /** Blob read streams not yet destroyed. */
 let openReads = 0;
+
+/**
+ * A read of a blob that is not a stream (serve.ts pumps large files itself): counted with the
+ * streams, its chunk is its share of the read budget.
+ */
+export function beginBlobRead(): { chunk: number; done(): void } {
+  openReads++;
+  let ended = false;
+  return {
+    chunk: readShare(openReads),
+    done: () => {
+      if (!ended) openReads--;
+      ended = true;
+    },
+  };
+}
 
 function readShare(streams: number): number {
   return Math.max(MIN_READ, Math.min(MAX_READ, Math.floor(READ_BUDGET / Math.max(1, streams))));

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { allowInline } from './serving.ts';
+import { allowInline, setServingHeaders } from './serving.ts';
+import { FsBlobStore, beginBlobRead } from './blobstore.ts';
+import { pumpFile } from './pump.ts';
+import { HttpError } from '../errors.ts';
 import { mimeType, parseRange } from './http.ts';
 import type { ArtifactRecord, Properties, RepoConfig } from './metastore.ts';
 import type { ResolveOptions, Resolved } from './resolver.ts';
@@ -174,7 +177,53 @@ export async function sendArtifact(
     return reply.send(
       await svc.smallFiles.get(art.sha256, art.size, () => svc.blobs.open(art.sha256)),
     );
+  // A large file on the file system: pumped with two buffers (see pump.ts).
+  if (svc.blobs instanceof FsBlobStore && art.size > PUMP_MIN_BYTES)
+    return pumpArtifact(req, reply, svc.blobs, art, range);
   return reply.send(svc.blobs.open(art.sha256, range));
+}
+
+/** Files above this size are pumped rather than streamed. */
+const PUMP_MIN_BYTES = 1024 * 1024;
+
+/**
+ * Sends a large stored file past Fastify's stream handling: the answer's headers are what the
+ * onSend hook would have made of them (serving headers; the conditional request was answered
+ * above), and the request must have been authorized like any other answer (fail closed). The
+ * file is opened first, so a missing blob is still an ordinary error answer.
+ */
+async function pumpArtifact(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  blobs: FsBlobStore,
+  art: ArtifactRecord,
+  range: { start: number; end: number } | undefined,
+): Promise<FastifyReply> {
+  if (!req.wasAuthorized())
+    throw new HttpError('ERR_INTERNAL', 'the server failed to check permissions for this request');
+  const fh = await blobs.openFile(art.sha256);
+  const read = beginBlobRead();
+  setServingHeaders(req, reply);
+  reply.hijack();
+  const res = reply.raw;
+  try {
+    for (const [k, v] of Object.entries(reply.getHeaders()))
+      if (v !== undefined) res.setHeader(k, typeof v === 'number' ? String(v) : v);
+    res.writeHead(reply.statusCode);
+    await pumpFile(
+      res,
+      fh,
+      `blob ${art.sha256}`,
+      range?.start ?? 0,
+      range?.end ?? art.size - 1,
+      read.chunk,
+    );
+  } catch (err) {
+    req.log.warn({ err, repo: art.repo, path: art.path }, 'a download was cut off');
+  } finally {
+    read.done();
+  }
+  return reply;
 }
 
 /** How long a presigned download URL (downloadRedirect) is valid. */
