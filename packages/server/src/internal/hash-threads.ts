@@ -108,6 +108,11 @@ class HashThread {
     return this.#generation;
   }
 
+  /** Forgets `job` (a thread that is not running holds nothing to forget). */
+  drop(job: number): void {
+    this.#worker?.postMessage({ job, drop: true } satisfies ToHashThread);
+  }
+
   /** Resolves when the thread has hashed the bytes `post` just sent for `job`. */
   ack(job: number): Promise<void> {
     return new Promise((resolve, reject) => this.#entry(job).acks.push({ resolve, reject }));
@@ -208,7 +213,7 @@ let lastJob = 0;
 
 /** Jobs nobody ends (an upload session abandoned) are dropped when their handle is collected. */
 const abandoned = new FinalizationRegistry<number>((job) => {
-  for (const t of threads) t.post({ job, drop: true });
+  for (const t of threads) t.drop(job);
 });
 
 /**
@@ -266,7 +271,7 @@ export class ThreadedHash {
     if (this.#ended) return;
     this.#ended = true;
     abandoned.unregister(this);
-    for (const t of threads) t.post({ job: this.#job, drop: true });
+    for (const t of threads) t.drop(this.#job);
   }
 
   /**
