@@ -1,12 +1,4 @@
-import {
-  close as fsClose,
-  createReadStream,
-  createWriteStream,
-  fstat,
-  open as fsOpen,
-  read as fsRead,
-  type WriteStream,
-} from 'node:fs';
+import { close as fsClose, createReadStream, fstat, open as fsOpen, read as fsRead } from 'node:fs';
 import {
   mkdir,
   open as openFile,
@@ -20,9 +12,17 @@ import {
 } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { once } from 'node:events';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { MultiHash, type Checksums } from '@stowage/core';
+import { ThreadedHash } from './hash-threads.ts';
+import {
+  HashedFileWriter,
+  hashFilePrefix,
+  type HashedWriteOptions,
+  type RunningHash,
+} from './hashed-write.ts';
 
 /** Content received and hashed but not yet visible under its digest. */
 export interface StagedBlob extends Checksums {
@@ -118,30 +118,23 @@ export class FsBlobStore implements BlobStore {
 
   async stage(body: Readable, opts: { signal?: AbortSignal } = {}): Promise<StagedBlob> {
     const tmpPath = this.#tmpName();
-    const hash = new MultiHash();
-    let size = 0;
-    const tap = new Transform({
-      transform(chunk: Buffer, _enc, cb) {
-        hash.update(chunk);
-        size += chunk.length;
-        cb(null, chunk);
-      },
-    });
+    const out = sink({ path: tmpPath, flags: 'wx', mode: 0o600 });
+    let sums: Checksums;
     try {
-      await pipeline(body, tap, sink(tmpPath, { flags: 'wx', mode: 0o600 }), {
-        signal: opts.signal,
-      });
+      await pipeline(body, out, { signal: opts.signal });
+      sums = await out.hash!.digest();
     } catch (err) {
+      await closed(out);
       await rm(tmpPath, { force: true });
       throw err;
     }
-    return this.#staged(tmpPath, hash.digest(), size);
+    return this.#staged(tmpPath, sums, out.size);
   }
 
   async openUpload(): Promise<UploadSession> {
     const file = this.#tmpName();
     await writeFile(file, '', { flag: 'wx', mode: 0o600 });
-    return this.#session(file, 0, new MultiHash());
+    return this.#session(file, 0, undefined);
   }
 
   async resumeUpload(id: string, size: number): Promise<UploadSession | undefined> {
@@ -157,13 +150,21 @@ export class FsBlobStore implements BlobStore {
     // Bytes past `size` (a chunk cut off with its replica) are overwritten by the next append
     // and never read. The running hash stayed with the process that received the bytes:
     // finish() re-reads.
-    return this.#session(file, size, undefined);
+    return this.#session(file, size, null);
   }
 
-  #session(file: string, received: number, started: MultiHash | undefined): UploadSession {
+  /**
+   * `started`: undefined before the first byte (the first append picks a hash by its size),
+   * null when the running hash is lost (finish() re-reads the file).
+   */
+  #session(file: string, received: number, started: RunningHash | null | undefined): UploadSession {
     let size = received;
     // Hashed as it goes; a chunk cut off half way poisons it and finish() re-reads the file.
-    let hash: MultiHash | undefined = started;
+    let hash = started;
+    const poison = (): void => {
+      if (hash instanceof ThreadedHash) hash.drop();
+      hash = null;
+    };
     let ended = false;
     const open = (): void => {
       if (ended) throw new Error('the upload session has ended');
@@ -175,49 +176,34 @@ export class FsBlobStore implements BlobStore {
       },
       append: async (body, opts = {}) => {
         open();
-        let added = 0;
-        const h = hash;
-        const tap = new Transform({
-          transform(chunk: Buffer, _enc, cb) {
-            h?.update(chunk);
-            added += chunk.length;
-            cb(null, chunk);
-          },
-        });
+        // At `size`, not at the end of the file: see resumeUpload.
+        const out = sink({ path: file, flags: 'r+', start: size, hash });
         try {
-          // At `size`, not at the end of the file: see resumeUpload.
-          await pipeline(body, tap, sink(file, { flags: 'r+', start: size }), {
-            signal: opts.signal,
-          });
-          await truncate(file, size + added);
+          await pipeline(body, out, { signal: opts.signal });
+          await truncate(file, size + out.size);
         } catch (err) {
-          if (added > 0) hash = undefined;
+          await closed(out);
+          if (out.size > 0) poison();
           await truncate(file, size).catch(() => undefined);
           throw err;
         }
-        size += added;
+        if (out.size > 0) hash = out.hash;
+        size += out.size;
         return size;
       },
       finish: async () => {
         open();
         ended = true;
-        let sums: Checksums;
-        if (hash) sums = hash.digest();
-        else {
-          const h = new MultiHash();
-          if (size > 0)
-            for await (const chunk of createReadStream(file, {
-              start: 0,
-              end: size - 1,
-              highWaterMark: 1024 * 1024,
-            }))
-              h.update(chunk as Buffer);
-          sums = h.digest();
-        }
+        let sums: Checksums | undefined;
+        if (hash === undefined) sums = new MultiHash().digest();
+        else if (hash) sums = await Promise.resolve(hash.digest()).catch(() => undefined);
+        // Lost (resumed here, a piece cut off, a hashing thread gone): read the bytes again.
+        sums ??= await hashFilePrefix(file, size);
         return this.#staged(file, sums, size);
       },
       discard: async () => {
         ended = true;
+        poison();
         await rm(file, { force: true });
       },
     };
@@ -442,14 +428,19 @@ class BlobReadStream extends Readable {
 }
 
 /**
- * A file write stream for a pipeline. The pipeline reports its errors; once it has been torn
+ * A hashing file writer for a pipeline. The pipeline reports its errors; once it has been torn
  * down (a client gone, the server closing) a late failure of the file's open — its folder
  * removed meanwhile — must not surface as an uncaught 'error'.
  */
-function sink(path: string, opts: { flags: string; mode?: number; start?: number }): WriteStream {
-  const out = createWriteStream(path, opts);
+function sink(opts: HashedWriteOptions): HashedFileWriter {
+  const out = new HashedFileWriter(opts);
   out.on('error', () => {});
   return out;
+}
+
+/** Resolves once `out` has let go of its file (no write of it still in flight). */
+async function closed(out: HashedFileWriter): Promise<void> {
+  if (!out.closed) await once(out, 'close');
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -1,0 +1,231 @@
+/**
+ * The write+hash path of the file-system blob store: bodies of every size (around the inline
+ * threshold and the slice size) cut into chunks of every shape are stored and hashed exactly;
+ * bodies cut off leave nothing; many at once stay correct; a hashing thread that stops or a
+ * write that fails is an error, never a hang.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, openSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { FsBlobStore } from '../src/server.ts';
+import { HashThreadError, ThreadedHash, stopHashThreads } from '../src/internal/hash-threads.ts';
+import { INLINE_BYTES } from '../src/internal/hashed-write.ts';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+function sums(data: Buffer): { sha1: string; sha256: string; md5: string } {
+  return {
+    sha1: createHash('sha1').update(data).digest('hex'),
+    sha256: createHash('sha256').update(data).digest('hex'),
+    md5: createHash('md5').update(data).digest('hex'),
+  };
+}
+
+/** `data` cut into chunks of the sizes `next()` picks. */
+function chunked(data: Buffer, next: () => number): Readable {
+  return Readable.from(
+    (function* () {
+      for (let off = 0; off < data.length;) {
+        const n = Math.max(1, Math.min(next(), data.length - off));
+        yield data.subarray(off, off + n);
+        off += n;
+      }
+    })(),
+  );
+}
+
+/** Sends `data`, then breaks off. */
+function cutOff(data: Buffer, chunk = 64 * KiB): Readable {
+  return Readable.from(
+    (async function* () {
+      for (let off = 0; off < data.length; off += chunk) yield data.subarray(off, off + chunk);
+      await new Promise((r) => setImmediate(r));
+      throw new Error('connection reset by the client');
+    })(),
+  );
+}
+
+async function withStore(fn: (blobs: FsBlobStore, dir: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'stowage-hashed-write-'));
+  try {
+    const blobs = new FsBlobStore({ dir });
+    await blobs.init();
+    await fn(blobs, dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+test('every size and chunking is stored and hashed exactly (sha1, sha256, md5, size)', async () => {
+  await withStore(async (blobs) => {
+    const sizes = [
+      0,
+      1,
+      INLINE_BYTES - 1,
+      INLINE_BYTES,
+      INLINE_BYTES + 1,
+      MiB - 1,
+      MiB,
+      MiB + 1,
+      3 * MiB + 7,
+      // More slices than one upload may have at once.
+      11 * MiB + 5,
+    ];
+    let seed = 7;
+    const random = (max: number) => () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return 1 + (seed % max);
+    };
+    const chunkings: [string, () => () => number][] = [
+      ['whole', () => () => Number.MAX_SAFE_INTEGER],
+      ['64 KiB', () => () => 64 * KiB],
+      ['random up to 200 KiB', () => random(200 * KiB)],
+      ['random up to 3 KiB', () => random(3 * KiB)],
+    ];
+    for (const size of sizes) {
+      const data = randomBytes(size);
+      const want = sums(data);
+      for (const [name, pick] of chunkings) {
+        const staged = await blobs.stage(chunked(data, pick()));
+        const what = `${size} bytes in chunks of ${name}`;
+        assert.deepEqual(
+          { sha1: staged.sha1, sha256: staged.sha256, md5: staged.md5 },
+          want,
+          `${what}: checksums`,
+        );
+        assert.equal(staged.size, size, `${what}: size`);
+        assert.ok((await readFile(staged.file!)).equals(data), `${what}: stored bytes`);
+        await staged.discard();
+      }
+    }
+  });
+});
+
+test('a body cut off half way leaves nothing, below and above the inline threshold', async () => {
+  await withStore(async (blobs, dir) => {
+    for (const size of [10, INLINE_BYTES + 1, 5 * MiB + 3]) {
+      await assert.rejects(blobs.stage(cutOff(randomBytes(size))), /connection reset/);
+      assert.deepEqual(await readdir(join(dir, 'tmp')), [], `nothing left after ${size} bytes`);
+    }
+    // Still good afterwards: slices were given back.
+    const data = randomBytes(3 * MiB);
+    const staged = await blobs.stage(Readable.from([data]));
+    assert.equal(staged.sha256, sums(data).sha256);
+    await staged.discard();
+    const aborted = new AbortController();
+    const body = Readable.from(
+      (async function* () {
+        yield randomBytes(2 * MiB);
+        aborted.abort();
+        await new Promise((r) => setImmediate(r));
+        yield randomBytes(MiB);
+      })(),
+    );
+    await assert.rejects(blobs.stage(body, { signal: aborted.signal }), { name: 'AbortError' });
+    assert.deepEqual(await readdir(join(dir, 'tmp')), []);
+  });
+});
+
+test('many uploads at once (more than the shared slices) are each hashed exactly', async () => {
+  await withStore(async (blobs) => {
+    const bodies = Array.from({ length: 12 }, (_, i) => randomBytes(4 * MiB + i * 1000));
+    const staged = await Promise.all(
+      bodies.map((b, i) => blobs.stage(chunked(b, () => 16 * KiB + i * 100))),
+    );
+    staged.forEach((s, i) => {
+      assert.equal(s.sha256, sums(bodies[i]!).sha256);
+      assert.equal(s.md5, sums(bodies[i]!).md5);
+      assert.equal(s.sha1, sums(bodies[i]!).sha1);
+    });
+    await Promise.all(staged.map((s) => s.discard()));
+  });
+});
+
+test('upload sessions: pieces small and large, cut off, resumed — finish answers the right digests', async () => {
+  await withStore(async (blobs) => {
+    // Small first (hashed here), then large; large first (on the threads), then small.
+    for (const sizes of [[100, 3 * MiB, 10], [3 * MiB + 1, 100, 2 * MiB, 0], [INLINE_BYTES + 1]]) {
+      const up = await blobs.openUpload();
+      const parts = sizes.map((n) => randomBytes(n));
+      for (const p of parts) await up.append(chunked(p, () => 48 * KiB));
+      const staged = await up.finish();
+      const whole = Buffer.concat(parts);
+      assert.deepEqual(
+        { sha1: staged.sha1, sha256: staged.sha256, md5: staged.md5 },
+        sums(whole),
+        `pieces of ${sizes.join(', ')} bytes`,
+      );
+      assert.equal(staged.size, whole.length);
+      await staged.discard();
+    }
+    // A large piece cut off: rolled back, and the hash is rebuilt from the file at the end.
+    const up = await blobs.openUpload();
+    const p1 = randomBytes(2 * MiB);
+    await up.append(Readable.from([p1]));
+    await assert.rejects(up.append(cutOff(randomBytes(3 * MiB))), /connection reset/);
+    assert.equal(up.size, p1.length);
+    const p2 = randomBytes(MiB + 5);
+    await up.append(Readable.from([p2]));
+    const again = await blobs.resumeUpload(up.id, up.size);
+    assert.ok(again);
+    const p3 = randomBytes(70 * KiB);
+    await again.append(Readable.from([p3]));
+    const staged = await again.finish();
+    assert.deepEqual(
+      { sha1: staged.sha1, sha256: staged.sha256, md5: staged.md5 },
+      sums(Buffer.concat([p1, p2, p3])),
+    );
+    await staged.discard();
+  });
+});
+
+test('a hashing thread that stops fails the upload it was hashing; the next one works', async () => {
+  await withStore(async (blobs, dir) => {
+    const body = Readable.from(
+      (async function* () {
+        yield randomBytes(4 * MiB);
+        await new Promise((r) => setTimeout(r, 20));
+        await stopHashThreads();
+        yield randomBytes(4 * MiB);
+      })(),
+    );
+    await assert.rejects(blobs.stage(body), HashThreadError);
+    assert.deepEqual(await readdir(join(dir, 'tmp')), []);
+    const data = randomBytes(3 * MiB);
+    const staged = await blobs.stage(Readable.from([data]));
+    assert.equal(staged.md5, sums(data).md5);
+    await staged.discard();
+    // Stopped between two pieces of a session: finish reads the bytes again.
+    const up = await blobs.openUpload();
+    const p1 = randomBytes(2 * MiB);
+    await up.append(Readable.from([p1]));
+    await stopHashThreads();
+    const done = await up.finish();
+    assert.deepEqual({ sha1: done.sha1, sha256: done.sha256, md5: done.md5 }, sums(p1));
+    await done.discard();
+  });
+});
+
+test('a write the hashing thread cannot make is an error with its code', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'stowage-hashed-write-'));
+  const file = join(dir, 'read-only');
+  await writeFile(file, '');
+  const fd = openSync(file, 'r');
+  try {
+    const hash = new ThreadedHash();
+    const data = new SharedArrayBuffer(64 * KiB);
+    await assert.rejects(hash.update(data, 0, data.byteLength, { fd, position: 0 }), {
+      code: 'EBADF',
+    });
+    await assert.rejects(hash.digest(), { code: 'EBADF' }, 'the hash stays failed');
+  } finally {
+    closeSync(fd);
+    await rm(dir, { recursive: true, force: true });
+  }
+});
