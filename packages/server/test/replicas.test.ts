@@ -473,7 +473,7 @@ function replicaSuite(blobs: 'fs' | 's3'): void {
           const patch = await call(c, 'PATCH', loc, first, {
             'content-type': 'application/octet-stream',
           });
-          assert.equal(patch.status, 202);
+          assert.equal(patch.status, 202, await patch.text());
 
           // A deploy that is half sent when the replica dies.
           const sock = connect(port, '127.0.0.1');

@@ -44,13 +44,14 @@ export type FromHashThread =
 
 /**
  * The thread's program, self-contained (no import of ours) so that it runs from a string: the
- * CLI's single-file bundle (`stowage serve`) has no worker file beside it. CommonJS, as an
- * evaluated worker is.
+ * CLI's bundle (`stowage serve`) has no worker file beside it. It takes Node's modules through
+ * process.getBuiltinModule, neither require nor import: an evaluated worker is CommonJS, or an
+ * ES module when the process runs with --input-type=module (its flags pass to the worker).
  */
 const THREAD_SOURCE = `'use strict';
-const { parentPort, workerData } = require('node:worker_threads');
-const { createHash } = require('node:crypto');
-const { writeSync } = require('node:fs');
+const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
+const { createHash } = process.getBuiltinModule('node:crypto');
+const { writeSync } = process.getBuiltinModule('node:fs');
 const algs = workerData.algs;
 const piece = workerData.piece;
 const jobs = new Map();
