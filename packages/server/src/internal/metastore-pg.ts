@@ -35,6 +35,7 @@ import {
   type RepoConfig,
   type TokenRecord,
   type UploadRecord,
+  deployedRecord,
   revisionOf,
 } from './metastore.ts';
 
@@ -713,21 +714,7 @@ export class PgMetaStore implements MetaStore {
       if (old.rows[0]) await c.query('DELETE FROM properties WHERE artifact_id = $1', [row.id]);
       await insertProps(c, [row.id], a.properties);
       if (a.audit) await appendAudit(c, a.audit);
-      const out: ArtifactRecord & { replaced?: string } = {
-        id: row.id,
-        repo: a.repo,
-        path: a.path,
-        sha256: a.blob.sha256,
-        sha1: a.blob.sha1,
-        md5: a.blob.md5,
-        size: a.blob.size,
-        created: row.created,
-        createdBy: row.created_by,
-        modified: now,
-        modifiedBy: a.user,
-      };
-      if (old.rows[0]) out.replaced = old.rows[0].sha256;
-      return out;
+      return deployedRecord(a, row, now, old.rows[0]?.sha256);
     });
   }
 

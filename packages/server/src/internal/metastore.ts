@@ -517,6 +517,30 @@ const FROM_ARTIFACTS = `FROM artifacts a JOIN blobs b ON b.sha256 = a.sha256`;
 /** Matches a file or everything under a folder: path = ? OR path in [p/, p0). */
 const UNDER = `(a.path = :p OR (a.path >= :lo AND a.path < :hi) OR :p = '')`;
 
+/** The artifact row a deploy wrote (both engines), with the digest it replaced. */
+export function deployedRecord(
+  a: { repo: string; path: string; blob: BlobRecord; user: string },
+  row: { id: number; created: number; created_by: string },
+  now: number,
+  replaced: string | undefined,
+): ArtifactRecord & { replaced?: string } {
+  const out: ArtifactRecord & { replaced?: string } = {
+    id: row.id,
+    repo: a.repo,
+    path: a.path,
+    sha256: a.blob.sha256,
+    sha1: a.blob.sha1,
+    md5: a.blob.md5,
+    size: a.blob.size,
+    created: row.created,
+    createdBy: row.created_by,
+    modified: now,
+    modifiedBy: a.user,
+  };
+  if (replaced !== undefined) out.replaced = replaced;
+  return out;
+}
+
 function toArtifact(r: ArtifactRow): ArtifactRecord {
   return {
     id: r.id,
@@ -761,21 +785,7 @@ export class SqliteMetaStore implements MetaStore {
       if (old) this.#run('DELETE FROM properties WHERE artifact_id = :id', { id: row.id });
       this.#insertProps(row.id, a.properties);
       if (a.audit) this.#appendAudit(a.audit);
-      const out: ArtifactRecord & { replaced?: string } = {
-        id: row.id,
-        repo: a.repo,
-        path: a.path,
-        sha256: a.blob.sha256,
-        sha1: a.blob.sha1,
-        md5: a.blob.md5,
-        size: a.blob.size,
-        created: row.created,
-        createdBy: row.created_by,
-        modified: now,
-        modifiedBy: a.user,
-      };
-      if (old) out.replaced = old.sha256;
-      return out;
+      return deployedRecord(a, row, now, old?.sha256);
     });
   }
 
