@@ -11,8 +11,9 @@ import {
   KeyedMutex,
   MetaCache,
   PromotionConflict,
+  deployedRecord,
   revisionOf
-} from "./stowage-chunk-456QBTDX.mjs";
+} from "./stowage-chunk-ODY5G3RY.mjs";
 import {
   MetaStoreError
 } from "./stowage-chunk-PHX72IPM.mjs";
@@ -557,22 +558,7 @@ var PgMetaStore = class _PgMetaStore {
       await insertProps(c, [row.id], a.properties);
       if (a.audit)
         await appendAudit(c, a.audit);
-      const out = {
-        id: row.id,
-        repo: a.repo,
-        path: a.path,
-        sha256: a.blob.sha256,
-        sha1: a.blob.sha1,
-        md5: a.blob.md5,
-        size: a.blob.size,
-        created: row.created,
-        createdBy: row.created_by,
-        modified: now,
-        modifiedBy: a.user
-      };
-      if (old.rows[0])
-        out.replaced = old.rows[0].sha256;
-      return out;
+      return deployedRecord(a, row, now, old.rows[0]?.sha256);
     });
   }
   async deleteArtifacts(repo, path) {

@@ -326,6 +326,24 @@ CREATE TABLE IF NOT EXISTS remote_cache (
 var ARTIFACT_COLUMNS = `a.id, a.repo, a.path, a.sha256, b.sha1, b.md5, b.size, a.created, a.created_by, a.modified, a.modified_by`;
 var FROM_ARTIFACTS = `FROM artifacts a JOIN blobs b ON b.sha256 = a.sha256`;
 var UNDER = `(a.path = :p OR (a.path >= :lo AND a.path < :hi) OR :p = '')`;
+function deployedRecord(a, row, now, replaced) {
+  const out = {
+    id: row.id,
+    repo: a.repo,
+    path: a.path,
+    sha256: a.blob.sha256,
+    sha1: a.blob.sha1,
+    md5: a.blob.md5,
+    size: a.blob.size,
+    created: row.created,
+    createdBy: row.created_by,
+    modified: now,
+    modifiedBy: a.user
+  };
+  if (replaced !== void 0)
+    out.replaced = replaced;
+  return out;
+}
 function toArtifact(r) {
   return {
     id: r.id,
@@ -495,22 +513,7 @@ var SqliteMetaStore = class {
       this.#insertProps(row.id, a.properties);
       if (a.audit)
         this.#appendAudit(a.audit);
-      const out = {
-        id: row.id,
-        repo: a.repo,
-        path: a.path,
-        sha256: a.blob.sha256,
-        sha1: a.blob.sha1,
-        md5: a.blob.md5,
-        size: a.blob.size,
-        created: row.created,
-        createdBy: row.created_by,
-        modified: now,
-        modifiedBy: a.user
-      };
-      if (old)
-        out.replaced = old.sha256;
-      return out;
+      return deployedRecord(a, row, now, old?.sha256);
     });
   }
   #insertProps(id, props) {
@@ -1034,6 +1037,7 @@ export {
   SizedLru,
   MetaCache,
   KeyedMutex,
+  deployedRecord,
   revisionOf,
   SqliteMetaStore,
   PromotionConflict
