@@ -1,7 +1,7 @@
 /**
- * Conditional requests, answered once for every route by the `notModified` hook: any GET/HEAD
- * answer with an ETag or Last-Modified turns into 304 (no body) for a matching If-None-Match
- * or a later If-Modified-Since — stored files and the metadata formats compute.
+ * Conditional requests, answered once for every route by the onSend hook (`answerNotModified`):
+ * any GET/HEAD answer with an ETag or Last-Modified turns into 304 (no body) for a matching
+ * If-None-Match or a later If-Modified-Since — stored files and the metadata formats compute.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

@@ -78,6 +78,14 @@ export class MetaCache {
     this.#tokens.clear();
   }
 
+  /**
+   * Whether a value loaded when the generation was `gen` may be kept: no write since, and
+   * memory may still answer (#fresh clears, and so bumps the generation, on another's write).
+   */
+  #keeps(gen: number): boolean {
+    return this.#fresh() && gen === this.#gen;
+  }
+
   /** A local write changed `topic`: forget it (and any load still running). */
   invalidate(topic: CacheTopic): void {
     this.#gen++;
@@ -92,7 +100,7 @@ export class MetaCache {
     if (this.#repos) return this.#repos as Map<string, T>;
     const gen = this.#gen;
     const map = byKey((await load()).map(deepFreeze));
-    if (gen === this.#gen && this.#fresh() && gen === this.#gen) this.#repos = map;
+    if (this.#keeps(gen)) this.#repos = map;
     return map;
   }
 
@@ -103,7 +111,7 @@ export class MetaCache {
     if (have) return have as T[];
     const gen = this.#gen;
     const list = deepFreeze(await load());
-    if (gen === this.#gen && this.#fresh() && gen === this.#gen) this.#security.set(kind, list);
+    if (this.#keeps(gen)) this.#security.set(kind, list);
     return list;
   }
 
@@ -118,8 +126,7 @@ export class MetaCache {
     const gen = this.#gen;
     const value = await load();
     const frozen = value === undefined ? undefined : deepFreeze(value);
-    if (gen === this.#gen && this.#fresh() && gen === this.#gen)
-      this.#tokens.set(hash, { value: frozen }, 1);
+    if (this.#keeps(gen)) this.#tokens.set(hash, { value: frozen }, 1);
     return frozen;
   }
 }

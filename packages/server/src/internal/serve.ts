@@ -14,7 +14,7 @@ import type { ResolveOptions, Resolved } from './resolver.ts';
  * virtual repository; on a remote's cache miss stream it to the client while it is cached;
  * set the checksum headers; honour Range; record the download with the build that asked.
  * Conditional requests (If-None-Match, If-Modified-Since) are answered for every response
- * by the `notModified` hook, from the ETag and Last-Modified set here.
+ * by `answerNotModified` in the onSend hook, from the ETag and Last-Modified set here.
  */
 
 /** What a format asks `serveFile` to serve. The repository is the one the route resolved. */
@@ -330,19 +330,11 @@ export function isNotModified(req: FastifyRequest, reply: FastifyReply): boolean
 }
 
 /**
- * onSend hook: a GET/HEAD answer that carries ETag or Last-Modified and is not modified for the
- * request's conditionals becomes 304 without a body, whatever route produced it — packuments,
- * simple pages, index.yaml, repodata.json, PACKAGES, maven-metadata.xml, registrations, files.
+ * For buildApp's onSend hook: a GET/HEAD answer that carries ETag or Last-Modified and is not
+ * modified for the request's conditionals becomes 304 without a body, whatever route produced
+ * it — packuments, simple pages, index.yaml, repodata.json, PACKAGES, maven-metadata.xml,
+ * registrations, files. Returns the payload to send.
  */
-export async function notModified(
-  req: FastifyRequest,
-  reply: FastifyReply,
-  payload: unknown,
-): Promise<unknown> {
-  return answerNotModified(req, reply, payload);
-}
-
-/** What the notModified hook does, for a hook that does several things at once (buildApp's). */
 export function answerNotModified(
   req: FastifyRequest,
   reply: FastifyReply,

@@ -96,17 +96,7 @@ function nameFromUrl(url: string): string {
   return decodeOr(path.slice(path.lastIndexOf('/') + 1).split(';', 1)[0]!);
 }
 
-/** The onSend hook: see the module comment. */
-export async function servingHeaders(
-  req: FastifyRequest,
-  reply: FastifyReply,
-  payload: unknown,
-): Promise<unknown> {
-  setServingHeaders(req, reply);
-  return payload;
-}
-
-/** What the servingHeaders hook does, for a hook that does several things at once (buildApp's). */
+/** Sets the headers of the module comment on an answer (buildApp's onSend hook; serve.ts's pump). */
 export function setServingHeaders(req: FastifyRequest, reply: FastifyReply): void {
   reply.header('x-content-type-options', 'nosniff');
   if (!reply.hasHeader('content-security-policy'))
