@@ -5,7 +5,7 @@ import {
   PromotionConflict,
   SizedLru,
   SqliteMetaStore
-} from "./stowage-chunk-ODY5G3RY.mjs";
+} from "./stowage-chunk-KIP7Z37N.mjs";
 import {
   MetaStoreError,
   MigrationError
@@ -78659,7 +78659,7 @@ async function openMetaStore(storage2, dataDir) {
   const m = storage2.metadata;
   if (m.type === "sqlite")
     return new SqliteMetaStore({ dir: dataDir });
-  const { PgMetaStore } = await import("./stowage-metastore-pg-6XXIOYB5.mjs");
+  const { PgMetaStore } = await import("./stowage-metastore-pg-FBDO6WX5.mjs");
   return PgMetaStore.open({
     url: m.url,
     ...m.schema !== void 0 ? { schema: m.schema } : {},

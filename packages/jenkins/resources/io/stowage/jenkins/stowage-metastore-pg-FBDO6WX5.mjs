@@ -13,7 +13,7 @@ import {
   PromotionConflict,
   deployedRecord,
   revisionOf
-} from "./stowage-chunk-ODY5G3RY.mjs";
+} from "./stowage-chunk-KIP7Z37N.mjs";
 import {
   MetaStoreError
 } from "./stowage-chunk-PHX72IPM.mjs";

@@ -117,6 +117,13 @@ var MetaCache = class {
     this.#security.clear();
     this.#tokens.clear();
   }
+  /**
+   * Whether a value loaded when the generation was `gen` may be kept: no write since, and
+   * memory may still answer (#fresh clears, and so bumps the generation, on another's write).
+   */
+  #keeps(gen) {
+    return this.#fresh() && gen === this.#gen;
+  }
   /** A local write changed `topic`: forget it (and any load still running). */
   invalidate(topic) {
     this.#gen++;
@@ -135,7 +142,7 @@ var MetaCache = class {
       return this.#repos;
     const gen = this.#gen;
     const map = byKey((await load()).map(deepFreeze));
-    if (gen === this.#gen && this.#fresh() && gen === this.#gen)
+    if (this.#keeps(gen))
       this.#repos = map;
     return map;
   }
@@ -148,7 +155,7 @@ var MetaCache = class {
       return have;
     const gen = this.#gen;
     const list = deepFreeze(await load());
-    if (gen === this.#gen && this.#fresh() && gen === this.#gen)
+    if (this.#keeps(gen))
       this.#security.set(kind, list);
     return list;
   }
@@ -162,7 +169,7 @@ var MetaCache = class {
     const gen = this.#gen;
     const value = await load();
     const frozen = value === void 0 ? void 0 : deepFreeze(value);
-    if (gen === this.#gen && this.#fresh() && gen === this.#gen)
+    if (this.#keeps(gen))
       this.#tokens.set(hash, { value: frozen }, 1);
     return frozen;
   }
