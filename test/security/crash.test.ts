@@ -159,6 +159,14 @@ test('generic deploy', async () => {
   assert.equal(sha256(back.body), sha256(body));
 });
 
+test('generic deploy of a small body (read into memory, not staged)', async () => {
+  const body = randomBytes(48 * 1024);
+  const u = { method: 'PUT', path: '/generic-staging/crash/small.bin', headers: octet, body };
+  await probe('generic-staging', u, 'logged', 201);
+  const back = await send(`${server.url}${u.path}`, { headers: auth(server.token) });
+  assert.equal(sha256(back.body), sha256(body));
+});
+
 test('maven PUT', async () => {
   const u = {
     method: 'PUT',

@@ -13,6 +13,7 @@ import { Readable } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { FsBlobStore, type BlobStore } from '../src/server.ts';
+import { SMALL_BODY_BYTES } from '../src/internal/blobstore.ts';
 import { SKIP_S3, newBucket, openS3Store, keysIn } from './s3.ts';
 import type { S3BlobStore } from '../src/internal/blobstore-s3.ts';
 
@@ -88,6 +89,35 @@ function conformance(name: string, driver: Driver, skip: string | false): void {
       assert.deepEqual(listed, [one.sha256]);
       assert.deepEqual(await readAll(a.open(one.sha256)), data);
       assert.deepEqual(await leftovers(), []);
+    });
+
+    test('stageBytes: a small body in memory, hashed at once, written only by commit, whole', async () => {
+      const data = randomBytes(SMALL_BODY_BYTES);
+      const staged = a.stageBytes(data);
+      assert.deepEqual(
+        { sha256: staged.sha256, sha1: staged.sha1, md5: staged.md5, size: staged.size },
+        { ...sums(data), size: data.length },
+      );
+      assert.equal(await b.has(staged.sha256), false, 'nothing is stored before commit');
+      assert.deepEqual(await readAll(staged.read()), data, 'staged content reads back');
+      assert.deepEqual(await leftovers(), [], 'nothing is staged in storage');
+      await staged.commit();
+      await staged.commit(); // idempotent
+      assert.deepEqual(await readAll(b.open(staged.sha256)), data);
+      assert.equal(await b.size(staged.sha256), data.length);
+      // The same bytes from the other replica, and the empty body.
+      await b.stageBytes(Buffer.from(data)).commit();
+      assert.deepEqual(await readAll(a.open(staged.sha256)), data);
+      const empty = b.stageBytes(Buffer.alloc(0));
+      await empty.commit();
+      assert.equal(await a.size(empty.sha256), 0);
+      // Discarded: nothing written, then or later.
+      const dropped = a.stageBytes(randomBytes(100));
+      await dropped.discard();
+      await dropped.commit();
+      assert.equal(await b.has(dropped.sha256), false);
+      assert.throws(() => a.stageBytes(Buffer.alloc(SMALL_BODY_BYTES + 1)), /at most/);
+      assert.deepEqual(await leftovers(), [], 'no temporary data left');
     });
 
     test('discard, and a body that breaks off, leave nothing behind', async () => {

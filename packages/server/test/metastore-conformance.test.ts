@@ -188,6 +188,54 @@ for (const e of ENGINES) {
       });
     });
 
+    test('deploys asked for at once each succeed or fail alone, with their properties and audit', async () => {
+      await withStore(e, async (meta) => {
+        const deploy = (path: string, b: BlobRecord): Promise<unknown> =>
+          meta.deployArtifact({
+            repo: 'r',
+            path,
+            blob: b,
+            user: 'u',
+            properties: { at: [path] },
+            audit: { ts: Date.now(), user: 'u', ip: '127.0.0.1', action: 'artifact.deploy', path },
+          });
+        // A blob record the store refuses (no sha1): its deploy fails, the others do not.
+        const broken = { ...blob('x'), sha1: null as unknown as string };
+        const results = await Promise.allSettled([
+          deploy('one', blob('1')),
+          deploy('bad', broken),
+          deploy('two', blob('2')),
+          deploy('one', blob('3')),
+        ]);
+        assert.deepEqual(
+          results.map((r) => r.status),
+          ['fulfilled', 'rejected', 'fulfilled', 'fulfilled'],
+        );
+        assert.deepEqual(
+          (await meta.listFiles('r', '')).map((f) => [f.path, f.sha256]),
+          [
+            ['one', blob('3').sha256],
+            ['two', blob('2').sha256],
+          ],
+          'the later deploy of a path asked for in the same turn wins',
+        );
+        assert.equal(await meta.findBlob({ sha256: broken.sha256 }), undefined);
+        const one = (await meta.getArtifact('r', 'one'))!;
+        assert.deepEqual(await meta.getProperties(one.id), { at: ['one'] });
+        assert.deepEqual(
+          (await meta.listAudit({ action: 'artifact.deploy' })).map((a) => a.path).sort(),
+          ['one', 'one', 'two'],
+          'the failed deploy left no audit entry',
+        );
+        // Many at once (more than one transaction holds on SQLite).
+        const many = await Promise.all(
+          Array.from({ length: 300 }, (_, i) => deploy(`many/${i}`, blob(`m${i}`))),
+        );
+        assert.equal(many.length, 300);
+        assert.equal((await meta.listFiles('r', 'many')).length, 300);
+      });
+    });
+
     test('blobs and checksums: find by any checksum, referenced or not, delete', async () => {
       await withStore(e, async (meta) => {
         const x = blob('x');

@@ -83,11 +83,13 @@ test('a client that disconnects halfway leaves no visible file and no temp file'
       'chunked',
       256 * 1024,
     );
+    // A small body (read into memory, not streamed to a temporary file) cut off likewise.
+    await cutUpload(s.port, s.adminToken, '/generic-staging/cut/small.bin', 40 * 1024, 10 * 1024);
     await waitFor(
       async () => (await readdir(tmp)).length === 0,
       'the temp files of cut uploads to go',
     );
-    for (const name of ['big.bin', 'chunked.bin']) {
+    for (const name of ['big.bin', 'chunked.bin', 'small.bin']) {
       const res = await fetch(`${s.url}/generic-staging/cut/${name}`, {
         method: 'HEAD',
         headers: { authorization: `Bearer ${s.adminToken}` },

@@ -12,6 +12,7 @@ import {
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
+  PutObjectCommand,
   S3Client,
   UploadPartCopyCommand,
   type S3ClientConfig,
@@ -19,7 +20,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { MultiHash, type Checksums } from '@stowage/core';
-import type { BlobStore, StagedBlob, UploadSession } from './blobstore.ts';
+import { stagedBytes, type BlobStore, type StagedBlob, type UploadSession } from './blobstore.ts';
 
 export interface S3BlobStoreOptions {
   bucket: string;
@@ -214,6 +215,23 @@ export class S3BlobStore implements BlobStore {
     const hash = new MultiHash();
     const size = await this.#put(key, body, { ...opts, hash });
     return this.#staged(key, hash.digest(), size);
+  }
+
+  stageBytes(data: Buffer): StagedBlob {
+    // Its digest is known before anything is sent: one PutObject straight to the blob's key (an
+    // object appears whole or not at all), skipped when that key already holds these bytes.
+    return stagedBytes(data, async (sums, bytes) => {
+      const dest = this.keyOf(sums.sha256);
+      if (await this.#head(dest)) return;
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: dest,
+          Body: bytes,
+          ContentLength: bytes.length,
+        }),
+      );
+    });
   }
 
   #staged(key: string, sums: Checksums, size: number): StagedBlob {

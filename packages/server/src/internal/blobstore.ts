@@ -1,4 +1,14 @@
-import { close as fsClose, createReadStream, fstat, open as fsOpen, read as fsRead } from 'node:fs';
+import {
+  close as fsClose,
+  createReadStream,
+  fstat,
+  mkdir as fsMkdir,
+  open as fsOpen,
+  read as fsRead,
+  rename as fsRename,
+  unlink as fsUnlink,
+  write as fsWrite,
+} from 'node:fs';
 import {
   mkdir,
   open as openFile,
@@ -10,7 +20,7 @@ import {
   writeFile,
   type FileHandle,
 } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { basename, join } from 'node:path';
 import { once } from 'node:events';
 import { Readable } from 'node:stream';
@@ -61,6 +71,11 @@ export interface UploadSession {
 export interface BlobStore {
   /** Streams `body` to a temporary place while computing sha1/sha256/md5 in one pass. */
   stage(body: Readable, opts?: { signal?: AbortSignal }): Promise<StagedBlob>;
+  /**
+   * Stages a small body already in memory (at most SMALL_BODY_BYTES): hashed at once, nothing
+   * written until commit, which puts it under its digest atomically; discard only forgets it.
+   */
+  stageBytes(data: Buffer): StagedBlob;
   /** Starts an upload that arrives in pieces, kept in the temporary area. */
   openUpload(): Promise<UploadSession>;
   /**
@@ -92,6 +107,52 @@ export interface BlobStore {
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
+/**
+ * The largest body a deploy reads into memory instead of streaming (stageBytes): below it a
+ * stream's machinery and a temporary file written piecemeal cost more than the bytes.
+ */
+export const SMALL_BODY_BYTES = 64 * 1024;
+
+/** The digests of bytes in memory, each in one call. */
+export function checksumsOf(data: Buffer): Checksums {
+  if (data.length > SMALL_BODY_BYTES)
+    throw new Error(`stageBytes takes at most ${SMALL_BODY_BYTES} bytes, not ${data.length}`);
+  return {
+    sha1: hash('sha1', data),
+    sha256: hash('sha256', data),
+    md5: hash('md5', data),
+  };
+}
+
+/** A regular file takes fewer bytes than it was given only when the disk is full. */
+function shortWrite(path: string): NodeJS.ErrnoException {
+  const err: NodeJS.ErrnoException = new Error(`no space left writing ${path} (short write)`);
+  err.code = 'ENOSPC';
+  return err;
+}
+
+/** A staged blob held in memory; `put` writes it under its digest. */
+export function stagedBytes(
+  data: Buffer,
+  put: (sums: Checksums, data: Buffer) => Promise<void>,
+): StagedBlob {
+  const sums = checksumsOf(data);
+  let done = false;
+  return {
+    ...sums,
+    size: data.length,
+    read: () => Readable.from([data]),
+    commit: async () => {
+      if (done) return;
+      await put(sums, data);
+      done = true;
+    },
+    discard: async () => {
+      done = true;
+    },
+  };
+}
+
 /** The names #tmpName() gives. */
 const UPLOAD_ID = /^\d+-[0-9a-f]{16}\.part$/;
 
@@ -129,6 +190,47 @@ export class FsBlobStore implements BlobStore {
       throw err;
     }
     return this.#staged(tmpPath, sums, out.size);
+  }
+
+  stageBytes(data: Buffer): StagedBlob {
+    // Written whole to a temporary file and renamed under the digest: never seen half-written.
+    // Plain callbacks, one promise: for a small file the promise API's per-call machinery
+    // (a FileHandle, a promise per step) costs more main-thread time than the bytes.
+    return stagedBytes(
+      data,
+      (sums, bytes) =>
+        new Promise<void>((resolve, reject) => {
+          const tmpPath = this.#tmpName();
+          const dest = this.pathOf(sums.sha256);
+          const dir = join(dest, '..');
+          const failed = (err: Error): void => fsUnlink(tmpPath, () => reject(err));
+          const renamed = (err: NodeJS.ErrnoException | null): void => {
+            if (!err) {
+              this.#dirs.add(dir);
+              return resolve();
+            }
+            if (err.code !== 'ENOENT' || !this.#dirs.delete(dir)) return failed(err);
+            // The fan-out folder went away since it was seen: make it again, once.
+            makeDirThenRename();
+          };
+          const makeDirThenRename = (): void =>
+            fsMkdir(dir, { recursive: true }, (err) => {
+              if (err) return failed(err);
+              fsRename(tmpPath, dest, (e) => (e ? failed(e) : (this.#dirs.add(dir), resolve())));
+            });
+          fsOpen(tmpPath, 'wx', 0o600, (err, fd) => {
+            if (err) return reject(err);
+            fsWrite(fd, bytes, 0, bytes.length, 0, (werr, written) => {
+              fsClose(fd, (cerr) => {
+                const e = werr ?? cerr ?? (written === bytes.length ? null : shortWrite(tmpPath));
+                if (e) return failed(e);
+                if (this.#dirs.has(dir)) fsRename(tmpPath, dest, renamed);
+                else makeDirThenRename();
+              });
+            });
+          });
+        }),
+    );
   }
 
   async openUpload(): Promise<UploadSession> {

@@ -1,4 +1,6 @@
 import type { FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
 import { HttpError } from '../errors.ts';
 
 /** The undecoded path and query of a request (Fastify's own params are decoded once already). */
@@ -191,4 +193,49 @@ export function declaredChecksums(req: FastifyRequest): {
   if (sha256) out.sha256 = sha256;
   if (md5) out.md5 = md5;
   return out;
+}
+
+/**
+ * The whole body of a request that declared a Content-Length of at most `max` bytes, read into
+ * memory; undefined when it declared no length (chunked) or a larger one, to be streamed instead.
+ * A body that ends short or breaks off is ERR_UPLOAD_INCOMPLETE.
+ */
+export function readSmallBody(
+  body: Readable,
+  headers: IncomingHttpHeaders,
+  max: number,
+): Promise<Buffer> | undefined {
+  if (headers['transfer-encoding'] !== undefined) return undefined;
+  const declared = headers['content-length'];
+  if (declared === undefined) return undefined;
+  const length = Number(declared);
+  if (!Number.isSafeInteger(length) || length < 0 || length > max) return undefined;
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let got = 0;
+    let settled = false;
+    const done = (err?: Error): void => {
+      if (settled) return;
+      settled = true;
+      body.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+      if (err) return reject(err);
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, got));
+    };
+    const incomplete = (cause?: Error): HttpError =>
+      new HttpError(
+        'ERR_UPLOAD_INCOMPLETE',
+        `the upload ended after ${got} of its ${length} bytes`,
+        cause ? { cause } : {},
+      );
+    const onData = (c: Buffer): void => {
+      got += c.length;
+      // The HTTP parser stops at Content-Length; a stream that says otherwise is not trusted.
+      if (got > length) return done(incomplete());
+      chunks.push(c);
+    };
+    const onEnd = (): void => done(got === length ? undefined : incomplete());
+    const onError = (err: Error): void => done(incomplete(err));
+    const onClose = (): void => done(incomplete());
+    body.on('data', onData).once('end', onEnd).once('error', onError).once('close', onClose);
+  });
 }

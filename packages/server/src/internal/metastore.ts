@@ -235,14 +235,7 @@ export interface MetaStore {
    * the row, makes its properties `properties`, appends `audit` when given. Returns the row
    * written, and the digest it replaced (undefined for a new path).
    */
-  deployArtifact(a: {
-    repo: string;
-    path: string;
-    blob: BlobRecord;
-    user: string;
-    properties: Properties;
-    audit?: AuditEntry;
-  }): Promise<ArtifactRecord & { replaced?: string }>;
+  deployArtifact(a: DeployRequest): Promise<ArtifactRecord & { replaced?: string }>;
   /** Deletes a file, or a folder and everything under it; returns the digests removed. */
   deleteArtifacts(repo: string, path: string): Promise<string[]>;
   /** Files under a folder ('' is the repository root), recursively. */
@@ -518,6 +511,25 @@ const FROM_ARTIFACTS = `FROM artifacts a JOIN blobs b ON b.sha256 = a.sha256`;
 const UNDER = `(a.path = :p OR (a.path >= :lo AND a.path < :hi) OR :p = '')`;
 
 /** The artifact row a deploy wrote (both engines), with the digest it replaced. */
+/** What deployArtifact writes. */
+export interface DeployRequest {
+  repo: string;
+  path: string;
+  blob: BlobRecord;
+  user: string;
+  properties: Properties;
+  audit?: AuditEntry;
+}
+
+/** The most deploys the SQLite store commits in one transaction. */
+const MAX_DEPLOY_BATCH = 256;
+
+interface PendingDeploy {
+  a: DeployRequest;
+  resolve: (r: ArtifactRecord & { replaced?: string }) => void;
+  reject: (err: unknown) => void;
+}
+
 export function deployedRecord(
   a: { repo: string; path: string; blob: BlobRecord; user: string },
   row: { id: number; created: number; created_by: string },
@@ -758,35 +770,76 @@ export class SqliteMetaStore implements MetaStore {
     return r ? toArtifact(r) : undefined;
   }
 
-  async deployArtifact(a: {
-    repo: string;
-    path: string;
-    blob: BlobRecord;
-    user: string;
-    properties: Properties;
-    audit?: AuditEntry;
-  }): Promise<ArtifactRecord & { replaced?: string }> {
-    const now = Date.now();
-    return this.#tx(() => {
-      this.#touch(a.blob, now);
-      const old = this.#get<{ sha256: string }>(
-        'SELECT sha256 FROM artifacts WHERE repo = :repo AND path = :path',
-        { repo: a.repo, path: a.path },
-      );
-      const row = this.#get<{ id: number; created: number; created_by: string }>(
-        `INSERT INTO artifacts (repo, path, sha256, created, created_by, modified, modified_by)
-         VALUES (:repo, :path, :sha256, :now, :user, :now, :user)
-         ON CONFLICT(repo, path) DO UPDATE SET sha256 = excluded.sha256, modified = excluded.modified,
-           modified_by = excluded.modified_by
-         RETURNING id, created, created_by`,
-        { repo: a.repo, path: a.path, sha256: a.blob.sha256, now, user: a.user },
-      );
-      if (!row) throw new Error('artifact row vanished inside its own transaction');
-      if (old) this.#run('DELETE FROM properties WHERE artifact_id = :id', { id: row.id });
-      this.#insertProps(row.id, a.properties);
-      if (a.audit) this.#appendAudit(a.audit);
-      return deployedRecord(a, row, now, old?.sha256);
+  deployArtifact(a: DeployRequest): Promise<ArtifactRecord & { replaced?: string }> {
+    // Group commit: the deploys asked for in one turn of the event loop share a transaction
+    // (each in a savepoint of its own, so one that fails fails alone); each caller's promise
+    // settles once the transaction holding its row has committed.
+    return new Promise((resolve, reject) => {
+      let batch = this.#deploys;
+      if (!batch) {
+        batch = this.#deploys = [];
+        setImmediate(() => this.#commitDeploys(batch!));
+      }
+      batch.push({ a, resolve, reject });
+      if (batch.length >= MAX_DEPLOY_BATCH) this.#commitDeploys(batch);
     });
+  }
+
+  #deploys: PendingDeploy[] | undefined;
+
+  #commitDeploys(batch: PendingDeploy[]): void {
+    if (this.#deploys !== batch) return;
+    this.#deploys = undefined;
+    const now = Date.now();
+    const out: ({ ok: ArtifactRecord & { replaced?: string } } | { err: unknown })[] = [];
+    try {
+      this.#tx(() => {
+        if (batch.length === 1) {
+          out.push({ ok: this.#deployOne(batch[0]!.a, now) });
+          return;
+        }
+        for (const { a } of batch) {
+          this.#db.exec('SAVEPOINT deploy');
+          try {
+            out.push({ ok: this.#deployOne(a, now) });
+            this.#db.exec('RELEASE deploy');
+          } catch (err) {
+            this.#db.exec('ROLLBACK TO deploy');
+            this.#db.exec('RELEASE deploy');
+            out.push({ err });
+          }
+        }
+      });
+    } catch (err) {
+      for (const [i, d] of batch.entries()) d.reject(out[i] && 'err' in out[i] ? out[i].err : err);
+      return;
+    }
+    batch.forEach((d, i) => {
+      const r = out[i]!;
+      if ('ok' in r) d.resolve(r.ok);
+      else d.reject(r.err);
+    });
+  }
+
+  #deployOne(a: DeployRequest, now: number): ArtifactRecord & { replaced?: string } {
+    this.#touch(a.blob, now);
+    const old = this.#get<{ sha256: string }>(
+      'SELECT sha256 FROM artifacts WHERE repo = :repo AND path = :path',
+      { repo: a.repo, path: a.path },
+    );
+    const row = this.#get<{ id: number; created: number; created_by: string }>(
+      `INSERT INTO artifacts (repo, path, sha256, created, created_by, modified, modified_by)
+       VALUES (:repo, :path, :sha256, :now, :user, :now, :user)
+       ON CONFLICT(repo, path) DO UPDATE SET sha256 = excluded.sha256, modified = excluded.modified,
+         modified_by = excluded.modified_by
+       RETURNING id, created, created_by`,
+      { repo: a.repo, path: a.path, sha256: a.blob.sha256, now, user: a.user },
+    );
+    if (!row) throw new Error('artifact row vanished inside its own transaction');
+    if (old) this.#run('DELETE FROM properties WHERE artifact_id = :id', { id: row.id });
+    this.#insertProps(row.id, a.properties);
+    if (a.audit) this.#appendAudit(a.audit);
+    return deployedRecord(a, row, now, old?.sha256);
   }
 
   #insertProps(id: number, props: Properties): void {
@@ -1452,6 +1505,8 @@ export class SqliteMetaStore implements MetaStore {
   }
 
   async close(): Promise<void> {
+    // Deploys asked for in this turn are written, not lost.
+    if (this.#deploys) this.#commitDeploys(this.#deploys);
     this.#stmts.clear();
     this.#db.close();
   }

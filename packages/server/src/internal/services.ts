@@ -149,7 +149,8 @@ export class Services {
     /** A key, or the local repository the caller already resolved (see deployableRepo). */
     repo: string | RepoConfig;
     path: string;
-    body: Readable | undefined;
+    /** The content: streamed, or a small body already read (see SMALL_BODY_BYTES). */
+    body: Readable | Buffer | undefined;
     expected: ExpectedChecksums;
     properties: Properties;
     user: string;
@@ -208,10 +209,12 @@ export class Services {
       });
       return this.#replaced(art);
     }
-    const staged = await this.stageUpload(d.body, {
-      what: `${repo}/${d.path}`,
-      ...(d.signal ? { signal: d.signal } : {}),
-    });
+    const staged = Buffer.isBuffer(d.body)
+      ? this.blobs.stageBytes(d.body)
+      : await this.stageUpload(d.body, {
+          what: `${repo}/${d.path}`,
+          ...(d.signal ? { signal: d.signal } : {}),
+        });
     try {
       verifyChecksums(staged, expected, `body`, ` for ${repo}/${d.path}`);
     } catch (err) {
@@ -274,6 +277,8 @@ export class Services {
         await staged.commit();
       } catch (err) {
         await staged.discard();
+        const full = diskFullCode(err);
+        if (full) throw storageFull(err, full);
         throw err;
       }
       return this.meta.deployArtifact({

@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { HttpError } from '../errors.ts';
 import { parseRepoPath, type RepoPath } from '../internal/paths.ts';
-import { baseUrl, declaredChecksums, rawUrl } from '../internal/http.ts';
+import { baseUrl, declaredChecksums, rawUrl, readSmallBody } from '../internal/http.ts';
+import { SMALL_BODY_BYTES } from '../internal/blobstore.ts';
 import type { RepoConfig } from '../internal/metastore.ts';
 import { allowInline } from '../internal/serving.ts';
 import { fileInfo } from './storage.ts';
@@ -57,11 +58,13 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
     }
     if (byChecksum) req.raw.resume();
     const before = formatOf(into.packageType)?.beforeDeploy;
+    // A small body is read whole: cheaper than streaming it through a temporary file.
+    const small = body && readSmallBody(body, req.headers, SMALL_BODY_BYTES);
     const art = await svc.deploy({
       ...(before && { check: (b) => before(svc, into, target.path, b) }),
       repo: into,
       path: target.path,
-      body,
+      body: small ? await small : body,
       expected: declaredChecksums(req),
       properties: target.matrix,
       user: who.user,
