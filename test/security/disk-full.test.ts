@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, statfs, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   auth,
@@ -123,6 +123,27 @@ test('an upload bigger than the free space answers 507 and leaves nothing behind
   assert.deepEqual(back.body, first);
   const missing = await send(`${s.url}/generic-staging/too-big.bin`, { headers: auth(s.token) });
   assert.equal(missing.status, 404);
+
+  // A small body (read into memory, written whole at commit) that no longer fits: 507 as well.
+  const filler = join(mnt, 'filler');
+  const tmpBefore = await readdir(join(data, 'tmp')); // the OCI upload session's file stays
+  const { bavail, bsize } = await statfs(mnt);
+  await writeFile(filler, Buffer.alloc(Math.max(0, bavail * bsize - 16 * 1024)));
+  const tight = await send(`${s.url}/generic-staging/tight.bin`, {
+    method: 'PUT',
+    headers: h,
+    body: randomBytes(60 * 1024),
+  });
+  assert.equal(tight.status, 507, tight.text());
+  assert.equal(errorCode(tight), 'ERR_STORAGE_FULL');
+  assert.deepEqual(
+    await readdir(join(data, 'tmp')),
+    tmpBefore,
+    'small body: no temporary file left',
+  );
+  await rm(filler);
+  const none = await send(`${s.url}/generic-staging/tight.bin`, { headers: auth(s.token) });
+  assert.equal(none.status, 404);
 
   const small = await send(`${s.url}/generic-staging/after.bin`, {
     method: 'PUT',

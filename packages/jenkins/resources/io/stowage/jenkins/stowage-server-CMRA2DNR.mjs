@@ -5,16 +5,20 @@ import {
   PromotionConflict,
   SizedLru,
   SqliteMetaStore
-} from "./stowage-chunk-KIP7Z37N.mjs";
+} from "./stowage-chunk-UAX53SXF.mjs";
 import {
   MetaStoreError,
   MigrationError
 } from "./stowage-chunk-PHX72IPM.mjs";
 import "./stowage-chunk-QDYDZI7D.mjs";
 import {
+  FsBlobStore,
+  SMALL_BODY_BYTES,
+  beginBlobRead
+} from "./stowage-chunk-TNIJVCLU.mjs";
+import {
   CHART_INVALID,
   CHART_NAME,
-  MultiHash,
   SEMVER,
   chartEntry,
   diffBuilds,
@@ -1249,7 +1253,7 @@ var require_sonic_boom = __commonJS({
     var kContentModeUtf8 = "utf8";
     var [major, minor] = (process.versions.node || "0.0").split(".").map(Number);
     var kCopyBuffer = major >= 22 && minor >= 7;
-    function openFile2(file, sonic) {
+    function openFile(file, sonic) {
       sonic._opening = true;
       sonic._writing = true;
       sonic._asyncDrainScheduled = false;
@@ -1313,7 +1317,7 @@ var require_sonic_boom = __commonJS({
       if (!(this instanceof SonicBoom)) {
         return new SonicBoom(opts);
       }
-      let { fd, dest, minLength, maxLength, maxWrite, periodicFlush, sync, append = true, mkdir: mkdir3, retryEAGAIN, fsync, contentMode, mode } = opts || {};
+      let { fd, dest, minLength, maxLength, maxWrite, periodicFlush, sync, append = true, mkdir: mkdir2, retryEAGAIN, fsync, contentMode, mode } = opts || {};
       fd = fd || dest;
       this._len = 0;
       this.fd = -1;
@@ -1338,7 +1342,7 @@ var require_sonic_boom = __commonJS({
       this.append = append || false;
       this.mode = mode;
       this.retryEAGAIN = retryEAGAIN || (() => true);
-      this.mkdir = mkdir3 || false;
+      this.mkdir = mkdir2 || false;
       let fsWriteSync;
       let fsWrite;
       if (contentMode === kContentModeBuffer) {
@@ -1351,7 +1355,7 @@ var require_sonic_boom = __commonJS({
         fsWrite = () => fs.write(this.fd, this._writingBuf, this.release);
       } else if (contentMode === void 0 || contentMode === kContentModeUtf8) {
         this._writingBuf = "";
-        this.write = write2;
+        this.write = write;
         this.flush = flush;
         this.flushSync = flushSync;
         this._actualWrite = actualWrite;
@@ -1374,7 +1378,7 @@ var require_sonic_boom = __commonJS({
         this.fd = fd;
         process.nextTick(() => this.emit("ready"));
       } else if (typeof fd === "string") {
-        openFile2(fd, this);
+        openFile(fd, this);
       } else {
         throw new Error("SonicBoom supports only file descriptors and files");
       }
@@ -1484,7 +1488,7 @@ var require_sonic_boom = __commonJS({
       }
       return Buffer.concat(bufs, len);
     }
-    function write2(data) {
+    function write(data) {
       if (this.destroyed) {
         throw new Error("SonicBoom destroyed");
       }
@@ -1645,7 +1649,7 @@ var require_sonic_boom = __commonJS({
           });
         }
       });
-      openFile2(this.file, this);
+      openFile(this.file, this);
     };
     SonicBoom.prototype.end = function() {
       if (this.destroyed) {
@@ -2069,8 +2073,8 @@ var require_thread_stream = __commonJS({
     init_define_STOWAGE_UI_ASSETS();
     var { version } = require_package();
     var { EventEmitter } = __require("events");
-    var { Worker: Worker3 } = __require("worker_threads");
-    var { join: join5 } = __require("path");
+    var { Worker: Worker2 } = __require("worker_threads");
+    var { join: join4 } = __require("path");
     var { pathToFileURL } = __require("url");
     var { wait } = require_wait();
     var {
@@ -2122,8 +2126,8 @@ var require_thread_stream = __commonJS({
     function createWorker(stream, opts) {
       const { filename, workerData } = opts;
       const bundlerOverrides = "__bundlerPathsOverrides" in globalThis ? globalThis.__bundlerPathsOverrides : {};
-      const toExecute = bundlerOverrides["thread-stream-worker"] || join5(__dirname, "lib", "worker.js");
-      const worker = new Worker3(toExecute, {
+      const toExecute = bundlerOverrides["thread-stream-worker"] || join4(__dirname, "lib", "worker.js");
+      const worker = new Worker2(toExecute, {
         ...opts.workerOpts,
         name: opts.workerOpts?.name || "thread-stream",
         trackUnmanagedFds: false,
@@ -2169,7 +2173,7 @@ var require_thread_stream = __commonJS({
             }
             return;
           }
-          write2(stream, leftover, noop);
+          write(stream, leftover, noop);
           continue;
         }
         if (leftover === 0) {
@@ -2512,7 +2516,7 @@ var require_thread_stream = __commonJS({
         });
       }
     }
-    function write2(stream, maxBytes, cb) {
+    function write(stream, maxBytes, cb) {
       const current = Atomics.load(stream[kImpl].state, WRITE_INDEX);
       let offset = current;
       let remaining = maxBytes;
@@ -2600,7 +2604,7 @@ var require_thread_stream = __commonJS({
         } else if (leftover < 0) {
           throw new Error("overwritten");
         }
-        write2(stream, leftover, cb);
+        write(stream, leftover, cb);
       }
     }
     function flushSync(stream) {
@@ -2636,7 +2640,7 @@ var require_transport = __commonJS({
     var { createRequire } = __require("module");
     var { existsSync: existsSync3 } = __require("node:fs");
     var getCallers = require_caller();
-    var { join: join5, isAbsolute, sep } = __require("node:path");
+    var { join: join4, isAbsolute, sep } = __require("node:path");
     var { fileURLToPath: fileURLToPath3 } = __require("node:url");
     var sleep = require_atomic_sleep();
     var onExit = require_on_exit_leak_free();
@@ -2779,7 +2783,7 @@ var require_transport = __commonJS({
       stream.flushSync();
     }
     function transport(fullOptions) {
-      const { pipeline: pipeline6, targets, levels, dedupe, worker = {}, caller = getCallers(), sync = false } = fullOptions;
+      const { pipeline: pipeline5, targets, levels, dedupe, worker = {}, caller = getCallers(), sync = false } = fullOptions;
       const options2 = {
         ...fullOptions.options
       };
@@ -2791,7 +2795,7 @@ var require_transport = __commonJS({
         throw new Error("only one of target or targets can be specified");
       }
       if (targets) {
-        target = bundlerOverrides["pino-worker"] || join5(__dirname, "worker.js");
+        target = bundlerOverrides["pino-worker"] || join4(__dirname, "worker.js");
         options2.targets = targets.filter((dest) => dest.target).map((dest) => {
           return {
             ...dest,
@@ -2811,9 +2815,9 @@ var require_transport = __commonJS({
         const targetsHaveLevel = options2.targets.some((t) => t.level != null);
         const pipelinesHaveLevel = options2.pipelines.some((p) => p.some((t) => t.level != null));
         usesMultistream = options2.targets.length + options2.pipelines.length > 1 || targetsHaveLevel || pipelinesHaveLevel;
-      } else if (pipeline6) {
-        target = bundlerOverrides["pino-worker"] || join5(__dirname, "worker.js");
-        options2.pipelines = [pipeline6.map((dest) => {
+      } else if (pipeline5) {
+        target = bundlerOverrides["pino-worker"] || join4(__dirname, "worker.js");
+        options2.pipelines = [pipeline5.map((dest) => {
           return {
             ...dest,
             target: fixTarget(dest.target)
@@ -2827,7 +2831,7 @@ var require_transport = __commonJS({
         options2.dedupe = dedupe;
       }
       options2.pinoWillSendConfig = true;
-      const name2 = targets || pipeline6 ? "pino.transport" : target;
+      const name2 = targets || pipeline5 ? "pino.transport" : target;
       const stream = buildStream(fixTarget(target), options2, worker, sync, name2);
       if (usesMultistream) {
         stream[transportUsesMultistreamSym] = true;
@@ -2839,7 +2843,7 @@ var require_transport = __commonJS({
           return origin;
         }
         if (origin === "pino/file") {
-          return join5(__dirname, "..", "file.js");
+          return join4(__dirname, "..", "file.js");
         }
         let fixTarget2;
         for (const filePath of callers) {
@@ -3498,7 +3502,7 @@ var require_proto = __commonJS({
         return "Pino";
       },
       [lsCacheSym]: initialLsCache,
-      [writeSym]: write2,
+      [writeSym]: write,
       [asJsonSym]: asJson,
       [getLevelSym]: getLevel,
       [setLevelSym]: setLevel
@@ -3601,7 +3605,7 @@ var require_proto = __commonJS({
     function defaultMixinMergeStrategy(mergeObject, mixinObject) {
       return Object.assign(mixinObject, mergeObject);
     }
-    function write2(_obj, msg, num) {
+    function write(_obj, msg, num) {
       const t = this[timeSym]();
       const mixin = this[mixinSym];
       const errorKey = this[errorKeySym];
@@ -3825,7 +3829,7 @@ var require_safe_stable_stringify = __commonJS({
               return circularValue;
             }
             let res = "";
-            let join5 = ",";
+            let join4 = ",";
             const originalIndentation = indentation;
             if (Array.isArray(value)) {
               if (value.length === 0) {
@@ -3839,7 +3843,7 @@ var require_safe_stable_stringify = __commonJS({
                 indentation += spacer;
                 res += `
 ${indentation}`;
-                join5 = `,
+                join4 = `,
 ${indentation}`;
               }
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
@@ -3847,13 +3851,13 @@ ${indentation}`;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyFnReplacer(String(i), value, stack, replacer, spacer, indentation);
                 res += tmp2 !== void 0 ? tmp2 : "null";
-                res += join5;
+                res += join4;
               }
               const tmp = stringifyFnReplacer(String(i), value, stack, replacer, spacer, indentation);
               res += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res += `${join5}"... ${getItemCount(removedKeys)} not stringified"`;
+                res += `${join4}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               if (spacer !== "") {
                 res += `
@@ -3874,7 +3878,7 @@ ${originalIndentation}`;
             let separator = "";
             if (spacer !== "") {
               indentation += spacer;
-              join5 = `,
+              join4 = `,
 ${indentation}`;
               whitespace = " ";
             }
@@ -3888,13 +3892,13 @@ ${indentation}`;
               const tmp = stringifyFnReplacer(key2, value, stack, replacer, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}:${whitespace}${tmp}`;
-                separator = join5;
+                separator = join4;
               }
             }
             if (keyLength > maximumBreadth) {
               const removedKeys = keyLength - maximumBreadth;
               res += `${separator}"...":${whitespace}"${getItemCount(removedKeys)} not stringified"`;
-              separator = join5;
+              separator = join4;
             }
             if (spacer !== "" && separator.length > 1) {
               res = `
@@ -3935,7 +3939,7 @@ ${originalIndentation}`;
             }
             const originalIndentation = indentation;
             let res = "";
-            let join5 = ",";
+            let join4 = ",";
             if (Array.isArray(value)) {
               if (value.length === 0) {
                 return "[]";
@@ -3948,7 +3952,7 @@ ${originalIndentation}`;
                 indentation += spacer;
                 res += `
 ${indentation}`;
-                join5 = `,
+                join4 = `,
 ${indentation}`;
               }
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
@@ -3956,13 +3960,13 @@ ${indentation}`;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyArrayReplacer(String(i), value[i], stack, replacer, spacer, indentation);
                 res += tmp2 !== void 0 ? tmp2 : "null";
-                res += join5;
+                res += join4;
               }
               const tmp = stringifyArrayReplacer(String(i), value[i], stack, replacer, spacer, indentation);
               res += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res += `${join5}"... ${getItemCount(removedKeys)} not stringified"`;
+                res += `${join4}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               if (spacer !== "") {
                 res += `
@@ -3975,7 +3979,7 @@ ${originalIndentation}`;
             let whitespace = "";
             if (spacer !== "") {
               indentation += spacer;
-              join5 = `,
+              join4 = `,
 ${indentation}`;
               whitespace = " ";
             }
@@ -3984,7 +3988,7 @@ ${indentation}`;
               const tmp = stringifyArrayReplacer(key2, value[key2], stack, replacer, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}:${whitespace}${tmp}`;
-                separator = join5;
+                separator = join4;
               }
             }
             if (spacer !== "" && separator.length > 1) {
@@ -4042,20 +4046,20 @@ ${originalIndentation}`;
               indentation += spacer;
               let res2 = `
 ${indentation}`;
-              const join6 = `,
+              const join5 = `,
 ${indentation}`;
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
               let i = 0;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyIndent(String(i), value[i], stack, spacer, indentation);
                 res2 += tmp2 !== void 0 ? tmp2 : "null";
-                res2 += join6;
+                res2 += join5;
               }
               const tmp = stringifyIndent(String(i), value[i], stack, spacer, indentation);
               res2 += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res2 += `${join6}"... ${getItemCount(removedKeys)} not stringified"`;
+                res2 += `${join5}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               res2 += `
 ${originalIndentation}`;
@@ -4071,16 +4075,16 @@ ${originalIndentation}`;
               return '"[Object]"';
             }
             indentation += spacer;
-            const join5 = `,
+            const join4 = `,
 ${indentation}`;
             let res = "";
             let separator = "";
             let maximumPropertiesToStringify = Math.min(keyLength, maximumBreadth);
             if (isTypedArrayWithEntries(value)) {
-              res += stringifyTypedArray(value, join5, maximumBreadth);
+              res += stringifyTypedArray(value, join4, maximumBreadth);
               keys = keys.slice(value.length);
               maximumPropertiesToStringify -= value.length;
-              separator = join5;
+              separator = join4;
             }
             if (deterministic) {
               keys = sort(keys, comparator);
@@ -4091,13 +4095,13 @@ ${indentation}`;
               const tmp = stringifyIndent(key2, value[key2], stack, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}: ${tmp}`;
-                separator = join5;
+                separator = join4;
               }
             }
             if (keyLength > maximumBreadth) {
               const removedKeys = keyLength - maximumBreadth;
               res += `${separator}"...": "${getItemCount(removedKeys)} not stringified"`;
-              separator = join5;
+              separator = join4;
             }
             if (separator !== "") {
               res = `
@@ -4264,7 +4268,7 @@ var require_multistream = __commonJS({
         });
       }
       const res = {
-        write: write2,
+        write,
         add,
         remove,
         emit,
@@ -4284,7 +4288,7 @@ var require_multistream = __commonJS({
       }
       streamsArray = null;
       return res;
-      function write2(data) {
+      function write(data) {
         let dest;
         const level = typeof this.lastLevel === "string" ? (this.streamLevels || streamLevels)[this.lastLevel] : this.lastLevel;
         const { streams } = this;
@@ -4386,7 +4390,7 @@ var require_multistream = __commonJS({
           };
         }
         return {
-          write: write2,
+          write,
           add,
           remove,
           emit,
@@ -44168,7 +44172,7 @@ var require_truncate = __commonJS({
     var parse2 = require_parse2();
     var constants = require_constants2();
     var SemVer = require_semver();
-    var truncate2 = (version, truncation, options2) => {
+    var truncate = (version, truncation, options2) => {
       if (!constants.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
@@ -44198,7 +44202,7 @@ var require_truncate = __commonJS({
     var isPrerelease2 = (type) => {
       return type.startsWith("pre");
     };
-    module.exports = truncate2;
+    module.exports = truncate;
   }
 });
 
@@ -45452,7 +45456,7 @@ var require_semver2 = __commonJS({
     var lte = require_lte();
     var cmp = require_cmp();
     var coerce = require_coerce();
-    var truncate2 = require_truncate();
+    var truncate = require_truncate();
     var Comparator = require_comparator();
     var Range = require_range();
     var satisfies = require_satisfies();
@@ -45491,7 +45495,7 @@ var require_semver2 = __commonJS({
       lte,
       cmp,
       coerce,
-      truncate: truncate2,
+      truncate,
       Comparator,
       Range,
       satisfies,
@@ -51011,7 +51015,7 @@ var require_form_data = __commonJS({
     "use strict";
     init_define_STOWAGE_UI_ASSETS();
     var { randomUUID: randomUUID2 } = __require("node:crypto");
-    var { Readable: Readable14 } = __require("node:stream");
+    var { Readable: Readable13 } = __require("node:stream");
     var textEncoder;
     function isFormDataLike(payload) {
       return payload && typeof payload === "object" && typeof payload.append === "function" && typeof payload.delete === "function" && typeof payload.get === "function" && typeof payload.getAll === "function" && typeof payload.has === "function" && typeof payload.set === "function" && payload[Symbol.toStringTag] === "FormData";
@@ -51050,7 +51054,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         }
         yield textEncoder.encode(`--${boundary}--`);
       }
-      const stream = Readable14.from(asyncIterator());
+      const stream = Readable13.from(asyncIterator());
       return {
         stream,
         contentType: `multipart/form-data; boundary=${boundary}`
@@ -51066,7 +51070,7 @@ var require_request2 = __commonJS({
   "../../node_modules/light-my-request/lib/request.js"(exports, module) {
     "use strict";
     init_define_STOWAGE_UI_ASSETS();
-    var { Readable: Readable14, addAbortSignal } = __require("node:stream");
+    var { Readable: Readable13, addAbortSignal } = __require("node:stream");
     var util = __require("node:util");
     var assert = __require("node:assert");
     var { createDeprecation } = require_process_warning();
@@ -51133,7 +51137,7 @@ var require_request2 = __commonJS({
       }
     }
     function Request(options2) {
-      Readable14.call(this, {
+      Readable13.call(this, {
         autoDestroy: false
       });
       const parsedURL = parseURL(options2.url || options2.path, options2.query);
@@ -51290,7 +51294,7 @@ var require_request2 = __commonJS({
         }
       });
     }
-    util.inherits(Request, Readable14);
+    util.inherits(Request, Readable13);
     util.inherits(CustomRequest, Request);
     Request.prototype.destroy = function(error) {
       if (this.destroyed || this._lightMyRequest.isDone) return;
@@ -51549,15 +51553,15 @@ var require_response = __commonJS({
     "use strict";
     init_define_STOWAGE_UI_ASSETS();
     var http = __require("node:http");
-    var { Writable: Writable2, Readable: Readable14, addAbortSignal } = __require("node:stream");
+    var { Writable, Readable: Readable13, addAbortSignal } = __require("node:stream");
     var util = __require("node:util");
     var setCookie = require_set_cookie();
     function Response(req, onEnd, reject) {
       http.ServerResponse.call(this, req);
       this.isLightMyRequest = true;
       if (req._lightMyRequest?.payloadAsStream) {
-        const read2 = this.emit.bind(this, "drain");
-        this._lightMyRequest = { headers: null, trailers: {}, stream: new Readable14({ read: read2 }) };
+        const read = this.emit.bind(this, "drain");
+        this._lightMyRequest = { headers: null, trailers: {}, stream: new Readable13({ read }) };
         const signal = req._lightMyRequest.signal;
         if (signal) {
           addAbortSignal(signal, this._lightMyRequest.stream);
@@ -51713,12 +51717,12 @@ var require_response = __commonJS({
         if (response._lightMyRequest.stream) {
           return response._lightMyRequest.stream;
         }
-        return Readable14.from(response._lightMyRequest.payloadChunks);
+        return Readable13.from(response._lightMyRequest.payloadChunks);
       };
       return res;
     }
     function getNullSocket() {
-      return new Writable2({
+      return new Writable({
         write(_chunk, _encoding, callback) {
           setImmediate(callback);
         }
@@ -53823,7 +53827,7 @@ var require_fd_slicer = __commonJS({
     var fs = __require("fs");
     var util = __require("util");
     var stream = __require("stream");
-    var Readable14 = stream.Readable;
+    var Readable13 = stream.Readable;
     var PassThrough2 = stream.PassThrough;
     var Pend = require_pend();
     var EventEmitter = __require("events").EventEmitter;
@@ -53866,10 +53870,10 @@ var require_fd_slicer = __commonJS({
         }
       }
     };
-    util.inherits(ReadStream, Readable14);
+    util.inherits(ReadStream, Readable13);
     function ReadStream(context, options2) {
       options2 = options2 || {};
-      Readable14.call(this, options2);
+      Readable13.call(this, options2);
       this.context = context;
       this.context.ref();
       this.start = options2.start || 0;
@@ -54258,9 +54262,9 @@ var require_yauzl = __commonJS({
     var EventEmitter = __require("events").EventEmitter;
     var Transform8 = __require("stream").Transform;
     var PassThrough2 = __require("stream").PassThrough;
-    var Writable2 = __require("stream").Writable;
+    var Writable = __require("stream").Writable;
     var crc32 = typeof zlib4.crc32 === "function" ? zlib4.crc32 : require_crc32();
-    exports.open = open2;
+    exports.open = open;
     exports.fromFd = fromFd;
     exports.fromBuffer = fromBuffer;
     exports.fromRandomAccessReader = fromRandomAccessReader;
@@ -54278,7 +54282,7 @@ var require_yauzl = __commonJS({
     exports.RandomAccessReader = RandomAccessReader;
     function openPromise(path, options2) {
       return new Promise((resolve, reject) => {
-        open2(path, { ...options2, lazyEntries: true }, function(err, zipfile) {
+        open(path, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
           resolve(zipfile);
         });
@@ -54308,7 +54312,7 @@ var require_yauzl = __commonJS({
         });
       });
     }
-    function open2(path, options2, callback) {
+    function open(path, options2, callback) {
       if (typeof options2 === "function") {
         callback = options2;
         options2 = null;
@@ -55032,7 +55036,7 @@ var require_yauzl = __commonJS({
     };
     RandomAccessReader.prototype.read = function(buffer, offset, length, position, callback) {
       var readStream = this.createReadStream({ start: position, end: position + length });
-      var writeStream = new Writable2();
+      var writeStream = new Writable();
       var written = 0;
       writeStream._write = function(chunk, encoding, cb) {
         chunk.copy(buffer, offset + written, 0, chunk.length);
@@ -55114,8 +55118,8 @@ var require_through = __commonJS({
     var Stream = __require("stream");
     exports = module.exports = through;
     through.through = through;
-    function through(write2, end, opts) {
-      write2 = write2 || function(data) {
+    function through(write, end, opts) {
+      write = write || function(data) {
         this.queue(data);
       };
       end = end || function() {
@@ -55127,7 +55131,7 @@ var require_through = __commonJS({
       stream.paused = false;
       stream.autoDestroy = !(opts && opts.autoDestroy === false);
       stream.write = function(data) {
-        write2.call(this, data);
+        write.call(this, data);
         return !stream.paused;
       };
       function drain() {
@@ -55805,7 +55809,7 @@ var require_unbzip2_stream = __commonJS({
         }
       }
       return through(
-        function write2(data) {
+        function write(data) {
           bufferQueue.push(data);
           hasBytes += data.length;
           if (bitReader === null) {
@@ -59904,8 +59908,8 @@ var require_osMemoryHeapLinux = __commonJS({
         // Use this one metric's `collect` to set all metrics' values.
         collect() {
           try {
-            const stat2 = fs.readFileSync("/proc/self/status", "utf8");
-            const structuredOutput = structureOutput(stat2);
+            const stat = fs.readFileSync("/proc/self/status", "utf8");
+            const structuredOutput = structureOutput(stat);
             residentMemGauge.set(labels, structuredOutput.VmRSS);
             virtualMemGauge.set(labels, structuredOutput.VmSize);
             heapSizeMemGauge.set(labels, structuredOutput.VmData);
@@ -62222,7 +62226,7 @@ var require_basename = __commonJS({
   "../../node_modules/@fastify/busboy/lib/utils/basename.js"(exports, module) {
     "use strict";
     init_define_STOWAGE_UI_ASSETS();
-    module.exports = function basename2(path) {
+    module.exports = function basename(path) {
       if (typeof path !== "string") {
         return "";
       }
@@ -62245,12 +62249,12 @@ var require_multipart = __commonJS({
   "../../node_modules/@fastify/busboy/lib/types/multipart.js"(exports, module) {
     "use strict";
     init_define_STOWAGE_UI_ASSETS();
-    var { Readable: Readable14 } = __require("node:stream");
+    var { Readable: Readable13 } = __require("node:stream");
     var { inherits } = __require("node:util");
     var Dicer = require_Dicer();
     var parseParams = require_parseParams();
     var decodeText = require_decodeText();
-    var basename2 = require_basename();
+    var basename = require_basename();
     var getLimit = require_getLimit();
     var RE_BOUNDARY = /^boundary$/i;
     var RE_FIELD = /^form-data$/i;
@@ -62378,7 +62382,7 @@ var require_multipart = __commonJS({
                   return skipPart(part);
                 }
                 if (!preservePath) {
-                  filename = basename2(filename);
+                  filename = basename(filename);
                 }
               }
             }
@@ -62530,11 +62534,11 @@ var require_multipart = __commonJS({
       return typeof value === "string" && (value.includes("\r") || value.includes("\n"));
     }
     function FileStream(opts) {
-      Readable14.call(this, opts);
+      Readable13.call(this, opts);
       this.bytesRead = 0;
       this.truncated = false;
     }
-    inherits(FileStream, Readable14);
+    inherits(FileStream, Readable13);
     FileStream.prototype._read = function(n) {
     };
     module.exports = Multipart;
@@ -63046,7 +63050,7 @@ var require_busboy = __commonJS({
 // ../server/dist/server.js
 init_define_STOWAGE_UI_ASSETS();
 var import_pino = __toESM(require_pino(), 1);
-import { mkdir as mkdir2 } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 
 // ../server/dist/app.js
 init_define_STOWAGE_UI_ASSETS();
@@ -63370,6 +63374,41 @@ function declaredChecksums(req) {
   if (md5)
     out.md5 = md5;
   return out;
+}
+function readSmallBody(body, headers, max) {
+  if (headers["transfer-encoding"] !== void 0)
+    return void 0;
+  const declared = headers["content-length"];
+  if (declared === void 0)
+    return void 0;
+  const length = Number(declared);
+  if (!Number.isSafeInteger(length) || length < 0 || length > max)
+    return void 0;
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    let got = 0;
+    let settled = false;
+    const done = (err) => {
+      if (settled)
+        return;
+      settled = true;
+      body.off("data", onData).off("end", onEnd).off("error", onError).off("close", onClose);
+      if (err)
+        return reject(err);
+      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, got));
+    };
+    const incomplete = (cause) => new HttpError("ERR_UPLOAD_INCOMPLETE", `the upload ended after ${got} of its ${length} bytes`, cause ? { cause } : {});
+    const onData = (c) => {
+      got += c.length;
+      if (got > length)
+        return done(incomplete());
+      chunks.push(c);
+    };
+    const onEnd = () => done(got === length ? void 0 : incomplete());
+    const onError = (err) => done(incomplete(err));
+    const onClose = () => done(incomplete());
+    body.on("data", onData).once("end", onEnd).once("error", onError).once("close", onClose);
+  });
 }
 
 // ../server/dist/internal/auth.js
@@ -64280,8 +64319,8 @@ var OidcExchange = class {
     const claims = await this.verify(p, idToken);
     const { mapping: mapping2 } = matchMapping(p.name, this.#cfg.mappings, claims);
     const exp = (claims.exp ?? 0) * 1e3;
-    const once2 = typeof claims.jti === "string" && claims.jti !== "" ? claims.jti : `sha256:${createHash("sha256").update(idToken).digest("hex")}`;
-    const fresh = await this.#meta.useNonce(`oidc:${p.issuer}`, once2, exp + p.clockTolerance * 1e3);
+    const once = typeof claims.jti === "string" && claims.jti !== "" ? claims.jti : `sha256:${createHash("sha256").update(idToken).digest("hex")}`;
+    const fresh = await this.#meta.useNonce(`oidc:${p.issuer}`, once, exp + p.clockTolerance * 1e3);
     if (!fresh)
       throw new HttpError("ERR_OIDC_TOKEN_REPLAYED", "this ID token (its jti) was already exchanged");
     const ttl = Math.min(mapping2.tokenTtl ?? p.tokenTtl, p.tokenTtl) * 1e3;
@@ -64620,7 +64659,7 @@ async function* bunzip2Native(command, src, meter) {
     if (stderr.length < 4096)
       stderr += d;
   });
-  const closed2 = new Promise((resolve) => child.once("close", resolve));
+  const closed = new Promise((resolve) => child.once("close", resolve));
   child.once("error", () => {
   });
   child.stdin.on("error", () => {
@@ -64633,7 +64672,7 @@ async function* bunzip2Native(command, src, meter) {
       meter.output(c.length);
       yield c;
     }
-    const code = await closed2;
+    const code = await closed;
     if (code !== 0)
       throw new Error(`bzip2: ${stderr.trim() || `exit status ${code}`}`);
   } finally {
@@ -64794,11 +64833,11 @@ async function readAll(stream, max) {
   return Buffer.concat(chunks);
 }
 var CD_BYTES_PER_ENTRY = 46 + 512;
-async function findZipMember(read2, size, match, caps) {
+async function findZipMember(read, size, match, caps) {
   if (size < 22)
     return void 0;
   const tailStart = Math.max(0, size - 65557);
-  const tail = await readAll(read2(tailStart, size - 1), 65557);
+  const tail = await readAll(read(tailStart, size - 1), 65557);
   let eocd = -1;
   for (let i = tail.length - 22; i >= 0; i--) {
     if (tail.readUInt32LE(i) === 101010256) {
@@ -64816,7 +64855,7 @@ async function findZipMember(read2, size, match, caps) {
   }
   if (cdOffset === 4294967295 || cdOffset + cdSize > size || cdSize === 0)
     return void 0;
-  const cd = await readAll(read2(cdOffset, cdOffset + cdSize - 1), cdSize);
+  const cd = await readAll(read(cdOffset, cdOffset + cdSize - 1), cdSize);
   let entries2 = 0;
   for (let p = 0; p + 46 <= cd.length && cd.readUInt32LE(p) === 33639248; ) {
     if (++entries2 > caps.entries) {
@@ -64841,11 +64880,11 @@ async function findZipMember(read2, size, match, caps) {
     }
     if (local + 30 > size)
       return void 0;
-    const head = await readAll(read2(local, local + 29), 30);
+    const head = await readAll(read(local, local + 29), 30);
     if (head.readUInt32LE(0) !== 67324752)
       return void 0;
     const start = local + 30 + head.readUInt16LE(26) + head.readUInt16LE(28);
-    const raw = csize === 0 ? Buffer.alloc(0) : await readAll(read2(start, start + csize - 1), csize);
+    const raw = csize === 0 ? Buffer.alloc(0) : await readAll(read(start, start + csize - 1), csize);
     if (method === 0)
       return { name: name2, data: raw };
     if (method !== 8)
@@ -65915,13 +65954,13 @@ var BlobCache = class {
    * The content of blob `sha256` of `size` bytes, from memory or read whole from `open()` (and
    * kept). A read that does not give exactly `size` bytes fails and keeps nothing.
    */
-  async get(sha256, size, open2) {
+  async get(sha256, size, open) {
     const have = this.#lru.get(sha256);
     if (have)
       return have;
     let loading = this.#loading.get(sha256);
     if (!loading) {
-      loading = readExactly(open2(), size, sha256).finally(() => this.#loading.delete(sha256));
+      loading = readExactly(open(), size, sha256).finally(() => this.#loading.delete(sha256));
       this.#loading.set(sha256, loading);
       const buf = await loading;
       this.#lru.set(sha256, buf, buf.length);
@@ -66075,7 +66114,7 @@ var Services = class {
       });
       return this.#replaced(art);
     }
-    const staged = await this.stageUpload(d.body, {
+    const staged = Buffer.isBuffer(d.body) ? this.blobs.stageBytes(d.body) : await this.stageUpload(d.body, {
       what: `${repo}/${d.path}`,
       ...d.signal ? { signal: d.signal } : {}
     });
@@ -66122,6 +66161,9 @@ var Services = class {
         await staged.commit();
       } catch (err) {
         await staged.discard();
+        const full = diskFullCode(err);
+        if (full)
+          throw storageFull(err, full);
         throw err;
       }
       return this.meta.deployArtifact({
@@ -67519,836 +67561,13 @@ init_define_STOWAGE_UI_ASSETS();
 
 // ../server/dist/formats/pypi/routes.js
 init_define_STOWAGE_UI_ASSETS();
-import { Readable as Readable3 } from "node:stream";
+import { Readable as Readable2 } from "node:stream";
 import { createHash as createHash5 } from "node:crypto";
 
 // ../server/dist/internal/serve.js
 init_define_STOWAGE_UI_ASSETS();
 import { createHash as createHash4 } from "node:crypto";
 import { PassThrough } from "node:stream";
-
-// ../server/dist/internal/blobstore.js
-init_define_STOWAGE_UI_ASSETS();
-import { close as fsClose, createReadStream, fstat, open as fsOpen, read as fsRead } from "node:fs";
-import { mkdir, open as openFile, rename, rm as rm2, stat, truncate, readdir, writeFile as writeFile2 } from "node:fs/promises";
-import { randomBytes as randomBytes2 } from "node:crypto";
-import { basename, join as join3 } from "node:path";
-import { once } from "node:events";
-import { Readable as Readable2 } from "node:stream";
-import { pipeline as pipeline2 } from "node:stream/promises";
-
-// ../server/dist/internal/hash-threads.js
-init_define_STOWAGE_UI_ASSETS();
-import { availableParallelism as availableParallelism2 } from "node:os";
-import { Worker as Worker2 } from "node:worker_threads";
-var GROUPS = availableParallelism2() > 1 ? [["sha1", "sha256"], ["md5"]] : [["sha1", "sha256", "md5"]];
-var WRITE_PIECE = 32 * 1024;
-var THREAD_SOURCE = `'use strict';
-const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
-const { createHash } = process.getBuiltinModule('node:crypto');
-const { writeSync } = process.getBuiltinModule('node:fs');
-const algs = workerData.algs;
-const piece = workerData.piece;
-const jobs = new Map();
-parentPort.on('message', (msg) => {
-  if (msg.drop) {
-    jobs.delete(msg.job);
-    return;
-  }
-  let hashes = jobs.get(msg.job);
-  if (!hashes) jobs.set(msg.job, (hashes = algs.map((a) => createHash(a))));
-  if (msg.end) {
-    jobs.delete(msg.job);
-    parentPort.postMessage({ job: msg.job, digests: hashes.map((h) => h.digest('hex')) });
-    return;
-  }
-  const view = new Uint8Array(msg.data, msg.offset, msg.length);
-  if (msg.write) {
-    try {
-      for (let done = 0; done < msg.length; ) {
-        const n = Math.min(piece, msg.length - done);
-        done += writeSync(msg.write.fd, view, done, n, msg.write.position + done);
-      }
-    } catch (err) {
-      const { message, code, errno, syscall } = err;
-      parentPort.postMessage({ job: msg.job, failed: { message, code, errno, syscall } });
-      return;
-    }
-  }
-  for (const h of hashes) h.update(view);
-  parentPort.postMessage({ job: msg.job, acked: true });
-});
-`;
-var HashThread = class {
-  algs;
-  #worker;
-  /** Counts the workers started: a job's running hash lives only in the one it began on. */
-  #generation = 0;
-  /** Jobs with something in flight on this thread; the worker keeps the process alive then. */
-  #pending = /* @__PURE__ */ new Map();
-  constructor(algs) {
-    this.algs = algs;
-  }
-  /** Posts to the current worker (starting one if none runs); returns that worker's number. */
-  post(msg) {
-    this.#start().postMessage(msg);
-    return this.#generation;
-  }
-  /** Forgets `job` (a thread that is not running holds nothing to forget). */
-  drop(job) {
-    this.#worker?.postMessage({ job, drop: true });
-  }
-  /** Resolves when the thread has hashed the bytes `post` just sent for `job`. */
-  ack(job) {
-    return new Promise((resolve, reject) => this.#entry(job).acks.push({ resolve, reject }));
-  }
-  digests(job) {
-    return new Promise((resolve, reject) => this.#entry(job).digests = { resolve, reject });
-  }
-  #entry(job) {
-    let p = this.#pending.get(job);
-    if (!p) {
-      this.#pending.set(job, p = { acks: [] });
-      if (this.#pending.size === 1)
-        this.#worker?.ref();
-    }
-    return p;
-  }
-  #settled(job, p) {
-    if (p.acks.length > 0 || p.digests)
-      return;
-    this.#pending.delete(job);
-    if (this.#pending.size === 0)
-      this.#worker?.unref();
-  }
-  #start() {
-    if (this.#worker)
-      return this.#worker;
-    this.#generation++;
-    const worker = new Worker2(THREAD_SOURCE, {
-      eval: true,
-      workerData: { algs: this.algs, piece: WRITE_PIECE },
-      // It keeps a few hash contexts per job and allocates nothing else of note.
-      resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 },
-      stdout: false,
-      stderr: false
-    });
-    worker.on("message", (msg) => {
-      const p = this.#pending.get(msg.job);
-      if (!p)
-        return;
-      if ("acked" in msg)
-        p.acks.shift()?.resolve();
-      else if ("failed" in msg)
-        p.acks.shift()?.reject(writeError(msg.failed));
-      else {
-        const d = p.digests;
-        p.digests = void 0;
-        d?.resolve(msg.digests);
-      }
-      this.#settled(msg.job, p);
-    });
-    const fail = (err) => {
-      if (this.#worker !== worker)
-        return;
-      this.#worker = void 0;
-      const pending = [...this.#pending.values()];
-      this.#pending.clear();
-      for (const p of pending) {
-        for (const a of p.acks)
-          a.reject(err);
-        p.digests?.reject(err);
-      }
-    };
-    worker.on("error", (err) => fail(new HashThreadError(`a hashing thread failed: ${err.message}`, err)));
-    worker.on("exit", (code) => fail(new HashThreadError(`a hashing thread stopped (exit code ${code})`)));
-    worker.unref();
-    this.#worker = worker;
-    return worker;
-  }
-  /** Stops the thread (tests: a thread that dies must fail its jobs, not hang them). */
-  async stop() {
-    await this.#worker?.terminate();
-  }
-};
-function writeError(f) {
-  return Object.assign(new Error(f.message), {
-    ...f.code !== void 0 && { code: f.code },
-    ...f.errno !== void 0 && { errno: f.errno },
-    ...f.syscall !== void 0 && { syscall: f.syscall }
-  });
-}
-var HashThreadError = class extends Error {
-  name = "HashThreadError";
-  code = "ERR_HASH_THREAD";
-};
-var threads = GROUPS.map((algs) => new HashThread(algs));
-var lastJob = 0;
-var abandoned = new FinalizationRegistry((job) => {
-  for (const t of threads)
-    t.drop(job);
-});
-var ThreadedHash = class {
-  #job = ++lastJob;
-  /** Per thread, the worker that holds this job's state (see HashThread.post). */
-  #workers = [];
-  #ended = false;
-  #failed;
-  constructor() {
-    abandoned.register(this, this.#job, this);
-  }
-  /**
-   * Hashes `length` bytes of `data` from `offset`; do not change them before this resolves.
-   * With `write`, one of the threads (the one with the least hashing to do) also writes them to
-   * that file at that position, in small pieces (see WRITE_PIECE), before it hashes them.
-   */
-  async update(data, offset, length, write2) {
-    this.#check();
-    const acks = threads.map((t, i) => {
-      const msg = { job: this.#job, data, offset, length };
-      if (write2 && i === 0)
-        msg.write = write2;
-      this.#posted(i, t.post(msg));
-      return t.ack(this.#job);
-    });
-    await this.#watch(Promise.all(acks));
-  }
-  async digest() {
-    this.#check();
-    this.#ended = true;
-    abandoned.unregister(this);
-    const all = threads.map((t, i) => {
-      this.#posted(i, t.post({ job: this.#job, end: true }));
-      return t.digests(this.#job);
-    });
-    const digests = await this.#watch(Promise.all(all));
-    const out = {};
-    threads.forEach((t, i) => t.algs.forEach((alg, j) => out[alg] = digests[i][j]));
-    return out;
-  }
-  /** Forgets the job (an upload thrown away). */
-  drop() {
-    if (this.#ended)
-      return;
-    this.#ended = true;
-    abandoned.unregister(this);
-    for (const t of threads)
-      t.drop(this.#job);
-  }
-  /**
-   * A thread that stopped after acknowledging this job's bytes took its running hash along; a
-   * new one would start from nothing and answer the digest of the tail only.
-   */
-  #posted(thread, worker) {
-    const first = this.#workers[thread] ??= worker;
-    if (first !== worker)
-      this.#failed ??= new HashThreadError("a hashing thread stopped during this upload");
-  }
-  #check() {
-    if (this.#failed)
-      throw this.#failed;
-    if (this.#ended)
-      throw new Error("the hash has ended");
-  }
-  async #watch(p) {
-    if (this.#failed) {
-      p.catch(() => void 0);
-      throw this.#failed;
-    }
-    try {
-      return await p;
-    } catch (err) {
-      this.#failed ??= err;
-      throw err;
-    }
-  }
-};
-
-// ../server/dist/internal/hashed-write.js
-init_define_STOWAGE_UI_ASSETS();
-import { close, open, read, write, writev } from "node:fs";
-import { Writable } from "node:stream";
-var INLINE_BYTES = 64 * 1024;
-var SLICE_BYTES = 1024 * 1024;
-var SLICES = 8;
-var SHARED_SLICES = 32;
-var sharedInUse = 0;
-var SPARE_SLICES = 4;
-var spare = [];
-function giveBack(slices) {
-  for (const s of slices)
-    if (spare.length < SPARE_SLICES)
-      spare.push(s);
-}
-var HashedFileWriter = class extends Writable {
-  #opts;
-  #fd;
-  #pos;
-  #size = 0;
-  #hash;
-  /** Chunks held while the body may still turn out small (no hash picked yet). */
-  #held = [];
-  #heldBytes = 0;
-  /** Slices this writer owns that are free, the one being filled and how full it is. */
-  #idle = [];
-  #owned = 0;
-  #slice;
-  #fill = 0;
-  /** Slices being written and hashed. */
-  #busy = 0;
-  /** Waiting for a slice to come back (a write, the end, the descriptor's close). */
-  #waiters = [];
-  #finished = false;
-  #failed;
-  constructor(opts) {
-    super({ highWaterMark: 256 * 1024 });
-    this.#opts = opts;
-    this.#pos = opts.start ?? 0;
-    this.#hash = opts.hash;
-  }
-  /** Bytes received. */
-  get size() {
-    return this.#size;
-  }
-  /** The hash of everything written (after 'finish'); continue it or digest it. */
-  get hash() {
-    if (!this.#finished || this.#hash === void 0)
-      throw new Error("the write has not finished");
-    return this.#hash;
-  }
-  _construct(cb) {
-    open(this.#opts.path, this.#opts.flags, this.#opts.mode ?? 384, (err, fd) => {
-      if (err)
-        return cb(err);
-      this.#fd = fd;
-      cb();
-    });
-  }
-  _write(chunk, _enc, cb) {
-    this.#size += chunk.length;
-    if (this.#hash === void 0) {
-      this.#held.push(chunk);
-      this.#heldBytes += chunk.length;
-      if (this.#heldBytes <= INLINE_BYTES)
-        return cb();
-      this.#hash = new ThreadedHash();
-      const held = this.#held;
-      this.#held = [];
-      this.#heldBytes = 0;
-      this.#copyAll(held).then(() => cb(), cb);
-      return;
-    }
-    if (this.#hash instanceof ThreadedHash) {
-      this.#copy(chunk).then(() => cb(), cb);
-      return;
-    }
-    this.#hash?.update(chunk);
-    const at = this.#pos;
-    this.#pos += chunk.length;
-    writeAll(this.#fd, [chunk], at).then(() => cb(), cb);
-  }
-  _final(cb) {
-    this.#finish().then(() => cb(), cb);
-  }
-  async #finish() {
-    if (this.#hash === void 0) {
-      const hash2 = new MultiHash();
-      for (const c of this.#held)
-        hash2.update(c);
-      if (this.#heldBytes > 0)
-        await writeAll(this.#fd, this.#held, this.#pos);
-      this.#pos += this.#heldBytes;
-      this.#held = [];
-      this.#hash = hash2;
-      this.#finished = true;
-      return;
-    }
-    if (this.#fill > 0)
-      this.#dispatch();
-    while (this.#busy > 0)
-      await this.#slotFreed();
-    if (this.#failed)
-      throw this.#failed;
-    this.#finished = true;
-  }
-  #slotFreed() {
-    return new Promise((r) => this.#waiters.push(r));
-  }
-  #wakeAll() {
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const w of waiters)
-      w();
-  }
-  _destroy(err, cb) {
-    this.#failed ??= err ?? new Error("the write was stopped");
-    this.#wakeAll();
-    if (!this.#finished && this.#opts.hash === void 0 && this.#hash instanceof ThreadedHash)
-      this.#hash.drop();
-    void (async () => {
-      while (this.#busy > 0)
-        await this.#slotFreed();
-      giveBack(this.#slice ? [...this.#idle, this.#slice] : this.#idle);
-      this.#idle = [];
-      this.#slice = void 0;
-      if (this.#owned > 1)
-        sharedInUse -= this.#owned - 1;
-      this.#owned = 0;
-      const fd = this.#fd;
-      this.#fd = void 0;
-      if (fd !== void 0)
-        close(fd, (e) => cb(err ?? e));
-      else
-        cb(err);
-    })();
-  }
-  async #copyAll(chunks) {
-    for (const c of chunks)
-      await this.#copy(c);
-  }
-  /** Copies `chunk` into slices, handing each full one over. */
-  async #copy(chunk) {
-    let off = 0;
-    while (off < chunk.length) {
-      if (this.#failed)
-        throw this.#failed;
-      if (!this.#slice) {
-        this.#slice = await this.#take();
-        this.#fill = 0;
-      }
-      const n = Math.min(SLICE_BYTES - this.#fill, chunk.length - off);
-      new Uint8Array(this.#slice, this.#fill, n).set(chunk.subarray(off, off + n));
-      this.#fill += n;
-      off += n;
-      if (this.#fill === SLICE_BYTES)
-        this.#dispatch();
-    }
-  }
-  async #take() {
-    for (; ; ) {
-      const s = this.#idle.pop();
-      if (s)
-        return s;
-      if (this.#owned === 0 || this.#owned < SLICES && sharedInUse < SHARED_SLICES) {
-        if (this.#owned > 0)
-          sharedInUse++;
-        this.#owned++;
-        return spare.pop() ?? new SharedArrayBuffer(SLICE_BYTES);
-      }
-      await this.#slotFreed();
-      if (this.#failed)
-        throw this.#failed;
-    }
-  }
-  /** Hands the current slice over: a hashing thread writes it at its offset, all hash it. */
-  #dispatch() {
-    const slice = this.#slice;
-    const length = this.#fill;
-    const position = this.#pos;
-    this.#slice = void 0;
-    this.#fill = 0;
-    this.#pos += length;
-    this.#busy++;
-    const hash2 = this.#hash;
-    const done = (err) => {
-      if (err)
-        this.#failed ??= err;
-      this.#idle.push(slice);
-      this.#busy--;
-      this.#wakeAll();
-    };
-    hash2.update(slice, 0, length, { fd: this.#fd, position }).then(() => done(), done);
-  }
-};
-async function writeAll(fd, bufs, position) {
-  let pos = position;
-  let rest = bufs;
-  while (rest.length > 0) {
-    const n = await new Promise((resolve, reject) => {
-      const done = (err, written) => err ? reject(err) : resolve(written);
-      if (rest.length === 1)
-        write(fd, rest[0], 0, rest[0].length, pos, done);
-      else
-        writev(fd, rest, pos, done);
-    });
-    pos += n;
-    let skip = n;
-    const next = [];
-    for (const b of rest) {
-      if (skip >= b.length)
-        skip -= b.length;
-      else {
-        next.push(skip > 0 ? b.subarray(skip) : b);
-        skip = 0;
-      }
-    }
-    rest = next;
-  }
-}
-async function hashFilePrefix(path, size) {
-  if (size <= INLINE_BYTES) {
-    const hash3 = new MultiHash();
-    if (size > 0) {
-      const buf = Buffer.alloc(size);
-      await withFd(path, (fd) => readAll2(fd, buf, 0, size, 0));
-      hash3.update(buf);
-    }
-    return hash3.digest();
-  }
-  const hash2 = new ThreadedHash();
-  const slices = [spare.pop() ?? new SharedArrayBuffer(SLICE_BYTES)];
-  if (size > SLICE_BYTES)
-    slices.push(spare.pop() ?? new SharedArrayBuffer(SLICE_BYTES));
-  try {
-    await withFd(path, async (fd) => {
-      let pending;
-      for (let pos = 0, i = 0; pos < size; pos += SLICE_BYTES, i++) {
-        const slice = slices[i % slices.length];
-        const n = Math.min(SLICE_BYTES, size - pos);
-        await readAll2(fd, Buffer.from(slice, 0, n), 0, n, pos);
-        await pending;
-        pending = hash2.update(slice, 0, n);
-        pending.catch(() => void 0);
-      }
-      await pending;
-    });
-    return await hash2.digest();
-  } catch (err) {
-    hash2.drop();
-    throw err;
-  } finally {
-    giveBack(slices);
-  }
-}
-async function withFd(path, fn) {
-  const fd = await new Promise((resolve, reject) => open(path, "r", (err, fd2) => err ? reject(err) : resolve(fd2)));
-  try {
-    return await fn(fd);
-  } finally {
-    await new Promise((resolve) => close(fd, () => resolve()));
-  }
-}
-async function readAll2(fd, buf, offset, length, position) {
-  let got = 0;
-  while (got < length) {
-    const n = await new Promise((resolve, reject) => read(fd, buf, offset + got, length - got, position + got, (err, n2) => err ? reject(err) : resolve(n2)));
-    if (n === 0)
-      throw new Error(`the file ended ${length - got} bytes early`);
-    got += n;
-  }
-}
-
-// ../server/dist/internal/blobstore.js
-var SHA256 = /^[0-9a-f]{64}$/;
-var UPLOAD_ID = /^\d+-[0-9a-f]{16}\.part$/;
-var FsBlobStore = class {
-  #root;
-  #tmp;
-  /** Fan-out folders known to exist (they are never removed), so a commit skips `mkdir -p`. */
-  #dirs = /* @__PURE__ */ new Set();
-  constructor(opts) {
-    this.#root = join3(opts.dir, "blobs");
-    this.#tmp = join3(opts.dir, "tmp");
-  }
-  async init() {
-    await mkdir(this.#root, { recursive: true });
-    await mkdir(this.#tmp, { recursive: true });
-  }
-  pathOf(sha256) {
-    if (!SHA256.test(sha256))
-      throw new Error(`not a sha256 digest: ${sha256}`);
-    return join3(this.#root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
-  }
-  async stage(body, opts = {}) {
-    const tmpPath = this.#tmpName();
-    const out = sink({ path: tmpPath, flags: "wx", mode: 384 });
-    let sums;
-    try {
-      await pipeline2(body, out, { signal: opts.signal });
-      sums = await out.hash.digest();
-    } catch (err) {
-      await closed(out);
-      await rm2(tmpPath, { force: true });
-      throw err;
-    }
-    return this.#staged(tmpPath, sums, out.size);
-  }
-  async openUpload() {
-    const file = this.#tmpName();
-    await writeFile2(file, "", { flag: "wx", mode: 384 });
-    return this.#session(file, 0, void 0);
-  }
-  async resumeUpload(id, size) {
-    if (!UPLOAD_ID.test(id) || !Number.isSafeInteger(size) || size < 0)
-      return void 0;
-    const file = join3(this.#tmp, id);
-    let have;
-    try {
-      have = (await stat(file)).size;
-    } catch {
-      return void 0;
-    }
-    if (have < size)
-      return void 0;
-    return this.#session(file, size, null);
-  }
-  /**
-   * `started`: undefined before the first byte (the first append picks a hash by its size),
-   * null when the running hash is lost (finish() re-reads the file).
-   */
-  #session(file, received, started) {
-    let size = received;
-    let hash2 = started;
-    const poison = () => {
-      if (hash2 instanceof ThreadedHash)
-        hash2.drop();
-      hash2 = null;
-    };
-    let ended = false;
-    const open2 = () => {
-      if (ended)
-        throw new Error("the upload session has ended");
-    };
-    return {
-      id: basename(file),
-      get size() {
-        return size;
-      },
-      append: async (body, opts = {}) => {
-        open2();
-        const out = sink({ path: file, flags: "r+", start: size, hash: hash2 });
-        try {
-          await pipeline2(body, out, { signal: opts.signal });
-          await truncate(file, size + out.size);
-        } catch (err) {
-          await closed(out);
-          if (out.size > 0)
-            poison();
-          await truncate(file, size).catch(() => void 0);
-          throw err;
-        }
-        if (out.size > 0)
-          hash2 = out.hash;
-        size += out.size;
-        return size;
-      },
-      finish: async () => {
-        open2();
-        ended = true;
-        let sums;
-        if (hash2 === void 0)
-          sums = new MultiHash().digest();
-        else if (hash2)
-          sums = await Promise.resolve(hash2.digest()).catch(() => void 0);
-        sums ??= await hashFilePrefix(file, size);
-        return this.#staged(file, sums, size);
-      },
-      discard: async () => {
-        ended = true;
-        poison();
-        await rm2(file, { force: true });
-      }
-    };
-  }
-  #tmpName() {
-    return join3(this.#tmp, `${Date.now()}-${randomBytes2(8).toString("hex")}.part`);
-  }
-  #staged(tmpPath, sums, size) {
-    let done = false;
-    return {
-      ...sums,
-      size,
-      file: tmpPath,
-      read: () => {
-        const stream = createReadStream(tmpPath);
-        stream.on("error", () => {
-        });
-        return stream;
-      },
-      commit: async () => {
-        if (done)
-          return;
-        await this.#renameInto(tmpPath, this.pathOf(sums.sha256));
-        done = true;
-      },
-      discard: async () => {
-        if (done)
-          return;
-        await rm2(tmpPath, { force: true });
-        done = true;
-      }
-    };
-  }
-  /** rename(2) into the fan-out folder, creating it the first time (or if removed meanwhile). */
-  async #renameInto(tmpPath, dest) {
-    const dir = join3(dest, "..");
-    if (this.#dirs.has(dir)) {
-      try {
-        await rename(tmpPath, dest);
-        return;
-      } catch (err) {
-        if (err.code !== "ENOENT")
-          throw err;
-        this.#dirs.delete(dir);
-      }
-    }
-    await mkdir(dir, { recursive: true });
-    await rename(tmpPath, dest);
-    this.#dirs.add(dir);
-  }
-  async has(sha256) {
-    return exists(this.pathOf(sha256));
-  }
-  async size(sha256) {
-    try {
-      return (await stat(this.pathOf(sha256))).size;
-    } catch {
-      return void 0;
-    }
-  }
-  open(sha256, range) {
-    return new BlobReadStream(this.pathOf(sha256), range);
-  }
-  /** The blob's file opened for reading (serve.ts sends large ones without a stream). */
-  openFile(sha256) {
-    return openFile(this.pathOf(sha256), "r");
-  }
-  async delete(sha256) {
-    await rm2(this.pathOf(sha256), { force: true });
-  }
-  async *list() {
-    const dirs = async (d) => (await readdir(d, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory()).map((e) => e.name).sort();
-    for (const a of await dirs(this.#root)) {
-      for (const b of await dirs(join3(this.#root, a))) {
-        const names = await readdir(join3(this.#root, a, b)).catch(() => []);
-        for (const name2 of names.sort()) {
-          if (!SHA256.test(name2) || name2.slice(0, 2) !== a || name2.slice(2, 4) !== b)
-            continue;
-          const st = await stat(join3(this.#root, a, b, name2)).catch(() => void 0);
-          if (st?.isFile())
-            yield { sha256: name2, modified: st.mtimeMs };
-        }
-      }
-    }
-  }
-  async cleanup(opts = {}) {
-    const names = await readdir(this.#tmp).catch(() => []);
-    const cutoff = Date.now() - (opts.olderThanMs ?? 0);
-    let removed = 0;
-    await Promise.all(names.map(async (n) => {
-      const path = join3(this.#tmp, n);
-      if (opts.olderThanMs !== void 0) {
-        const st = await stat(path).catch(() => void 0);
-        if (!st || st.mtimeMs > cutoff)
-          return;
-      }
-      await rm2(path, { force: true });
-      removed++;
-    }));
-    return removed;
-  }
-};
-var MAX_READ = 1024 * 1024;
-var MIN_READ = 64 * 1024;
-var READ_BUDGET = 16 * 1024 * 1024;
-var openReads = 0;
-function beginBlobRead() {
-  openReads++;
-  let ended = false;
-  return {
-    chunk: readShare(openReads),
-    done: () => {
-      if (!ended)
-        openReads--;
-      ended = true;
-    }
-  };
-}
-function readShare(streams) {
-  return Math.max(MIN_READ, Math.min(MAX_READ, Math.floor(READ_BUDGET / Math.max(1, streams))));
-}
-var BlobReadStream = class extends Readable2 {
-  #path;
-  #range;
-  #fd;
-  /** A read in flight: closing the descriptor waits for it (its number could be reused). */
-  #reading = false;
-  #closeAfterRead;
-  #pos = 0;
-  /** Inclusive. */
-  #end = -1;
-  constructor(path, range) {
-    super({ highWaterMark: 2 * readShare(openReads + 1) });
-    openReads++;
-    this.#path = path;
-    this.#range = range;
-  }
-  _construct(cb) {
-    fsOpen(this.#path, "r", (err, fd) => {
-      if (err)
-        return cb(err);
-      this.#fd = fd;
-      fstat(fd, (err2, st) => {
-        if (err2)
-          return cb(err2);
-        this.#pos = this.#range?.start ?? 0;
-        this.#end = Math.min(this.#range?.end ?? Infinity, st.size - 1);
-        cb();
-      });
-    });
-  }
-  _read() {
-    const n = Math.min(this.#end - this.#pos + 1, readShare(openReads));
-    if (n <= 0) {
-      this.push(null);
-      return;
-    }
-    const buf = n < 4096 ? Buffer.allocUnsafe(n) : Buffer.allocUnsafeSlow(n);
-    this.#reading = true;
-    fsRead(this.#fd, buf, 0, n, this.#pos, (err, got) => {
-      this.#reading = false;
-      if (this.#closeAfterRead)
-        return this.#closeAfterRead();
-      if (err)
-        return this.destroy(err);
-      if (got === 0) {
-        this.destroy(new Error(`blob ${this.#path} ended ${this.#end - this.#pos + 1} bytes early`));
-        return;
-      }
-      this.#pos += got;
-      this.push(got === n ? buf : buf.subarray(0, got));
-    });
-  }
-  _destroy(err, cb) {
-    openReads--;
-    if (this.#fd === void 0)
-      return cb(err);
-    const fd = this.#fd;
-    this.#fd = void 0;
-    if (this.#reading)
-      this.#closeAfterRead = () => fsClose(fd, () => cb(err));
-    else
-      fsClose(fd, () => cb(err));
-  }
-};
-function sink(opts) {
-  const out = new HashedFileWriter(opts);
-  out.on("error", () => {
-  });
-  return out;
-}
-async function closed(out) {
-  if (!out.closed)
-    await once(out, "close");
-}
-async function exists(path) {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 // ../server/dist/internal/pump.js
 init_define_STOWAGE_UI_ASSETS();
@@ -68367,7 +67586,7 @@ async function pumpFile(res, fh, what, start, end, chunk) {
     try {
       let pos = start;
       let i = 0;
-      const read2 = async (b, at) => {
+      const read = async (b, at) => {
         await taken[b];
         const want = Math.min(size, end - at + 1);
         const { bytesRead } = await fh.read(bufs[b], 0, want, at);
@@ -68375,14 +67594,14 @@ async function pumpFile(res, fh, what, start, end, chunk) {
           throw new Error(`${what} ended ${end - at + 1 - bytesRead} bytes early`);
         return bytesRead;
       };
-      let next = read2(0, pos);
+      let next = read(0, pos);
       while (next) {
         const n = await next;
         if (gone)
           throw gone;
         const b = i;
         const at = pos + n;
-        next = at <= end ? read2(1 - b, at) : void 0;
+        next = at <= end ? read(1 - b, at) : void 0;
         next?.catch(() => void 0);
         let release;
         taken[b] = new Promise((r) => release = r);
@@ -68430,11 +67649,11 @@ async function serveFile(req, reply, f) {
   // gets a byte of it.
   !opts.validate && !head && !opts.metadata && req.headers.range === void 0 && f.repo.rclass !== "local") {
     opts.live = (info) => {
-      const sink2 = new PassThrough();
+      const sink = new PassThrough();
       const out = new PassThrough();
-      sink2.pipe(out, { end: false });
-      out.once("close", () => sink2.destroy());
-      live = { sink: sink2, out };
+      sink.pipe(out, { end: false });
+      out.once("close", () => sink.destroy());
+      live = { sink, out };
       reply.header("content-type", f.contentType ?? info.contentType ?? mimeType(f.path)).header("x-stowage-cache", "miss");
       if (f.repo.serveActiveContentInline)
         allowInline(reply);
@@ -68445,7 +67664,7 @@ async function serveFile(req, reply, f) {
       if (info.size !== void 0)
         reply.header("content-length", String(info.size));
       void reply.send(out);
-      return sink2;
+      return sink;
     };
   }
   let found;
@@ -68459,15 +67678,15 @@ async function serveFile(req, reply, f) {
     return reply;
   }
   if (live) {
-    const { sink: sink2, out } = live;
+    const { sink, out } = live;
     try {
       if (found && f.record !== false)
         await recordDownload(req, f.repo.key, found.art, f.matrix);
     } finally {
-      if (sink2.readableEnded || sink2.destroyed)
+      if (sink.readableEnded || sink.destroyed)
         out.end();
       else
-        sink2.once("end", () => out.end());
+        sink.once("end", () => out.end());
     }
     return reply;
   }
@@ -68535,7 +67754,7 @@ async function pumpArtifact(req, reply, blobs, art, range) {
   if (!req.wasAuthorized())
     throw new HttpError("ERR_INTERNAL", "the server failed to check permissions for this request");
   const fh = await blobs.openFile(art.sha256);
-  const read2 = beginBlobRead();
+  const read = beginBlobRead();
   setServingHeaders(req, reply);
   reply.hijack();
   const res = reply.raw;
@@ -68544,11 +67763,11 @@ async function pumpArtifact(req, reply, blobs, art, range) {
       if (v !== void 0)
         res.setHeader(k, typeof v === "number" ? String(v) : v);
     res.writeHead(reply.statusCode);
-    await pumpFile(res, fh, `blob ${art.sha256}`, range?.start ?? 0, range?.end ?? art.size - 1, read2.chunk);
+    await pumpFile(res, fh, `blob ${art.sha256}`, range?.start ?? 0, range?.end ?? art.size - 1, read.chunk);
   } catch (err) {
     req.log.warn({ err, repo: art.repo, path: art.path }, "a download was cut off");
   } finally {
-    read2.done();
+    read.done();
   }
   return reply;
 }
@@ -69208,7 +68427,7 @@ async function storeWheelMetadata(svc, art, user) {
     await svc.deploy({
       repo: art.repo,
       path: `${art.path}${METADATA}`,
-      body: Readable3.from([member.data]),
+      body: Readable2.from([member.data]),
       expected: { sha256: createHash5("sha256").update(member.data).digest("hex") },
       properties: {},
       user
@@ -69232,10 +68451,10 @@ init_define_STOWAGE_UI_ASSETS();
 // ../server/dist/formats/go/routes.js
 init_define_STOWAGE_UI_ASSETS();
 import { createWriteStream as createWriteStream2 } from "node:fs";
-import { mkdtemp as mkdtemp2, rm as rm3 } from "node:fs/promises";
+import { mkdtemp as mkdtemp2, rm as rm2 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import { join as join4 } from "node:path";
-import { Readable as Readable4, Transform as Transform3, pipeline as pipeline3 } from "node:stream";
+import { join as join3 } from "node:path";
+import { Readable as Readable3, Transform as Transform3, pipeline as pipeline2 } from "node:stream";
 import { pipeline as pipelineAsync } from "node:stream/promises";
 var READ2 = { permission: "repo:read" };
 var DEPLOY = { permission: "repo:deploy" };
@@ -69419,7 +68638,7 @@ async function goRoutes(app) {
       }
       let staged;
       try {
-        staged = await svc.blobs.stage(pipeline3(body, limit(MAX_ZIP_SIZE), () => {
+        staged = await svc.blobs.stage(pipeline2(body, limit(MAX_ZIP_SIZE), () => {
         }));
       } catch (err) {
         if (err instanceof HttpError)
@@ -69436,8 +68655,8 @@ async function goRoutes(app) {
         verifyChecksums(staged, normalizeChecksums(declaredChecksums(req)), "module zip");
         let file = staged.file;
         if (!file) {
-          dir = await mkdtemp2(join4(tmpdir2(), "stowage-go-"));
-          file = join4(dir, "module.zip");
+          dir = await mkdtemp2(join3(tmpdir2(), "stowage-go-"));
+          file = join3(dir, "module.zip");
           await pipelineAsync(staged.read(), createWriteStream2(file));
         }
         const gomod = await checkModuleZip(file, r.module, r.version, svc.config.limits.archive);
@@ -69448,13 +68667,13 @@ async function goRoutes(app) {
         const modArt = await svc.deploy({
           ...common,
           path: paths.mod,
-          body: Readable4.from([Buffer.from(gomod)]),
+          body: Readable3.from([Buffer.from(gomod)]),
           expected: {}
         });
         const infoArt = await svc.deploy({
           ...common,
           path: paths.info,
-          body: Readable4.from([Buffer.from(info)]),
+          body: Readable3.from([Buffer.from(info)]),
           expected: {}
         });
         req.log.info({ repo: target.key, module: r.module, version: r.version }, "go module published");
@@ -69473,7 +68692,7 @@ async function goRoutes(app) {
       } finally {
         await staged.discard();
         if (dir)
-          await rm3(dir, { recursive: true, force: true });
+          await rm2(dir, { recursive: true, force: true });
       }
     });
   });
@@ -69602,7 +68821,7 @@ var goFormat = {
 // ../server/dist/formats/maven/index.js
 init_define_STOWAGE_UI_ASSETS();
 import { createHash as createHash6 } from "node:crypto";
-import { Readable as Readable5 } from "node:stream";
+import { Readable as Readable4 } from "node:stream";
 
 // ../server/dist/formats/maven/layout.js
 init_define_STOWAGE_UI_ASSETS();
@@ -69985,7 +69204,7 @@ function snapshotKey(d) {
 // ../server/dist/formats/maven/index.js
 var MAX_METADATA_BYTES = 16 * 1024 * 1024;
 var XML = "application/xml; charset=utf-8";
-async function readAll3(body, limit2 = MAX_METADATA_BYTES) {
+async function readAll2(body, limit2 = MAX_METADATA_BYTES) {
   const chunks = [];
   let size = 0;
   for await (const chunk of body) {
@@ -70014,11 +69233,11 @@ function declaredChecksum(text2) {
   return (text2.trim().split(/\s+/)[0] ?? "").toLowerCase();
 }
 async function storeGenerated(svc, repo, path, xml3) {
-  const staged = await svc.blobs.stage(Readable5.from([Buffer.from(xml3, "utf8")]));
+  const staged = await svc.blobs.stage(Readable4.from([Buffer.from(xml3, "utf8")]));
   await svc.commitStaged({ repo, path, staged, user: "maven", properties: {} });
 }
 async function readMetadata(svc, art) {
-  return await parseMetadata((await readAll3(svc.blobs.open(art.sha256))).toString("utf8"));
+  return await parseMetadata((await readAll2(svc.blobs.open(art.sha256))).toString("utf8"));
 }
 async function regenerateArtifact(svc, repo, ga) {
   const artifactId = baseName(ga);
@@ -70110,7 +69329,7 @@ async function beforeDeploy(svc, repo, path, incoming) {
       return;
     let declared;
     try {
-      declared = declaredChecksum((await readAll3(incoming.read(), 4096)).toString("utf8"));
+      declared = declaredChecksum((await readAll2(incoming.read(), 4096)).toString("utf8"));
     } catch {
       throw new HttpError("ERR_CHECKSUM_INVALID", `${path} is not a checksum file`);
     }
@@ -70122,7 +69341,7 @@ async function beforeDeploy(svc, repo, path, incoming) {
   }
   if (isMetadataPath(path)) {
     try {
-      await parseMetadata((await readAll3(incoming.read())).toString("utf8"));
+      await parseMetadata((await readAll2(incoming.read())).toString("utf8"));
     } catch (err) {
       throw new HttpError("ERR_BODY_INVALID", `${path} is not valid maven-metadata.xml (${err.message})`);
     }
@@ -70184,7 +69403,7 @@ async function validate(path, body) {
     return;
   }
   try {
-    await parseMetadata((await readAll3(body)).toString("utf8"));
+    await parseMetadata((await readAll2(body)).toString("utf8"));
   } catch (err) {
     throw new HttpError("ERR_UPSTREAM_INVALID", `upstream ${path} is not valid maven-metadata.xml (${err.message})`);
   }
@@ -70484,13 +69703,13 @@ function abbreviate(doc) {
 // ../server/dist/formats/npm/routes.js
 init_define_STOWAGE_UI_ASSETS();
 import { createHash as createHash8 } from "node:crypto";
-import { Readable as Readable7, Transform as Transform5, pipeline as pipeline4 } from "node:stream";
+import { Readable as Readable6, Transform as Transform5, pipeline as pipeline3 } from "node:stream";
 import { createGunzip as createGunzip2, createInflate } from "node:zlib";
 
 // ../server/dist/formats/npm/spool.js
 init_define_STOWAGE_UI_ASSETS();
-import { createReadStream as createReadStream2 } from "node:fs";
-import { Readable as Readable6, Transform as Transform4 } from "node:stream";
+import { createReadStream } from "node:fs";
+import { Readable as Readable5, Transform as Transform4 } from "node:stream";
 var QUOTE = 34;
 var BACKSLASH = 92;
 async function scan(body, maxDepth) {
@@ -70625,15 +69844,15 @@ function base64Decoder(what) {
   });
 }
 async function readSpooledJson(staged, maxDepth) {
-  const read2 = (start, end) => {
+  const read = (start, end) => {
     if (start === void 0 || end === void 0)
       return staged.read();
     if (end <= start)
-      return Readable6.from([]);
-    return staged.file ? createReadStream2(staged.file, { start, end: end - 1, highWaterMark: 1024 * 1024 }) : sliceStream(staged.read(), start, end - 1);
+      return Readable5.from([]);
+    return staged.file ? createReadStream(staged.file, { start, end: end - 1, highWaterMark: 1024 * 1024 }) : sliceStream(staged.read(), start, end - 1);
   };
-  const { ranges } = await scan(read2(), maxDepth);
-  const text2 = await skeleton(read2(), [...ranges.values()]);
+  const { ranges } = await scan(read(), maxDepth);
+  const text2 = await skeleton(read(), [...ranges.values()]);
   if (text2.trim() === "")
     throw new HttpError("ERR_BODY_INVALID", "the request has no JSON body");
   let doc;
@@ -70646,7 +69865,7 @@ async function readSpooledJson(staged, maxDepth) {
     doc,
     attachments: ranges,
     open: (range) => {
-      const src = read2(range.start, range.end);
+      const src = read(range.start, range.end);
       const dec = base64Decoder("the attachment");
       src.once("error", (err) => dec.destroy(err));
       return src.pipe(dec);
@@ -70882,8 +70101,8 @@ async function npmRoutes(app) {
         cb(seen > limit2 ? tooLarge() : null, chunk);
       }
     });
-    app.stowage.blobs.stage(enc === "identity" ? pipeline4(payload, counted, () => {
-    }) : pipeline4(payload, enc === "gzip" ? createGunzip2() : createInflate(), counted, () => {
+    app.stowage.blobs.stage(enc === "identity" ? pipeline3(payload, counted, () => {
+    }) : pipeline3(payload, enc === "gzip" ? createGunzip2() : createInflate(), counted, () => {
     })).then((staged) => done(null, { spooled: staged })).catch((err) => {
       if (err instanceof HttpError)
         return done(err, void 0);
@@ -71159,7 +70378,7 @@ async function writeLocal(svc, repo, doc, user) {
     _id: doc.name,
     _rev: `${n + 1}-${createHash8("md5").update(now).digest("hex")}`
   };
-  const staged = await svc.blobs.stage(Readable7.from([Buffer.from(JSON.stringify(body))]));
+  const staged = await svc.blobs.stage(Readable6.from([Buffer.from(JSON.stringify(body))]));
   await svc.commitStaged({
     repo: repo.key,
     path: packumentPath(doc.name),
@@ -71289,7 +70508,7 @@ async function storeTarball(svc, req, repo, m, data, length, user) {
   });
   let staged;
   try {
-    staged = await svc.blobs.stage(pipeline4(data, tap, () => {
+    staged = await svc.blobs.stage(pipeline3(data, tap, () => {
     }));
   } catch (err) {
     if (err instanceof HttpError) {
@@ -71393,8 +70612,8 @@ init_define_STOWAGE_UI_ASSETS();
 // ../server/dist/formats/docker/routes.js
 init_define_STOWAGE_UI_ASSETS();
 import { createHash as createHash9 } from "node:crypto";
-import { Readable as Readable8, Transform as Transform6 } from "node:stream";
-import { pipeline as pipeline5 } from "node:stream/promises";
+import { Readable as Readable7, Transform as Transform6 } from "node:stream";
+import { pipeline as pipeline4 } from "node:stream/promises";
 
 // ../server/dist/formats/helm/oci.js
 init_define_STOWAGE_UI_ASSETS();
@@ -72142,10 +71361,10 @@ async function dockerRoutes(app) {
       }
       return reply.type("application/json").send({});
     };
-    const open2 = { config: { permission: "public" } };
-    v2.get("/v2/", open2, version);
-    v2.get("/v2", open2, version);
-    v2.get("/v2/token", open2, async (req, reply) => {
+    const open = { config: { permission: "public" } };
+    v2.get("/v2/", open, version);
+    v2.get("/v2", open, version);
+    v2.get("/v2/token", open, async (req, reply) => {
       const creds = Authenticator.credentials(req.headers);
       if (!creds && await svc.auth.anonymousHolds("repo")) {
         return reply.type("application/json").send({
@@ -72250,8 +71469,8 @@ var Registry2 = class {
     try {
       return await this.#handle(req, reply);
     } catch (err) {
-      const read2 = req.method === "GET" || req.method === "HEAD";
-      if (read2 && err instanceof OciError && err.code === "DIGEST_INVALID") {
+      const read = req.method === "GET" || req.method === "HEAD";
+      if (read && err instanceof OciError && err.code === "DIGEST_INVALID") {
         const manifest = /\/manifests\/[^/]+$/.test(rawUrl(req).path);
         throw new OciError(manifest ? "MANIFEST_UNKNOWN" : "BLOB_UNKNOWN", `${err.message}; nothing is stored under it`, { status: 404, detail: err.detail });
       }
@@ -72716,7 +71935,7 @@ var Registry2 = class {
       await this.#svc.deploy({
         repo: target.key,
         path,
-        body: Readable8.from([body]),
+        body: Readable7.from([body]),
         expected: { sha256: hex },
         properties,
         user: who.user
@@ -73023,7 +72242,7 @@ function hashTap(alg) {
 }
 async function hashOf(alg, body) {
   const tap = hashTap(alg);
-  await pipeline5(body, tap.stream, async (src) => {
+  await pipeline4(body, tap.stream, async (src) => {
     for await (const _ of src)
       ;
   });
@@ -73049,7 +72268,7 @@ init_define_STOWAGE_UI_ASSETS();
 
 // ../server/dist/formats/cran/routes.js
 init_define_STOWAGE_UI_ASSETS();
-import { Readable as Readable9 } from "node:stream";
+import { Readable as Readable8 } from "node:stream";
 import { gunzipSync, gzipSync as gzipSync2 } from "node:zlib";
 
 // ../server/dist/formats/cran/dcf.js
@@ -73321,7 +72540,7 @@ function parseRequest(raw) {
     path = validateRelativePath(path);
   return { repo, matrix, path };
 }
-async function readAll4(body, max = 64 * 1024 * 1024) {
+async function readAll3(body, max = 64 * 1024 * 1024) {
   const chunks = [];
   let n = 0;
   for await (const c of body) {
@@ -73391,14 +72610,14 @@ var CranRepos = class {
         metadata: true,
         validate: async (body) => {
           try {
-            decode2(await readAll4(body));
+            decode2(await readAll3(body));
           } catch (err) {
             throw new HttpError("ERR_UPSTREAM_INVALID", `${dir}/${index} is not a readable index (${err.message})`);
           }
         }
       });
       if (found)
-        return parseDcf(decode2(await readAll4(this.#svc.blobs.open(found.art.sha256))));
+        return parseDcf(decode2(await readAll3(this.#svc.blobs.open(found.art.sha256))));
     }
     return void 0;
   }
@@ -73492,7 +72711,7 @@ var CranRepos = class {
       await this.#svc.deploy({
         repo: repo.key,
         path: `${dir}/${index}`,
-        body: Readable9.from([renderIndex2(stanzas, index)]),
+        body: Readable8.from([renderIndex2(stanzas, index)]),
         expected: {},
         properties: {},
         user
@@ -73691,7 +72910,7 @@ init_define_STOWAGE_UI_ASSETS();
 
 // ../server/dist/formats/conda/routes.js
 init_define_STOWAGE_UI_ASSETS();
-import { Readable as Readable10 } from "node:stream";
+import { Readable as Readable9 } from "node:stream";
 import * as zlib3 from "node:zlib";
 var READ4 = { permission: "repo:read" };
 var DEPLOY3 = { permission: "repo:deploy" };
@@ -73761,7 +72980,7 @@ function render(rd, index) {
   const json2 = Buffer.from(JSON.stringify(rd));
   return index === "repodata.json.zst" ? zlib3.zstdCompressSync(json2) : json2;
 }
-async function readAll5(body, max = MAX_REPODATA) {
+async function readAll4(body, max = MAX_REPODATA) {
   const chunks = [];
   let n = 0;
   for await (const c of body) {
@@ -73792,7 +73011,7 @@ async function readIndexJson(staged, ext, caps) {
     } else {
       const info = await findZipMember((start, end) => sliceStream(staged.read(), start, end), staged.size, (n) => /^info-.+\.tar\.zst$/.test(n), caps);
       if (info) {
-        const tar = Readable10.from([info.data]);
+        const tar = Readable9.from([info.data]);
         data = (await findTarMember(tar, { compression: "zstd", pattern, caps }))?.data;
       }
     }
@@ -73841,7 +73060,7 @@ var CondaRepos = class {
       metadata: true,
       validate: async (body) => {
         try {
-          parseRepodata((await readAll5(body)).toString("utf8"), subdir);
+          parseRepodata((await readAll4(body)).toString("utf8"), subdir);
         } catch (err) {
           throw new HttpError("ERR_UPSTREAM_INVALID", `${subdir}/repodata.json is not repodata (${err.message})`);
         }
@@ -73849,7 +73068,7 @@ var CondaRepos = class {
     });
     if (!found)
       return void 0;
-    const text2 = (await readAll5(this.#svc.blobs.open(found.art.sha256))).toString("utf8");
+    const text2 = (await readAll4(this.#svc.blobs.open(found.art.sha256))).toString("utf8");
     return parseRepodata(text2, subdir);
   }
   /** For a package file of a remote: the sha256 and md5 its upstream repodata declares. */
@@ -73931,7 +73150,7 @@ var CondaRepos = class {
         await svc.deploy({
           repo: repo.key,
           path: `${c.subdir}/${index}`,
-          body: Readable10.from([render(rd, index)]),
+          body: Readable9.from([render(rd, index)]),
           expected: {},
           properties: {},
           user
@@ -74074,7 +73293,7 @@ init_define_STOWAGE_UI_ASSETS();
 
 // ../server/dist/formats/helm/routes.js
 init_define_STOWAGE_UI_ASSETS();
-import { Readable as Readable11 } from "node:stream";
+import { Readable as Readable10 } from "node:stream";
 var READ5 = { permission: "repo:read" };
 var DEPLOY4 = { permission: "repo:deploy" };
 var DELETE = { permission: "repo:delete" };
@@ -74116,7 +73335,7 @@ function parseRequest3(raw, prefix) {
     path = validateRelativePath(path);
   return { repo, matrix, path };
 }
-async function readAll6(body, max) {
+async function readAll5(body, max) {
   const chunks = [];
   let n = 0;
   for await (const c of body) {
@@ -74195,7 +73414,7 @@ var HelmRepos = class {
       metadata: true,
       // An index that is not one is never cached.
       validate: async (body) => {
-        parseIndex((await readAll6(body, MAX_INDEX_BYTES)).toString("utf8"));
+        parseIndex((await readAll5(body, MAX_INDEX_BYTES)).toString("utf8"));
       }
     });
     if (!found)
@@ -74206,7 +73425,7 @@ var HelmRepos = class {
     const hit = this.#parsed.get(art.sha256);
     if (hit)
       return hit;
-    const entries2 = parseIndex((await readAll6(this.#svc.blobs.open(art.sha256), MAX_INDEX_BYTES)).toString("utf8"));
+    const entries2 = parseIndex((await readAll5(this.#svc.blobs.open(art.sha256), MAX_INDEX_BYTES)).toString("utf8"));
     this.#parsed.clear();
     this.#parsed.set(art.sha256, entries2);
     return entries2;
@@ -74301,7 +73520,7 @@ var HelmRepos = class {
     await this.#svc.deploy({
       repo: repo.key,
       path: INDEX,
-      body: Readable11.from([renderIndex(localUrls(entries2))]),
+      body: Readable10.from([renderIndex(localUrls(entries2))]),
       expected: {},
       properties: {},
       user
@@ -74526,7 +73745,7 @@ init_define_STOWAGE_UI_ASSETS();
 // ../server/dist/formats/nuget/repos.js
 init_define_STOWAGE_UI_ASSETS();
 import { createHash as createHash10 } from "node:crypto";
-import { Readable as Readable12 } from "node:stream";
+import { Readable as Readable11 } from "node:stream";
 import { gunzipSync as gunzipSync2 } from "node:zlib";
 
 // ../server/dist/formats/nuget/model.js
@@ -74760,7 +73979,7 @@ function packageOf2(path) {
   const first = path.split("/")[0];
   return first && !first.startsWith(".") ? first : void 0;
 }
-async function readAll7(body, what) {
+async function readAll6(body, what) {
   const chunks = [];
   let n = 0;
   for await (const c of body) {
@@ -74830,11 +74049,11 @@ var NugetRepos = class {
     const found = await this.#svc.resolver.resolve(remote, path, this.options({
       upstreamUrl: async () => url,
       metadata: true,
-      validate: async (body) => void parseDoc(await readAll7(body, path), `${url}`)
+      validate: async (body) => void parseDoc(await readAll6(body, path), `${url}`)
     }));
     if (!found)
       return void 0;
-    return parseDoc(await readAll7(this.#svc.blobs.open(found.art.sha256), path), url);
+    return parseDoc(await readAll6(this.#svc.blobs.open(found.art.sha256), path), url);
   }
   /** A resource base URL from a remote's service index (no trailing slash). */
   async #resource(remote, kind) {
@@ -75024,7 +74243,7 @@ var NugetRepos = class {
       await svc.deploy({
         repo: repo.key,
         path: nuspecPath(v.id, v.version),
-        body: Readable12.from([nuspec]),
+        body: Readable11.from([nuspec]),
         expected: {},
         properties: {},
         user
@@ -75708,9 +74927,9 @@ async function receive(svc, req) {
   return upload.file.staged;
 }
 function closingDelimiterFix(boundary) {
-  const close2 = Buffer.from(`
+  const close = Buffer.from(`
 --${boundary}--`);
-  const keep = close2.length + 4;
+  const keep = close.length + 4;
   let tail = Buffer.alloc(0);
   return new Transform7({
     transform(chunk, _enc, cb) {
@@ -75720,7 +74939,7 @@ function closingDelimiterFix(boundary) {
       cb(null, all.subarray(0, cut));
     },
     flush(cb) {
-      const at = boundary === "" ? -1 : tail.lastIndexOf(close2);
+      const at = boundary === "" ? -1 : tail.lastIndexOf(close);
       if (at >= 0 && (at === 0 || tail[at - 1] !== 13)) {
         cb(null, Buffer.concat([tail.subarray(0, at), Buffer.from("\r"), tail.subarray(at)]));
       } else
@@ -75798,11 +75017,12 @@ async function genericRoutes(app) {
     if (byChecksum)
       req.raw.resume();
     const before = formatOf(into.packageType)?.beforeDeploy;
+    const small = body && readSmallBody(body, req.headers, SMALL_BODY_BYTES);
     const art = await svc.deploy({
       ...before && { check: (b) => before(svc, into, target.path, b) },
       repo: into,
       path: target.path,
-      body,
+      body: small ? await small : body,
       expected: declaredChecksums(req),
       properties: target.matrix,
       user: who.user,
@@ -75859,9 +75079,9 @@ async function genericRoutes(app) {
     }
     throw new HttpError("ERR_NOT_FOUND", `${target.repo}/${target.path} does not exist`);
   };
-  const read2 = { permission: "repo:read" };
-  app.get("/*", { config: read2, exposeHeadRoute: false }, (req, reply) => download(req, reply, false));
-  app.head("/*", { config: read2 }, (req, reply) => download(req, reply, true));
+  const read = { permission: "repo:read" };
+  app.get("/*", { config: read, exposeHeadRoute: false }, (req, reply) => download(req, reply, false));
+  app.head("/*", { config: read }, (req, reply) => download(req, reply, true));
   app.delete("/*", { config: { permission: "repo:delete" } }, async (req, reply) => {
     refuseUnknownApi(req);
     const svc = app.stowage;
@@ -75945,10 +75165,10 @@ function invalid5(message) {
     hint: 'write items.find({...}) with optional .include(...), .sort({"$asc":[...]}), .limit(n), .offset(n)'
   });
 }
-function balanced(src, open2) {
+function balanced(src, open) {
   let depth = 0;
   let quote;
-  for (let i = open2; i < src.length; i++) {
+  for (let i = open; i < src.length; i++) {
     const c = src[i];
     if (quote) {
       if (c === "\\")
@@ -75962,7 +75182,7 @@ function balanced(src, open2) {
     else if (c === "(")
       depth++;
     else if (c === ")" && --depth === 0)
-      return { inner: src.slice(open2 + 1, i), end: i + 1 };
+      return { inner: src.slice(open + 1, i), end: i + 1 };
   }
   throw invalid5("the query has an unclosed parenthesis or string");
 }
@@ -77451,7 +76671,7 @@ async function analyticsRoutes(app) {
 
 // ../server/dist/routes/system.js
 init_define_STOWAGE_UI_ASSETS();
-import { Readable as Readable13 } from "node:stream";
+import { Readable as Readable12 } from "node:stream";
 
 // ../server/dist/version.js
 init_define_STOWAGE_UI_ASSETS();
@@ -77466,7 +76686,7 @@ async function systemRoutes(app) {
     const checks = {
       metadata: await check(() => svc.meta.ping()),
       blobs: await check(async () => {
-        const staged = await svc.blobs.stage(Readable13.from([Buffer.from("health")]));
+        const staged = await svc.blobs.stage(Readable12.from([Buffer.from("health")]));
         await staged.discard();
       })
     };
@@ -77681,7 +76901,7 @@ async function oidcRoutes(app) {
 init_define_STOWAGE_UI_ASSETS();
 import { createHash as createHash11 } from "node:crypto";
 import { existsSync as existsSync2 } from "node:fs";
-import { readFile as readFile3, readdir as readdir2 } from "node:fs/promises";
+import { readFile as readFile3, readdir } from "node:fs/promises";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 var TYPES3 = {
   ".js": "text/javascript; charset=utf-8",
@@ -77733,7 +76953,7 @@ async function loadAssets(dir) {
   const out = /* @__PURE__ */ new Map();
   let names;
   try {
-    names = await readdir2(dir);
+    names = await readdir(dir);
   } catch (err) {
     if (err.code === "ENOENT")
       return out;
@@ -78589,7 +77809,7 @@ function asyncLogDestination(fd = 1) {
   return import_pino.default.destination({ dest: fd, sync: false });
 }
 async function startServer(opts) {
-  await mkdir2(opts.dataDir, { recursive: true, mode: 448 });
+  await mkdir(opts.dataDir, { recursive: true, mode: 448 });
   let config;
   if (opts.config !== void 0)
     config = resolveConfig(opts.config);
@@ -78659,7 +77879,7 @@ async function openMetaStore(storage2, dataDir) {
   const m = storage2.metadata;
   if (m.type === "sqlite")
     return new SqliteMetaStore({ dir: dataDir });
-  const { PgMetaStore } = await import("./stowage-metastore-pg-FBDO6WX5.mjs");
+  const { PgMetaStore } = await import("./stowage-metastore-pg-VRCCOJ5Q.mjs");
   return PgMetaStore.open({
     url: m.url,
     ...m.schema !== void 0 ? { schema: m.schema } : {},
@@ -78672,7 +77892,7 @@ async function openBlobStore(storage2, dataDir, env) {
     const accessKeyId = env?.AWS_ACCESS_KEY_ID;
     const secretAccessKey = env?.AWS_SECRET_ACCESS_KEY;
     const sessionToken = env?.AWS_SESSION_TOKEN;
-    const { S3BlobStore } = await import("./stowage-blobstore-s3-EPOCWLUW.mjs");
+    const { S3BlobStore } = await import("./stowage-blobstore-s3-J7E35APO.mjs");
     const s3 = new S3BlobStore({
       bucket: b.bucket,
       ...b.endpoint !== void 0 ? { endpoint: b.endpoint } : {},
@@ -78736,7 +77956,7 @@ async function migrateStorage(opts) {
   const fromBlobs = await openBlobStore(from.storage, opts.from.dataDir, opts.env);
   let toBlobs;
   try {
-    await mkdir2(opts.to.dataDir, { recursive: true, mode: 448 });
+    await mkdir(opts.to.dataDir, { recursive: true, mode: 448 });
     toBlobs = await openBlobStore(to.storage, opts.to.dataDir, opts.env);
     const meta = await openMetaStore(to.storage, opts.to.dataDir);
     await meta.close();

@@ -2,6 +2,9 @@
 import { createRequire as __stowageCreateRequire } from 'node:module';
 const require = __stowageCreateRequire(import.meta.url);
 import {
+  stagedBytes
+} from "./stowage-chunk-TNIJVCLU.mjs";
+import {
   MultiHash
 } from "./stowage-chunk-5GHCA3OS.mjs";
 import {
@@ -27336,7 +27339,7 @@ var require_dist_cjs16 = __commonJS({
     };
     var PutObjectAnnotationCommand = class extends command5(_ep05, _mw10, "PutObjectAnnotation", PutObjectAnnotation$) {
     };
-    var PutObjectCommand = class extends command5(_ep05, _mw11, "PutObject", PutObject$) {
+    var PutObjectCommand2 = class extends command5(_ep05, _mw11, "PutObject", PutObject$) {
     };
     var PutObjectLegalHoldCommand = class extends command5(_ep5, _mw5, "PutObjectLegalHold", PutObjectLegalHold$) {
     };
@@ -27558,7 +27561,7 @@ var require_dist_cjs16 = __commonJS({
       PutBucketTaggingCommand,
       PutBucketVersioningCommand,
       PutBucketWebsiteCommand,
-      PutObjectCommand,
+      PutObjectCommand: PutObjectCommand2,
       PutObjectAclCommand,
       PutObjectAnnotationCommand,
       PutObjectLegalHoldCommand,
@@ -28592,7 +28595,7 @@ var require_dist_cjs16 = __commonJS({
     exports.PutObjectAnnotationCommand = PutObjectAnnotationCommand;
     exports.PutObjectAnnotationOutput$ = PutObjectAnnotationOutput$;
     exports.PutObjectAnnotationRequest$ = PutObjectAnnotationRequest$;
-    exports.PutObjectCommand = PutObjectCommand;
+    exports.PutObjectCommand = PutObjectCommand2;
     exports.PutObjectLegalHold$ = PutObjectLegalHold$;
     exports.PutObjectLegalHoldCommand = PutObjectLegalHoldCommand;
     exports.PutObjectLegalHoldOutput$ = PutObjectLegalHoldOutput$;
@@ -28752,7 +28755,7 @@ var require_dist_cjs16 = __commonJS({
 var require_dist_cjs17 = __commonJS({
   "../../node_modules/@aws-sdk/lib-storage/dist-cjs/index.js"(exports) {
     init_define_STOWAGE_UI_ASSETS();
-    var { PutObjectCommand, ChecksumAlgorithm: ChecksumAlgorithm2, CreateMultipartUploadCommand: CreateMultipartUploadCommand2, AbortMultipartUploadCommand: AbortMultipartUploadCommand2, UploadPartCommand, CompleteMultipartUploadCommand: CompleteMultipartUploadCommand2, PutObjectTaggingCommand } = require_dist_cjs16();
+    var { PutObjectCommand: PutObjectCommand2, ChecksumAlgorithm: ChecksumAlgorithm2, CreateMultipartUploadCommand: CreateMultipartUploadCommand2, AbortMultipartUploadCommand: AbortMultipartUploadCommand2, UploadPartCommand, CompleteMultipartUploadCommand: CompleteMultipartUploadCommand2, PutObjectTaggingCommand } = require_dist_cjs16();
     var { toEndpointV1: toEndpointV12, getEndpointFromInstructions } = (init_endpoints(), __toCommonJS(endpoints_exports));
     var { extendedEncodeURIComponent: extendedEncodeURIComponent2 } = (init_protocols(), __toCommonJS(protocols_exports));
     var { EventEmitter } = __require("events");
@@ -29004,11 +29007,11 @@ var require_dist_cjs17 = __commonJS({
         if (eventEmitter !== null) {
           eventEmitter.on("xhr.upload.progress", uploadEventListener);
         }
-        const resolved = await Promise.all([this.client.send(new PutObjectCommand(params)), clientConfig?.endpoint?.()]);
+        const resolved = await Promise.all([this.client.send(new PutObjectCommand2(params)), clientConfig?.endpoint?.()]);
         const putResult = resolved[0];
         let endpoint = resolved[1];
         if (!endpoint) {
-          endpoint = toEndpointV12(await getEndpointFromInstructions(params, PutObjectCommand, {
+          endpoint = toEndpointV12(await getEndpointFromInstructions(params, PutObjectCommand2, {
             ...clientConfig
           }));
         }
@@ -29531,6 +29534,19 @@ var S3BlobStore = class {
     const hash = new MultiHash();
     const size = await this.#put(key, body, { ...opts, hash });
     return this.#staged(key, hash.digest(), size);
+  }
+  stageBytes(data) {
+    return stagedBytes(data, async (sums, bytes) => {
+      const dest = this.keyOf(sums.sha256);
+      if (await this.#head(dest))
+        return;
+      await this.client.send(new import_client_s3.PutObjectCommand({
+        Bucket: this.bucket,
+        Key: dest,
+        Body: bytes,
+        ContentLength: bytes.length
+      }));
+    });
   }
   #staged(key, sums, size) {
     let done = false;

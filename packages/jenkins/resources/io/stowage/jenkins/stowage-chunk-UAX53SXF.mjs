@@ -333,6 +333,7 @@ CREATE TABLE IF NOT EXISTS remote_cache (
 var ARTIFACT_COLUMNS = `a.id, a.repo, a.path, a.sha256, b.sha1, b.md5, b.size, a.created, a.created_by, a.modified, a.modified_by`;
 var FROM_ARTIFACTS = `FROM artifacts a JOIN blobs b ON b.sha256 = a.sha256`;
 var UNDER = `(a.path = :p OR (a.path >= :lo AND a.path < :hi) OR :p = '')`;
+var MAX_DEPLOY_BATCH = 256;
 function deployedRecord(a, row, now, replaced) {
   const out = {
     id: row.id,
@@ -503,25 +504,72 @@ var SqliteMetaStore = class {
     const r = this.#get(`SELECT ${ARTIFACT_COLUMNS} ${FROM_ARTIFACTS} WHERE a.repo = :repo AND a.path = :path`, { repo, path });
     return r ? toArtifact(r) : void 0;
   }
-  async deployArtifact(a) {
-    const now = Date.now();
-    return this.#tx(() => {
-      this.#touch(a.blob, now);
-      const old = this.#get("SELECT sha256 FROM artifacts WHERE repo = :repo AND path = :path", { repo: a.repo, path: a.path });
-      const row = this.#get(`INSERT INTO artifacts (repo, path, sha256, created, created_by, modified, modified_by)
-         VALUES (:repo, :path, :sha256, :now, :user, :now, :user)
-         ON CONFLICT(repo, path) DO UPDATE SET sha256 = excluded.sha256, modified = excluded.modified,
-           modified_by = excluded.modified_by
-         RETURNING id, created, created_by`, { repo: a.repo, path: a.path, sha256: a.blob.sha256, now, user: a.user });
-      if (!row)
-        throw new Error("artifact row vanished inside its own transaction");
-      if (old)
-        this.#run("DELETE FROM properties WHERE artifact_id = :id", { id: row.id });
-      this.#insertProps(row.id, a.properties);
-      if (a.audit)
-        this.#appendAudit(a.audit);
-      return deployedRecord(a, row, now, old?.sha256);
+  deployArtifact(a) {
+    return new Promise((resolve, reject) => {
+      let batch = this.#deploys;
+      if (!batch) {
+        batch = this.#deploys = [];
+        setImmediate(() => this.#commitDeploys(batch));
+      }
+      batch.push({ a, resolve, reject });
+      if (batch.length >= MAX_DEPLOY_BATCH)
+        this.#commitDeploys(batch);
     });
+  }
+  #deploys;
+  #commitDeploys(batch) {
+    if (this.#deploys !== batch)
+      return;
+    this.#deploys = void 0;
+    const now = Date.now();
+    const out = [];
+    try {
+      this.#tx(() => {
+        if (batch.length === 1) {
+          out.push({ ok: this.#deployOne(batch[0].a, now) });
+          return;
+        }
+        for (const { a } of batch) {
+          this.#db.exec("SAVEPOINT deploy");
+          try {
+            out.push({ ok: this.#deployOne(a, now) });
+            this.#db.exec("RELEASE deploy");
+          } catch (err) {
+            this.#db.exec("ROLLBACK TO deploy");
+            this.#db.exec("RELEASE deploy");
+            out.push({ err });
+          }
+        }
+      });
+    } catch (err) {
+      for (const [i, d] of batch.entries())
+        d.reject(out[i] && "err" in out[i] ? out[i].err : err);
+      return;
+    }
+    batch.forEach((d, i) => {
+      const r = out[i];
+      if ("ok" in r)
+        d.resolve(r.ok);
+      else
+        d.reject(r.err);
+    });
+  }
+  #deployOne(a, now) {
+    this.#touch(a.blob, now);
+    const old = this.#get("SELECT sha256 FROM artifacts WHERE repo = :repo AND path = :path", { repo: a.repo, path: a.path });
+    const row = this.#get(`INSERT INTO artifacts (repo, path, sha256, created, created_by, modified, modified_by)
+       VALUES (:repo, :path, :sha256, :now, :user, :now, :user)
+       ON CONFLICT(repo, path) DO UPDATE SET sha256 = excluded.sha256, modified = excluded.modified,
+         modified_by = excluded.modified_by
+       RETURNING id, created, created_by`, { repo: a.repo, path: a.path, sha256: a.blob.sha256, now, user: a.user });
+    if (!row)
+      throw new Error("artifact row vanished inside its own transaction");
+    if (old)
+      this.#run("DELETE FROM properties WHERE artifact_id = :id", { id: row.id });
+    this.#insertProps(row.id, a.properties);
+    if (a.audit)
+      this.#appendAudit(a.audit);
+    return deployedRecord(a, row, now, old?.sha256);
   }
   #insertProps(id, props) {
     for (const [key, values] of Object.entries(props)) {
@@ -1001,6 +1049,8 @@ var SqliteMetaStore = class {
     return this.#all("SELECT * FROM uploads WHERE touched < :before ORDER BY touched", { before }).map((r) => ({ ...r }));
   }
   async close() {
+    if (this.#deploys)
+      this.#commitDeploys(this.#deploys);
     this.#stmts.clear();
     this.#db.close();
   }

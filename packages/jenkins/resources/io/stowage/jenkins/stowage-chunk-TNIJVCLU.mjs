@@ -1,0 +1,909 @@
+// stowage 0.1.0: part of the Stowage CLI, loaded by stowage.mjs. Licenses: stowage.licenses.txt
+import { createRequire as __stowageCreateRequire } from 'node:module';
+const require = __stowageCreateRequire(import.meta.url);
+import {
+  MultiHash
+} from "./stowage-chunk-5GHCA3OS.mjs";
+import {
+  init_define_STOWAGE_UI_ASSETS
+} from "./stowage-chunk-PAFHW2OS.mjs";
+
+// ../server/dist/internal/blobstore.js
+init_define_STOWAGE_UI_ASSETS();
+import { close as fsClose, createReadStream, fstat, mkdir as fsMkdir, open as fsOpen, read as fsRead, rename as fsRename, unlink as fsUnlink, write as fsWrite } from "node:fs";
+import { mkdir, open as openFile, rename, rm, stat, truncate, readdir, writeFile } from "node:fs/promises";
+import { hash, randomBytes } from "node:crypto";
+import { basename, join } from "node:path";
+import { once } from "node:events";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+
+// ../server/dist/internal/hash-threads.js
+init_define_STOWAGE_UI_ASSETS();
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+var GROUPS = availableParallelism() > 1 ? [["sha1", "sha256"], ["md5"]] : [["sha1", "sha256", "md5"]];
+var WRITE_PIECE = 32 * 1024;
+var THREAD_SOURCE = `'use strict';
+const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
+const { createHash } = process.getBuiltinModule('node:crypto');
+const { writeSync } = process.getBuiltinModule('node:fs');
+const algs = workerData.algs;
+const piece = workerData.piece;
+const jobs = new Map();
+parentPort.on('message', (msg) => {
+  if (msg.drop) {
+    jobs.delete(msg.job);
+    return;
+  }
+  let hashes = jobs.get(msg.job);
+  if (!hashes) jobs.set(msg.job, (hashes = algs.map((a) => createHash(a))));
+  if (msg.end) {
+    jobs.delete(msg.job);
+    parentPort.postMessage({ job: msg.job, digests: hashes.map((h) => h.digest('hex')) });
+    return;
+  }
+  const view = new Uint8Array(msg.data, msg.offset, msg.length);
+  if (msg.write) {
+    try {
+      for (let done = 0; done < msg.length; ) {
+        const n = Math.min(piece, msg.length - done);
+        done += writeSync(msg.write.fd, view, done, n, msg.write.position + done);
+      }
+    } catch (err) {
+      const { message, code, errno, syscall } = err;
+      parentPort.postMessage({ job: msg.job, failed: { message, code, errno, syscall } });
+      return;
+    }
+  }
+  for (const h of hashes) h.update(view);
+  parentPort.postMessage({ job: msg.job, acked: true });
+});
+`;
+var HashThread = class {
+  algs;
+  #worker;
+  /** Counts the workers started: a job's running hash lives only in the one it began on. */
+  #generation = 0;
+  /** Jobs with something in flight on this thread; the worker keeps the process alive then. */
+  #pending = /* @__PURE__ */ new Map();
+  constructor(algs) {
+    this.algs = algs;
+  }
+  /** Posts to the current worker (starting one if none runs); returns that worker's number. */
+  post(msg) {
+    this.#start().postMessage(msg);
+    return this.#generation;
+  }
+  /** Forgets `job` (a thread that is not running holds nothing to forget). */
+  drop(job) {
+    this.#worker?.postMessage({ job, drop: true });
+  }
+  /** Resolves when the thread has hashed the bytes `post` just sent for `job`. */
+  ack(job) {
+    return new Promise((resolve, reject) => this.#entry(job).acks.push({ resolve, reject }));
+  }
+  digests(job) {
+    return new Promise((resolve, reject) => this.#entry(job).digests = { resolve, reject });
+  }
+  #entry(job) {
+    let p = this.#pending.get(job);
+    if (!p) {
+      this.#pending.set(job, p = { acks: [] });
+      if (this.#pending.size === 1)
+        this.#worker?.ref();
+    }
+    return p;
+  }
+  #settled(job, p) {
+    if (p.acks.length > 0 || p.digests)
+      return;
+    this.#pending.delete(job);
+    if (this.#pending.size === 0)
+      this.#worker?.unref();
+  }
+  #start() {
+    if (this.#worker)
+      return this.#worker;
+    this.#generation++;
+    const worker = new Worker(THREAD_SOURCE, {
+      eval: true,
+      workerData: { algs: this.algs, piece: WRITE_PIECE },
+      // It keeps a few hash contexts per job and allocates nothing else of note.
+      resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 },
+      stdout: false,
+      stderr: false
+    });
+    worker.on("message", (msg) => {
+      const p = this.#pending.get(msg.job);
+      if (!p)
+        return;
+      if ("acked" in msg)
+        p.acks.shift()?.resolve();
+      else if ("failed" in msg)
+        p.acks.shift()?.reject(writeError(msg.failed));
+      else {
+        const d = p.digests;
+        p.digests = void 0;
+        d?.resolve(msg.digests);
+      }
+      this.#settled(msg.job, p);
+    });
+    const fail = (err) => {
+      if (this.#worker !== worker)
+        return;
+      this.#worker = void 0;
+      const pending = [...this.#pending.values()];
+      this.#pending.clear();
+      for (const p of pending) {
+        for (const a of p.acks)
+          a.reject(err);
+        p.digests?.reject(err);
+      }
+    };
+    worker.on("error", (err) => fail(new HashThreadError(`a hashing thread failed: ${err.message}`, err)));
+    worker.on("exit", (code) => fail(new HashThreadError(`a hashing thread stopped (exit code ${code})`)));
+    worker.unref();
+    this.#worker = worker;
+    return worker;
+  }
+  /** Stops the thread (tests: a thread that dies must fail its jobs, not hang them). */
+  async stop() {
+    await this.#worker?.terminate();
+  }
+};
+function writeError(f) {
+  return Object.assign(new Error(f.message), {
+    ...f.code !== void 0 && { code: f.code },
+    ...f.errno !== void 0 && { errno: f.errno },
+    ...f.syscall !== void 0 && { syscall: f.syscall }
+  });
+}
+var HashThreadError = class extends Error {
+  name = "HashThreadError";
+  code = "ERR_HASH_THREAD";
+};
+var threads = GROUPS.map((algs) => new HashThread(algs));
+var lastJob = 0;
+var abandoned = new FinalizationRegistry((job) => {
+  for (const t of threads)
+    t.drop(job);
+});
+var ThreadedHash = class {
+  #job = ++lastJob;
+  /** Per thread, the worker that holds this job's state (see HashThread.post). */
+  #workers = [];
+  #ended = false;
+  #failed;
+  constructor() {
+    abandoned.register(this, this.#job, this);
+  }
+  /**
+   * Hashes `length` bytes of `data` from `offset`; do not change them before this resolves.
+   * With `write`, one of the threads (the one with the least hashing to do) also writes them to
+   * that file at that position, in small pieces (see WRITE_PIECE), before it hashes them.
+   */
+  async update(data, offset, length, write2) {
+    this.#check();
+    const acks = threads.map((t, i) => {
+      const msg = { job: this.#job, data, offset, length };
+      if (write2 && i === 0)
+        msg.write = write2;
+      this.#posted(i, t.post(msg));
+      return t.ack(this.#job);
+    });
+    await this.#watch(Promise.all(acks));
+  }
+  async digest() {
+    this.#check();
+    this.#ended = true;
+    abandoned.unregister(this);
+    const all = threads.map((t, i) => {
+      this.#posted(i, t.post({ job: this.#job, end: true }));
+      return t.digests(this.#job);
+    });
+    const digests = await this.#watch(Promise.all(all));
+    const out = {};
+    threads.forEach((t, i) => t.algs.forEach((alg, j) => out[alg] = digests[i][j]));
+    return out;
+  }
+  /** Forgets the job (an upload thrown away). */
+  drop() {
+    if (this.#ended)
+      return;
+    this.#ended = true;
+    abandoned.unregister(this);
+    for (const t of threads)
+      t.drop(this.#job);
+  }
+  /**
+   * A thread that stopped after acknowledging this job's bytes took its running hash along; a
+   * new one would start from nothing and answer the digest of the tail only.
+   */
+  #posted(thread, worker) {
+    const first = this.#workers[thread] ??= worker;
+    if (first !== worker)
+      this.#failed ??= new HashThreadError("a hashing thread stopped during this upload");
+  }
+  #check() {
+    if (this.#failed)
+      throw this.#failed;
+    if (this.#ended)
+      throw new Error("the hash has ended");
+  }
+  async #watch(p) {
+    if (this.#failed) {
+      p.catch(() => void 0);
+      throw this.#failed;
+    }
+    try {
+      return await p;
+    } catch (err) {
+      this.#failed ??= err;
+      throw err;
+    }
+  }
+};
+
+// ../server/dist/internal/hashed-write.js
+init_define_STOWAGE_UI_ASSETS();
+import { close, open, read, write, writev } from "node:fs";
+import { Writable } from "node:stream";
+var INLINE_BYTES = 64 * 1024;
+var SLICE_BYTES = 1024 * 1024;
+var SLICES = 8;
+var SHARED_SLICES = 32;
+var sharedInUse = 0;
+var SPARE_SLICES = 4;
+var spare = [];
+function giveBack(slices) {
+  for (const s of slices)
+    if (spare.length < SPARE_SLICES)
+      spare.push(s);
+}
+var HashedFileWriter = class extends Writable {
+  #opts;
+  #fd;
+  #pos;
+  #size = 0;
+  #hash;
+  /** Chunks held while the body may still turn out small (no hash picked yet). */
+  #held = [];
+  #heldBytes = 0;
+  /** Slices this writer owns that are free, the one being filled and how full it is. */
+  #idle = [];
+  #owned = 0;
+  #slice;
+  #fill = 0;
+  /** Slices being written and hashed. */
+  #busy = 0;
+  /** Waiting for a slice to come back (a write, the end, the descriptor's close). */
+  #waiters = [];
+  #finished = false;
+  #failed;
+  constructor(opts) {
+    super({ highWaterMark: 256 * 1024 });
+    this.#opts = opts;
+    this.#pos = opts.start ?? 0;
+    this.#hash = opts.hash;
+  }
+  /** Bytes received. */
+  get size() {
+    return this.#size;
+  }
+  /** The hash of everything written (after 'finish'); continue it or digest it. */
+  get hash() {
+    if (!this.#finished || this.#hash === void 0)
+      throw new Error("the write has not finished");
+    return this.#hash;
+  }
+  _construct(cb) {
+    open(this.#opts.path, this.#opts.flags, this.#opts.mode ?? 384, (err, fd) => {
+      if (err)
+        return cb(err);
+      this.#fd = fd;
+      cb();
+    });
+  }
+  _write(chunk, _enc, cb) {
+    this.#size += chunk.length;
+    if (this.#hash === void 0) {
+      this.#held.push(chunk);
+      this.#heldBytes += chunk.length;
+      if (this.#heldBytes <= INLINE_BYTES)
+        return cb();
+      this.#hash = new ThreadedHash();
+      const held = this.#held;
+      this.#held = [];
+      this.#heldBytes = 0;
+      this.#copyAll(held).then(() => cb(), cb);
+      return;
+    }
+    if (this.#hash instanceof ThreadedHash) {
+      this.#copy(chunk).then(() => cb(), cb);
+      return;
+    }
+    this.#hash?.update(chunk);
+    const at = this.#pos;
+    this.#pos += chunk.length;
+    writeAll(this.#fd, [chunk], at).then(() => cb(), cb);
+  }
+  _final(cb) {
+    this.#finish().then(() => cb(), cb);
+  }
+  async #finish() {
+    if (this.#hash === void 0) {
+      const hash2 = new MultiHash();
+      for (const c of this.#held)
+        hash2.update(c);
+      if (this.#heldBytes > 0)
+        await writeAll(this.#fd, this.#held, this.#pos);
+      this.#pos += this.#heldBytes;
+      this.#held = [];
+      this.#hash = hash2;
+      this.#finished = true;
+      return;
+    }
+    if (this.#fill > 0)
+      this.#dispatch();
+    while (this.#busy > 0)
+      await this.#slotFreed();
+    if (this.#failed)
+      throw this.#failed;
+    this.#finished = true;
+  }
+  #slotFreed() {
+    return new Promise((r) => this.#waiters.push(r));
+  }
+  #wakeAll() {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const w of waiters)
+      w();
+  }
+  _destroy(err, cb) {
+    this.#failed ??= err ?? new Error("the write was stopped");
+    this.#wakeAll();
+    if (!this.#finished && this.#opts.hash === void 0 && this.#hash instanceof ThreadedHash)
+      this.#hash.drop();
+    void (async () => {
+      while (this.#busy > 0)
+        await this.#slotFreed();
+      giveBack(this.#slice ? [...this.#idle, this.#slice] : this.#idle);
+      this.#idle = [];
+      this.#slice = void 0;
+      if (this.#owned > 1)
+        sharedInUse -= this.#owned - 1;
+      this.#owned = 0;
+      const fd = this.#fd;
+      this.#fd = void 0;
+      if (fd !== void 0)
+        close(fd, (e) => cb(err ?? e));
+      else
+        cb(err);
+    })();
+  }
+  async #copyAll(chunks) {
+    for (const c of chunks)
+      await this.#copy(c);
+  }
+  /** Copies `chunk` into slices, handing each full one over. */
+  async #copy(chunk) {
+    let off = 0;
+    while (off < chunk.length) {
+      if (this.#failed)
+        throw this.#failed;
+      if (!this.#slice) {
+        this.#slice = await this.#take();
+        this.#fill = 0;
+      }
+      const n = Math.min(SLICE_BYTES - this.#fill, chunk.length - off);
+      new Uint8Array(this.#slice, this.#fill, n).set(chunk.subarray(off, off + n));
+      this.#fill += n;
+      off += n;
+      if (this.#fill === SLICE_BYTES)
+        this.#dispatch();
+    }
+  }
+  async #take() {
+    for (; ; ) {
+      const s = this.#idle.pop();
+      if (s)
+        return s;
+      if (this.#owned === 0 || this.#owned < SLICES && sharedInUse < SHARED_SLICES) {
+        if (this.#owned > 0)
+          sharedInUse++;
+        this.#owned++;
+        return spare.pop() ?? new SharedArrayBuffer(SLICE_BYTES);
+      }
+      await this.#slotFreed();
+      if (this.#failed)
+        throw this.#failed;
+    }
+  }
+  /** Hands the current slice over: a hashing thread writes it at its offset, all hash it. */
+  #dispatch() {
+    const slice = this.#slice;
+    const length = this.#fill;
+    const position = this.#pos;
+    this.#slice = void 0;
+    this.#fill = 0;
+    this.#pos += length;
+    this.#busy++;
+    const hash2 = this.#hash;
+    const done = (err) => {
+      if (err)
+        this.#failed ??= err;
+      this.#idle.push(slice);
+      this.#busy--;
+      this.#wakeAll();
+    };
+    hash2.update(slice, 0, length, { fd: this.#fd, position }).then(() => done(), done);
+  }
+};
+async function writeAll(fd, bufs, position) {
+  let pos = position;
+  let rest = bufs;
+  while (rest.length > 0) {
+    const n = await new Promise((resolve, reject) => {
+      const done = (err, written) => err ? reject(err) : resolve(written);
+      if (rest.length === 1)
+        write(fd, rest[0], 0, rest[0].length, pos, done);
+      else
+        writev(fd, rest, pos, done);
+    });
+    pos += n;
+    let skip = n;
+    const next = [];
+    for (const b of rest) {
+      if (skip >= b.length)
+        skip -= b.length;
+      else {
+        next.push(skip > 0 ? b.subarray(skip) : b);
+        skip = 0;
+      }
+    }
+    rest = next;
+  }
+}
+async function hashFilePrefix(path, size) {
+  if (size <= INLINE_BYTES) {
+    const hash3 = new MultiHash();
+    if (size > 0) {
+      const buf = Buffer.alloc(size);
+      await withFd(path, (fd) => readAll(fd, buf, 0, size, 0));
+      hash3.update(buf);
+    }
+    return hash3.digest();
+  }
+  const hash2 = new ThreadedHash();
+  const slices = [spare.pop() ?? new SharedArrayBuffer(SLICE_BYTES)];
+  if (size > SLICE_BYTES)
+    slices.push(spare.pop() ?? new SharedArrayBuffer(SLICE_BYTES));
+  try {
+    await withFd(path, async (fd) => {
+      let pending;
+      for (let pos = 0, i = 0; pos < size; pos += SLICE_BYTES, i++) {
+        const slice = slices[i % slices.length];
+        const n = Math.min(SLICE_BYTES, size - pos);
+        await readAll(fd, Buffer.from(slice, 0, n), 0, n, pos);
+        await pending;
+        pending = hash2.update(slice, 0, n);
+        pending.catch(() => void 0);
+      }
+      await pending;
+    });
+    return await hash2.digest();
+  } catch (err) {
+    hash2.drop();
+    throw err;
+  } finally {
+    giveBack(slices);
+  }
+}
+async function withFd(path, fn) {
+  const fd = await new Promise((resolve, reject) => open(path, "r", (err, fd2) => err ? reject(err) : resolve(fd2)));
+  try {
+    return await fn(fd);
+  } finally {
+    await new Promise((resolve) => close(fd, () => resolve()));
+  }
+}
+async function readAll(fd, buf, offset, length, position) {
+  let got = 0;
+  while (got < length) {
+    const n = await new Promise((resolve, reject) => read(fd, buf, offset + got, length - got, position + got, (err, n2) => err ? reject(err) : resolve(n2)));
+    if (n === 0)
+      throw new Error(`the file ended ${length - got} bytes early`);
+    got += n;
+  }
+}
+
+// ../server/dist/internal/blobstore.js
+var SHA256 = /^[0-9a-f]{64}$/;
+var SMALL_BODY_BYTES = 64 * 1024;
+function checksumsOf(data) {
+  if (data.length > SMALL_BODY_BYTES)
+    throw new Error(`stageBytes takes at most ${SMALL_BODY_BYTES} bytes, not ${data.length}`);
+  return {
+    sha1: hash("sha1", data),
+    sha256: hash("sha256", data),
+    md5: hash("md5", data)
+  };
+}
+function shortWrite(path) {
+  const err = new Error(`no space left writing ${path} (short write)`);
+  err.code = "ENOSPC";
+  return err;
+}
+function stagedBytes(data, put) {
+  const sums = checksumsOf(data);
+  let done = false;
+  return {
+    ...sums,
+    size: data.length,
+    read: () => Readable.from([data]),
+    commit: async () => {
+      if (done)
+        return;
+      await put(sums, data);
+      done = true;
+    },
+    discard: async () => {
+      done = true;
+    }
+  };
+}
+var UPLOAD_ID = /^\d+-[0-9a-f]{16}\.part$/;
+var FsBlobStore = class {
+  #root;
+  #tmp;
+  /** Fan-out folders known to exist (they are never removed), so a commit skips `mkdir -p`. */
+  #dirs = /* @__PURE__ */ new Set();
+  constructor(opts) {
+    this.#root = join(opts.dir, "blobs");
+    this.#tmp = join(opts.dir, "tmp");
+  }
+  async init() {
+    await mkdir(this.#root, { recursive: true });
+    await mkdir(this.#tmp, { recursive: true });
+  }
+  pathOf(sha256) {
+    if (!SHA256.test(sha256))
+      throw new Error(`not a sha256 digest: ${sha256}`);
+    return join(this.#root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+  }
+  async stage(body, opts = {}) {
+    const tmpPath = this.#tmpName();
+    const out = sink({ path: tmpPath, flags: "wx", mode: 384 });
+    let sums;
+    try {
+      await pipeline(body, out, { signal: opts.signal });
+      sums = await out.hash.digest();
+    } catch (err) {
+      await closed(out);
+      await rm(tmpPath, { force: true });
+      throw err;
+    }
+    return this.#staged(tmpPath, sums, out.size);
+  }
+  stageBytes(data) {
+    return stagedBytes(data, (sums, bytes) => new Promise((resolve, reject) => {
+      const tmpPath = this.#tmpName();
+      const dest = this.pathOf(sums.sha256);
+      const dir = join(dest, "..");
+      const failed = (err) => fsUnlink(tmpPath, () => reject(err));
+      const renamed = (err) => {
+        if (!err) {
+          this.#dirs.add(dir);
+          return resolve();
+        }
+        if (err.code !== "ENOENT" || !this.#dirs.delete(dir))
+          return failed(err);
+        makeDirThenRename();
+      };
+      const makeDirThenRename = () => fsMkdir(dir, { recursive: true }, (err) => {
+        if (err)
+          return failed(err);
+        fsRename(tmpPath, dest, (e) => e ? failed(e) : (this.#dirs.add(dir), resolve()));
+      });
+      fsOpen(tmpPath, "wx", 384, (err, fd) => {
+        if (err)
+          return reject(err);
+        fsWrite(fd, bytes, 0, bytes.length, 0, (werr, written) => {
+          fsClose(fd, (cerr) => {
+            const e = werr ?? cerr ?? (written === bytes.length ? null : shortWrite(tmpPath));
+            if (e)
+              return failed(e);
+            if (this.#dirs.has(dir))
+              fsRename(tmpPath, dest, renamed);
+            else
+              makeDirThenRename();
+          });
+        });
+      });
+    }));
+  }
+  async openUpload() {
+    const file = this.#tmpName();
+    await writeFile(file, "", { flag: "wx", mode: 384 });
+    return this.#session(file, 0, void 0);
+  }
+  async resumeUpload(id, size) {
+    if (!UPLOAD_ID.test(id) || !Number.isSafeInteger(size) || size < 0)
+      return void 0;
+    const file = join(this.#tmp, id);
+    let have;
+    try {
+      have = (await stat(file)).size;
+    } catch {
+      return void 0;
+    }
+    if (have < size)
+      return void 0;
+    return this.#session(file, size, null);
+  }
+  /**
+   * `started`: undefined before the first byte (the first append picks a hash by its size),
+   * null when the running hash is lost (finish() re-reads the file).
+   */
+  #session(file, received, started) {
+    let size = received;
+    let hash2 = started;
+    const poison = () => {
+      if (hash2 instanceof ThreadedHash)
+        hash2.drop();
+      hash2 = null;
+    };
+    let ended = false;
+    const open2 = () => {
+      if (ended)
+        throw new Error("the upload session has ended");
+    };
+    return {
+      id: basename(file),
+      get size() {
+        return size;
+      },
+      append: async (body, opts = {}) => {
+        open2();
+        const out = sink({ path: file, flags: "r+", start: size, hash: hash2 });
+        try {
+          await pipeline(body, out, { signal: opts.signal });
+          await truncate(file, size + out.size);
+        } catch (err) {
+          await closed(out);
+          if (out.size > 0)
+            poison();
+          await truncate(file, size).catch(() => void 0);
+          throw err;
+        }
+        if (out.size > 0)
+          hash2 = out.hash;
+        size += out.size;
+        return size;
+      },
+      finish: async () => {
+        open2();
+        ended = true;
+        let sums;
+        if (hash2 === void 0)
+          sums = new MultiHash().digest();
+        else if (hash2)
+          sums = await Promise.resolve(hash2.digest()).catch(() => void 0);
+        sums ??= await hashFilePrefix(file, size);
+        return this.#staged(file, sums, size);
+      },
+      discard: async () => {
+        ended = true;
+        poison();
+        await rm(file, { force: true });
+      }
+    };
+  }
+  #tmpName() {
+    return join(this.#tmp, `${Date.now()}-${randomBytes(8).toString("hex")}.part`);
+  }
+  #staged(tmpPath, sums, size) {
+    let done = false;
+    return {
+      ...sums,
+      size,
+      file: tmpPath,
+      read: () => {
+        const stream = createReadStream(tmpPath);
+        stream.on("error", () => {
+        });
+        return stream;
+      },
+      commit: async () => {
+        if (done)
+          return;
+        await this.#renameInto(tmpPath, this.pathOf(sums.sha256));
+        done = true;
+      },
+      discard: async () => {
+        if (done)
+          return;
+        await rm(tmpPath, { force: true });
+        done = true;
+      }
+    };
+  }
+  /** rename(2) into the fan-out folder, creating it the first time (or if removed meanwhile). */
+  async #renameInto(tmpPath, dest) {
+    const dir = join(dest, "..");
+    if (this.#dirs.has(dir)) {
+      try {
+        await rename(tmpPath, dest);
+        return;
+      } catch (err) {
+        if (err.code !== "ENOENT")
+          throw err;
+        this.#dirs.delete(dir);
+      }
+    }
+    await mkdir(dir, { recursive: true });
+    await rename(tmpPath, dest);
+    this.#dirs.add(dir);
+  }
+  async has(sha256) {
+    return exists(this.pathOf(sha256));
+  }
+  async size(sha256) {
+    try {
+      return (await stat(this.pathOf(sha256))).size;
+    } catch {
+      return void 0;
+    }
+  }
+  open(sha256, range) {
+    return new BlobReadStream(this.pathOf(sha256), range);
+  }
+  /** The blob's file opened for reading (serve.ts sends large ones without a stream). */
+  openFile(sha256) {
+    return openFile(this.pathOf(sha256), "r");
+  }
+  async delete(sha256) {
+    await rm(this.pathOf(sha256), { force: true });
+  }
+  async *list() {
+    const dirs = async (d) => (await readdir(d, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    for (const a of await dirs(this.#root)) {
+      for (const b of await dirs(join(this.#root, a))) {
+        const names = await readdir(join(this.#root, a, b)).catch(() => []);
+        for (const name of names.sort()) {
+          if (!SHA256.test(name) || name.slice(0, 2) !== a || name.slice(2, 4) !== b)
+            continue;
+          const st = await stat(join(this.#root, a, b, name)).catch(() => void 0);
+          if (st?.isFile())
+            yield { sha256: name, modified: st.mtimeMs };
+        }
+      }
+    }
+  }
+  async cleanup(opts = {}) {
+    const names = await readdir(this.#tmp).catch(() => []);
+    const cutoff = Date.now() - (opts.olderThanMs ?? 0);
+    let removed = 0;
+    await Promise.all(names.map(async (n) => {
+      const path = join(this.#tmp, n);
+      if (opts.olderThanMs !== void 0) {
+        const st = await stat(path).catch(() => void 0);
+        if (!st || st.mtimeMs > cutoff)
+          return;
+      }
+      await rm(path, { force: true });
+      removed++;
+    }));
+    return removed;
+  }
+};
+var MAX_READ = 1024 * 1024;
+var MIN_READ = 64 * 1024;
+var READ_BUDGET = 16 * 1024 * 1024;
+var openReads = 0;
+function beginBlobRead() {
+  openReads++;
+  let ended = false;
+  return {
+    chunk: readShare(openReads),
+    done: () => {
+      if (!ended)
+        openReads--;
+      ended = true;
+    }
+  };
+}
+function readShare(streams) {
+  return Math.max(MIN_READ, Math.min(MAX_READ, Math.floor(READ_BUDGET / Math.max(1, streams))));
+}
+var BlobReadStream = class extends Readable {
+  #path;
+  #range;
+  #fd;
+  /** A read in flight: closing the descriptor waits for it (its number could be reused). */
+  #reading = false;
+  #closeAfterRead;
+  #pos = 0;
+  /** Inclusive. */
+  #end = -1;
+  constructor(path, range) {
+    super({ highWaterMark: 2 * readShare(openReads + 1) });
+    openReads++;
+    this.#path = path;
+    this.#range = range;
+  }
+  _construct(cb) {
+    fsOpen(this.#path, "r", (err, fd) => {
+      if (err)
+        return cb(err);
+      this.#fd = fd;
+      fstat(fd, (err2, st) => {
+        if (err2)
+          return cb(err2);
+        this.#pos = this.#range?.start ?? 0;
+        this.#end = Math.min(this.#range?.end ?? Infinity, st.size - 1);
+        cb();
+      });
+    });
+  }
+  _read() {
+    const n = Math.min(this.#end - this.#pos + 1, readShare(openReads));
+    if (n <= 0) {
+      this.push(null);
+      return;
+    }
+    const buf = n < 4096 ? Buffer.allocUnsafe(n) : Buffer.allocUnsafeSlow(n);
+    this.#reading = true;
+    fsRead(this.#fd, buf, 0, n, this.#pos, (err, got) => {
+      this.#reading = false;
+      if (this.#closeAfterRead)
+        return this.#closeAfterRead();
+      if (err)
+        return this.destroy(err);
+      if (got === 0) {
+        this.destroy(new Error(`blob ${this.#path} ended ${this.#end - this.#pos + 1} bytes early`));
+        return;
+      }
+      this.#pos += got;
+      this.push(got === n ? buf : buf.subarray(0, got));
+    });
+  }
+  _destroy(err, cb) {
+    openReads--;
+    if (this.#fd === void 0)
+      return cb(err);
+    const fd = this.#fd;
+    this.#fd = void 0;
+    if (this.#reading)
+      this.#closeAfterRead = () => fsClose(fd, () => cb(err));
+    else
+      fsClose(fd, () => cb(err));
+  }
+};
+function sink(opts) {
+  const out = new HashedFileWriter(opts);
+  out.on("error", () => {
+  });
+  return out;
+}
+async function closed(out) {
+  if (!out.closed)
+    await once(out, "close");
+}
+async function exists(path) {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export {
+  SMALL_BODY_BYTES,
+  stagedBytes,
+  FsBlobStore,
+  beginBlobRead
+};
