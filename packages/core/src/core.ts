@@ -142,7 +142,7 @@ export {
   readChart,
   type ChartEntry,
 } from './helm/chart.ts';
-export { extractTarMember } from './internal/tar.ts';
+export { extractTarMember, walkTar, type TarWalkLimits } from './internal/tar.ts';
 export {
   MISSING,
   formatBytes,

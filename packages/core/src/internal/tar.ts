@@ -2,7 +2,7 @@
  * A small streaming tar writer (POSIX ustar, with a pax `path` record for names that do not fit
  * the ustar name/prefix fields). Only regular files: enough for a Helm chart archive. Each file's
  * content is streamed from disk; nothing is held in memory but one 512-byte header at a time.
- * And its reader: `extractTarMember` finds one member (a Chart.yaml, a DESCRIPTION) in a stream.
+ * And its reader: `walkTar` finds one member (a Chart.yaml, a DESCRIPTION) in a stream.
  */
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
@@ -111,70 +111,108 @@ export function tarStream(files: TarFile[]): Readable {
 /** Largest member `extractTarMember` keeps in memory (a DESCRIPTION, an index.json). */
 const MAX_MEMBER = 16 * 1024 * 1024;
 
+/** What a tar walk may meet before it stops (a hostile archive is endless or huge). */
+export interface TarWalkLimits {
+  /** Headers read at most (every member, long-name and pax record counts). */
+  entries: number;
+  /** Bytes one kept record (the member asked for, a long name, a pax record) may have. */
+  entryBytes: number;
+  /**
+   * Called when a limit is passed, with the name of the member when one is too large: throw to
+   * fail the walk; when it returns, the walk ends with undefined.
+   */
+  onLimit?: (limit: 'entries' | 'entryBytes', member?: string) => void;
+}
+
 /**
- * Reads a (decompressed) tar stream until the first member whose name matches and returns its
- * content; other members are skipped without being kept. Understands ustar prefixes, GNU long
- * names (`L`) and pax `path` records. Undefined when no member matches (or one is too large).
+ * Reads a (decompressed) tar stream until the first regular member whose name matches and
+ * returns it; other members are skipped without being kept. Understands ustar prefixes, GNU long
+ * names (`L`) and pax `path` records. Undefined when no member matches (or a limit was passed
+ * and `onLimit` returned). The one tar reader of the project: the server's archive inspection
+ * (with its configured caps) and the core's Chart.yaml/DESCRIPTION lookups both use it.
+ */
+export async function walkTar(
+  stream: AsyncIterable<Buffer>,
+  match: (name: string) => boolean,
+  limits: TarWalkLimits,
+): Promise<{ name: string; data: Buffer } | undefined> {
+  let buf: Buffer = Buffer.alloc(0);
+  let skip = 0;
+  let entries = 0;
+  let want: { name: string; size: number; keep: 'member' | 'longname' | 'pax' } | undefined;
+  let longName: string | undefined;
+  for await (const chunk of stream) {
+    buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+    for (;;) {
+      if (skip > 0) {
+        const n = Math.min(skip, buf.length);
+        buf = buf.subarray(n);
+        skip -= n;
+        if (skip > 0) break;
+      }
+      if (want) {
+        const padded = Math.ceil(want.size / 512) * 512;
+        if (buf.length < padded) break;
+        const data = Buffer.from(buf.subarray(0, want.size));
+        buf = buf.subarray(padded);
+        const w = want;
+        want = undefined;
+        if (w.keep === 'member') return { name: w.name, data };
+        if (w.keep === 'longname') longName = data.toString('utf8').replace(/\0.*$/s, '');
+        else longName = paxRecordPath(data) ?? longName;
+        continue;
+      }
+      if (buf.length < 512) break;
+      const h = buf.subarray(0, 512);
+      buf = buf.subarray(512);
+      if (h.every((b) => b === 0)) return undefined;
+      if (++entries > limits.entries) {
+        limits.onLimit?.('entries');
+        return undefined;
+      }
+      const size = parseOctal(h.subarray(124, 136));
+      const type = String.fromCharCode(h[156] ?? 0);
+      const field = (a: number, b: number): string =>
+        h.subarray(a, b).toString('utf8').replace(/\0.*$/s, '');
+      const prefix = h.subarray(257, 262).toString('latin1') === 'ustar' ? field(345, 500) : '';
+      let name = longName ?? (prefix ? `${prefix}/${field(0, 100)}` : field(0, 100));
+      if (type === 'L' || type === 'x') {
+        if (size > limits.entryBytes) {
+          limits.onLimit?.('entryBytes');
+          return undefined;
+        }
+        want = { name: '', size, keep: type === 'L' ? 'longname' : 'pax' };
+        continue;
+      }
+      longName = undefined;
+      name = name.replace(/^\.\//, '');
+      if ((type === '0' || type === '\0') && match(name)) {
+        if (size > limits.entryBytes) {
+          limits.onLimit?.('entryBytes', name);
+          return undefined;
+        }
+        want = { name, size, keep: 'member' };
+        continue;
+      }
+      skip = Math.ceil(size / 512) * 512;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The first member of a (decompressed) tar stream whose name matches, at most 16 MiB; the
+ * stream is destroyed once read. Undefined when there is none (see walkTar).
  */
 export async function extractTarMember(
   stream: Readable,
   match: (name: string) => boolean,
 ): Promise<{ name: string; data: Buffer } | undefined> {
-  let buf: Buffer = Buffer.alloc(0);
-  let skip = 0;
-  let want: { name: string; size: number; keep: 'member' | 'longname' | 'pax' } | undefined;
-  let longName: string | undefined;
   try {
-    for await (const chunk of stream) {
-      buf = buf.length ? Buffer.concat([buf, chunk as Buffer]) : (chunk as Buffer);
-      for (;;) {
-        if (skip > 0) {
-          const n = Math.min(skip, buf.length);
-          buf = buf.subarray(n);
-          skip -= n;
-          if (skip > 0) break;
-        }
-        if (want) {
-          const padded = Math.ceil(want.size / 512) * 512;
-          if (buf.length < padded) break;
-          const data = Buffer.from(buf.subarray(0, want.size));
-          buf = buf.subarray(padded);
-          const w = want;
-          want = undefined;
-          if (w.keep === 'member') return { name: w.name, data };
-          if (w.keep === 'longname') longName = data.toString('utf8').replace(/\0.*$/s, '');
-          else longName = paxRecordPath(data) ?? longName;
-          continue;
-        }
-        if (buf.length < 512) break;
-        const h = buf.subarray(0, 512);
-        buf = buf.subarray(512);
-        if (h.every((b) => b === 0)) return undefined;
-        const size = parseOctal(h.subarray(124, 136));
-        const type = String.fromCharCode(h[156] ?? 0);
-        const field = (a: number, b: number): string =>
-          h.subarray(a, b).toString('utf8').replace(/\0.*$/s, '');
-        const prefix = h.subarray(257, 262).toString('latin1') === 'ustar' ? field(345, 500) : '';
-        let name = longName ?? (prefix ? `${prefix}/${field(0, 100)}` : field(0, 100));
-        if (type === 'L' || type === 'x') {
-          if (size > MAX_MEMBER) return undefined;
-          want = { name: '', size, keep: type === 'L' ? 'longname' : 'pax' };
-          continue;
-        }
-        longName = undefined;
-        name = name.replace(/^\.\//, '');
-        if ((type === '0' || type === '\0') && match(name)) {
-          if (size > MAX_MEMBER) return undefined;
-          want = { name, size, keep: 'member' };
-          continue;
-        }
-        skip = Math.ceil(size / 512) * 512;
-      }
-    }
+    return await walkTar(stream, match, { entries: Infinity, entryBytes: MAX_MEMBER });
   } finally {
     stream.destroy();
   }
-  return undefined;
 }
 
 function parseOctal(b: Buffer): number {

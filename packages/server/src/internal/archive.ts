@@ -20,6 +20,7 @@ import { Worker } from 'node:worker_threads';
 import * as zlib from 'node:zlib';
 import unbzip2 from 'unbzip2-stream';
 import { HttpError } from '../errors.ts';
+import { walkTar as walkTarMembers } from '@stowage/core';
 
 /** Caps on what inspecting one archive may cost (the server config's `limits.archive`). */
 export interface ArchiveCaps {
@@ -102,98 +103,27 @@ export class Meter {
 
 /**
  * Walks a decompressed tar stream until the first regular member whose name matches and returns
- * it; other members are skipped without being kept. Understands ustar prefixes, GNU long names
- * (`L`) and pax `path` records. Undefined when no member matches.
+ * it (the core's tar reader), with the configured caps: passing one is an ArchiveLimitError.
  */
-export async function walkTar(
+export function walkTar(
   stream: AsyncIterable<Buffer>,
   match: (name: string) => boolean,
   caps: ArchiveCaps,
 ): Promise<Member | undefined> {
-  let buf: Buffer = Buffer.alloc(0);
-  let skip = 0;
-  let entries = 0;
-  let want: { name: string; size: number; keep: 'member' | 'longname' | 'pax' } | undefined;
-  let longName: string | undefined;
-  for await (const chunk of stream) {
-    buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
-    for (;;) {
-      if (skip > 0) {
-        const n = Math.min(skip, buf.length);
-        buf = buf.subarray(n);
-        skip -= n;
-        if (skip > 0) break;
-      }
-      if (want) {
-        const padded = Math.ceil(want.size / 512) * 512;
-        if (buf.length < padded) break;
-        const data = Buffer.from(buf.subarray(0, want.size));
-        buf = buf.subarray(padded);
-        const w = want;
-        want = undefined;
-        if (w.keep === 'member') return { name: w.name, data };
-        if (w.keep === 'longname') longName = data.toString('utf8').replace(/\0.*$/s, '');
-        else longName = paxPath(data) ?? longName;
-        continue;
-      }
-      if (buf.length < 512) break;
-      const h = buf.subarray(0, 512);
-      buf = buf.subarray(512);
-      if (h.every((b) => b === 0)) return undefined;
-      if (++entries > caps.entries) {
+  return walkTarMembers(stream, match, {
+    entries: caps.entries,
+    entryBytes: caps.entryBytes,
+    onLimit: (limit, member) => {
+      if (limit === 'entries')
         throw new ArchiveLimitError('entries', `it has more than ${caps.entries} entries`);
-      }
-      const size = parseOctal(h.subarray(124, 136));
-      const type = String.fromCharCode(h[156] ?? 0);
-      const field = (a: number, b: number): string =>
-        h.subarray(a, b).toString('utf8').replace(/\0.*$/s, '');
-      const prefix = h.subarray(257, 262).toString('latin1') === 'ustar' ? field(345, 500) : '';
-      let name = longName ?? (prefix ? `${prefix}/${field(0, 100)}` : field(0, 100));
-      if (type === 'L' || type === 'x') {
-        if (size > caps.entryBytes) {
-          throw new ArchiveLimitError(
-            'entryBytes',
-            `a header record is larger than ${mib(caps.entryBytes)}`,
-          );
-        }
-        want = { name: '', size, keep: type === 'L' ? 'longname' : 'pax' };
-        continue;
-      }
-      longName = undefined;
-      name = name.replace(/^\.\//, '');
-      if ((type === '0' || type === '\0') && match(name)) {
-        if (size > caps.entryBytes) {
-          throw new ArchiveLimitError(
-            'entryBytes',
-            `its member ${name} is larger than ${mib(caps.entryBytes)}`,
-          );
-        }
-        want = { name, size, keep: 'member' };
-        continue;
-      }
-      skip = Math.ceil(size / 512) * 512;
-    }
-  }
-  return undefined;
-}
-
-function parseOctal(b: Buffer): number {
-  const first = b[0] ?? 0;
-  if (first & 0x80) {
-    let n = 0;
-    for (let i = 1; i < b.length; i++) n = n * 256 + (b[i] ?? 0);
-    return n;
-  }
-  const s = b.toString('latin1').replace(/\0.*$/s, '').trim();
-  return s ? parseInt(s, 8) : 0;
-}
-
-function paxPath(data: Buffer): string | undefined {
-  for (const line of data.toString('utf8').split('\n')) {
-    const m = /^\d+ path=(.*)$/.exec(line);
-    if (m) return m[1];
-  }
-  return undefined;
+      throw new ArchiveLimitError(
+        'entryBytes',
+        member === undefined
+          ? `a header record is larger than ${mib(caps.entryBytes)}`
+          : `its member ${member} is larger than ${mib(caps.entryBytes)}`,
+      );
+    },
+  });
 }
 
 /** Decompresses `src` while the meter watches both sides. */

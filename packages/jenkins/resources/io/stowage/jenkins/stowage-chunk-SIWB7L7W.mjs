@@ -3,7 +3,7 @@ import { createRequire as __stowageCreateRequire } from 'node:module';
 const require = __stowageCreateRequire(import.meta.url);
 import {
   MultiHash
-} from "./stowage-chunk-5GHCA3OS.mjs";
+} from "./stowage-chunk-TPUZXTG7.mjs";
 import {
   init_define_STOWAGE_UI_ASSETS
 } from "./stowage-chunk-PAFHW2OS.mjs";

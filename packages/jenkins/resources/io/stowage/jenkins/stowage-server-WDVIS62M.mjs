@@ -15,7 +15,7 @@ import {
   FsBlobStore,
   SMALL_BODY_BYTES,
   beginBlobRead
-} from "./stowage-chunk-TNIJVCLU.mjs";
+} from "./stowage-chunk-SIWB7L7W.mjs";
 import {
   CHART_INVALID,
   CHART_NAME,
@@ -30,8 +30,9 @@ import {
   parseStarted,
   require_dist,
   splitDependencyId,
-  validateBuildInfo
-} from "./stowage-chunk-5GHCA3OS.mjs";
+  validateBuildInfo,
+  walkTar
+} from "./stowage-chunk-TPUZXTG7.mjs";
 import {
   __commonJS,
   __esm,
@@ -64527,91 +64528,16 @@ var Meter = class {
     }
   }
 };
-async function walkTar(stream, match, caps) {
-  let buf = Buffer.alloc(0);
-  let skip = 0;
-  let entries2 = 0;
-  let want;
-  let longName;
-  for await (const chunk of stream) {
-    buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
-    for (; ; ) {
-      if (skip > 0) {
-        const n = Math.min(skip, buf.length);
-        buf = buf.subarray(n);
-        skip -= n;
-        if (skip > 0)
-          break;
-      }
-      if (want) {
-        const padded = Math.ceil(want.size / 512) * 512;
-        if (buf.length < padded)
-          break;
-        const data = Buffer.from(buf.subarray(0, want.size));
-        buf = buf.subarray(padded);
-        const w = want;
-        want = void 0;
-        if (w.keep === "member")
-          return { name: w.name, data };
-        if (w.keep === "longname")
-          longName = data.toString("utf8").replace(/\0.*$/s, "");
-        else
-          longName = paxPath(data) ?? longName;
-        continue;
-      }
-      if (buf.length < 512)
-        break;
-      const h = buf.subarray(0, 512);
-      buf = buf.subarray(512);
-      if (h.every((b) => b === 0))
-        return void 0;
-      if (++entries2 > caps.entries) {
+function walkTar2(stream, match, caps) {
+  return walkTar(stream, match, {
+    entries: caps.entries,
+    entryBytes: caps.entryBytes,
+    onLimit: (limit2, member) => {
+      if (limit2 === "entries")
         throw new ArchiveLimitError("entries", `it has more than ${caps.entries} entries`);
-      }
-      const size = parseOctal(h.subarray(124, 136));
-      const type = String.fromCharCode(h[156] ?? 0);
-      const field2 = (a, b) => h.subarray(a, b).toString("utf8").replace(/\0.*$/s, "");
-      const prefix = h.subarray(257, 262).toString("latin1") === "ustar" ? field2(345, 500) : "";
-      let name2 = longName ?? (prefix ? `${prefix}/${field2(0, 100)}` : field2(0, 100));
-      if (type === "L" || type === "x") {
-        if (size > caps.entryBytes) {
-          throw new ArchiveLimitError("entryBytes", `a header record is larger than ${mib(caps.entryBytes)}`);
-        }
-        want = { name: "", size, keep: type === "L" ? "longname" : "pax" };
-        continue;
-      }
-      longName = void 0;
-      name2 = name2.replace(/^\.\//, "");
-      if ((type === "0" || type === "\0") && match(name2)) {
-        if (size > caps.entryBytes) {
-          throw new ArchiveLimitError("entryBytes", `its member ${name2} is larger than ${mib(caps.entryBytes)}`);
-        }
-        want = { name: name2, size, keep: "member" };
-        continue;
-      }
-      skip = Math.ceil(size / 512) * 512;
+      throw new ArchiveLimitError("entryBytes", member === void 0 ? `a header record is larger than ${mib(caps.entryBytes)}` : `its member ${member} is larger than ${mib(caps.entryBytes)}`);
     }
-  }
-  return void 0;
-}
-function parseOctal(b) {
-  const first = b[0] ?? 0;
-  if (first & 128) {
-    let n = 0;
-    for (let i = 1; i < b.length; i++)
-      n = n * 256 + (b[i] ?? 0);
-    return n;
-  }
-  const s = b.toString("latin1").replace(/\0.*$/s, "").trim();
-  return s ? parseInt(s, 8) : 0;
-}
-function paxPath(data) {
-  for (const line of data.toString("utf8").split("\n")) {
-    const m = /^\d+ path=(.*)$/.exec(line);
-    if (m)
-      return m[1];
-  }
-  return void 0;
+  });
 }
 async function* decompress(src, compression, meter) {
   const counted = (async function* () {
@@ -64714,7 +64640,7 @@ async function* bunzip2(src, meter) {
 }
 async function inspectTarIn(src, compression, pattern, caps) {
   const meter = new Meter(caps);
-  return walkTar(decompress(src, compression, meter), (n) => pattern.test(n), caps);
+  return walkTar2(decompress(src, compression, meter), (n) => pattern.test(n), caps);
 }
 function workerFile() {
   const here = import.meta.url;
@@ -77892,7 +77818,7 @@ async function openBlobStore(storage2, dataDir, env) {
     const accessKeyId = env?.AWS_ACCESS_KEY_ID;
     const secretAccessKey = env?.AWS_SECRET_ACCESS_KEY;
     const sessionToken = env?.AWS_SESSION_TOKEN;
-    const { S3BlobStore } = await import("./stowage-blobstore-s3-J7E35APO.mjs");
+    const { S3BlobStore } = await import("./stowage-blobstore-s3-KFS5LSIL.mjs");
     const s3 = new S3BlobStore({
       bucket: b.bucket,
       ...b.endpoint !== void 0 ? { endpoint: b.endpoint } : {},

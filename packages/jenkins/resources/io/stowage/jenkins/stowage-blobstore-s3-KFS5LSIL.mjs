@@ -3,10 +3,10 @@ import { createRequire as __stowageCreateRequire } from 'node:module';
 const require = __stowageCreateRequire(import.meta.url);
 import {
   stagedBytes
-} from "./stowage-chunk-TNIJVCLU.mjs";
+} from "./stowage-chunk-SIWB7L7W.mjs";
 import {
   MultiHash
-} from "./stowage-chunk-5GHCA3OS.mjs";
+} from "./stowage-chunk-TPUZXTG7.mjs";
 import {
   BinaryDecisionDiagram,
   Client,

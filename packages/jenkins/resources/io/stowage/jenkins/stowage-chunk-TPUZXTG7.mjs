@@ -11909,70 +11909,82 @@ function tarStream(files) {
   })());
 }
 var MAX_MEMBER = 16 * 1024 * 1024;
-async function extractTarMember(stream, match) {
+async function walkTar(stream, match, limits) {
   let buf = Buffer.alloc(0);
   let skip = 0;
+  let entries = 0;
   let want;
   let longName;
-  try {
-    for await (const chunk of stream) {
-      buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
-      for (; ; ) {
-        if (skip > 0) {
-          const n = Math.min(skip, buf.length);
-          buf = buf.subarray(n);
-          skip -= n;
-          if (skip > 0)
-            break;
-        }
-        if (want) {
-          const padded = Math.ceil(want.size / 512) * 512;
-          if (buf.length < padded)
-            break;
-          const data = Buffer.from(buf.subarray(0, want.size));
-          buf = buf.subarray(padded);
-          const w = want;
-          want = void 0;
-          if (w.keep === "member")
-            return { name: w.name, data };
-          if (w.keep === "longname")
-            longName = data.toString("utf8").replace(/\0.*$/s, "");
-          else
-            longName = paxRecordPath(data) ?? longName;
-          continue;
-        }
-        if (buf.length < 512)
+  for await (const chunk of stream) {
+    buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+    for (; ; ) {
+      if (skip > 0) {
+        const n = Math.min(skip, buf.length);
+        buf = buf.subarray(n);
+        skip -= n;
+        if (skip > 0)
           break;
-        const h = buf.subarray(0, 512);
-        buf = buf.subarray(512);
-        if (h.every((b) => b === 0))
-          return void 0;
-        const size = parseOctal(h.subarray(124, 136));
-        const type = String.fromCharCode(h[156] ?? 0);
-        const field = (a, b) => h.subarray(a, b).toString("utf8").replace(/\0.*$/s, "");
-        const prefix = h.subarray(257, 262).toString("latin1") === "ustar" ? field(345, 500) : "";
-        let name = longName ?? (prefix ? `${prefix}/${field(0, 100)}` : field(0, 100));
-        if (type === "L" || type === "x") {
-          if (size > MAX_MEMBER)
-            return void 0;
-          want = { name: "", size, keep: type === "L" ? "longname" : "pax" };
-          continue;
-        }
-        longName = void 0;
-        name = name.replace(/^\.\//, "");
-        if ((type === "0" || type === "\0") && match(name)) {
-          if (size > MAX_MEMBER)
-            return void 0;
-          want = { name, size, keep: "member" };
-          continue;
-        }
-        skip = Math.ceil(size / 512) * 512;
       }
+      if (want) {
+        const padded = Math.ceil(want.size / 512) * 512;
+        if (buf.length < padded)
+          break;
+        const data = Buffer.from(buf.subarray(0, want.size));
+        buf = buf.subarray(padded);
+        const w = want;
+        want = void 0;
+        if (w.keep === "member")
+          return { name: w.name, data };
+        if (w.keep === "longname")
+          longName = data.toString("utf8").replace(/\0.*$/s, "");
+        else
+          longName = paxRecordPath(data) ?? longName;
+        continue;
+      }
+      if (buf.length < 512)
+        break;
+      const h = buf.subarray(0, 512);
+      buf = buf.subarray(512);
+      if (h.every((b) => b === 0))
+        return void 0;
+      if (++entries > limits.entries) {
+        limits.onLimit?.("entries");
+        return void 0;
+      }
+      const size = parseOctal(h.subarray(124, 136));
+      const type = String.fromCharCode(h[156] ?? 0);
+      const field = (a, b) => h.subarray(a, b).toString("utf8").replace(/\0.*$/s, "");
+      const prefix = h.subarray(257, 262).toString("latin1") === "ustar" ? field(345, 500) : "";
+      let name = longName ?? (prefix ? `${prefix}/${field(0, 100)}` : field(0, 100));
+      if (type === "L" || type === "x") {
+        if (size > limits.entryBytes) {
+          limits.onLimit?.("entryBytes");
+          return void 0;
+        }
+        want = { name: "", size, keep: type === "L" ? "longname" : "pax" };
+        continue;
+      }
+      longName = void 0;
+      name = name.replace(/^\.\//, "");
+      if ((type === "0" || type === "\0") && match(name)) {
+        if (size > limits.entryBytes) {
+          limits.onLimit?.("entryBytes", name);
+          return void 0;
+        }
+        want = { name, size, keep: "member" };
+        continue;
+      }
+      skip = Math.ceil(size / 512) * 512;
     }
+  }
+  return void 0;
+}
+async function extractTarMember(stream, match) {
+  try {
+    return await walkTar(stream, match, { entries: Infinity, entryBytes: MAX_MEMBER });
   } finally {
     stream.destroy();
   }
-  return void 0;
 }
 function parseOctal(b) {
   const first = b[0] ?? 0;
@@ -12763,6 +12775,7 @@ export {
   DOWNLOAD_IDS,
   publishGoModule,
   require_dist2 as require_dist,
+  walkTar,
   SEMVER,
   CHART_NAME,
   CHART_INVALID,
