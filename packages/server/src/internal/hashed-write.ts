@@ -94,6 +94,8 @@ export class HashedFileWriter extends Writable {
   /** A Buffer over #slice, to copy into. */
   #view: Buffer | undefined;
   #fill = 0;
+  /** How much of the chunk being copied is in slices, while waiting for a slice. */
+  #copied = 0;
   /** Slices being written and hashed. */
   #busy = 0;
   /** Waiting for a slice to come back (a write, the end, the descriptor's close). */
@@ -138,14 +140,11 @@ export class HashedFileWriter extends Writable {
       const held = this.#held;
       this.#held = [];
       this.#heldBytes = 0;
-      this.#copyAll(held).then(() => cb(), cb);
+      this.#copyAll(held, 0, cb);
       return;
     }
     if (this.#hash instanceof ThreadedHash) {
-      this.#copy(chunk).then(() => {
-        if (this.#opts.release?.()) free(chunk);
-        cb();
-      }, cb);
+      this.#copyAll([chunk], 0, cb);
       return;
     }
     // On this thread (a piece of an upload that began small), or not hashed at all.
@@ -209,47 +208,50 @@ export class HashedFileWriter extends Writable {
     })();
   }
 
-  async #copyAll(chunks: Buffer[]): Promise<void> {
-    for (const c of chunks) {
-      await this.#copy(c);
-      if (this.#opts.release?.()) free(c);
+  /**
+   * Copies `chunks[i..]` into slices, handing each full one over, then calls `cb`: at once when
+   * no slice has to be waited for (most chunks), else once one is free.
+   */
+  #copyAll(chunks: Buffer[], i: number, cb: (err?: Error | null) => void): void {
+    for (; i < chunks.length; i++) {
+      const chunk = chunks[i]!;
+      let off = this.#copied;
+      while (off < chunk.length) {
+        if (this.#failed) return cb(this.#failed);
+        if (!this.#slice && !this.#take()) {
+          this.#copied = off;
+          this.#waiters.push(() => this.#copyAll(chunks, i, cb));
+          return;
+        }
+        const n = Math.min(SLICE_BYTES - this.#fill, chunk.length - off);
+        // Buffer#fill with a buffer as long as the range copies it with memcpy; TypedArray#set
+        // into shared memory copies word by word (relaxed atomics): 55 against 18 ms of CPU per
+        // 256 MiB on the development machine.
+        const piece = n === chunk.length ? chunk : chunk.subarray(off, off + n);
+        this.#view!.fill(piece, this.#fill, this.#fill + n);
+        this.#fill += n;
+        off += n;
+        if (this.#fill === SLICE_BYTES) this.#dispatch();
+      }
+      this.#copied = 0;
+      if (this.#opts.release?.()) free(chunk);
     }
+    cb();
   }
 
-  /** Copies `chunk` into slices, handing each full one over. */
-  async #copy(chunk: Buffer): Promise<void> {
-    let off = 0;
-    while (off < chunk.length) {
-      if (this.#failed) throw this.#failed;
-      if (!this.#slice) {
-        this.#slice = await this.#take();
-        this.#view = Buffer.from(this.#slice);
-        this.#fill = 0;
-      }
-      const n = Math.min(SLICE_BYTES - this.#fill, chunk.length - off);
-      // Buffer#fill with a buffer as long as the range copies it with memcpy; TypedArray#set
-      // into shared memory copies word by word (relaxed atomics): 55 against 18 ms of CPU per
-      // 256 MiB on the development machine.
-      const piece = n === chunk.length ? chunk : chunk.subarray(off, off + n);
-      this.#view!.fill(piece, this.#fill, this.#fill + n);
-      this.#fill += n;
-      off += n;
-      if (this.#fill === SLICE_BYTES) this.#dispatch();
+  /** Makes a slice the one being filled, if this writer may have one now. */
+  #take(): boolean {
+    let s = this.#idle.pop();
+    if (!s && (this.#owned === 0 || (this.#owned < SLICES && sharedInUse < SHARED_SLICES))) {
+      if (this.#owned > 0) sharedInUse++;
+      this.#owned++;
+      s = spare.pop() ?? new SharedArrayBuffer(SLICE_BYTES);
     }
-  }
-
-  async #take(): Promise<SharedArrayBuffer> {
-    for (;;) {
-      const s = this.#idle.pop();
-      if (s) return s;
-      if (this.#owned === 0 || (this.#owned < SLICES && sharedInUse < SHARED_SLICES)) {
-        if (this.#owned > 0) sharedInUse++;
-        this.#owned++;
-        return spare.pop() ?? new SharedArrayBuffer(SLICE_BYTES);
-      }
-      await this.#slotFreed();
-      if (this.#failed) throw this.#failed;
-    }
+    if (!s) return false;
+    this.#slice = s;
+    this.#view = Buffer.from(s);
+    this.#fill = 0;
+    return true;
   }
 
   /** Hands the current slice over: a hashing thread writes it at its offset, all hash it. */
