@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { FsBlobStore } from '../src/server.ts';
 import { HashThreadError, ThreadedHash, stopHashThreads } from '../src/internal/hash-threads.ts';
-import { INLINE_BYTES } from '../src/internal/hashed-write.ts';
+import { INLINE_BYTES, SLICE_BYTES } from '../src/internal/hashed-write.ts';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -73,9 +73,9 @@ test('every size and chunking is stored and hashed exactly (sha1, sha256, md5, s
       INLINE_BYTES - 1,
       INLINE_BYTES,
       INLINE_BYTES + 1,
-      MiB - 1,
-      MiB,
-      MiB + 1,
+      SLICE_BYTES - 1,
+      SLICE_BYTES,
+      SLICE_BYTES + 1,
       3 * MiB + 7,
       // More slices than one upload may have at once.
       11 * MiB + 5,
