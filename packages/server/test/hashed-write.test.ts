@@ -114,13 +114,13 @@ test('every size and chunking is stored and hashed exactly (sha1, sha256, md5, s
 const detached = (chunk: Buffer): boolean => (chunk.buffer as ArrayBuffer).detached;
 
 /**
- * A server whose handler gives each request body to `handle`; `send` PUTs `data` to it in
- * pieces of random sizes and answers what the handler returned. Every chunk the body emitted is
+ * A server whose handler gives each request body to `handle`; `send` PUTs `data` to it (at
+ * `path`) in pieces of random sizes and answers what the handler returned. Every chunk the body emitted is
  * kept in `chunks` (through push, which adds no reader).
  */
 async function withBodies(
   handle: (req: IncomingMessage) => Promise<unknown>,
-  fn: (send: (data: Buffer) => Promise<unknown>, chunks: Buffer[]) => Promise<void>,
+  fn: (send: (data: Buffer, path?: string) => Promise<unknown>, chunks: Buffer[]) => Promise<void>,
 ): Promise<void> {
   const chunks: Buffer[] = [];
   const server = createServer((req, res) => {
@@ -138,13 +138,13 @@ async function withBodies(
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   let seed = 11;
-  const send = async (data: Buffer): Promise<unknown> => {
+  const send = async (data: Buffer, path = '/'): Promise<unknown> => {
     chunks.length = 0;
     const req = request({
       port,
       host: '127.0.0.1',
       method: 'PUT',
-      path: '/',
+      path,
       headers: { 'content-length': data.length },
     });
     for (let off = 0; off < data.length;) {
@@ -196,22 +196,30 @@ test('a request body someone else reads too keeps its chunks; upload sessions fr
   await withStore(async (blobs) => {
     await withBodies(
       async (req) => {
-        // A reader there before the upload, or one that joins once it has begun.
-        const early = req.headers['content-length'] === String(2 * MiB + 3);
+        // A reader there before the upload, one that joins once it has begun, or one that read
+        // the first bytes, put them back and holds on to them.
         const seen: Buffer[] = [];
-        if (early) req.on('data', (c: Buffer) => seen.push(c));
+        let peeked: Buffer | undefined;
+        if (req.url === '/early') req.on('data', (c: Buffer) => seen.push(c));
+        if (req.url === '/peek') {
+          await once(req, 'readable');
+          peeked = req.read() as Buffer;
+          seen.push(Buffer.from(peeked));
+          req.unshift(peeked);
+        }
         const staging = blobs.stage(req);
-        if (!early) req.on('data', (c: Buffer) => seen.push(c));
+        if (req.url === '/late') req.on('data', (c: Buffer) => seen.push(c));
         const staged = await staging;
         await staged.discard();
-        return { sha256: staged.sha256, seen: sums(Buffer.concat(seen)).sha256 };
+        const kept = peeked ? peeked.equals(seen[0]!) : sums(Buffer.concat(seen)).sha256;
+        return { sha256: staged.sha256, kept };
       },
       async (send, chunks) => {
-        for (const size of [2 * MiB + 3, 3 * MiB]) {
-          const data = randomBytes(size);
-          const want = { sha256: sums(data).sha256, seen: sums(data).sha256 };
-          assert.deepEqual(await send(data), want, `${size} bytes`);
-          assert.ok(chunks.length > 0 && chunks.every((c) => !detached(c)), `${size} bytes`);
+        for (const mode of ['early', 'late', 'peek']) {
+          const data = randomBytes(2 * MiB + 3);
+          const want = { sha256: sums(data).sha256, kept: mode === 'peek' || sums(data).sha256 };
+          assert.deepEqual(await send(data, `/${mode}`), want, mode);
+          assert.ok(chunks.length > 0 && chunks.every((c) => !detached(c)), mode);
         }
       },
     );

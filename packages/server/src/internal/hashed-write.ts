@@ -63,13 +63,14 @@ export interface HashedWriteOptions {
 
 /**
  * The `release` for a body whose chunks the writer may free once copied: a request body (Node's
- * HTTP parser hands out each piece in a buffer of its own) that nothing but the writer reads.
- * Call it before the writer is attached; a reader that joins later, or the writer being joined
- * by a second one, turns it off from then on. Undefined for any other stream: its chunks may be
- * views of memory that someone else still uses.
+ * HTTP parser hands out each piece in a buffer of its own) that nothing but the writer reads or
+ * has read (a chunk read and put back with unshift may still be held). Call it before the
+ * writer is attached; a reader that joins later, or the writer being joined by a second one,
+ * turns it off from then on. Undefined for any other stream: its chunks may be views of memory
+ * that someone else still uses.
  */
 export function soleReader(body: Readable): (() => boolean) | undefined {
-  if (!(body instanceof IncomingMessage)) return undefined;
+  if (!(body instanceof IncomingMessage) || body.readableDidRead) return undefined;
   if (body.listenerCount('data') > 0 || body.listenerCount('readable') > 0) return undefined;
   let readers = 0;
   const joined = (event: string | symbol): void => {
