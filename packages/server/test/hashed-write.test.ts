@@ -9,12 +9,15 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, request, type IncomingMessage } from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { FsBlobStore } from '../src/server.ts';
 import { HashThreadError, ThreadedHash, stopHashThreads } from '../src/internal/hash-threads.ts';
-import { INLINE_BYTES } from '../src/internal/hashed-write.ts';
+import { INLINE_BYTES, SLICE_BYTES } from '../src/internal/hashed-write.ts';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -70,9 +73,9 @@ test('every size and chunking is stored and hashed exactly (sha1, sha256, md5, s
       INLINE_BYTES - 1,
       INLINE_BYTES,
       INLINE_BYTES + 1,
-      MiB - 1,
-      MiB,
-      MiB + 1,
+      SLICE_BYTES - 1,
+      SLICE_BYTES,
+      SLICE_BYTES + 1,
       3 * MiB + 7,
       // More slices than one upload may have at once.
       11 * MiB + 5,
@@ -104,6 +107,137 @@ test('every size and chunking is stored and hashed exactly (sha1, sha256, md5, s
         await staged.discard();
       }
     }
+  });
+});
+
+/** Whether `chunk`'s memory was given back (its ArrayBuffer detached). */
+const detached = (chunk: Buffer): boolean => (chunk.buffer as ArrayBuffer).detached;
+
+/**
+ * A server whose handler gives each request body to `handle`; `send` PUTs `data` to it (at
+ * `path`) in pieces of random sizes and answers what the handler returned. Every chunk the body emitted is
+ * kept in `chunks` (through push, which adds no reader).
+ */
+async function withBodies(
+  handle: (req: IncomingMessage) => Promise<unknown>,
+  fn: (send: (data: Buffer, path?: string) => Promise<unknown>, chunks: Buffer[]) => Promise<void>,
+): Promise<void> {
+  const chunks: Buffer[] = [];
+  const server = createServer((req, res) => {
+    const push = req.push.bind(req);
+    req.push = (chunk: Buffer | null) => {
+      if (chunk) chunks.push(chunk);
+      return push(chunk);
+    };
+    handle(req).then(
+      (out) => res.end(JSON.stringify(out)),
+      (err: Error) => res.writeHead(500).end(JSON.stringify({ error: err.message })),
+    );
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  let seed = 11;
+  const send = async (data: Buffer, path = '/'): Promise<unknown> => {
+    chunks.length = 0;
+    const req = request({
+      port,
+      host: '127.0.0.1',
+      method: 'PUT',
+      path,
+      headers: { 'content-length': data.length },
+    });
+    for (let off = 0; off < data.length;) {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      const n = Math.min(1 + (seed % (300 * KiB)), data.length - off);
+      if (!req.write(data.subarray(off, off + n))) await once(req, 'drain');
+      off += n;
+    }
+    req.end();
+    const [res] = (await once(req, 'response')) as [IncomingMessage];
+    const parts: Buffer[] = [];
+    for await (const p of res) parts.push(p as Buffer);
+    return JSON.parse(Buffer.concat(parts).toString());
+  };
+  try {
+    await fn(send, chunks);
+  } finally {
+    server.close();
+  }
+}
+
+test('a request body read by the writer alone has each chunk freed once copied, and is stored exactly', async () => {
+  await withStore(async (blobs) => {
+    await withBodies(
+      async (req) => {
+        const staged = await blobs.stage(req);
+        const stored = await readFile(staged.file!);
+        await staged.discard();
+        return { sha1: staged.sha1, sha256: staged.sha256, md5: staged.md5, stored: sums(stored) };
+      },
+      async (send, chunks) => {
+        for (const size of [0, 100, INLINE_BYTES + 1, 3 * MiB + 7]) {
+          const data = randomBytes(size);
+          const got = (await send(data)) as { stored: unknown };
+          const { stored, ...digests } = got;
+          assert.deepEqual(digests, sums(data), `${size} bytes: checksums`);
+          assert.deepEqual(stored, sums(data), `${size} bytes: stored bytes`);
+          // Below the inline threshold nothing goes to the threads, and nothing is freed.
+          const freed = chunks.filter((c) => detached(c)).length;
+          if (size > INLINE_BYTES) assert.equal(freed, chunks.length, `${size} bytes: all freed`);
+          else assert.equal(freed, 0, `${size} bytes: none freed`);
+        }
+      },
+    );
+  });
+});
+
+test('a request body someone else reads too keeps its chunks; upload sessions free them', async () => {
+  await withStore(async (blobs) => {
+    await withBodies(
+      async (req) => {
+        // A reader there before the upload, one that joins once it has begun, or one that read
+        // the first bytes, put them back and holds on to them.
+        const seen: Buffer[] = [];
+        let peeked: Buffer | undefined;
+        if (req.url === '/early') req.on('data', (c: Buffer) => seen.push(c));
+        if (req.url === '/peek') {
+          await once(req, 'readable');
+          peeked = req.read() as Buffer;
+          seen.push(Buffer.from(peeked));
+          req.unshift(peeked);
+        }
+        const staging = blobs.stage(req);
+        if (req.url === '/late') req.on('data', (c: Buffer) => seen.push(c));
+        const staged = await staging;
+        await staged.discard();
+        const kept = peeked ? peeked.equals(seen[0]!) : sums(Buffer.concat(seen)).sha256;
+        return { sha256: staged.sha256, kept };
+      },
+      async (send, chunks) => {
+        for (const mode of ['early', 'late', 'peek']) {
+          const data = randomBytes(2 * MiB + 3);
+          const want = { sha256: sums(data).sha256, kept: mode === 'peek' || sums(data).sha256 };
+          assert.deepEqual(await send(data, `/${mode}`), want, mode);
+          assert.ok(chunks.length > 0 && chunks.every((c) => !detached(c)), mode);
+        }
+      },
+    );
+    const up = await blobs.openUpload();
+    await withBodies(
+      async (req) => up.append(req),
+      async (send, chunks) => {
+        const parts = [randomBytes(MiB + 1), randomBytes(2 * MiB)];
+        for (const p of parts) await send(p);
+        assert.ok(chunks.every((c) => detached(c)));
+        const staged = await up.finish();
+        assert.deepEqual(
+          { sha1: staged.sha1, sha256: staged.sha256, md5: staged.md5 },
+          sums(Buffer.concat(parts)),
+        );
+        await staged.discard();
+      },
+    );
   });
 });
 

@@ -30,6 +30,7 @@ import { ThreadedHash } from './hash-threads.ts';
 import {
   HashedFileWriter,
   hashFilePrefix,
+  soleReader,
   type HashedWriteOptions,
   type RunningHash,
 } from './hashed-write.ts';
@@ -179,7 +180,8 @@ export class FsBlobStore implements BlobStore {
 
   async stage(body: Readable, opts: { signal?: AbortSignal } = {}): Promise<StagedBlob> {
     const tmpPath = this.#tmpName();
-    const out = sink({ path: tmpPath, flags: 'wx', mode: 0o600 });
+    const release = soleReader(body);
+    const out = sink({ path: tmpPath, flags: 'wx', mode: 0o600, ...(release && { release }) });
     let sums: Checksums;
     try {
       await pipeline(body, out, { signal: opts.signal });
@@ -279,7 +281,14 @@ export class FsBlobStore implements BlobStore {
       append: async (body, opts = {}) => {
         open();
         // At `size`, not at the end of the file: see resumeUpload.
-        const out = sink({ path: file, flags: 'r+', start: size, hash });
+        const release = soleReader(body);
+        const out = sink({
+          path: file,
+          flags: 'r+',
+          start: size,
+          hash,
+          ...(release && { release }),
+        });
         try {
           await pipeline(body, out, { signal: opts.signal });
           await truncate(file, size + out.size);
