@@ -207,9 +207,9 @@ export function readSmallBody(
 ): Promise<Buffer> | undefined {
   if (headers['transfer-encoding'] !== undefined) return undefined;
   const declared = headers['content-length'];
-  if (declared === undefined) return undefined;
+  if (declared === undefined || !/^\d{1,15}$/.test(declared)) return undefined;
   const length = Number(declared);
-  if (!Number.isSafeInteger(length) || length < 0 || length > max) return undefined;
+  if (length > max) return undefined;
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let got = 0;
@@ -236,6 +236,8 @@ export function readSmallBody(
     const onEnd = (): void => done(got === length ? undefined : incomplete());
     const onError = (err: Error): void => done(incomplete(err));
     const onClose = (): void => done(incomplete());
+    // Gone while the request was being checked (its 'close' came before these listeners).
+    if (body.destroyed) return done(incomplete());
     body.on('data', onData).once('end', onEnd).once('error', onError).once('close', onClose);
   });
 }
