@@ -119,7 +119,8 @@ export interface ServerConfig {
    * Resident memory (bytes) past which the server has V8 give back what it keeps unused (a
    * memory-reducing collection, at most every 5 s; see internal/memory-watch.ts); 0 turns that
    * off. Default 192 MiB: the server at rest is 100-130 MiB, a memoryCache of 32 MiB on top,
-   * and a large upload's buffers fit under 256. Raise it with a larger memoryCache.
+   * and a large upload's buffers fit under 256. Raise it with a larger memoryCache; 0 where
+   * requests per second matter more than memory (each collection costs CPU for a while after).
    */
   rssTarget: number;
 }
