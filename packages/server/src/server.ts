@@ -14,6 +14,7 @@ import {
 } from './config.ts';
 import { loadOrCreateAdminToken } from './internal/auth.ts';
 import { FsBlobStore, type BlobStore } from './internal/blobstore.ts';
+import { MemoryWatch } from './internal/memory-watch.ts';
 import { SqliteMetaStore, type MetaStore } from './internal/metastore.ts';
 import type { UpstreamOptions } from './internal/upstream.ts';
 import type { MigrationReport } from './internal/migrate.ts';
@@ -147,7 +148,18 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     await meta.close();
     throw err;
   }
+  // V8 keeps memory it no longer uses until a memory-reducing collection, which Node never runs
+  // by itself: past config.rssTarget the watch asks for one (internal/memory-watch.ts).
+  const memoryWatch = new MemoryWatch({
+    targetBytes: config.rssTarget,
+    onReduce: ({ beforeBytes, afterBytes, ms }) =>
+      app.log.debug(
+        { rssBefore: beforeBytes, rssAfter: afterBytes, ms: Math.round(ms) },
+        'memory-reducing collection',
+      ),
+  });
   app.addHook('onClose', async () => {
+    memoryWatch.stop();
     await meta.close();
     closeBlobStore(blobs);
   });
@@ -160,6 +172,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     );
   const host = opts.host ?? '127.0.0.1';
   await app.listen({ host, port: opts.port ?? 8081 });
+  memoryWatch.start();
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : (opts.port ?? 8081);
   const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
