@@ -150,8 +150,11 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   }
   // V8 keeps memory it no longer uses until a memory-reducing collection, which Node never runs
   // by itself: past config.rssTarget the watch asks for one (internal/memory-watch.ts).
+  let requests = 0;
+  app.server.on('request', () => requests++);
   const memoryWatch = new MemoryWatch({
     targetBytes: config.rssTarget,
+    activity: () => requests,
     onReduce: ({ beforeBytes, afterBytes, ms }) =>
       app.log.debug(
         { rssBefore: beforeBytes, rssAfter: afterBytes, ms: Math.round(ms) },

@@ -67,6 +67,40 @@ test('MemoryWatch: backs off while collections free little, and recovers', () =>
   assert.equal(watch.gapMs, 1_000);
 });
 
+test('MemoryWatch: waits for a quiet sample (no new request) before it collects', () => {
+  let requests = 0;
+  let reductions = 0;
+  let rss = 300 * MiB;
+  let now = 0;
+  const watch = new MemoryWatch({
+    targetBytes: 192 * MiB,
+    minGapMs: 1_000,
+    activity: () => requests,
+    rss: () => rss,
+    now: () => now,
+    reduce: () => {
+      reductions++;
+      rss = 150 * MiB;
+    },
+  });
+  watch.check(); // the first sample only learns the count
+  for (let t = 1; t <= 30; t++) {
+    now = t * 1_000;
+    requests += 50; // sustained load: never
+    assert.equal(watch.check(), false);
+  }
+  assert.equal(reductions, 0, 'no collection while requests keep arriving');
+  now = 31_000;
+  assert.equal(watch.check(), true, 'the first quiet second after the busy spell collects');
+  assert.equal(rss, 150 * MiB);
+  now = 32_000;
+  rss = 300 * MiB;
+  requests++;
+  assert.equal(watch.check(), false, 'a single request makes a sample busy');
+  now = 33_000;
+  assert.equal(watch.check(), true);
+});
+
 test('MemoryWatch: a target of 0 turns it off', () => {
   const { watch, state } = fake({ target: 0 });
   state.rss = 4096 * MiB;

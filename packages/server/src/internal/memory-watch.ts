@@ -14,13 +14,14 @@
  * unused pages.
  *
  * The watch samples RSS every second (cheap: one read of the process's statistics) and, above
- * the target, runs V8's memory-reducing ("last resort") collection: a pause of about 70-150 ms
- * with this server's heap. At most one every `minGapMs`; a collection that frees little means
+ * the target, once a second has passed in which no request arrived, runs V8's memory-reducing
+ * ("last resort") collection: a pause of about 70-150 ms with this server's heap. Only when quiet:
+ * run every 5 s through sustained load, it made each cached GET cost 25-35% more server CPU in
+ * interleaved runs (the young generation, shrunk, had to grow back each time); after a busy
+ * spell it costs one pause. At most one every `minGapMs`; a collection that frees little means
  * the memory is live (a large memoryCache, many connections), and the gap then doubles up to
  * `maxGapMs`, so a process that simply needs more than the target is not collected over and
- * over. The price (README, Performance): while sustained load holds RSS above the target, a
- * collection every 5 s made each cached GET cost 25-35% more server CPU in interleaved runs;
- * config `rssTarget: 0` turns the watch off.
+ * over. Config `rssTarget: 0` turns the watch off.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -36,6 +37,12 @@ export interface MemoryWatchOptions {
   worthBytes?: number;
   /** How often RSS is sampled (default 1 s). */
   intervalMs?: number;
+  /**
+   * A count that grows with the work the process takes on (requests received). A collection
+   * runs only after a sample in which it did not grow: not in the middle of sustained load, where
+   * the young generation would only grow back (and every request would pay for it).
+   */
+  activity?: () => number;
   /** Told of each collection: RSS before and after, and how long it took. */
   onReduce?: (r: { beforeBytes: number; afterBytes: number; ms: number }) => void;
   /** For tests: the process's RSS, the collection, the clock. */
@@ -56,6 +63,8 @@ export class MemoryWatch {
   readonly #rss: () => number;
   readonly #reduce: () => void;
   readonly #now: () => number;
+  readonly #activity: (() => number) | undefined;
+  #seen: number | undefined;
   #gap: number;
   #last = -Infinity;
   #timer: NodeJS.Timeout | undefined;
@@ -70,6 +79,7 @@ export class MemoryWatch {
     this.#rss = opts.rss ?? (() => process.memoryUsage.rss());
     this.#reduce = opts.reduce ?? reduceHeap;
     this.#now = opts.now ?? (() => performance.now());
+    this.#activity = opts.activity;
     this.#gap = this.#minGap;
   }
 
@@ -78,9 +88,16 @@ export class MemoryWatch {
     return this.#gap;
   }
 
-  /** One sample: collects if RSS is above the target (0: never) and the gap has passed. */
+  /**
+   * One sample: collects if RSS is above the target (0: never), the gap has passed and the
+   * process was quiet since the last sample.
+   */
   check(): boolean {
     if (this.#target <= 0) return false;
+    const seen = this.#activity?.();
+    const busy = seen !== this.#seen;
+    this.#seen = seen;
+    if (busy) return false;
     const before = this.#rss();
     if (before <= this.#target) return false;
     const start = this.#now();
