@@ -15,7 +15,7 @@ import {
   FsBlobStore,
   SMALL_BODY_BYTES,
   beginBlobRead
-} from "./stowage-chunk-SIWB7L7W.mjs";
+} from "./stowage-chunk-7WXOPNH2.mjs";
 import {
   CHART_INVALID,
   CHART_NAME,
@@ -60580,7 +60580,7 @@ var require_defaultMetrics = __commonJS({
     var heapSizeAndUsed = require_heapSizeAndUsed();
     var heapSpacesSizeAndUsed = require_heapSpacesSizeAndUsed();
     var version = require_version2();
-    var gc = require_gc();
+    var gc2 = require_gc();
     var metrics = {
       processCpuTotal,
       processStartTime,
@@ -60594,7 +60594,7 @@ var require_defaultMetrics = __commonJS({
       heapSizeAndUsed,
       heapSpacesSizeAndUsed,
       version,
-      gc
+      gc: gc2
     };
     var metricsList = Object.keys(metrics);
     module.exports = function collectDefaultMetrics2(config) {
@@ -63380,10 +63380,10 @@ function readSmallBody(body, headers, max) {
   if (headers["transfer-encoding"] !== void 0)
     return void 0;
   const declared = headers["content-length"];
-  if (declared === void 0)
+  if (declared === void 0 || !/^\d{1,15}$/.test(declared))
     return void 0;
   const length = Number(declared);
-  if (!Number.isSafeInteger(length) || length < 0 || length > max)
+  if (length > max)
     return void 0;
   return new Promise((resolve, reject) => {
     const chunks = [];
@@ -63408,6 +63408,8 @@ function readSmallBody(body, headers, max) {
     const onEnd = () => done(got === length ? void 0 : incomplete());
     const onError = (err) => done(incomplete(err));
     const onClose = () => done(incomplete());
+    if (body.destroyed)
+      return done(incomplete());
     body.on("data", onData).once("end", onEnd).once("error", onError).once("close", onClose);
   });
 }
@@ -65161,7 +65163,8 @@ var DEFAULT_CONFIG = {
     { name: "release", repo: "generic-release" }
   ],
   gc: { graceSec: 600, intervalSec: 3600 },
-  memoryCache: { bytes: 32 * 1024 * 1024, fileMaxBytes: 256 * 1024 }
+  memoryCache: { bytes: 32 * 1024 * 1024, fileMaxBytes: 256 * 1024 },
+  rssTarget: 192 * 1024 * 1024
 };
 var PUBLIC_UPSTREAMS = {
   npm: "https://registry.npmjs.org",
@@ -65511,6 +65514,11 @@ function resolveConfig(doc, where = "config") {
         throw new ConfigError(`${where}: memoryCache.${k} must be a whole number of bytes >= 0`);
       cfg.memoryCache[k] = m[k];
     }
+  }
+  if (o.rssTarget !== void 0) {
+    if (typeof o.rssTarget !== "number" || !Number.isSafeInteger(o.rssTarget) || o.rssTarget < 0)
+      throw new ConfigError(`${where}: rssTarget must be a whole number of bytes >= 0 (0 turns it off), e.g. rssTarget: 201326592`);
+    cfg.rssTarget = o.rssTarget;
   }
   if (o.oidc !== void 0) {
     try {
@@ -77730,6 +77738,101 @@ async function buildApp(opts) {
 
 // ../server/dist/server.js
 import { readFile as readFile4 } from "node:fs/promises";
+
+// ../server/dist/internal/memory-watch.js
+init_define_STOWAGE_UI_ASSETS();
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+var MiB = 1024 * 1024;
+var MemoryWatch = class {
+  #target;
+  #minGap;
+  #maxGap;
+  #worth;
+  #interval;
+  #onReduce;
+  #rss;
+  #reduce;
+  #now;
+  #activity;
+  #seen;
+  #gap;
+  #last = -Infinity;
+  #timer;
+  constructor(opts) {
+    this.#target = opts.targetBytes;
+    this.#minGap = opts.minGapMs ?? 5e3;
+    this.#maxGap = Math.max(opts.maxGapMs ?? 3e5, this.#minGap);
+    this.#worth = opts.worthBytes ?? 16 * MiB;
+    this.#interval = opts.intervalMs ?? 1e3;
+    this.#onReduce = opts.onReduce;
+    this.#rss = opts.rss ?? (() => process.memoryUsage.rss());
+    this.#reduce = opts.reduce ?? reduceHeap;
+    this.#now = opts.now ?? (() => performance.now());
+    this.#activity = opts.activity;
+    this.#gap = this.#minGap;
+  }
+  /** The time the next collection must wait for after the last one, in ms. */
+  get gapMs() {
+    return this.#gap;
+  }
+  /**
+   * One sample: collects if RSS is above the target (0: never), the gap has passed and the
+   * process was quiet since the last sample.
+   */
+  check() {
+    if (this.#target <= 0)
+      return false;
+    const seen = this.#activity?.();
+    const busy = seen !== this.#seen;
+    this.#seen = seen;
+    if (busy)
+      return false;
+    const before = this.#rss();
+    if (before <= this.#target)
+      return false;
+    const start = this.#now();
+    if (start - this.#last < this.#gap)
+      return false;
+    this.#reduce();
+    const after = this.#rss();
+    this.#last = this.#now();
+    this.#gap = before - after < this.#worth ? Math.min(this.#gap * 2, this.#maxGap) : this.#minGap;
+    this.#onReduce?.({ beforeBytes: before, afterBytes: after, ms: this.#last - start });
+    return true;
+  }
+  /** Samples every `intervalMs` until stop(); the timer never keeps the process alive. */
+  start() {
+    if (!this.#timer && this.#target > 0) {
+      this.#timer = setInterval(() => this.check(), this.#interval);
+      this.#timer.unref();
+    }
+    return this;
+  }
+  stop() {
+    clearInterval(this.#timer);
+    this.#timer = void 0;
+  }
+};
+var gc;
+function reduceHeap() {
+  if (!gc) {
+    const global2 = globalThis.gc;
+    if (global2)
+      gc = global2;
+    else {
+      setFlagsFromString("--expose-gc");
+      try {
+        gc = runInNewContext("gc");
+      } finally {
+        setFlagsFromString("--no-expose-gc");
+      }
+    }
+  }
+  gc({ type: "major", execution: "sync", flavor: "last-resort" });
+}
+
+// ../server/dist/server.js
 var TEMP_MAX_AGE_MS = 60 * 60 * 1e3;
 function asyncLogDestination(fd = 1) {
   return import_pino.default.destination({ dest: fd, sync: false });
@@ -77769,7 +77872,15 @@ async function startServer(opts) {
     await meta.close();
     throw err;
   }
+  let requests = 0;
+  app.server.on("request", () => requests++);
+  const memoryWatch = new MemoryWatch({
+    targetBytes: config.rssTarget,
+    activity: () => requests,
+    onReduce: ({ beforeBytes, afterBytes, ms }) => app.log.debug({ rssBefore: beforeBytes, rssAfter: afterBytes, ms: Math.round(ms) }, "memory-reducing collection")
+  });
   app.addHook("onClose", async () => {
+    memoryWatch.stop();
     await meta.close();
     closeBlobStore(blobs);
   });
@@ -77779,6 +77890,7 @@ async function startServer(opts) {
     app.log.warn({ files: cleanedTempFiles }, "removed temporary files left by interrupted uploads");
   const host = opts.host ?? "127.0.0.1";
   await app.listen({ host, port: opts.port ?? 8081 });
+  memoryWatch.start();
   const addr = app.server.address();
   const port = typeof addr === "object" && addr ? addr.port : opts.port ?? 8081;
   const shownHost = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
@@ -77818,7 +77930,7 @@ async function openBlobStore(storage2, dataDir, env) {
     const accessKeyId = env?.AWS_ACCESS_KEY_ID;
     const secretAccessKey = env?.AWS_SECRET_ACCESS_KEY;
     const sessionToken = env?.AWS_SESSION_TOKEN;
-    const { S3BlobStore } = await import("./stowage-blobstore-s3-KFS5LSIL.mjs");
+    const { S3BlobStore } = await import("./stowage-blobstore-s3-GRSLKOKF.mjs");
     const s3 = new S3BlobStore({
       bucket: b.bucket,
       ...b.endpoint !== void 0 ? { endpoint: b.endpoint } : {},

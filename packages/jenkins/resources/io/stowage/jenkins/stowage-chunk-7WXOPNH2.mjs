@@ -248,6 +248,7 @@ var ThreadedHash = class {
 // ../server/dist/internal/hashed-write.js
 init_define_STOWAGE_UI_ASSETS();
 import { close, open, read, write, writev } from "node:fs";
+import { IncomingMessage } from "node:http";
 import { Writable } from "node:stream";
 var INLINE_BYTES = 64 * 1024;
 var SLICE_BYTES = 1024 * 1024;
@@ -260,6 +261,23 @@ function giveBack(slices) {
   for (const s of slices)
     if (spare.length < SPARE_SLICES)
       spare.push(s);
+}
+function soleReader(body) {
+  if (!(body instanceof IncomingMessage) || body.readableDidRead)
+    return void 0;
+  if (body.listenerCount("data") > 0 || body.listenerCount("readable") > 0)
+    return void 0;
+  let readers = 0;
+  const joined = (event) => {
+    if (event === "data")
+      readers++;
+    else if (event === "readable")
+      readers += 2;
+    if (readers > 1)
+      body.off("newListener", joined);
+  };
+  body.on("newListener", joined);
+  return () => readers <= 1;
 }
 var HashedFileWriter = class extends Writable {
   #opts;
@@ -274,7 +292,11 @@ var HashedFileWriter = class extends Writable {
   #idle = [];
   #owned = 0;
   #slice;
+  /** A Buffer over #slice, to copy into. */
+  #view;
   #fill = 0;
+  /** How much of the chunk being copied is in slices, while waiting for a slice. */
+  #copied = 0;
   /** Slices being written and hashed. */
   #busy = 0;
   /** Waiting for a slice to come back (a write, the end, the descriptor's close). */
@@ -316,11 +338,11 @@ var HashedFileWriter = class extends Writable {
       const held = this.#held;
       this.#held = [];
       this.#heldBytes = 0;
-      this.#copyAll(held).then(() => cb(), cb);
+      this.#copyAll(held, 0, cb);
       return;
     }
     if (this.#hash instanceof ThreadedHash) {
-      this.#copy(chunk).then(() => cb(), cb);
+      this.#copyAll([chunk], 0, cb);
       return;
     }
     this.#hash?.update(chunk);
@@ -372,6 +394,7 @@ var HashedFileWriter = class extends Writable {
       giveBack(this.#slice ? [...this.#idle, this.#slice] : this.#idle);
       this.#idle = [];
       this.#slice = void 0;
+      this.#view = void 0;
       if (this.#owned > 1)
         sharedInUse -= this.#owned - 1;
       this.#owned = 0;
@@ -383,43 +406,51 @@ var HashedFileWriter = class extends Writable {
         cb(err);
     })();
   }
-  async #copyAll(chunks) {
-    for (const c of chunks)
-      await this.#copy(c);
-  }
-  /** Copies `chunk` into slices, handing each full one over. */
-  async #copy(chunk) {
-    let off = 0;
-    while (off < chunk.length) {
-      if (this.#failed)
-        throw this.#failed;
-      if (!this.#slice) {
-        this.#slice = await this.#take();
-        this.#fill = 0;
+  /**
+   * Copies `chunks[i..]` into slices, handing each full one over, then calls `cb`: at once when
+   * no slice has to be waited for (most chunks), else once one is free.
+   */
+  #copyAll(chunks, i, cb) {
+    for (; i < chunks.length; i++) {
+      const chunk = chunks[i];
+      let off = this.#copied;
+      while (off < chunk.length) {
+        if (this.#failed)
+          return cb(this.#failed);
+        if (!this.#slice && !this.#take()) {
+          this.#copied = off;
+          this.#waiters.push(() => this.#copyAll(chunks, i, cb));
+          return;
+        }
+        const n = Math.min(SLICE_BYTES - this.#fill, chunk.length - off);
+        const piece = n === chunk.length ? chunk : chunk.subarray(off, off + n);
+        this.#view.fill(piece, this.#fill, this.#fill + n);
+        this.#fill += n;
+        off += n;
+        if (this.#fill === SLICE_BYTES)
+          this.#dispatch();
       }
-      const n = Math.min(SLICE_BYTES - this.#fill, chunk.length - off);
-      new Uint8Array(this.#slice, this.#fill, n).set(chunk.subarray(off, off + n));
-      this.#fill += n;
-      off += n;
-      if (this.#fill === SLICE_BYTES)
-        this.#dispatch();
+      this.#copied = 0;
+      if (this.#opts.release?.())
+        free(chunk);
     }
+    cb();
   }
-  async #take() {
-    for (; ; ) {
-      const s = this.#idle.pop();
-      if (s)
-        return s;
-      if (this.#owned === 0 || this.#owned < SLICES && sharedInUse < SHARED_SLICES) {
-        if (this.#owned > 0)
-          sharedInUse++;
-        this.#owned++;
-        return spare.pop() ?? new SharedArrayBuffer(SLICE_BYTES);
-      }
-      await this.#slotFreed();
-      if (this.#failed)
-        throw this.#failed;
+  /** Makes a slice the one being filled, if this writer may have one now. */
+  #take() {
+    let s = this.#idle.pop();
+    if (!s && (this.#owned === 0 || this.#owned < SLICES && sharedInUse < SHARED_SLICES)) {
+      if (this.#owned > 0)
+        sharedInUse++;
+      this.#owned++;
+      s = spare.pop() ?? new SharedArrayBuffer(SLICE_BYTES);
     }
+    if (!s)
+      return false;
+    this.#slice = s;
+    this.#view = Buffer.from(s);
+    this.#fill = 0;
+    return true;
   }
   /** Hands the current slice over: a hashing thread writes it at its offset, all hash it. */
   #dispatch() {
@@ -427,6 +458,7 @@ var HashedFileWriter = class extends Writable {
     const length = this.#fill;
     const position = this.#pos;
     this.#slice = void 0;
+    this.#view = void 0;
     this.#fill = 0;
     this.#pos += length;
     this.#busy++;
@@ -441,6 +473,15 @@ var HashedFileWriter = class extends Writable {
     hash2.update(slice, 0, length, { fd: this.#fd, position }).then(() => done(), done);
   }
 };
+function free(chunk) {
+  const ab = chunk.buffer;
+  if (!(ab instanceof ArrayBuffer) || chunk.byteOffset !== 0 || chunk.byteLength !== ab.byteLength)
+    return;
+  try {
+    ab.transfer(0);
+  } catch {
+  }
+}
 async function writeAll(fd, bufs, position) {
   let pos = position;
   let rest = bufs;
@@ -575,7 +616,8 @@ var FsBlobStore = class {
   }
   async stage(body, opts = {}) {
     const tmpPath = this.#tmpName();
-    const out = sink({ path: tmpPath, flags: "wx", mode: 384 });
+    const release = soleReader(body);
+    const out = sink({ path: tmpPath, flags: "wx", mode: 384, ...release && { release } });
     let sums;
     try {
       await pipeline(body, out, { signal: opts.signal });
@@ -667,7 +709,14 @@ var FsBlobStore = class {
       },
       append: async (body, opts = {}) => {
         open2();
-        const out = sink({ path: file, flags: "r+", start: size, hash: hash2 });
+        const release = soleReader(body);
+        const out = sink({
+          path: file,
+          flags: "r+",
+          start: size,
+          hash: hash2,
+          ...release && { release }
+        });
         try {
           await pipeline(body, out, { signal: opts.signal });
           await truncate(file, size + out.size);
