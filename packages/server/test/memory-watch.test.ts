@@ -67,7 +67,7 @@ test('MemoryWatch: backs off while collections free little, and recovers', () =>
   assert.equal(watch.gapMs, 1_000);
 });
 
-test('MemoryWatch: waits for a quiet sample (no new request) before it collects', () => {
+test('MemoryWatch: waits until no request has arrived for quietMs before it collects', () => {
   let requests = 0;
   let reductions = 0;
   let rss = 300 * MiB;
@@ -75,6 +75,7 @@ test('MemoryWatch: waits for a quiet sample (no new request) before it collects'
   const watch = new MemoryWatch({
     targetBytes: 192 * MiB,
     minGapMs: 1_000,
+    quietMs: 3_000,
     activity: () => requests,
     rss: () => rss,
     now: () => now,
@@ -83,21 +84,26 @@ test('MemoryWatch: waits for a quiet sample (no new request) before it collects'
       rss = 150 * MiB;
     },
   });
-  watch.check(); // the first sample only learns the count
-  for (let t = 1; t <= 30; t++) {
+  for (let t = 0; t <= 30; t++) {
     now = t * 1_000;
     requests += 50; // sustained load: never
     assert.equal(watch.check(), false);
   }
   assert.equal(reductions, 0, 'no collection while requests keep arriving');
-  now = 31_000;
-  assert.equal(watch.check(), true, 'the first quiet second after the busy spell collects');
-  assert.equal(rss, 150 * MiB);
-  now = 32_000;
-  rss = 300 * MiB;
-  requests++;
-  assert.equal(watch.check(), false, 'a single request makes a sample busy');
+  for (const t of [31, 32]) {
+    now = t * 1_000;
+    assert.equal(watch.check(), false, `${t - 30} s quiet is not yet enough`);
+  }
   now = 33_000;
+  assert.equal(watch.check(), true, 'quiet for quietMs after the busy spell: it collects');
+  assert.equal(rss, 150 * MiB);
+  rss = 300 * MiB;
+  now = 40_000;
+  requests++;
+  assert.equal(watch.check(), false, 'a single request starts the quiet period again');
+  now = 42_000;
+  assert.equal(watch.check(), false);
+  now = 43_000;
   assert.equal(watch.check(), true);
 });
 

@@ -14,11 +14,13 @@
  * unused pages.
  *
  * The watch samples RSS every second (cheap: one read of the process's statistics) and, above
- * the target, once a second has passed in which no request arrived, runs V8's memory-reducing
+ * the target, once no request has arrived for `quietMs` (10 s), runs V8's memory-reducing
  * ("last resort") collection: a pause of about 70-150 ms with this server's heap. Only when quiet:
  * run every 5 s through sustained load, it made each cached GET cost 25-35% more server CPU in
- * interleaved runs (the young generation, shrunk, had to grow back each time); after a busy
- * spell it costs one pause. At most one every `minGapMs`; a collection that frees little means
+ * interleaved runs, and after a single quiet second still 15-25% through the next few seconds
+ * (the young generation, shrunk, grows back); after 10 s of quiet that start-up cost is paid once
+ * per busy spell. A long transfer is quiet too (one request), so a 5 GiB upload is covered.
+ * At most one every `minGapMs`; a collection that frees little means
  * the memory is live (a large memoryCache, many connections), and the gap then doubles up to
  * `maxGapMs`, so a process that simply needs more than the target is not collected over and
  * over. Config `rssTarget: 0` turns the watch off.
@@ -39,10 +41,12 @@ export interface MemoryWatchOptions {
   intervalMs?: number;
   /**
    * A count that grows with the work the process takes on (requests received). A collection
-   * runs only after a sample in which it did not grow: not in the middle of sustained load, where
+   * runs only once it has not grown for `quietMs`: not in the middle of sustained load, where
    * the young generation would only grow back (and every request would pay for it).
    */
   activity?: () => number;
+  /** How long `activity` must stand still before a collection (default 10 s). */
+  quietMs?: number;
   /** Told of each collection: RSS before and after, and how long it took. */
   onReduce?: (r: { beforeBytes: number; afterBytes: number; ms: number }) => void;
   /** For tests: the process's RSS, the collection, the clock. */
@@ -64,7 +68,9 @@ export class MemoryWatch {
   readonly #reduce: () => void;
   readonly #now: () => number;
   readonly #activity: (() => number) | undefined;
+  readonly #quiet: number;
   #seen: number | undefined;
+  #busyAt = -Infinity;
   #gap: number;
   #last = -Infinity;
   #timer: NodeJS.Timeout | undefined;
@@ -80,6 +86,7 @@ export class MemoryWatch {
     this.#reduce = opts.reduce ?? reduceHeap;
     this.#now = opts.now ?? (() => performance.now());
     this.#activity = opts.activity;
+    this.#quiet = opts.quietMs ?? 10_000;
     this.#gap = this.#minGap;
   }
 
@@ -90,14 +97,17 @@ export class MemoryWatch {
 
   /**
    * One sample: collects if RSS is above the target (0: never), the gap has passed and the
-   * process was quiet since the last sample.
+   * process has been quiet for `quietMs`.
    */
   check(): boolean {
     if (this.#target <= 0) return false;
     const seen = this.#activity?.();
-    const busy = seen !== this.#seen;
-    this.#seen = seen;
-    if (busy) return false;
+    if (seen !== this.#seen) {
+      this.#seen = seen;
+      this.#busyAt = this.#now();
+      return false;
+    }
+    if (this.#activity && this.#now() - this.#busyAt < this.#quiet) return false;
     const before = this.#rss();
     if (before <= this.#target) return false;
     const start = this.#now();

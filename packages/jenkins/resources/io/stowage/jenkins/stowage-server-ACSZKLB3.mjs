@@ -77755,7 +77755,9 @@ var MemoryWatch = class {
   #reduce;
   #now;
   #activity;
+  #quiet;
   #seen;
+  #busyAt = -Infinity;
   #gap;
   #last = -Infinity;
   #timer;
@@ -77770,6 +77772,7 @@ var MemoryWatch = class {
     this.#reduce = opts.reduce ?? reduceHeap;
     this.#now = opts.now ?? (() => performance.now());
     this.#activity = opts.activity;
+    this.#quiet = opts.quietMs ?? 1e4;
     this.#gap = this.#minGap;
   }
   /** The time the next collection must wait for after the last one, in ms. */
@@ -77778,15 +77781,18 @@ var MemoryWatch = class {
   }
   /**
    * One sample: collects if RSS is above the target (0: never), the gap has passed and the
-   * process was quiet since the last sample.
+   * process has been quiet for `quietMs`.
    */
   check() {
     if (this.#target <= 0)
       return false;
     const seen = this.#activity?.();
-    const busy = seen !== this.#seen;
-    this.#seen = seen;
-    if (busy)
+    if (seen !== this.#seen) {
+      this.#seen = seen;
+      this.#busyAt = this.#now();
+      return false;
+    }
+    if (this.#activity && this.#now() - this.#busyAt < this.#quiet)
       return false;
     const before = this.#rss();
     if (before <= this.#target)
