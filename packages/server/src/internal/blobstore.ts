@@ -12,7 +12,6 @@ import {
 import {
   mkdir,
   open as openFile,
-  rename,
   rm,
   stat,
   truncate,
@@ -203,31 +202,16 @@ export class FsBlobStore implements BlobStore {
       (sums, bytes) =>
         new Promise<void>((resolve, reject) => {
           const tmpPath = this.#tmpName();
-          const dest = this.pathOf(sums.sha256);
-          const dir = join(dest, '..');
           const failed = (err: Error): void => fsUnlink(tmpPath, () => reject(err));
-          const renamed = (err: NodeJS.ErrnoException | null): void => {
-            if (!err) {
-              this.#dirs.add(dir);
-              return resolve();
-            }
-            if (err.code !== 'ENOENT' || !this.#dirs.delete(dir)) return failed(err);
-            // The fan-out folder went away since it was seen: make it again, once.
-            makeDirThenRename();
-          };
-          const makeDirThenRename = (): void =>
-            fsMkdir(dir, { recursive: true }, (err) => {
-              if (err) return failed(err);
-              fsRename(tmpPath, dest, (e) => (e ? failed(e) : (this.#dirs.add(dir), resolve())));
-            });
           fsOpen(tmpPath, 'wx', 0o600, (err, fd) => {
             if (err) return reject(err);
             fsWrite(fd, bytes, 0, bytes.length, 0, (werr, written) => {
               fsClose(fd, (cerr) => {
                 const e = werr ?? cerr ?? (written === bytes.length ? null : shortWrite(tmpPath));
                 if (e) return failed(e);
-                if (this.#dirs.has(dir)) fsRename(tmpPath, dest, renamed);
-                else makeDirThenRename();
+                this.#renameInto(tmpPath, this.pathOf(sums.sha256), (rerr) =>
+                  rerr ? failed(rerr) : resolve(),
+                );
               });
             });
           });
@@ -342,7 +326,11 @@ export class FsBlobStore implements BlobStore {
         if (done) return;
         // Content-addressed: a file already there holds these very bytes, and rename(2) over
         // it is atomic — one system call instead of a stat first.
-        await this.#renameInto(tmpPath, this.pathOf(sums.sha256));
+        await new Promise<void>((resolve, reject) =>
+          this.#renameInto(tmpPath, this.pathOf(sums.sha256), (err) =>
+            err ? reject(err) : resolve(),
+          ),
+        );
         done = true;
       },
       discard: async () => {
@@ -353,21 +341,27 @@ export class FsBlobStore implements BlobStore {
     };
   }
 
-  /** rename(2) into the fan-out folder, creating it the first time (or if removed meanwhile). */
-  async #renameInto(tmpPath: string, dest: string): Promise<void> {
+  /**
+   * rename(2) into the fan-out folder, creating it the first time (or if removed meanwhile).
+   * Callbacks, not promises: a small deploy's commit chains it after its own write.
+   */
+  #renameInto(tmpPath: string, dest: string, done: (err: Error | null) => void): void {
     const dir = join(dest, '..');
-    if (this.#dirs.has(dir)) {
-      try {
-        await rename(tmpPath, dest);
-        return;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-        this.#dirs.delete(dir);
-      }
-    }
-    await mkdir(dir, { recursive: true });
-    await rename(tmpPath, dest);
-    this.#dirs.add(dir);
+    const makeDirThenRename = (): void =>
+      fsMkdir(dir, { recursive: true }, (err) => {
+        if (err) return done(err);
+        fsRename(tmpPath, dest, (e) => {
+          if (!e) this.#dirs.add(dir);
+          done(e);
+        });
+      });
+    if (!this.#dirs.has(dir)) return makeDirThenRename();
+    fsRename(tmpPath, dest, (err) => {
+      if (err?.code !== 'ENOENT') return done(err);
+      // The fan-out folder went away since it was seen: make it again.
+      this.#dirs.delete(dir);
+      makeDirThenRename();
+    });
   }
 
   async has(sha256: string): Promise<boolean> {

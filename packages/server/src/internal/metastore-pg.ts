@@ -28,6 +28,7 @@ import {
   type BlobRecord,
   type BuildSummary,
   type CacheEntry,
+  type DeployRequest,
   type DownloadRecord,
   type MetaStore,
   type PromotionOp,
@@ -685,14 +686,7 @@ export class PgMetaStore implements MetaStore {
     return r[0] ? toArtifact(r[0]) : undefined;
   }
 
-  async deployArtifact(a: {
-    repo: string;
-    path: string;
-    blob: BlobRecord;
-    user: string;
-    properties: Properties;
-    audit?: AuditEntry;
-  }): Promise<ArtifactRecord & { replaced?: string }> {
+  async deployArtifact(a: DeployRequest): Promise<ArtifactRecord & { replaced?: string }> {
     const now = Date.now();
     return this.#tx(async (c) => {
       await touch(c, a.blob, now);

@@ -510,7 +510,6 @@ const FROM_ARTIFACTS = `FROM artifacts a JOIN blobs b ON b.sha256 = a.sha256`;
 /** Matches a file or everything under a folder: path = ? OR path in [p/, p0). */
 const UNDER = `(a.path = :p OR (a.path >= :lo AND a.path < :hi) OR :p = '')`;
 
-/** The artifact row a deploy wrote (both engines), with the digest it replaced. */
 /** What deployArtifact writes. */
 export interface DeployRequest {
   repo: string;
@@ -530,6 +529,7 @@ interface PendingDeploy {
   reject: (err: unknown) => void;
 }
 
+/** The artifact row a deploy wrote (both engines), with the digest it replaced. */
 export function deployedRecord(
   a: { repo: string; path: string; blob: BlobRecord; user: string },
   row: { id: number; created: number; created_by: string },

@@ -11,7 +11,7 @@ import {
 // ../server/dist/internal/blobstore.js
 init_define_STOWAGE_UI_ASSETS();
 import { close as fsClose, createReadStream, fstat, mkdir as fsMkdir, open as fsOpen, read as fsRead, rename as fsRename, unlink as fsUnlink, write as fsWrite } from "node:fs";
-import { mkdir, open as openFile, rename, rm, stat, truncate, readdir, writeFile } from "node:fs/promises";
+import { mkdir, open as openFile, rm, stat, truncate, readdir, writeFile } from "node:fs/promises";
 import { hash, randomBytes } from "node:crypto";
 import { basename, join } from "node:path";
 import { once } from "node:events";
@@ -632,23 +632,7 @@ var FsBlobStore = class {
   stageBytes(data) {
     return stagedBytes(data, (sums, bytes) => new Promise((resolve, reject) => {
       const tmpPath = this.#tmpName();
-      const dest = this.pathOf(sums.sha256);
-      const dir = join(dest, "..");
       const failed = (err) => fsUnlink(tmpPath, () => reject(err));
-      const renamed = (err) => {
-        if (!err) {
-          this.#dirs.add(dir);
-          return resolve();
-        }
-        if (err.code !== "ENOENT" || !this.#dirs.delete(dir))
-          return failed(err);
-        makeDirThenRename();
-      };
-      const makeDirThenRename = () => fsMkdir(dir, { recursive: true }, (err) => {
-        if (err)
-          return failed(err);
-        fsRename(tmpPath, dest, (e) => e ? failed(e) : (this.#dirs.add(dir), resolve()));
-      });
       fsOpen(tmpPath, "wx", 384, (err, fd) => {
         if (err)
           return reject(err);
@@ -657,10 +641,7 @@ var FsBlobStore = class {
             const e = werr ?? cerr ?? (written === bytes.length ? null : shortWrite(tmpPath));
             if (e)
               return failed(e);
-            if (this.#dirs.has(dir))
-              fsRename(tmpPath, dest, renamed);
-            else
-              makeDirThenRename();
+            this.#renameInto(tmpPath, this.pathOf(sums.sha256), (rerr) => rerr ? failed(rerr) : resolve());
           });
         });
       });
@@ -768,7 +749,7 @@ var FsBlobStore = class {
       commit: async () => {
         if (done)
           return;
-        await this.#renameInto(tmpPath, this.pathOf(sums.sha256));
+        await new Promise((resolve, reject) => this.#renameInto(tmpPath, this.pathOf(sums.sha256), (err) => err ? reject(err) : resolve()));
         done = true;
       },
       discard: async () => {
@@ -779,22 +760,29 @@ var FsBlobStore = class {
       }
     };
   }
-  /** rename(2) into the fan-out folder, creating it the first time (or if removed meanwhile). */
-  async #renameInto(tmpPath, dest) {
+  /**
+   * rename(2) into the fan-out folder, creating it the first time (or if removed meanwhile).
+   * Callbacks, not promises: a small deploy's commit chains it after its own write.
+   */
+  #renameInto(tmpPath, dest, done) {
     const dir = join(dest, "..");
-    if (this.#dirs.has(dir)) {
-      try {
-        await rename(tmpPath, dest);
-        return;
-      } catch (err) {
-        if (err.code !== "ENOENT")
-          throw err;
-        this.#dirs.delete(dir);
-      }
-    }
-    await mkdir(dir, { recursive: true });
-    await rename(tmpPath, dest);
-    this.#dirs.add(dir);
+    const makeDirThenRename = () => fsMkdir(dir, { recursive: true }, (err) => {
+      if (err)
+        return done(err);
+      fsRename(tmpPath, dest, (e) => {
+        if (!e)
+          this.#dirs.add(dir);
+        done(e);
+      });
+    });
+    if (!this.#dirs.has(dir))
+      return makeDirThenRename();
+    fsRename(tmpPath, dest, (err) => {
+      if (err?.code !== "ENOENT")
+        return done(err);
+      this.#dirs.delete(dir);
+      makeDirThenRename();
+    });
   }
   async has(sha256) {
     return exists(this.pathOf(sha256));
