@@ -19,7 +19,8 @@ import { createServer } from 'node:net';
 import { tmpdir, loadavg, cpus } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { Agent, request } from 'undici';
+import { request } from 'undici';
+import { loadGets, smallPuts as smallPutsFrom } from './load.ts';
 
 const env = (k: string, d: number): number => Number(process.env[k] ?? d);
 const BIG_MB = env('BENCH_BIG_MB', 256);
@@ -89,58 +90,14 @@ async function curl(args: string[]): Promise<number> {
   return Number(process.hrtime.bigint() - t0) / 1e9;
 }
 
-/** Requests per second for GETs of `url` over `conns` keep-alive connections for LOAD_S. */
-async function load(
-  url: string,
-  headers: Record<string, string>,
-  conns = CLIENTS,
-): Promise<number> {
-  const agent = new Agent({ connections: conns, pipelining: 1 });
-  let n = 0;
-  const t0 = performance.now();
-  const until = t0 + LOAD_S * 1000;
-  await Promise.all(
-    Array.from({ length: conns }, async () => {
-      while (performance.now() < until) {
-        const res = await request(url, { dispatcher: agent, headers });
-        await res.body.dump({ limit: Infinity });
-        if (res.statusCode !== 200) throw new Error(`GET ${url}: ${res.statusCode}`);
-        n++;
-      }
-    }),
-  );
-  const secs = (performance.now() - t0) / 1000;
-  await agent.close();
-  return n / secs;
+/** Requests per second for GETs of `url` over CLIENTS keep-alive connections for LOAD_S. */
+async function load(url: string, headers: Record<string, string>): Promise<number> {
+  return (await loadGets(url, headers, { clients: CLIENTS, seconds: LOAD_S })).rate;
 }
 
-/** `count` PUTs of 1 KiB bodies from CLIENTS clients; returns deploys per second. */
-async function smallPuts(
-  urlOf: (i: number) => string,
-  headers: Record<string, string>,
-): Promise<number> {
-  const agent = new Agent({ connections: CLIENTS });
-  const body = randomBytes(1024);
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async () => {
-      for (let i = next++; i < SMALL_N; i = next++) {
-        body.writeUInt32LE(i, 0);
-        const res = await request(urlOf(i), {
-          method: 'PUT',
-          dispatcher: agent,
-          headers: { ...headers, 'content-type': 'application/octet-stream' },
-          body: Buffer.from(body),
-        });
-        await res.body.dump();
-        if (res.statusCode >= 300) throw new Error(`PUT ${urlOf(i)}: ${res.statusCode}`);
-      }
-    }),
-  );
-  const secs = (performance.now() - t0) / 1000;
-  await agent.close();
-  return SMALL_N / secs;
+/** SMALL_N PUTs of 1 KiB bodies from CLIENTS clients; returns deploys per second. */
+function smallPuts(urlOf: (i: number) => string, headers: Record<string, string>): Promise<number> {
+  return smallPutsFrom(urlOf, headers, { clients: CLIENTS, count: SMALL_N });
 }
 
 async function procStatus(pid: number, field: string): Promise<number> {

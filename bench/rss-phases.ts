@@ -31,7 +31,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Agent, request } from 'undici';
+import { request } from 'undici';
+import { loadGets, smallPuts as smallPutsFrom } from './load.ts';
 
 const num = (k: string, d: number): number => Number(process.env[k] ?? d);
 const BIG_MB = num('RSS_BIG_MB', 1024);
@@ -241,53 +242,21 @@ interface Done {
 }
 
 async function load(url: string, headers: Record<string, string>): Promise<Done> {
-  const agent = new Agent({ connections: CLIENTS, pipelining: 1 });
-  let n = 0;
-  const t0 = performance.now();
-  const until = t0 + LOAD_S * 1000;
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async () => {
-      while (performance.now() < until) {
-        const res = await request(url, { dispatcher: agent, headers });
-        await res.body.dump({ limit: Infinity });
-        if (res.statusCode !== 200) throw new Error(`GET ${url}: ${res.statusCode}`);
-        n++;
-      }
-    }),
-  );
-  await agent.close();
-  return { rate: n / ((performance.now() - t0) / 1000), ops: n };
+  const { rate, n } = await loadGets(url, headers, { clients: CLIENTS, seconds: LOAD_S });
+  return { rate, ops: n };
 }
 
+/** Numbers each deploy phase, so every phase deploys to paths of its own. */
 let deployRound = 0;
+
 async function smallPuts(s: Server): Promise<Done> {
-  const agent = new Agent({ connections: CLIENTS });
-  const body = randomBytes(1024);
   const tag = deployRound++;
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async () => {
-      for (let i = next++; i < SMALL_N; i = next++) {
-        body.writeUInt32LE(i, 0);
-        body.writeUInt32LE(tag, 4);
-        const url = `${s.url}/generic-local/small/${tag}/${i}.bin`;
-        const res = await request(url, {
-          method: 'PUT',
-          dispatcher: agent,
-          headers: {
-            authorization: `Bearer ${s.token}`,
-            'content-type': 'application/octet-stream',
-          },
-          body: Buffer.from(body),
-        });
-        await res.body.dump();
-        if (res.statusCode >= 300) throw new Error(`PUT ${url}: ${res.statusCode}`);
-      }
-    }),
+  const rate = await smallPutsFrom(
+    (i) => `${s.url}/generic-local/small/${tag}/${i}.bin`,
+    { authorization: `Bearer ${s.token}` },
+    { clients: CLIENTS, count: SMALL_N },
   );
-  await agent.close();
-  return { rate: SMALL_N / ((performance.now() - t0) / 1000), ops: SMALL_N };
+  return { rate, ops: SMALL_N };
 }
 
 async function makeBig(path: string): Promise<string> {
