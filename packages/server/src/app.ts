@@ -371,37 +371,62 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // Every successful format write (npm publish, docker push, …) is audited here unless its
   // handler wrote a more precise entry itself.
   // One onSend hook for the three things every answer goes through (a hook call each cost more
-  // than the work): fail closed, the serving headers, conditional requests.
-  app.addHook('onSend', async (req, reply, payload) => {
-    const checked = await failClosed(req, reply, payload);
+  // than the work): fail closed, the serving headers, conditional requests. A callback hook that
+  // answers at once unless there is an audit entry to write (a promise per answer showed in
+  // profiles of cached GETs).
+  app.addHook('onSend', (req, reply, payload, done) => {
+    const audit = auditDue(req, reply);
+    if (!audit) {
+      done(null, afterChecks(req, reply, payload));
+      return;
+    }
+    req.audit(audit.action, audit.what).then(() => {
+      done(null, afterChecks(req, reply, payload));
+    }, done);
+  });
+  /** The audit entry a successful format write still owes (its handler wrote none itself). */
+  function auditDue(
+    req: FastifyRequest,
+    reply: FastifyReply,
+  ): { action: string; what: AuditWhat } | undefined {
+    const permission = req.routeOptions.config?.permission;
+    const marks = req as unknown as Marks;
+    const auditAs = permission && AUDIT_OF[permission];
+    if (
+      reply.statusCode >= 400 ||
+      !auditAs ||
+      marks[AUDITED] ||
+      typeof marks[WROTE_TO] !== 'string' ||
+      req.method === 'PATCH' ||
+      reply.statusCode === 202
+    )
+      return undefined;
+    return {
+      action: auditAs,
+      what: {
+        repo: marks[WROTE_TO],
+        path: safeDecode(req.url.split('?')[0] ?? ''),
+        details: { method: req.method, status: reply.statusCode },
+      },
+    };
+  }
+  function afterChecks(req: FastifyRequest, reply: FastifyReply, payload: unknown): unknown {
+    const checked = failClosed(req, reply, payload);
     // Every response, whichever route or format answered it: nosniff, the sandbox CSP, active
     // types as attachments, names in headers encoded (see internal/serving.ts).
     setServingHeaders(req, reply);
     // Conditional GET/HEAD for every answer that carries an ETag or Last-Modified.
     return answerNotModified(req, reply, checked);
-  });
-  async function failClosed(
-    req: FastifyRequest,
-    reply: FastifyReply,
-    payload: unknown,
-  ): Promise<unknown> {
+  }
+  // Fail closed: a route that needs a repository or build permission and answered success
+  // without checking one (a forgotten `req.authorize`) answers 500 instead of leaking.
+  function failClosed(req: FastifyRequest, reply: FastifyReply, payload: unknown): unknown {
     const permission = req.routeOptions.config?.permission;
-    const marks = req as unknown as Marks;
-    const ok = reply.statusCode < 400;
-    const auditAs = permission && AUDIT_OF[permission];
-    if (ok && auditAs && !marks[AUDITED] && typeof marks[WROTE_TO] === 'string') {
-      if (req.method !== 'PATCH' && reply.statusCode !== 202)
-        await req.audit(auditAs, {
-          repo: marks[WROTE_TO],
-          path: safeDecode(req.url.split('?')[0] ?? ''),
-          details: { method: req.method, status: reply.statusCode },
-        });
-    }
     if (
-      !ok ||
+      reply.statusCode >= 400 ||
       !permission ||
       !(permission.startsWith('repo:') || permission.startsWith('build:')) ||
-      marks[AUTHORIZED]
+      (req as unknown as Marks)[AUTHORIZED]
     )
       return payload;
     req.log.error(
@@ -420,7 +445,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       .removeHeader('content-length');
     return JSON.stringify(errorBody(err));
   }
-  app.addHook('onResponse', async (req, reply) => {
+  // A callback hook: it has nothing to wait for (an async one cost a promise per answer).
+  app.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unmatched';
     const status = reply.statusCode;
     const seconds = reply.elapsedTime / 1000;
@@ -454,6 +480,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       },
       'request completed',
     );
+    done();
   });
 
   if (opts.config.metrics.enabled) {

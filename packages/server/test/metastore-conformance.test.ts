@@ -500,6 +500,62 @@ for (const e of ENGINES) {
       }
     });
 
+    test("artifact records: a store sees its own changes at once, and another store's from its next turn", async () => {
+      const { a, b, drop } = await e.openTwo();
+      const deploy = (meta: MetaStore, path: string, content: string) =>
+        meta.deployArtifact({ repo: 'r', path, blob: blob(content), user: 'u', properties: {} });
+      const sha = async (meta: MetaStore, path: string) =>
+        (await meta.getArtifact('r', path))?.sha256;
+      /** PostgreSQL has no cache to drop, SQLite reads data_version once a turn: a few turns at most. */
+      const eventually = async (check: () => Promise<boolean>, what: string): Promise<void> => {
+        for (let i = 0; i < 200; i++) {
+          if (await check()) return;
+          await delay(5);
+        }
+        assert.fail(`the other store never saw ${what}`);
+      };
+      try {
+        await a.putRepo({ key: 'r', packageType: 'generic', rclass: 'local' });
+        // Read twice (the second may come from memory), then changed by the same store.
+        await deploy(a, 'x', 'one');
+        assert.equal(await sha(a, 'x'), blob('one').sha256);
+        assert.equal(await sha(a, 'x'), blob('one').sha256);
+        assert.equal(await sha(a, 'missing'), undefined);
+        await deploy(a, 'x', 'two');
+        assert.equal(await sha(a, 'x'), blob('two').sha256);
+        await deploy(a, 'missing', 'three');
+        assert.equal(await sha(a, 'missing'), blob('three').sha256);
+        // A record handed out is the caller's own: changing it changes nothing for the next one.
+        const got = await a.getArtifact('r', 'x');
+        if (got) got.sha256 = 'changed';
+        assert.equal(await sha(a, 'x'), blob('two').sha256);
+        assert.deepEqual((await a.deleteArtifacts('r', '')).length > 0, true);
+        assert.equal(await sha(a, 'x'), undefined);
+        assert.equal(await sha(a, 'missing'), undefined);
+        // Deployed again after the delete.
+        await deploy(a, 'x', 'four');
+        assert.equal(await sha(a, 'x'), blob('four').sha256);
+        // The other store: what it read (and what it found missing) changes under it.
+        assert.equal(await sha(b, 'x'), blob('four').sha256);
+        assert.equal(await sha(b, 'y'), undefined);
+        await deploy(a, 'x', 'five');
+        await deploy(a, 'y', 'six');
+        await eventually(
+          async () =>
+            (await sha(b, 'x')) === blob('five').sha256 &&
+            (await sha(b, 'y')) === blob('six').sha256,
+          'the overwritten and the new artifact',
+        );
+        await a.deleteRepo('r');
+        await eventually(async () => (await sha(b, 'x')) === undefined, 'the deleted repository');
+        assert.equal(await sha(a, 'y'), undefined);
+      } finally {
+        await a.close();
+        await b.close();
+        await drop();
+      }
+    });
+
     test('build concurrency from two stores: one conditional write wins; publishes and parts lose nothing', async () => {
       const { a, b, drop } = await e.openTwo();
       try {

@@ -86,6 +86,15 @@ export class MetaCache {
     return this.#fresh() && gen === this.#gen;
   }
 
+  /**
+   * A number that stays the same while what memory holds may still answer, and undefined while
+   * nothing may be answered from memory (see `version`): a store keeping a cache of its own
+   * (SQLite's artifact records) empties it whenever this changes.
+   */
+  stamp(): number | undefined {
+    return this.#fresh() ? this.#gen : undefined;
+  }
+
   /** A local write changed `topic`: forget it (and any load still running). */
   invalidate(topic: CacheTopic): void {
     this.#gen++;

@@ -10,6 +10,30 @@ interface PooledStore {
   poolStats(): { total: number; idle: number; waiting: number };
 }
 
+/** Requests of one series counted before they are handed to prom-client regardless. */
+const FLUSH_AT = 1024;
+
+interface RequestSeries {
+  requests: { inc(v?: number): void };
+  duration: { observe(v: number): void };
+  bytesIn: { inc(v: number): void };
+  bytesOut: { inc(v: number): void };
+  /** Counted and not yet handed over: each request's duration, and the bytes. */
+  pending: { seconds: number[]; bytesIn: number; bytesOut: number };
+}
+
+function flushSeries(s: RequestSeries): void {
+  const p = s.pending;
+  if (p.seconds.length === 0) return;
+  s.requests.inc(p.seconds.length);
+  for (const v of p.seconds) s.duration.observe(v);
+  if (p.bytesIn > 0) s.bytesIn.inc(p.bytesIn);
+  if (p.bytesOut > 0) s.bytesOut.inc(p.bytesOut);
+  p.seconds.length = 0;
+  p.bytesIn = 0;
+  p.bytesOut = 0;
+}
+
 export class Metrics {
   readonly registry = new Registry();
   readonly requests: Counter<'method' | 'route' | 'status'>;
@@ -22,15 +46,20 @@ export class Metrics {
 
   constructor(meta?: MetaStore) {
     const registers = [this.registry];
+    // The request metrics are counted in plain numbers per series and handed to prom-client
+    // when it is read (see observeRequest).
+    const flush = (): void => this.#flushAll();
     collectDefaultMetrics({ register: this.registry, prefix: 'stowage_' });
     this.requests = new Counter({
       name: 'stowage_http_requests_total',
+      collect: flush,
       help: 'HTTP requests by method, route (the route pattern, not the URL) and status',
       labelNames: ['method', 'route', 'status'],
       registers,
     });
     this.duration = new Histogram({
       name: 'stowage_http_request_duration_seconds',
+      collect: flush,
       help: 'Time to answer an HTTP request, by method and route',
       labelNames: ['method', 'route'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
@@ -38,12 +67,14 @@ export class Metrics {
     });
     this.bytesIn = new Counter({
       name: 'stowage_http_received_bytes_total',
+      collect: flush,
       help: 'Bytes received (request lines, headers and bodies), by route',
       labelNames: ['route'],
       registers,
     });
     this.bytesOut = new Counter({
       name: 'stowage_http_sent_bytes_total',
+      collect: flush,
       help: 'Bytes sent (status lines, headers and bodies), by route',
       labelNames: ['route'],
       registers,
@@ -85,18 +116,15 @@ export class Metrics {
     }
   }
 
-  /** The labelled series of one (method, route, status), looked up once. */
-  readonly #series = new Map<
-    string,
-    {
-      requests: { inc(): void };
-      duration: { observe(v: number): void };
-      bytesIn: { inc(v: number): void };
-      bytesOut: { inc(v: number): void };
-    }
-  >();
+  /** The labelled series of one (method, route, status), and what it counted since handed over. */
+  readonly #series = new Map<string, RequestSeries>();
 
-  /** Counts one answered request (prom-client hashes labels on every call: the series are kept). */
+  /**
+   * Counts one answered request. prom-client hashes the labels on every call, which cost ~4 µs
+   * hot and ~12 µs under load (a cached packument's answer takes ~200): the counts are kept
+   * here in plain numbers and handed to prom-client when /metrics is read, or after FLUSH_AT
+   * requests of one series (so what is pending stays small).
+   */
   observeRequest(
     method: string,
     route: string,
@@ -112,15 +140,21 @@ export class Metrics {
         duration: this.duration.labels(method, route),
         bytesIn: this.bytesIn.labels(route),
         bytesOut: this.bytesOut.labels(route),
+        pending: { seconds: [], bytesIn: 0, bytesOut: 0 },
       };
       this.#series.set(key, s);
     }
-    s.requests.inc();
-    s.duration.observe(seconds);
+    const p = s.pending;
+    p.seconds.push(seconds);
     if (bytes) {
-      s.bytesIn.inc(bytes.bytesIn);
-      s.bytesOut.inc(bytes.bytesOut);
+      p.bytesIn += bytes.bytesIn;
+      p.bytesOut += bytes.bytesOut;
     }
+    if (p.seconds.length >= FLUSH_AT) flushSeries(s);
+  }
+
+  #flushAll(): void {
+    for (const s of this.#series.values()) flushSeries(s);
   }
 
   /**

@@ -124,6 +124,14 @@ var MetaCache = class {
   #keeps(gen) {
     return this.#fresh() && gen === this.#gen;
   }
+  /**
+   * A number that stays the same while what memory holds may still answer, and undefined while
+   * nothing may be answered from memory (see `version`): a store keeping a cache of its own
+   * (SQLite's artifact records) empties it whenever this changes.
+   */
+  stamp() {
+    return this.#fresh() ? this.#gen : void 0;
+  }
   /** A local write changed `topic`: forget it (and any load still running). */
   invalidate(topic) {
     this.#gen++;
@@ -330,6 +338,7 @@ CREATE TABLE IF NOT EXISTS remote_cache (
   PRIMARY KEY (repo, path)
 );
 `;
+var MAX_CACHED_ARTIFACTS = 2e4;
 var ARTIFACT_COLUMNS = `a.id, a.repo, a.path, a.sha256, b.sha1, b.md5, b.size, a.created, a.created_by, a.modified, a.modified_by`;
 var FROM_ARTIFACTS = `FROM artifacts a JOIN blobs b ON b.sha256 = a.sha256`;
 var UNDER = `(a.path = :p OR (a.path >= :lo AND a.path < :hi) OR :p = '')`;
@@ -501,8 +510,42 @@ var SqliteMetaStore = class {
     });
   }
   async getArtifact(repo, path) {
+    const cached = this.#artifactsFresh();
+    const key = `${repo}\0${path}`;
+    if (cached) {
+      const hit = this.#artifacts.get(key);
+      if (hit !== void 0)
+        return hit === null ? void 0 : { ...hit };
+    }
     const r = this.#get(`SELECT ${ARTIFACT_COLUMNS} ${FROM_ARTIFACTS} WHERE a.repo = :repo AND a.path = :path`, { repo, path });
-    return r ? toArtifact(r) : void 0;
+    const record = r ? toArtifact(r) : void 0;
+    if (cached)
+      this.#artifacts.set(key, record ? { ...record } : null, 1);
+    return record;
+  }
+  /**
+   * Artifact records (null: nothing there) by repo and path, for the lookup every download
+   * makes: under load a cold SQLite read cost ~35 µs of a cached packument's ~300. Nothing stale
+   * answers: any change this connection made since the last lookup (`total_changes()`, which
+   * counts every row written, by any statement or trigger, committed or rolled back, and costs
+   * no lock) empties it, and so does a commit by another connection (the MetaCache's stamp,
+   * from `PRAGMA data_version`). Inside a transaction it is not used.
+   */
+  #artifacts = new SizedLru(MAX_CACHED_ARTIFACTS);
+  #artifactStamp;
+  #artifactChanges = -1;
+  /** Whether #artifacts may answer now (emptied first when anything may have changed). */
+  #artifactsFresh() {
+    if (this.#db.isTransaction)
+      return false;
+    const stamp = this.#cache.stamp();
+    const changes = this.#stmt("SELECT total_changes() AS n").get().n;
+    if (stamp === void 0 || stamp !== this.#artifactStamp || changes !== this.#artifactChanges) {
+      this.#artifacts.clear();
+      this.#artifactStamp = stamp;
+      this.#artifactChanges = changes;
+    }
+    return stamp !== void 0;
   }
   deployArtifact(a) {
     return new Promise((resolve, reject) => {

@@ -13,7 +13,7 @@ import {
   PromotionConflict,
   deployedRecord,
   revisionOf
-} from "./stowage-chunk-UAX53SXF.mjs";
+} from "./stowage-chunk-GMHCWYIE.mjs";
 import {
   MetaStoreError
 } from "./stowage-chunk-PHX72IPM.mjs";
