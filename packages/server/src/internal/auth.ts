@@ -77,6 +77,9 @@ function digest(s: string): Buffer {
   return hash('sha256', s, 'buffer');
 }
 
+/** How many users' grants are kept per policy (see #userGrants). */
+const MAX_GRANT_USERS = 1024;
+
 /** How many presented tokens' digests `presentedDigest` keeps. */
 const DIGESTS_KEPT = 1024;
 const digests = new Map<string, Buffer>();
@@ -129,12 +132,44 @@ export class Authenticator {
       this.#meta.listGroups(),
       this.#meta.listPermissionTargets(),
     ]);
-    return {
+    // A store hands back the same (frozen) lists from memory while nothing changed, and new
+    // ones after any change: the policy built from the same lists is the same policy.
+    const last = this.#policy;
+    if (last && last.users === users && last.groups === groups && last.targets === targets)
+      return last.policy;
+    const policy: Policy = {
       users: [...(this.#config.users ?? []), ...users],
       groups: [...(this.#config.groups ?? []), ...groups],
       targets: [...(this.#config.permissions ?? []), ...targets],
       anonymousRead: this.#config.auth.anonymousRead,
     };
+    this.#policy = { users, groups, targets, policy };
+    return policy;
+  }
+
+  #policy:
+    | {
+        users: readonly unknown[];
+        groups: readonly unknown[];
+        targets: readonly unknown[];
+        policy: Policy;
+      }
+    | undefined;
+
+  /** A user's grants under a policy, worked out once per policy (every check asks twice). */
+  readonly #grants = new WeakMap<Policy, Map<string, readonly Grant[]>>();
+
+  #userGrants(policy: Policy, user: string): readonly Grant[] {
+    let byUser = this.#grants.get(policy);
+    if (!byUser) this.#grants.set(policy, (byUser = new Map()));
+    let out = byUser.get(user);
+    if (!out) {
+      // Bounded: a policy's map holds at most the users that made requests under it.
+      if (byUser.size >= MAX_GRANT_USERS) byUser.clear();
+      out = Object.freeze(userGrants(policy, user));
+      byUser.set(user, out);
+    }
+    return out;
   }
 
   /** Whether `name` is a user defined in the config or through the API (or the built-in admin). */
@@ -148,7 +183,7 @@ export class Authenticator {
 
   /** Whether anonymous holds any grant on repositories (or builds) at all. */
   async anonymousHolds(kind: 'repo' | 'build'): Promise<boolean> {
-    return userGrants(await this.policy(), 'anonymous').some((g) => g.kind === kind);
+    return this.#userGrants(await this.policy(), 'anonymous').some((g) => g.kind === kind);
   }
 
   /**
@@ -168,7 +203,7 @@ export class Authenticator {
   async userGrants(p: Principal, policy?: Policy): Promise<Grant[]> {
     if (p.admin) return [{ kind: 'admin' }];
     if (p.service) return [];
-    return userGrants(policy ?? (await this.policy()), p.user);
+    return [...this.#userGrants(policy ?? (await this.policy()), p.user)];
   }
 
   /**
@@ -180,12 +215,12 @@ export class Authenticator {
     const pol = policy ?? (await this.policy());
     if (w.kind === 'admin') {
       if (p.service) return p.scopes?.some((g) => g.kind === 'admin') ?? false;
-      const user = userGrants(pol, p.user).some((g) => g.kind === 'admin');
+      const user = this.#userGrants(pol, p.user).some((g) => g.kind === 'admin');
       return user && (!p.scopes || p.scopes.some((g) => g.kind === 'admin'));
     }
-    if (grants(userGrants(pol, 'anonymous'), w)) return true;
+    if (grants(this.#userGrants(pol, 'anonymous'), w)) return true;
     if (!p.authenticated) return false;
-    const own = p.service || grants(userGrants(pol, p.user), w);
+    const own = p.service || grants(this.#userGrants(pol, p.user), w);
     return own && (!p.scopes || grants(p.scopes, w));
   }
 

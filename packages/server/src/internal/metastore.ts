@@ -652,14 +652,19 @@ export class SqliteMetaStore implements MetaStore {
     return Number(this.#stmt(sql).run(params).changes);
   }
 
+  /** Runs a statement without parameters, prepared once (exec parses its SQL every time). */
+  #do(sql: string): void {
+    this.#stmt(sql).run();
+  }
+
   #tx<T>(fn: () => T): T {
-    this.#db.exec('BEGIN IMMEDIATE');
+    this.#do('BEGIN IMMEDIATE');
     try {
       const out = fn();
-      this.#db.exec('COMMIT');
+      this.#do('COMMIT');
       return out;
     } catch (err) {
-      this.#db.exec('ROLLBACK');
+      this.#do('ROLLBACK');
       throw err;
     }
   }
@@ -836,13 +841,13 @@ export class SqliteMetaStore implements MetaStore {
           return;
         }
         for (const { a } of batch) {
-          this.#db.exec('SAVEPOINT deploy');
+          this.#do('SAVEPOINT deploy');
           try {
             out.push({ ok: this.#deployOne(a, now) });
-            this.#db.exec('RELEASE deploy');
+            this.#do('RELEASE deploy');
           } catch (err) {
-            this.#db.exec('ROLLBACK TO deploy');
-            this.#db.exec('RELEASE deploy');
+            this.#do('ROLLBACK TO deploy');
+            this.#do('RELEASE deploy');
             out.push({ err });
           }
         }

@@ -5,7 +5,7 @@ import {
   PromotionConflict,
   SizedLru,
   SqliteMetaStore
-} from "./stowage-chunk-GMHCWYIE.mjs";
+} from "./stowage-chunk-GBZVAMFX.mjs";
 import {
   MetaStoreError,
   MigrationError
@@ -63683,6 +63683,7 @@ async function loadOrCreateAdminToken(dataDir) {
 function digest(s) {
   return hash("sha256", s, "buffer");
 }
+var MAX_GRANT_USERS = 1024;
 var DIGESTS_KEPT = 1024;
 var digests = /* @__PURE__ */ new Map();
 function presentedDigest(token) {
@@ -63714,12 +63715,33 @@ var Authenticator = class _Authenticator {
       this.#meta.listGroups(),
       this.#meta.listPermissionTargets()
     ]);
-    return {
+    const last = this.#policy;
+    if (last && last.users === users && last.groups === groups && last.targets === targets)
+      return last.policy;
+    const policy = {
       users: [...this.#config.users ?? [], ...users],
       groups: [...this.#config.groups ?? [], ...groups],
       targets: [...this.#config.permissions ?? [], ...targets],
       anonymousRead: this.#config.auth.anonymousRead
     };
+    this.#policy = { users, groups, targets, policy };
+    return policy;
+  }
+  #policy;
+  /** A user's grants under a policy, worked out once per policy (every check asks twice). */
+  #grants = /* @__PURE__ */ new WeakMap();
+  #userGrants(policy, user) {
+    let byUser = this.#grants.get(policy);
+    if (!byUser)
+      this.#grants.set(policy, byUser = /* @__PURE__ */ new Map());
+    let out = byUser.get(user);
+    if (!out) {
+      if (byUser.size >= MAX_GRANT_USERS)
+        byUser.clear();
+      out = Object.freeze(userGrants(policy, user));
+      byUser.set(user, out);
+    }
+    return out;
   }
   /** Whether `name` is a user defined in the config or through the API (or the built-in admin). */
   async isUser(name2) {
@@ -63729,7 +63751,7 @@ var Authenticator = class _Authenticator {
   }
   /** Whether anonymous holds any grant on repositories (or builds) at all. */
   async anonymousHolds(kind) {
-    return userGrants(await this.policy(), "anonymous").some((g) => g.kind === kind);
+    return this.#userGrants(await this.policy(), "anonymous").some((g) => g.kind === kind);
   }
   /**
    * Refuses (401) an anonymous request to list repositories or builds when anonymous holds no
@@ -63746,7 +63768,7 @@ var Authenticator = class _Authenticator {
       return [{ kind: "admin" }];
     if (p.service)
       return [];
-    return userGrants(policy ?? await this.policy(), p.user);
+    return [...this.#userGrants(policy ?? await this.policy(), p.user)];
   }
   /**
    * Whether the principal may do `w`: anonymous's grants hold for everyone; a scoped token
@@ -63759,14 +63781,14 @@ var Authenticator = class _Authenticator {
     if (w.kind === "admin") {
       if (p.service)
         return p.scopes?.some((g) => g.kind === "admin") ?? false;
-      const user = userGrants(pol, p.user).some((g) => g.kind === "admin");
+      const user = this.#userGrants(pol, p.user).some((g) => g.kind === "admin");
       return user && (!p.scopes || p.scopes.some((g) => g.kind === "admin"));
     }
-    if (grants(userGrants(pol, "anonymous"), w))
+    if (grants(this.#userGrants(pol, "anonymous"), w))
       return true;
     if (!p.authenticated)
       return false;
-    const own = p.service || grants(userGrants(pol, p.user), w);
+    const own = p.service || grants(this.#userGrants(pol, p.user), w);
     return own && (!p.scopes || grants(p.scopes, w));
   }
   /**
@@ -77578,7 +77600,7 @@ async function buildApp(opts) {
       return p;
     }
     const w = wanted(action, resource);
-    if (!await services.auth.permits(p, w, await policyOf(this))) {
+    if (!p.admin && !await services.auth.permits(p, w, await policyOf(this))) {
       if (!p.authenticated)
         throw new HttpError("ERR_AUTH_REQUIRED", `this call ${describe(w)}`, {
           headers: CHALLENGE
@@ -77983,7 +78005,7 @@ async function openMetaStore(storage2, dataDir) {
   const m = storage2.metadata;
   if (m.type === "sqlite")
     return new SqliteMetaStore({ dir: dataDir });
-  const { PgMetaStore } = await import("./stowage-metastore-pg-PXG2G7CI.mjs");
+  const { PgMetaStore } = await import("./stowage-metastore-pg-MDNN4SUS.mjs");
   return PgMetaStore.open({
     url: m.url,
     ...m.schema !== void 0 ? { schema: m.schema } : {},

@@ -13,7 +13,7 @@ import {
   PromotionConflict,
   deployedRecord,
   revisionOf
-} from "./stowage-chunk-GMHCWYIE.mjs";
+} from "./stowage-chunk-GBZVAMFX.mjs";
 import {
   MetaStoreError
 } from "./stowage-chunk-PHX72IPM.mjs";
