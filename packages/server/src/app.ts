@@ -287,6 +287,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest(
     'may',
     async function (this: FastifyRequest, action: Action, resource: string): Promise<boolean> {
+      if (this.principal.admin) return true;
       return services.auth.permits(this.principal, wanted(action, resource), await policyOf(this));
     },
   );

@@ -476,3 +476,41 @@ test('listings answer only what the caller may read: AQL over repositories a tok
   });
   assert.equal(anonymous.statusCode, 401, 'nothing readable and no credentials: asked for them');
 });
+
+test('a permission target or a group membership changed through the API decides the very next request', async () => {
+  // The policy and each user's grants are worked out once per policy (internal/auth.ts): a
+  // change must still be seen at once, for granting and for taking back.
+  const admin = { ...AUTH, 'content-type': 'application/json' };
+  const put = (url: string, body: unknown) =>
+    t.app.inject({ method: 'PUT', url, headers: admin, payload: JSON.stringify(body) });
+  const as = (token: string) => ({ authorization: `Bearer ${token}` });
+  const reader = tokens.reader!;
+  assert.equal((await deploy(t.app, '/generic-qa/policy/1.txt', 'x', as(reader))).statusCode, 403);
+  const target = {
+    name: 'dev-qa',
+    repo: { repositories: ['generic-qa'], actions: { users: { dev: ['deploy'] } } },
+  };
+  assert.ok(
+    [200, 201].includes((await put('/api/security/permissions/dev-qa', target)).statusCode),
+  );
+  assert.equal((await deploy(t.app, '/generic-qa/policy/2.txt', 'x', as(reader))).statusCode, 201);
+  const removed = await t.app.inject({
+    method: 'DELETE',
+    url: '/api/security/permissions/dev-qa',
+    headers: AUTH,
+  });
+  assert.ok([200, 204].includes(removed.statusCode), removed.body);
+  assert.equal((await deploy(t.app, '/generic-qa/policy/3.txt', 'x', as(reader))).statusCode, 403);
+
+  // A user added to a group holds the group's grants at once, and loses them at once.
+  assert.ok(
+    [200, 201].includes((await put('/api/security/users/temp', { name: 'temp' })).statusCode),
+  );
+  const temp = await issue({ user: 'temp' });
+  const staging = (n: number) => deploy(t.app, `/generic-staging/policy/${n}.txt`, 'x', as(temp));
+  assert.equal((await staging(1)).statusCode, 403);
+  await put('/api/security/users/temp', { name: 'temp', groups: ['ci'] });
+  assert.equal((await staging(2)).statusCode, 201);
+  await put('/api/security/users/temp', { name: 'temp', groups: [] });
+  assert.equal((await staging(3)).statusCode, 403);
+});
