@@ -119,3 +119,23 @@ test('a blob read stopped half way releases its file, and a missing blob is an e
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test("a staged body's temporary file is never taken for an upload to resume", async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'stowage-blobstore-'));
+  try {
+    const blobs = new FsBlobStore({ dir });
+    await blobs.init();
+    const streamed = await blobs.stage(Readable.from([Buffer.from('streamed body')]));
+    const upload = await blobs.openUpload();
+    const names = await readdir(join(dir, 'tmp'));
+    assert.equal(names.length, 2);
+    for (const name of names.filter((n) => n !== upload.id)) {
+      assert.equal(await blobs.resumeUpload(name, 'streamed body'.length), undefined, name);
+      assert.equal(await blobs.resumeUpload(name, 0), undefined, name);
+    }
+    assert.ok(await blobs.resumeUpload(upload.id, 0), 'the upload itself resumes');
+    await streamed.discard();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -153,7 +153,7 @@ export function stagedBytes(
   };
 }
 
-/** The names #tmpName() gives. */
+/** The names #tmpName() gives (upload ids); #scratchName()'s never match. */
 const UPLOAD_ID = /^\d+-[0-9a-f]{16}\.part$/;
 
 export class FsBlobStore implements BlobStore {
@@ -178,7 +178,7 @@ export class FsBlobStore implements BlobStore {
   }
 
   async stage(body: Readable, opts: { signal?: AbortSignal } = {}): Promise<StagedBlob> {
-    const tmpPath = this.#tmpName();
+    const tmpPath = this.#scratchName();
     const release = soleReader(body);
     const out = sink({ path: tmpPath, flags: 'wx', mode: 0o600, ...(release && { release }) });
     let sums: Checksums;
@@ -201,7 +201,7 @@ export class FsBlobStore implements BlobStore {
       data,
       (sums, bytes) =>
         new Promise<void>((resolve, reject) => {
-          const tmpPath = this.#tmpName();
+          const tmpPath = this.#scratchName();
           const failed = (err: Error): void => fsUnlink(tmpPath, () => reject(err));
           fsOpen(tmpPath, 'wx', 0o600, (err, fd) => {
             if (err) return reject(err);
@@ -304,9 +304,23 @@ export class FsBlobStore implements BlobStore {
     };
   }
 
+  /** An upload's temporary file: its name is the upload's id, which a client holds, so random. */
   #tmpName(): string {
     return join(this.#tmp, `${Date.now()}-${randomBytes(8).toString('hex')}.part`);
   }
+
+  /**
+   * A temporary file nobody outside this process names (a staged body): a random start and a
+   * counter (random bytes per file cost ~2% of a small deploy's CPU under load; `wx` refuses a
+   * name taken anyway). The `s` keeps it out of UPLOAD_ID's shape: no upload can be resumed
+   * into it.
+   */
+  #scratchName(): string {
+    this.#scratch = (this.#scratch + 1n) & 0xffffffffffffffffn;
+    return join(this.#tmp, `${Date.now()}-s${this.#scratch.toString(16).padStart(16, '0')}.part`);
+  }
+
+  #scratch = BigInt(`0x${randomBytes(8).toString('hex')}`);
 
   #staged(tmpPath: string, sums: Checksums, size: number): StagedBlob {
     let done = false;

@@ -615,7 +615,7 @@ var FsBlobStore = class {
     return join(this.#root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
   }
   async stage(body, opts = {}) {
-    const tmpPath = this.#tmpName();
+    const tmpPath = this.#scratchName();
     const release = soleReader(body);
     const out = sink({ path: tmpPath, flags: "wx", mode: 384, ...release && { release } });
     let sums;
@@ -631,7 +631,7 @@ var FsBlobStore = class {
   }
   stageBytes(data) {
     return stagedBytes(data, (sums, bytes) => new Promise((resolve, reject) => {
-      const tmpPath = this.#tmpName();
+      const tmpPath = this.#scratchName();
       const failed = (err) => fsUnlink(tmpPath, () => reject(err));
       fsOpen(tmpPath, "wx", 384, (err, fd) => {
         if (err)
@@ -731,9 +731,21 @@ var FsBlobStore = class {
       }
     };
   }
+  /** An upload's temporary file: its name is the upload's id, which a client holds, so random. */
   #tmpName() {
     return join(this.#tmp, `${Date.now()}-${randomBytes(8).toString("hex")}.part`);
   }
+  /**
+   * A temporary file nobody outside this process names (a staged body): a random start and a
+   * counter (random bytes per file cost ~2% of a small deploy's CPU under load; `wx` refuses a
+   * name taken anyway). The `s` keeps it out of UPLOAD_ID's shape: no upload can be resumed
+   * into it.
+   */
+  #scratchName() {
+    this.#scratch = this.#scratch + 1n & 0xffffffffffffffffn;
+    return join(this.#tmp, `${Date.now()}-s${this.#scratch.toString(16).padStart(16, "0")}.part`);
+  }
+  #scratch = BigInt(`0x${randomBytes(8).toString("hex")}`);
   #staged(tmpPath, sums, size) {
     let done = false;
     return {
