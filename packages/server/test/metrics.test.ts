@@ -58,6 +58,7 @@ describe('metrics and request logs', () => {
         repositories: [
           { key: 'local', rclass: 'local', packageType: 'generic' },
           { key: 'rem', rclass: 'remote', packageType: 'generic', url: `${upstream.url}/files/` },
+          { key: 'npm-local', rclass: 'local', packageType: 'npm' },
         ],
         stages: [{ name: 'staged', repo: 'local' }],
       },
@@ -153,5 +154,69 @@ describe('metrics and request logs', () => {
     const put = logs.find((l) => l.method === 'PUT' && l.url === '/local/b.bin');
     assert.equal(put?.principal, 'admin');
     assert.equal(put?.status, 201);
+  });
+
+  test("a download is answered once and logs no error: small, large, ranged, HEAD, and a format's", async () => {
+    // Every format serves a stored file through serveFile; its answer was once taken for a miss
+    // after the file had been sent (a reply is a thenable), and each download logged an error.
+    const auth = { authorization: `Bearer ${server.adminToken}` };
+    for (const [path, size] of [
+      ['small.bin', 1_000],
+      ['large.bin', 3 * 1024 * 1024],
+    ] as const) {
+      const put = await fetch(`${server.url}/local/${path}`, {
+        method: 'PUT',
+        body: Buffer.alloc(size, 7),
+        headers: auth,
+      });
+      assert.equal(put.status, 201);
+    }
+    const data = Buffer.from('a tarball');
+    const publish = await fetch(`${server.url}/api/npm/npm-local/quiet`, {
+      method: 'PUT',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'quiet',
+        'dist-tags': { latest: '1.0.0' },
+        versions: { '1.0.0': { name: 'quiet', version: '1.0.0', dist: {} } },
+        _attachments: {
+          'quiet-1.0.0.tgz': { data: data.toString('base64'), length: data.length },
+        },
+      }),
+    });
+    assert.equal(publish.status, 201, await publish.text());
+    const before = logs.length;
+    const gets: [string, Record<string, string>, number, number][] = [
+      ['/local/small.bin', {}, 200, 1_000],
+      ['/local/large.bin', {}, 200, 3 * 1024 * 1024],
+      ['/local/large.bin', { range: 'bytes=10-19' }, 206, 10],
+      ['/api/npm/npm-local/quiet/-/quiet-1.0.0.tgz', {}, 200, data.length],
+    ];
+    for (const [url, headers, status, length] of gets) {
+      const res = await fetch(`${server.url}${url}`, { headers: { ...auth, ...headers } });
+      assert.equal(res.status, status, url);
+      assert.equal((await res.arrayBuffer()).byteLength, length, url);
+    }
+    const head = await fetch(`${server.url}/local/large.bin`, { method: 'HEAD', headers: auth });
+    assert.equal(head.status, 200);
+    // The last answer's line is written as it completes: give the log a moment.
+    await new Promise((r) => setTimeout(r, 100));
+    const lines = logs.slice(before);
+    assert.deepEqual(
+      lines.filter((l) => Number(l.level) >= 40),
+      [],
+      'no warning or error for a download',
+    );
+    const completed = lines.filter((l) => l.msg === 'request completed');
+    assert.deepEqual(
+      completed.map((l) => [l.method, l.status]),
+      [
+        ['GET', 200],
+        ['GET', 200],
+        ['GET', 206],
+        ['GET', 200],
+        ['HEAD', 200],
+      ],
+    );
   });
 });

@@ -38,14 +38,16 @@ export interface ServeFile {
 }
 
 /**
- * Serves `f.path` of `f.repo`. Returns undefined when nothing holds it (the caller answers its
- * format's own not-found error); otherwise the reply, already sent or being sent.
+ * Serves `f.path` of `f.repo`. Returns false when nothing holds it (the caller answers its
+ * format's own not-found error), true once it has answered. Never the reply itself: a reply is a
+ * thenable that settles with nothing, so an async function returning it resolves to undefined,
+ * and every download was taken for a miss after it had been sent (an error logged for each).
  */
 export async function serveFile(
   req: FastifyRequest,
   reply: FastifyReply,
   f: ServeFile,
-): Promise<FastifyReply | undefined> {
+): Promise<boolean> {
   const svc = req.server.stowage;
   const head = req.method === 'HEAD';
   const opts: ResolveOptions = { ...f.resolve };
@@ -91,7 +93,7 @@ export async function serveFile(
       'upstream transfer failed mid-stream; the client got a cut response',
     );
     live.out.destroy(err as Error);
-    return reply;
+    return true;
   }
   if (live) {
     const { sink, out } = live;
@@ -102,7 +104,7 @@ export async function serveFile(
       if (sink.readableEnded || sink.destroyed) out.end();
       else sink.once('end', () => out.end());
     }
-    return reply;
+    return true;
   }
   if (found && f.accept && !f.accept(found.art)) {
     req.log.error(
@@ -111,8 +113,8 @@ export async function serveFile(
     );
     found = undefined;
   }
-  if (!found) return undefined;
-  return sendArtifact(req, reply, found.art, {
+  if (!found) return false;
+  await sendArtifact(req, reply, found.art, {
     repo: f.repo.key,
     stale: found.stale,
     inline: f.repo.serveActiveContentInline === true,
@@ -126,6 +128,7 @@ export async function serveFile(
       ...(found.source === 'upstream' && { 'x-stowage-cache': 'miss' }),
     },
   });
+  return true;
 }
 
 /** Sends a stored artifact: checksum headers, Range, and the download record (not for HEAD). */

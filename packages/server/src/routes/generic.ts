@@ -119,7 +119,7 @@ export async function genericRoutes(app: FastifyInstance): Promise<void> {
         matrix: target.matrix,
         record: resolve.metadata !== true,
       });
-      if (served) return served;
+      if (served) return reply;
     }
     if (repo.rclass === 'local' && (await svc.meta.folderExists(target.repo, target.path))) {
       return folderListing(req, reply, target, head);

@@ -400,9 +400,9 @@ export async function condaRoutes(app: FastifyInstance): Promise<void> {
             record: c.kind === 'file',
             matrix: r.matrix,
           })
-        : undefined;
+        : false;
     if (!served) throw new HttpError('ERR_NOT_FOUND', `${repo.key}/${r.path} does not exist`);
-    return served;
+    return reply;
   };
 
   app.get('/api/conda/*', { config: READ, exposeHeadRoute: false }, (req, reply) =>

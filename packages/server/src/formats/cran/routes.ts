@@ -453,9 +453,9 @@ export async function cranRoutes(app: FastifyInstance): Promise<void> {
             record: c.kind === 'file',
             matrix: r.matrix,
           })
-        : undefined;
+        : false;
     if (!served) throw new HttpError('ERR_NOT_FOUND', `${repo.key}/${r.path} does not exist`);
-    return served;
+    return reply;
   };
 
   app.get('/api/cran/*', { config: READ, exposeHeadRoute: false }, (req, reply) => get(req, reply));

@@ -395,7 +395,7 @@ class Registry {
         detail: { digest },
       });
     }
-    return served;
+    return reply;
   }
 
   async #deleteBlob(

@@ -206,7 +206,7 @@ export async function goRoutes(app: FastifyInstance): Promise<void> {
           matrix: r.matrix,
         });
         if (!served) throw notFound(`${r.module}@${r.version} (${r.kind})`);
-        return served;
+        return reply;
       }
     }
   };

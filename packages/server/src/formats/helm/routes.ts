@@ -425,7 +425,7 @@ export async function helmRoutes(app: FastifyInstance): Promise<void> {
       matrix: r.matrix,
     });
     if (!served) throw new HttpError('ERR_NOT_FOUND', `${repo.key}/${r.path} does not exist`);
-    return served;
+    return reply;
   };
 
   app.get(`${PREFIX}*`, { config: READ, exposeHeadRoute: false }, (req, reply) => get(req, reply));

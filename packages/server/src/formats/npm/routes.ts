@@ -327,7 +327,7 @@ async function tarball(
     contentType: 'application/octet-stream',
   });
   if (!served) throw new HttpError('ERR_NOT_FOUND', `${repo.key}/${path} does not exist`);
-  return served;
+  return reply;
 }
 
 async function special(

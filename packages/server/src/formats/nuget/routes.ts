@@ -431,7 +431,7 @@ async function sendFile(ctx: Ctx, path: string, pkg: boolean): Promise<unknown> 
     matrix: ctx.t.matrix,
   });
   if (!served) throw notFound(ctx);
-  return served;
+  return ctx.reply;
 }
 
 /** The package of a push: the first file part of a multipart body (as NuGet sends it), or the raw body. */

@@ -318,7 +318,7 @@ export async function pypiRoutes(app: FastifyInstance): Promise<void> {
         record: !filename.endsWith(METADATA),
       });
       if (!served) throw new HttpError('ERR_NOT_FOUND', `${repo.key}/${path} does not exist`);
-      return served;
+      return reply;
     },
   );
 

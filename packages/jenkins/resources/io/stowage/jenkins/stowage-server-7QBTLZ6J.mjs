@@ -67676,7 +67676,7 @@ async function serveFile(req, reply, f) {
       throw err;
     req.log.warn({ err, repo: f.repo.key, path: f.path }, "upstream transfer failed mid-stream; the client got a cut response");
     live.out.destroy(err);
-    return reply;
+    return true;
   }
   if (live) {
     const { sink, out } = live;
@@ -67689,15 +67689,15 @@ async function serveFile(req, reply, f) {
       else
         sink.once("end", () => out.end());
     }
-    return reply;
+    return true;
   }
   if (found && f.accept && !f.accept(found.art)) {
     req.log.error({ repo: found.repo, path: f.path, stored: found.art.sha256 }, "a stored record was refused for this request (content of another digest); not serving it");
     found = void 0;
   }
   if (!found)
-    return void 0;
-  return sendArtifact(req, reply, found.art, {
+    return false;
+  await sendArtifact(req, reply, found.art, {
     repo: f.repo.key,
     stale: found.stale,
     inline: f.repo.serveActiveContentInline === true,
@@ -67711,6 +67711,7 @@ async function serveFile(req, reply, f) {
       ...found.source === "upstream" && { "x-stowage-cache": "miss" }
     }
   });
+  return true;
 }
 async function sendArtifact(req, reply, art, o) {
   const svc = req.server.stowage;
@@ -68326,7 +68327,7 @@ async function pypiRoutes(app) {
     });
     if (!served)
       throw new HttpError("ERR_NOT_FOUND", `${repo.key}/${path} does not exist`);
-    return served;
+    return reply;
   });
   const upload = async (req, reply) => {
     const who = await req.authorize("repo:deploy", req.params.repo);
@@ -68602,7 +68603,7 @@ async function goRoutes(app) {
         });
         if (!served)
           throw notFound3(`${r.module}@${r.version} (${r.kind})`);
-        return served;
+        return reply;
       }
     }
   };
@@ -70273,7 +70274,7 @@ async function tarball(svc, req, reply, repo, name2, file) {
   });
   if (!served)
     throw new HttpError("ERR_NOT_FOUND", `${repo.key}/${path} does not exist`);
-  return served;
+  return reply;
 }
 async function special(svc, req, reply, repoKey, segs) {
   const [first = ""] = segs;
@@ -71591,7 +71592,7 @@ var Registry2 = class {
         detail: { digest: digest3 }
       });
     }
-    return served;
+    return reply;
   }
   async #deleteBlob(req, reply, r, digest3) {
     await req.authorize("repo:delete", r.repo);
@@ -72829,10 +72830,10 @@ async function cranRoutes(app) {
       },
       record: c.kind === "file",
       matrix: r.matrix
-    }) : void 0;
+    }) : false;
     if (!served)
       throw new HttpError("ERR_NOT_FOUND", `${repo.key}/${r.path} does not exist`);
-    return served;
+    return reply;
   };
   app.get("/api/cran/*", { config: READ3, exposeHeadRoute: false }, (req, reply) => get2(req, reply));
   app.head("/api/cran/*", { config: READ3 }, (req, reply) => get2(req, reply));
@@ -73211,10 +73212,10 @@ async function condaRoutes(app) {
       },
       record: c.kind === "file",
       matrix: r.matrix
-    }) : void 0;
+    }) : false;
     if (!served)
       throw new HttpError("ERR_NOT_FOUND", `${repo.key}/${r.path} does not exist`);
-    return served;
+    return reply;
   };
   app.get("/api/conda/*", { config: READ4, exposeHeadRoute: false }, (req, reply) => get2(req, reply));
   app.head("/api/conda/*", { config: READ4 }, (req, reply) => get2(req, reply));
@@ -73629,7 +73630,7 @@ async function helmRoutes(app) {
     });
     if (!served)
       throw new HttpError("ERR_NOT_FOUND", `${repo.key}/${r.path} does not exist`);
-    return served;
+    return reply;
   };
   app.get(`${PREFIX6}*`, { config: READ5, exposeHeadRoute: false }, (req, reply) => get2(req, reply));
   app.head(`${PREFIX6}*`, { config: READ5 }, (req, reply) => get2(req, reply));
@@ -74895,7 +74896,7 @@ async function sendFile(ctx, path, pkg) {
   });
   if (!served)
     throw notFound2(ctx);
-  return served;
+  return ctx.reply;
 }
 async function receive(svc, req) {
   const ct = String(req.headers["content-type"] ?? "").toLowerCase();
@@ -75073,7 +75074,7 @@ async function genericRoutes(app) {
         record: resolve.metadata !== true
       });
       if (served)
-        return served;
+        return reply;
     }
     if (repo.rclass === "local" && await svc.meta.folderExists(target.repo, target.path)) {
       return folderListing(req, reply, target, head);
