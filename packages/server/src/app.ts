@@ -383,7 +383,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       return;
     }
     req.audit(audit.action, audit.what).then(() => {
-      done(null, afterChecks(req, reply, payload));
+      // Inside a promise callback a throw would be an unhandled rejection: hand it to Fastify.
+      let checked: unknown;
+      try {
+        checked = afterChecks(req, reply, payload);
+      } catch (err) {
+        done(err as Error);
+        return;
+      }
+      done(null, checked);
     }, done);
   });
   /** The audit entry a successful format write still owes (its handler wrote none itself). */

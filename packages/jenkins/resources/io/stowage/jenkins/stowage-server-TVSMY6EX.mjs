@@ -77690,7 +77690,14 @@ async function buildApp(opts) {
       return;
     }
     req.audit(audit.action, audit.what).then(() => {
-      done(null, afterChecks(req, reply, payload));
+      let checked;
+      try {
+        checked = afterChecks(req, reply, payload);
+      } catch (err) {
+        done(err);
+        return;
+      }
+      done(null, checked);
     }, done);
   });
   function auditDue(req, reply) {
