@@ -1,5 +1,6 @@
 // Starts the embedded server in its own process so the bench can read its peak memory.
 //   node bench/serve-child.ts <data-dir> [config.json]
+// STOWAGE_SERVER_MODULE names another build's server module to start instead of this one's.
 // Lines on stdin ask for the server's memory (bench/rss-phases.ts writes them): `memory` writes
 // one line `memory {…}` to stderr (process.memoryUsage(), V8's heap statistics, and the number
 // and main-thread time of V8's collections since the last such line); `gc` and
@@ -8,7 +9,13 @@
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import v8 from 'node:v8';
-import { startServer } from '@stowage/server';
+import { pathToFileURL } from 'node:url';
+
+// STOWAGE_SERVER_MODULE: another build's packages/server/dist/server.js (cpu-per-request.ts).
+const moduleUrl = process.env.STOWAGE_SERVER_MODULE
+  ? pathToFileURL(process.env.STOWAGE_SERVER_MODULE).href
+  : '@stowage/server';
+const { startServer } = (await import(moduleUrl)) as typeof import('@stowage/server');
 
 const dataDir = process.argv[2];
 if (!dataDir) throw new Error('usage: serve-child.ts <data-dir> [config.json]');
