@@ -368,8 +368,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       throw err;
     }
   });
-  // Fail closed: a route that needs a repository or build permission and answered success
-  // without checking one (a forgotten `req.authorize`) answers 500 instead of leaking.
   // Every successful format write (npm publish, docker push, …) is audited here unless its
   // handler wrote a more precise entry itself.
   // One onSend hook for the three things every answer goes through (a hook call each cost more
