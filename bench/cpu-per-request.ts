@@ -11,16 +11,15 @@
 //   node bench/cpu-per-request.ts before=../other-checkout     # and another, built, checkout
 // Knobs: BENCH_ROUNDS (2), BENCH_LOAD_S (3 s per GET load), BENCH_SMALL_N (3000 deploys),
 // BENCH_CLIENTS (16).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { request } from 'undici';
 import { loadGets, smallPuts } from './load.ts';
+import { publishNpmVersion, spawnStowage, type StowageServer as Server } from './stowage.ts';
 
 const env = (k: string, d: number): number => Number(process.env[k] ?? d);
 const ROUNDS = env('BENCH_ROUNDS', 2);
@@ -51,32 +50,14 @@ const base = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
 const root = await mkdtemp(join(base, 'stowage-cpu-'));
 const children: ChildProcess[] = [];
 
-interface Server {
-  url: string;
-  token: string;
-  pid: number;
-}
-
 async function start(build: { name: string; module: string }, n: number): Promise<Server> {
-  const cfg = join(root, 'stowage.json');
-  await writeFile(
-    cfg,
-    JSON.stringify({
-      repositories: [{ key: 'generic-local' }, { key: 'npm-local', packageType: 'npm' }],
-      stages: [{ name: 'staged', repo: 'generic-local' }],
-    }),
-  );
-  const child = spawn(
-    process.execPath,
-    [join(import.meta.dirname, 'serve-child.ts'), join(root, `${build.name}-${n}`), cfg],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, STOWAGE_SERVER_MODULE: build.module },
-    },
-  );
+  const { child, server } = await spawnStowage({
+    dir: root,
+    data: join(root, `${build.name}-${n}`),
+    env: { ...process.env, STOWAGE_SERVER_MODULE: build.module },
+  });
   children.push(child);
-  const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
-  return JSON.parse(line) as Server;
+  return server;
 }
 
 async function stop(s: Server): Promise<void> {
@@ -104,41 +85,8 @@ async function threads(pid: number): Promise<Map<string, number>> {
 
 /** Publishes VERSIONS versions of a package with a 58 KB tarball each. */
 async function publish(s: Server): Promise<void> {
-  const auth = { authorization: `Bearer ${s.token}` };
   const data = randomBytes(58 * 1024);
-  for (let i = 0; i < VERSIONS; i++) {
-    const v = `1.0.${i}`;
-    const filename = `${PKG}-${v}.tgz`;
-    const res = await request(`${s.url}/api/npm/npm-local/${PKG}`, {
-      method: 'PUT',
-      headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        _id: PKG,
-        name: PKG,
-        'dist-tags': { latest: v },
-        versions: {
-          [v]: {
-            name: PKG,
-            version: v,
-            dist: {
-              shasum: createHash('sha1').update(data).digest('hex'),
-              integrity: `sha512-${createHash('sha512').update(data).digest('base64')}`,
-              tarball: `${s.url}/api/npm/npm-local/${PKG}/-/${filename}`,
-            },
-          },
-        },
-        _attachments: {
-          [filename]: {
-            content_type: 'application/octet-stream',
-            data: data.toString('base64'),
-            length: data.length,
-          },
-        },
-      }),
-    });
-    const text = await res.body.text();
-    if (res.statusCode >= 300) throw new Error(`publish ${v}: ${res.statusCode} ${text}`);
-  }
+  for (let i = 0; i < VERSIONS; i++) await publishNpmVersion(s, PKG, `1.0.${i}`, data);
 }
 
 /** One load against one server: requests per second and CPU µs per request by thread. */

@@ -18,9 +18,9 @@ import { mkdir, mkdtemp, readFile, rm, writeFile, copyFile } from 'node:fs/promi
 import { createServer } from 'node:net';
 import { tmpdir, loadavg, cpus } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { request } from 'undici';
 import { loadGets, smallPuts as smallPutsFrom } from './load.ts';
+import { npmDist, publishNpmVersion, spawnStowage, type StowageServer } from './stowage.ts';
 
 const env = (k: string, d: number): number => Number(process.env[k] ?? d);
 const BIG_MB = env('BENCH_BIG_MB', 256);
@@ -113,24 +113,10 @@ async function resetPeak(pid: number): Promise<void> {
 
 // --- the servers -------------------------------------------------------------------------
 
-async function startStowage(): Promise<{ url: string; token: string; pid: number }> {
-  const cfg = join(root, 'stowage.json');
-  await writeFile(
-    cfg,
-    JSON.stringify({
-      repositories: [{ key: 'generic-local' }, { key: 'npm-local', packageType: 'npm' }],
-      stages: [{ name: 'staged', repo: 'generic-local' }],
-    }),
-  );
-  const child = spawn(
-    process.execPath,
-    [join(import.meta.dirname, 'serve-child.ts'), join(root, 'stowage-data'), cfg],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+async function startStowage(): Promise<StowageServer> {
+  const { child, server } = await spawnStowage({ dir: root, data: join(root, 'stowage-data') });
   children.push(child);
-  const rl = createInterface({ input: child.stdout! });
-  const [line] = (await once(rl, 'line')) as [string];
-  return JSON.parse(line) as { url: string; token: string; pid: number };
+  return server;
 }
 
 async function startNginx(): Promise<{ url: string; www: string; pid: number }> {
@@ -231,14 +217,7 @@ async function makeTarball(version: string): Promise<{ file: string; data: Buffe
   const r = spawnSync('tar', ['-czf', file, '-C', dir, 'package']);
   if (r.status !== 0) throw new Error('tar failed');
   const data = await readFile(file);
-  return {
-    file,
-    data,
-    dist: {
-      shasum: createHash('sha1').update(data).digest('hex'),
-      integrity: `sha512-${createHash('sha512').update(data).digest('base64')}`,
-    },
-  };
+  return { file, data, dist: npmDist(data) };
 }
 
 async function ok(
@@ -303,37 +282,8 @@ try {
   // Stowage: the files, and the package published version by version through the npm API.
   await curl([...authArgs, '-T', par, '-o', '/dev/null', `${s.url}/generic-local/par.bin`]);
   await curl([...authArgs, '-T', big, '-o', '/dev/null', `${s.url}/generic-local/big.bin`]);
-  for (const v of versions) {
-    const t = tarballs.get(v)!;
-    const filename = `${PKG}-${v}.tgz`;
-    await ok(
-      request(`${s.url}/api/npm/npm-local/${PKG}`, {
-        method: 'PUT',
-        headers: { ...auth, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          _id: PKG,
-          name: PKG,
-          'dist-tags': { latest: v },
-          versions: {
-            [v]: {
-              name: PKG,
-              version: v,
-              description: 'benchmark package',
-              dist: { ...t.dist, tarball: `${s.url}/api/npm/npm-local/${PKG}/-/${filename}` },
-            },
-          },
-          _attachments: {
-            [filename]: {
-              content_type: 'application/octet-stream',
-              data: t.data.toString('base64'),
-              length: t.data.length,
-            },
-          },
-        }),
-      }),
-      `publish ${PKG}@${v} to Stowage`,
-    );
-  }
+  for (const v of versions)
+    await publishNpmVersion(s, PKG, v, tarballs.get(v)!.data, 'benchmark package');
   const abbreviated = { ...auth, accept: 'application/vnd.npm.install-v1+json' };
   const stowPackument = `${s.url}/api/npm/npm-local/${PKG}`;
   const packumentBytes = await ok(request(stowPackument, { headers: abbreviated }), 'packument');

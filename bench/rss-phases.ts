@@ -31,8 +31,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { request } from 'undici';
 import { loadGets, smallPuts as smallPutsFrom } from './load.ts';
+import { publishNpmVersion, spawnStowage, type StowageServer as Server } from './stowage.ts';
 
 const num = (k: string, d: number): number => Number(process.env[k] ?? d);
 const BIG_MB = num('RSS_BIG_MB', 1024);
@@ -56,33 +56,20 @@ const log = (msg: string): void => void process.stderr.write(`${msg}\n`);
 
 // --- the server and what it tells on stderr ----------------------------------------------
 
-interface Server {
-  url: string;
-  token: string;
-  pid: number;
-}
 const stderrLines: string[] = [];
 let lineWaiter: (() => void) | undefined;
 let control: Writable | undefined;
 
 async function startStowage(): Promise<Server> {
-  const cfg = join(root, 'stowage.json');
-  const extra = JSON.parse(process.env.RSS_CONFIG ?? '{}') as object;
-  await writeFile(
-    cfg,
-    JSON.stringify({
-      repositories: [{ key: 'generic-local' }, { key: 'npm-local', packageType: 'npm' }],
-      stages: [{ name: 'staged', repo: 'generic-local' }],
-      ...extra,
-    }),
-  );
   const flags = [...NODE_FLAGS];
   if (PHASES.includes('gc') || PHASES.includes('reduce')) flags.push('--expose-gc');
-  const child = spawn(
-    process.execPath,
-    [...flags, join(import.meta.dirname, 'serve-child.ts'), join(root, 'data'), cfg],
-    { stdio: ['pipe', 'pipe', 'pipe'] },
-  );
+  const { child, server } = await spawnStowage({
+    dir: root,
+    data: join(root, 'data'),
+    extra: JSON.parse(process.env.RSS_CONFIG ?? '{}') as object,
+    flags,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   control = child.stdin!;
   child.unref();
   process.on('exit', () => child.kill('SIGTERM'));
@@ -93,9 +80,7 @@ async function startStowage(): Promise<Server> {
       lineWaiter?.();
     } else if (!line.startsWith('max mmap')) log(`server: ${line}`);
   });
-  const rl = createInterface({ input: child.stdout! });
-  const [line] = (await once(rl, 'line')) as [string];
-  return JSON.parse(line) as Server;
+  return server;
 }
 
 async function nextLine(test: (line: string) => boolean): Promise<string> {
@@ -283,37 +268,7 @@ async function publish(s: Server): Promise<void> {
     await writeFile(join(dir, 'package', 'blob.bin'), randomBytes(TARBALL_KB * 1024));
     const file = join(root, `${PKG}-${version}.tgz`);
     if (spawnSync('tar', ['-czf', file, '-C', dir, 'package']).status !== 0) throw new Error('tar');
-    const data = await readFile(file);
-    const filename = `${PKG}-${version}.tgz`;
-    const res = await request(`${s.url}/api/npm/npm-local/${PKG}`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        _id: PKG,
-        name: PKG,
-        'dist-tags': { latest: version },
-        versions: {
-          [version]: {
-            name: PKG,
-            version,
-            dist: {
-              shasum: createHash('sha1').update(data).digest('hex'),
-              integrity: `sha512-${createHash('sha512').update(data).digest('base64')}`,
-              tarball: `${s.url}/api/npm/npm-local/${PKG}/-/${filename}`,
-            },
-          },
-        },
-        _attachments: {
-          [filename]: {
-            content_type: 'application/octet-stream',
-            data: data.toString('base64'),
-            length: data.length,
-          },
-        },
-      }),
-    });
-    const text = await res.body.text();
-    if (res.statusCode >= 300) throw new Error(`publish ${version}: ${res.statusCode} ${text}`);
+    await publishNpmVersion(s, PKG, version, await readFile(file));
   }
 }
 
