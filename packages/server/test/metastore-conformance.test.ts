@@ -59,6 +59,15 @@ const ENGINES: Engine[] = [
   },
 ];
 
+/** Waits until `check` holds (200 tries, `stepMs` apart), or fails naming `what`. */
+async function eventually(check: () => Promise<boolean>, what: string, stepMs = 25): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await check()) return;
+    await delay(stepMs);
+  }
+  assert.fail(`the other store never saw ${what}`);
+}
+
 function blob(content: string): BlobRecord {
   const h = (alg: string): string => createHash(alg).update(content).digest('hex');
   return { sha256: h('sha256'), sha1: h('sha1'), md5: h('md5'), size: Buffer.byteLength(content) };
@@ -414,14 +423,7 @@ for (const e of ENGINES) {
 
     test('cached repositories, users, groups, targets and tokens: a change through one store is seen through the other', async () => {
       const { a, b, drop } = await e.openTwo();
-      /** PostgreSQL tells the other store by NOTIFY: give it a moment to arrive. */
-      const eventually = async (check: () => Promise<boolean>, what: string): Promise<void> => {
-        for (let i = 0; i < 200; i++) {
-          if (await check()) return;
-          await delay(25);
-        }
-        assert.fail(`the other store never saw ${what}`);
-      };
+      // PostgreSQL tells the other store by NOTIFY: `eventually` gives it a moment to arrive.
       try {
         const token = {
           id: 't1',
@@ -513,14 +515,7 @@ for (const e of ENGINES) {
         meta.deployArtifact({ repo: 'r', path, blob: blob(content), user: 'u', properties: {} });
       const sha = async (meta: MetaStore, path: string) =>
         (await meta.getArtifact('r', path))?.sha256;
-      /** PostgreSQL has no cache to drop, SQLite reads data_version once a turn: a few turns at most. */
-      const eventually = async (check: () => Promise<boolean>, what: string): Promise<void> => {
-        for (let i = 0; i < 200; i++) {
-          if (await check()) return;
-          await delay(5);
-        }
-        assert.fail(`the other store never saw ${what}`);
-      };
+      // PostgreSQL has no cache to drop, SQLite reads data_version once a turn: a few turns at most.
       try {
         await a.putRepo({ key: 'r', packageType: 'generic', rclass: 'local' });
         // Read twice (the second may come from memory), then changed by the same store.
@@ -552,9 +547,14 @@ for (const e of ENGINES) {
             (await sha(b, 'x')) === blob('five').sha256 &&
             (await sha(b, 'y')) === blob('six').sha256,
           'the overwritten and the new artifact',
+          5,
         );
         await a.deleteRepo('r');
-        await eventually(async () => (await sha(b, 'x')) === undefined, 'the deleted repository');
+        await eventually(
+          async () => (await sha(b, 'x')) === undefined,
+          'the deleted repository',
+          5,
+        );
         assert.equal(await sha(a, 'y'), undefined);
       } finally {
         await a.close();
