@@ -209,10 +209,15 @@ export class Authenticator {
   /**
    * Whether the principal may do `w`: anonymous's grants hold for everyone; a scoped token
    * needs its scope AND its user's grant (never more than the user), a service token its scope.
+   * `policy` loads the policy in force (default: read afresh); an administrator needs none.
    */
-  async permits(p: Principal, w: Wanted | { kind: 'admin' }, policy?: Policy): Promise<boolean> {
+  async permits(
+    p: Principal,
+    w: Wanted | { kind: 'admin' },
+    policy: () => Promise<Policy> = () => this.policy(),
+  ): Promise<boolean> {
     if (p.admin) return true;
-    const pol = policy ?? (await this.policy());
+    const pol = await policy();
     if (w.kind === 'admin') {
       if (p.service) return p.scopes?.some((g) => g.kind === 'admin') ?? false;
       const user = this.#userGrants(pol, p.user).some((g) => g.kind === 'admin');

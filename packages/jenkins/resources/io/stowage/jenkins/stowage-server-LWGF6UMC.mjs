@@ -63773,11 +63773,12 @@ var Authenticator = class _Authenticator {
   /**
    * Whether the principal may do `w`: anonymous's grants hold for everyone; a scoped token
    * needs its scope AND its user's grant (never more than the user), a service token its scope.
+   * `policy` loads the policy in force (default: read afresh); an administrator needs none.
    */
-  async permits(p, w, policy) {
+  async permits(p, w, policy = () => this.policy()) {
     if (p.admin)
       return true;
-    const pol = policy ?? await this.policy();
+    const pol = await policy();
     if (w.kind === "admin") {
       if (p.service)
         return p.scopes?.some((g) => g.kind === "admin") ?? false;
@@ -77601,7 +77602,7 @@ async function buildApp(opts) {
       return p;
     }
     const w = wanted(action, resource);
-    if (!p.admin && !await services.auth.permits(p, w, await policyOf(this))) {
+    if (!await services.auth.permits(p, w, () => policyOf(this))) {
       if (!p.authenticated)
         throw new HttpError("ERR_AUTH_REQUIRED", `this call ${describe(w)}`, {
           headers: CHALLENGE
@@ -77620,9 +77621,7 @@ async function buildApp(opts) {
     return this[AUTHORIZED] === true;
   });
   app.decorateRequest("may", async function(action, resource) {
-    if (this.principal.admin)
-      return true;
-    return services.auth.permits(this.principal, wanted(action, resource), await policyOf(this));
+    return services.auth.permits(this.principal, wanted(action, resource), () => policyOf(this));
   });
   app.decorateRequest("auditEntry", function(action, what = {}) {
     this[AUDITED] = true;
