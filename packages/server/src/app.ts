@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import Fastify, {
   LogController,
   type FastifyInstance,
@@ -99,6 +100,9 @@ const AUTHORIZED = Symbol('authorized');
 const WROTE_TO = Symbol('wroteTo');
 const AUDITED = Symbol('audited');
 const POLICY = Symbol('policy');
+/** The connection's byte counts when the request arrived (-1: not read). */
+const READ_AT = Symbol('readAt');
+const WRITTEN_AT = Symbol('writtenAt');
 const AUDIT_OF: Partial<Record<Permission, string>> = {
   'repo:deploy': 'artifact.deploy',
   'repo:delete': 'artifact.delete',
@@ -346,12 +350,18 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   );
 
   // Bytes in and out are what the connection carried while the request was handled.
-  const started = new WeakMap<object, { read: number; written: number }>();
+  // Kept on the request (a WeakMap entry per request cost the scavenger its ephemeron pass).
+  app.decorateRequest(READ_AT, -1);
+  app.decorateRequest(WRITTEN_AT, -1);
   app.addHook('onRequest', async (req) => {
     // At debug level, a line when a request arrives (the one at info comes when it completes).
     req.log.debug({ method: req.method, url: req.url }, 'incoming request');
-    const sock = req.raw.socket;
-    started.set(req, { read: sock?.bytesRead ?? 0, written: sock?.bytesWritten ?? 0 });
+    const sock = req.raw.socket as Socket | null;
+    if (sock) {
+      const marks = req as unknown as Marks;
+      marks[READ_AT] = sock.bytesRead;
+      marks[WRITTEN_AT] = sock.bytesWritten;
+    }
     try {
       req.principal = await services.auth.authenticate(req.headers);
     } catch (err) {
@@ -456,23 +466,19 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     const route = req.routeOptions.url ?? 'unmatched';
     const status = reply.statusCode;
     const seconds = reply.elapsedTime / 1000;
-    const sock = req.raw.socket;
-    const at = started.get(req);
-    let bytesIn = 0;
-    let bytesOut = 0;
-    if (sock && at) {
+    const sock = req.raw.socket as Socket | null;
+    const marks = req as unknown as Marks;
+    const readAt = marks[READ_AT] as number;
+    let bytes: { bytesIn: number; bytesOut: number } | undefined;
+    if (sock && readAt >= 0) {
       // A body that arrived with the headers was read before onRequest: its length counts.
       const declared = Number(req.headers['content-length'] ?? 0) || 0;
-      bytesIn = Math.max(declared, sock.bytesRead - at.read);
-      bytesOut = Math.max(0, sock.bytesWritten - at.written);
+      bytes = {
+        bytesIn: Math.max(declared, sock.bytesRead - readAt),
+        bytesOut: Math.max(0, sock.bytesWritten - (marks[WRITTEN_AT] as number)),
+      };
     }
-    metrics.observeRequest(
-      req.method,
-      route,
-      status,
-      seconds,
-      sock && at ? { bytesIn, bytesOut } : undefined,
-    );
+    metrics.observeRequest(req.method, route, status, seconds, bytes);
     req.log.info(
       {
         method: req.method,
@@ -481,8 +487,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         status,
         principal: req.principal?.user ?? 'anonymous',
         durationMs: Math.round(reply.elapsedTime * 10) / 10,
-        bytesIn,
-        bytesOut,
+        bytesIn: bytes?.bytesIn ?? 0,
+        bytesOut: bytes?.bytesOut ?? 0,
       },
       'request completed',
     );

@@ -193,13 +193,15 @@ export class Resolver {
     repo: RepoConfig,
     path: string,
     opts: ResolveOptions = {},
-    seen = new Set<string>(),
+    seen?: Set<string>,
   ): Promise<Resolved | undefined> {
     if (repo.rclass === 'local') {
       const art = await this.#svc.meta.getArtifact(repo.key, path);
       return art ? { art, repo: repo.key, source: 'local', stale: false } : undefined;
     }
     if (repo.rclass === 'remote') return this.#remote(repo, path, opts);
+    // Made only for a virtual's walk: a local or remote lookup (every cached GET) needs none.
+    seen ??= new Set<string>();
     let found: Resolved | undefined;
     await this.fromMembers(
       repo,

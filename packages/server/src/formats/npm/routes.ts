@@ -6,6 +6,7 @@ import { HttpError, diskFullCode, errorBody, storageFull } from '../../errors.ts
 import type { StagedBlob } from '../../internal/blobstore.ts';
 import { readSpooledJson, type AttachmentRange, type SpooledJson } from './spool.ts';
 import { baseUrl, bodyTooLarge, rawUrl } from '../../internal/http.ts';
+import { SizedLru } from '../../internal/lru.ts';
 import { RenderedCache, sendRendered } from '../../internal/rendered.ts';
 import type { ArtifactRecord, Properties, RepoConfig } from '../../internal/metastore.ts';
 import {
@@ -35,6 +36,7 @@ import {
   tarballPath,
   validVersion,
   type Manifest,
+  type NpmTarget,
   type Packument,
 } from './packument.ts';
 
@@ -166,9 +168,30 @@ function npmBase(req: FastifyRequest, repo: string): string {
   return `${baseUrl(req)}/api/npm/${repo}`;
 }
 
+/**
+ * GET targets by raw path: parsing is a pure function of the path, and every cached packument
+ * or tarball GET paid for it again (~5% of one under load). Only packages and tarballs are kept
+ * (frozen), weighed by their path's length; 1 MiB in all.
+ */
+const parsedGets = new SizedLru<{ repoKey: string; target: NpmTarget }>(1024 * 1024);
+
+function parseGet(req: FastifyRequest): { repoKey: string; target: NpmTarget } {
+  const path = rawUrl(req).path;
+  let hit = parsedGets.get(path);
+  if (hit === undefined) {
+    const { repoKey, raw } = split(req);
+    const target = parseTarget(raw, repoKey);
+    hit = { repoKey, target };
+    if (target.kind !== 'special') {
+      if (target.kind === 'package') Object.freeze(target.rest);
+      parsedGets.set(path, Object.freeze(hit), 2 * path.length + 200);
+    }
+  }
+  return hit;
+}
+
 async function get(svc: Services, req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
-  const { repoKey, raw } = split(req);
-  const target = parseTarget(raw, repoKey);
+  const { repoKey, target } = parseGet(req);
   if (target.kind === 'special') return special(svc, req, reply, repoKey, target.segs);
   await req.authorize('repo:read', repoKey);
   const repo = await npmRepo(svc, repoKey);
@@ -214,13 +237,14 @@ async function packumentSources(
   svc: Services,
   repo: RepoConfig,
   name: string,
-  seen = new Set<string>(),
+  seen?: Set<string>,
 ): Promise<{ sha256: string; stale: boolean }[]> {
   const path = packumentPath(name);
   if (repo.rclass !== 'virtual') {
     const r = await svc.resolver.resolve(repo, path, remoteOptions(svc, name));
     return r ? [{ sha256: r.art.sha256, stale: r.stale }] : [];
   }
+  seen ??= new Set<string>();
   const found = await svc.resolver.fromMembers(repo, { path, owner: name, seen }, async (m) => {
     const s = await packumentSources(svc, m, name, seen);
     return s.length ? s : undefined;
