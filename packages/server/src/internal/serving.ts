@@ -98,11 +98,14 @@ function nameFromUrl(url: string): string {
 
 /** Sets the headers of the module comment on an answer (buildApp's onSend hook; serve.ts's pump). */
 export function setServingHeaders(req: FastifyRequest, reply: FastifyReply): void {
+  // One snapshot of what the route set (each getHeader/hasHeader call looks up and merges
+  // again); the headers added here are ASCII already.
+  const headers = reply.getHeaders();
   reply.header('x-content-type-options', 'nosniff');
-  if (!reply.hasHeader('content-security-policy'))
-    reply.header('content-security-policy', CONTENT_CSP);
-  const ownsPolicy = reply.getHeader('content-security-policy') !== CONTENT_CSP;
-  const type = reply.getHeader('content-type');
+  const policy = headers['content-security-policy'];
+  if (policy === undefined) reply.header('content-security-policy', CONTENT_CSP);
+  const ownsPolicy = policy !== undefined && policy !== CONTENT_CSP;
+  const type = headers['content-type'];
   const status = reply.statusCode;
   const document = status !== 204 && (status < 300 || status === 304 || status >= 400);
   if (
@@ -112,11 +115,12 @@ export function setServingHeaders(req: FastifyRequest, reply: FastifyReply): voi
     isActiveType(typeof type === 'string' ? type : undefined)
   ) {
     // Set whatever a route (or an upstream) put there: an active type is never inline here.
-    const named = reply.getHeader('x-artifactory-filename');
+    const named = headers['x-artifactory-filename'];
     const name = typeof named === 'string' && named !== '' ? decodeOr(named) : nameFromUrl(req.url);
     reply.header('content-disposition', contentDisposition('attachment', name));
   }
-  for (const [key, value] of Object.entries(reply.getHeaders())) {
+  for (const key in headers) {
+    const value = headers[key];
     if (typeof value === 'string') {
       const safe = headerSafe(value);
       if (safe !== value) reply.header(key, safe);
