@@ -162,14 +162,17 @@ try {
   await rm(root, { recursive: true, force: true });
 }
 
+/** `median [smallest–largest]` of the rounds (the rounds swing with the machine: read both). */
 const span = (xs: number[], digits = 0): string => {
   const sorted = [...xs].sort((a, b) => a - b);
   const f = (x: number): string => x.toFixed(digits);
-  return sorted.length > 1 ? `${f(sorted[0]!)}–${f(sorted.at(-1)!)}` : f(sorted[0]!);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return sorted.length > 1 ? `${f(median)} [${f(sorted[0]!)}–${f(sorted.at(-1)!)}]` : f(median);
 };
 console.log(
   `\n${ROUNDS} interleaved rounds, ${CLIENTS} clients, data on ${base}; CPU per request of the ` +
-    `server's main thread and of its other threads (µs, smallest–largest round).\n`,
+    `server's main thread and of its other threads (µs, median [smallest–largest round]).\n`,
 );
 console.log('| load | build | main thread µs/request | other threads µs/request | requests/s |');
 console.log('|---|---|---:|---:|---:|');
