@@ -669,6 +669,18 @@ export class SqliteMetaStore implements MetaStore {
     return Number(this.#stmt(sql).run(params).changes);
   }
 
+  /**
+   * Runs a statement with positional parameters (`?`, `?N`): the per-row statements of deploys
+   * and download records bind this way, at half the cost of binding by name.
+   */
+  #runAt(sql: string, ...values: SQLInputValue[]): void {
+    this.#stmt(sql).run(...values);
+  }
+
+  #getAt<T>(sql: string, ...values: SQLInputValue[]): T | undefined {
+    return this.#stmt(sql).get(...values) as T | undefined;
+  }
+
   /** Runs a statement without parameters, prepared once (exec parses its SQL every time). */
   #do(sql: string): void {
     this.#stmt(sql).run();
@@ -754,10 +766,14 @@ export class SqliteMetaStore implements MetaStore {
   }
 
   #touch(blob: BlobRecord, now: number): void {
-    this.#run(
-      `INSERT INTO blobs (sha256, sha1, md5, size, created, touched) VALUES (:sha256, :sha1, :md5, :size, :now, :now)
+    this.#runAt(
+      `INSERT INTO blobs (sha256, sha1, md5, size, created, touched) VALUES (?1, ?2, ?3, ?4, ?5, ?5)
        ON CONFLICT(sha256) DO UPDATE SET touched = excluded.touched, gone = 0`,
-      { sha256: blob.sha256, sha1: blob.sha1, md5: blob.md5, size: blob.size, now },
+      blob.sha256,
+      blob.sha1,
+      blob.md5,
+      blob.size,
+      now,
     );
   }
 
@@ -882,17 +898,22 @@ export class SqliteMetaStore implements MetaStore {
 
   #deployOne(a: DeployRequest, now: number): ArtifactRecord & { replaced?: string } {
     this.#touch(a.blob, now);
-    const old = this.#get<{ sha256: string }>(
-      'SELECT sha256 FROM artifacts WHERE repo = :repo AND path = :path',
-      { repo: a.repo, path: a.path },
+    const old = this.#getAt<{ sha256: string }>(
+      'SELECT sha256 FROM artifacts WHERE repo = ?1 AND path = ?2',
+      a.repo,
+      a.path,
     );
-    const row = this.#get<{ id: number; created: number; created_by: string }>(
+    const row = this.#getAt<{ id: number; created: number; created_by: string }>(
       `INSERT INTO artifacts (repo, path, sha256, created, created_by, modified, modified_by)
-       VALUES (:repo, :path, :sha256, :now, :user, :now, :user)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?4, ?5)
        ON CONFLICT(repo, path) DO UPDATE SET sha256 = excluded.sha256, modified = excluded.modified,
          modified_by = excluded.modified_by
        RETURNING id, created, created_by`,
-      { repo: a.repo, path: a.path, sha256: a.blob.sha256, now, user: a.user },
+      a.repo,
+      a.path,
+      a.blob.sha256,
+      now,
+      a.user,
     );
     if (!row) throw new Error('artifact row vanished inside its own transaction');
     if (old) this.#run('DELETE FROM properties WHERE artifact_id = :id', { id: row.id });
@@ -904,13 +925,11 @@ export class SqliteMetaStore implements MetaStore {
   #insertProps(id: number, props: Properties): void {
     for (const [key, values] of Object.entries(props)) {
       for (const value of values) {
-        this.#run(
-          'INSERT OR IGNORE INTO properties (artifact_id, key, value) VALUES (:id, :key, :value)',
-          {
-            id,
-            key,
-            value,
-          },
+        this.#runAt(
+          'INSERT OR IGNORE INTO properties (artifact_id, key, value) VALUES (?1, ?2, ?3)',
+          id,
+          key,
+          value,
         );
       }
     }
@@ -1406,21 +1425,19 @@ export class SqliteMetaStore implements MetaStore {
   }
 
   #appendAudit(e: AuditEntry): void {
-    this.#run(
+    this.#runAt(
       `INSERT INTO audit (ts, user, token_id, ip, action, repo, path, build_name, build_number, details)
-       VALUES (:ts, :user, :token, :ip, :action, :repo, :path, :bn, :bnum, :details)`,
-      {
-        ts: e.ts,
-        user: e.user,
-        token: e.tokenId ?? null,
-        ip: e.ip,
-        action: e.action,
-        repo: e.repo ?? null,
-        path: e.path ?? null,
-        bn: e.buildName ?? null,
-        bnum: e.buildNumber ?? null,
-        details: e.details ? JSON.stringify(e.details) : null,
-      },
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)`,
+      e.ts,
+      e.user,
+      e.tokenId ?? null,
+      e.ip,
+      e.action,
+      e.repo ?? null,
+      e.path ?? null,
+      e.buildName ?? null,
+      e.buildNumber ?? null,
+      e.details ? JSON.stringify(e.details) : null,
     );
   }
 
@@ -1507,18 +1524,16 @@ export class SqliteMetaStore implements MetaStore {
     if (ds.length === 0) return;
     const now = Date.now();
     const insert = (d: DownloadRecord): void => {
-      this.#run(
+      this.#runAt(
         `INSERT INTO downloads (ts, repo, path, sha256, user, build_name, build_number)
-         VALUES (:ts, :repo, :path, :sha256, :user, :bn, :bnum)`,
-        {
-          ts: d.ts ?? now,
-          repo: d.repo,
-          path: d.path,
-          sha256: d.sha256,
-          user: d.user,
-          bn: d.buildName ?? null,
-          bnum: d.buildNumber ?? null,
-        },
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)`,
+        d.ts ?? now,
+        d.repo,
+        d.path,
+        d.sha256,
+        d.user,
+        d.buildName ?? null,
+        d.buildNumber ?? null,
       );
     };
     if (ds.length === 1) insert(ds[0]!);
