@@ -16,7 +16,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { FsBlobStore } from '../src/server.ts';
-import { HashThreadError, ThreadedHash, stopHashThreads } from '../src/internal/hash-threads.ts';
+import {
+  HashThreadError,
+  ThreadedHash,
+  leastBehind,
+  stopHashThreads,
+} from '../src/internal/hash-threads.ts';
 import { INLINE_BYTES, SLICE_BYTES } from '../src/internal/hashed-write.ts';
 
 const KiB = 1024;
@@ -278,6 +283,34 @@ test('many uploads at once (more than the shared slices) are each hashed exactly
       assert.equal(s.sha1, sums(bodies[i]!).sha1);
     });
     await Promise.all(staged.map((s) => s.discard()));
+  });
+});
+
+test('the file is written by whichever thread is least behind; many large uploads at once are stored exactly', async () => {
+  // The writer of each slice is chosen by the threads' backlogs: the fewest pieces waiting,
+  // the first thread (lighter digests) on a tie.
+  assert.equal(leastBehind([0, 0]), 0);
+  assert.equal(leastBehind([2, 2]), 0);
+  assert.equal(leastBehind([3, 1]), 1);
+  assert.equal(leastBehind([1, 3]), 0);
+  assert.equal(leastBehind([5]), 0);
+  // Under load the choice moves between the threads from slice to slice: every file must still
+  // hold exactly its bytes, each at its own position.
+  await withStore(async (blobs) => {
+    const bodies = Array.from({ length: 6 }, (_, i) => randomBytes(6 * SLICE_BYTES + i * 777));
+    const staged = await Promise.all(
+      bodies.map((b, i) => blobs.stage(chunked(b, () => 64 * KiB - i * 100))),
+    );
+    for (const [i, s] of staged.entries()) {
+      assert.deepEqual(
+        { sha1: s.sha1, sha256: s.sha256, md5: s.md5 },
+        sums(bodies[i]!),
+        `upload ${i}`,
+      );
+      await s.commit();
+      const stored = await readFile(blobs.pathOf(s.sha256));
+      assert.ok(stored.equals(bodies[i]!), `upload ${i} is stored exactly`);
+    }
   });
 });
 
