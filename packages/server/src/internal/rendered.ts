@@ -92,8 +92,22 @@ export class RenderedCache {
  */
 export function pickEncoding(header: string | string[] | undefined): Encoding | undefined {
   if (!header) return undefined;
+  if (typeof header !== 'string' || header.length > 256) return parseEncoding(String(header));
+  // Clients send the same few headers over and over: each is parsed once (64 kept at most).
+  let enc = picked.get(header);
+  if (enc === undefined) {
+    enc = parseEncoding(header) ?? null;
+    if (picked.size >= 64) picked.clear();
+    picked.set(header, enc);
+  }
+  return enc ?? undefined;
+}
+
+const picked = new Map<string, Encoding | null>();
+
+function parseEncoding(header: string): Encoding | undefined {
   const accepted = new Set<string>();
-  for (const part of String(header).toLowerCase().split(',')) {
+  for (const part of header.toLowerCase().split(',')) {
     const [name, ...params] = part.split(';').map((x) => x.trim());
     if (!name) continue;
     const q = params.find((p) => p.startsWith('q='));
@@ -110,25 +124,27 @@ export function pickEncoding(header: string | string[] | undefined): Encoding | 
  * worth it. Always varies by Accept-Encoding, so a shared cache never hands one client another's
  * encoding.
  */
-export async function sendRendered(
+export function sendRendered(
   req: FastifyRequest,
   reply: FastifyReply,
   entry: RenderedEntry,
   type: string,
-): Promise<FastifyReply> {
+): FastifyReply | Promise<FastifyReply> {
   reply.type(type).header('vary', 'accept-encoding');
   const enc =
     entry.body.length >= MIN_COMPRESS ? pickEncoding(req.headers['accept-encoding']) : undefined;
+  // Uncompressed, it answers at once (no promise of its own: the common case of a cached GET).
   if (!enc)
     return reply
       .header('etag', entry.etag)
       .header('content-length', entry.body.length)
       .send(entry.body);
-  const bytes = await entry.variant(enc);
-  // The same entity, another encoding: a weak tag (If-None-Match compares weakly).
-  return reply
-    .header('etag', `W/${entry.etag}`)
-    .header('content-encoding', enc)
-    .header('content-length', bytes.length)
-    .send(bytes);
+  return entry.variant(enc).then((bytes) =>
+    // The same entity, another encoding: a weak tag (If-None-Match compares weakly).
+    reply
+      .header('etag', `W/${entry.etag}`)
+      .header('content-encoding', enc)
+      .header('content-length', bytes.length)
+      .send(bytes),
+  );
 }

@@ -83,8 +83,10 @@ export async function dockerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(async (v2) => {
     v2.removeAllContentTypeParsers();
     v2.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
-    v2.addHook('onSend', async (_req, reply) => {
+    // A callback hook: an async one cost a promise per answer.
+    v2.addHook('onSend', (_req, reply, payload, done) => {
       reply.header('docker-distribution-api-version', 'registry/2.0');
+      done(null, payload);
     });
     v2.setErrorHandler((err, req, reply) => {
       let e: OciError;

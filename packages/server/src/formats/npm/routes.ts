@@ -107,9 +107,11 @@ export async function npmRoutes(app: FastifyInstance): Promise<void> {
         );
       });
   });
-  app.addHook('onResponse', async (req) => {
+  // A callback hook: every npm GET passes here, and an async one cost a promise per answer.
+  app.addHook('onResponse', (req, _reply, done) => {
     const b = req.body as Spooled | undefined;
-    if (b && typeof b === 'object' && 'spooled' in b) await b.spooled.discard();
+    if (b && typeof b === 'object' && 'spooled' in b) b.spooled.discard().then(() => done(), done);
+    else done();
   });
   // npm prints a registry's `error` field (npm-registry-fetch), not Artifactory's `errors` list.
   app.setErrorHandler((err, req, reply) => {
@@ -200,13 +202,16 @@ async function get(svc: Services, req: FastifyRequest, reply: FastifyReply): Pro
   if (sources.length === 0) {
     throw new HttpError('ERR_NOT_FOUND', `package ${target.name} is not in ${repoKey}`);
   }
-  if (sources.some((x) => x.stale)) reply.header('x-stowage-cache', 'stale');
+  const first = sources[0]!;
+  if (sources.length === 1 ? first.stale : sources.some((x) => x.stale))
+    reply.header('x-stowage-cache', 'stale');
   const accept = String(req.headers.accept ?? '');
   const abbreviated = accept.includes(ABBREVIATED) && !accept.includes('application/json');
   const spec = target.rest.join('/');
   const view = spec ? `version:${spec}` : abbreviated ? 'abbreviated' : 'full';
   // The answer depends only on the stored packuments, the URL base and the view: render once.
-  const key = `${npmBase(req, repoKey)}\0${target.name}\0${view}\0${sources.map((x) => x.sha256).join(',')}`;
+  const digests = sources.length === 1 ? first.sha256 : sources.map((x) => x.sha256).join(',');
+  const key = `${npmBase(req, repoKey)}\0${target.name}\0${view}\0${digests}`;
   let entry = rendered.get(key);
   if (entry === undefined) {
     const doc = rewriteTarballs(
