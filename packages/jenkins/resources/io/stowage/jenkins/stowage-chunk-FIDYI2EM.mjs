@@ -382,6 +382,14 @@ function under(path) {
 function revisionOf(text) {
   return createHash("sha256").update(text).digest("base64url").slice(0, 27);
 }
+function scalarQuery(db, sql) {
+  const stmt = db.prepare(sql);
+  if (stmt.setReturnArrays) {
+    stmt.setReturnArrays(true);
+    return () => Number(stmt.get()[0]);
+  }
+  return () => Number(Object.values(stmt.get() ?? {})[0]);
+}
 var SqliteMetaStore = class {
   #db;
   #stmts = /* @__PURE__ */ new Map();
@@ -406,9 +414,11 @@ var SqliteMetaStore = class {
     });
     this.#migrateTokens();
     this.analytics = new AnalyticsStore(this.#db);
-    const dataVersion = this.#db.prepare("PRAGMA data_version");
-    this.#cache = new MetaCache(() => dataVersion.get().data_version);
+    this.#cache = new MetaCache(scalarQuery(this.#db, "PRAGMA data_version"));
+    this.#totalChanges = scalarQuery(this.#db, "SELECT total_changes()");
   }
+  /** `total_changes()`: rows this connection wrote, by any statement or trigger. */
+  #totalChanges;
   /** Adds columns that a database created by an older version lacks. */
   #addColumns(table, columns) {
     const have = new Set(this.#db.prepare(`PRAGMA table_info(${table})`).all().map((c) => c.name));
@@ -433,6 +443,16 @@ var SqliteMetaStore = class {
   }
   #run(sql, params = {}) {
     return Number(this.#stmt(sql).run(params).changes);
+  }
+  /**
+   * Runs a statement with positional parameters (`?`, `?N`): the per-row statements of deploys
+   * and download records bind this way, at half the cost of binding by name.
+   */
+  #runAt(sql, ...values) {
+    this.#stmt(sql).run(...values);
+  }
+  #getAt(sql, ...values) {
+    return this.#stmt(sql).get(...values);
   }
   /** Runs a statement without parameters, prepared once (exec parses its SQL every time). */
   #do(sql) {
@@ -490,8 +510,8 @@ var SqliteMetaStore = class {
     this.#run("DELETE FROM blobs WHERE sha256 = :sha256", { sha256 });
   }
   #touch(blob, now) {
-    this.#run(`INSERT INTO blobs (sha256, sha1, md5, size, created, touched) VALUES (:sha256, :sha1, :md5, :size, :now, :now)
-       ON CONFLICT(sha256) DO UPDATE SET touched = excluded.touched, gone = 0`, { sha256: blob.sha256, sha1: blob.sha1, md5: blob.md5, size: blob.size, now });
+    this.#runAt(`INSERT INTO blobs (sha256, sha1, md5, size, created, touched) VALUES (?1, ?2, ?3, ?4, ?5, ?5)
+       ON CONFLICT(sha256) DO UPDATE SET touched = excluded.touched, gone = 0`, blob.sha256, blob.sha1, blob.md5, blob.size, now);
   }
   async touchBlob(blob) {
     this.#touch(blob, Date.now());
@@ -543,7 +563,7 @@ var SqliteMetaStore = class {
     if (this.#db.isTransaction)
       return false;
     const stamp = this.#cache.stamp();
-    const changes = this.#stmt("SELECT total_changes() AS n").get().n;
+    const changes = this.#totalChanges();
     if (stamp === void 0 || stamp !== this.#artifactStamp || changes !== this.#artifactChanges) {
       this.#artifacts.clear();
       this.#artifactStamp = stamp;
@@ -603,12 +623,12 @@ var SqliteMetaStore = class {
   }
   #deployOne(a, now) {
     this.#touch(a.blob, now);
-    const old = this.#get("SELECT sha256 FROM artifacts WHERE repo = :repo AND path = :path", { repo: a.repo, path: a.path });
-    const row = this.#get(`INSERT INTO artifacts (repo, path, sha256, created, created_by, modified, modified_by)
-       VALUES (:repo, :path, :sha256, :now, :user, :now, :user)
+    const old = this.#getAt("SELECT sha256 FROM artifacts WHERE repo = ?1 AND path = ?2", a.repo, a.path);
+    const row = this.#getAt(`INSERT INTO artifacts (repo, path, sha256, created, created_by, modified, modified_by)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?4, ?5)
        ON CONFLICT(repo, path) DO UPDATE SET sha256 = excluded.sha256, modified = excluded.modified,
          modified_by = excluded.modified_by
-       RETURNING id, created, created_by`, { repo: a.repo, path: a.path, sha256: a.blob.sha256, now, user: a.user });
+       RETURNING id, created, created_by`, a.repo, a.path, a.blob.sha256, now, a.user);
     if (!row)
       throw new Error("artifact row vanished inside its own transaction");
     if (old)
@@ -621,11 +641,7 @@ var SqliteMetaStore = class {
   #insertProps(id, props) {
     for (const [key, values] of Object.entries(props)) {
       for (const value of values) {
-        this.#run("INSERT OR IGNORE INTO properties (artifact_id, key, value) VALUES (:id, :key, :value)", {
-          id,
-          key,
-          value
-        });
+        this.#runAt("INSERT OR IGNORE INTO properties (artifact_id, key, value) VALUES (?1, ?2, ?3)", id, key, value);
       }
     }
   }
@@ -967,19 +983,8 @@ var SqliteMetaStore = class {
     this.#appendAudit(e);
   }
   #appendAudit(e) {
-    this.#run(`INSERT INTO audit (ts, user, token_id, ip, action, repo, path, build_name, build_number, details)
-       VALUES (:ts, :user, :token, :ip, :action, :repo, :path, :bn, :bnum, :details)`, {
-      ts: e.ts,
-      user: e.user,
-      token: e.tokenId ?? null,
-      ip: e.ip,
-      action: e.action,
-      repo: e.repo ?? null,
-      path: e.path ?? null,
-      bn: e.buildName ?? null,
-      bnum: e.buildNumber ?? null,
-      details: e.details ? JSON.stringify(e.details) : null
-    });
+    this.#runAt(`INSERT INTO audit (ts, user, token_id, ip, action, repo, path, build_name, build_number, details)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)`, e.ts, e.user, e.tokenId ?? null, e.ip, e.action, e.repo ?? null, e.path ?? null, e.buildName ?? null, e.buildNumber ?? null, e.details ? JSON.stringify(e.details) : null);
   }
   async listAudit(f) {
     const where = [];
@@ -1060,16 +1065,8 @@ var SqliteMetaStore = class {
       return;
     const now = Date.now();
     const insert = (d) => {
-      this.#run(`INSERT INTO downloads (ts, repo, path, sha256, user, build_name, build_number)
-         VALUES (:ts, :repo, :path, :sha256, :user, :bn, :bnum)`, {
-        ts: d.ts ?? now,
-        repo: d.repo,
-        path: d.path,
-        sha256: d.sha256,
-        user: d.user,
-        bn: d.buildName ?? null,
-        bnum: d.buildNumber ?? null
-      });
+      this.#runAt(`INSERT INTO downloads (ts, repo, path, sha256, user, build_name, build_number)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)`, d.ts ?? now, d.repo, d.path, d.sha256, d.user, d.buildName ?? null, d.buildNumber ?? null);
     };
     if (ds.length === 1)
       insert(ds[0]);

@@ -5,7 +5,7 @@ import {
   PromotionConflict,
   SizedLru,
   SqliteMetaStore
-} from "./stowage-chunk-GBZVAMFX.mjs";
+} from "./stowage-chunk-FIDYI2EM.mjs";
 import {
   MetaStoreError,
   MigrationError
@@ -15,7 +15,7 @@ import {
   FsBlobStore,
   SMALL_BODY_BYTES,
   beginBlobRead
-} from "./stowage-chunk-T4FNGO7Q.mjs";
+} from "./stowage-chunk-Y2YZV5P2.mjs";
 import {
   CHART_INVALID,
   CHART_NAME,
@@ -65849,6 +65849,8 @@ var Metrics = class {
     });
     this.lockWait = new import_prom_client.Histogram({
       name: "stowage_lock_wait_seconds",
+      // Waits are kept in plain numbers too (every deploy takes a lock), handed over when read.
+      collect: () => this.#flushLockWaits(),
       help: "Time spent waiting for a metadata lock (withLock) before holding it",
       buckets: [5e-4, 1e-3, 5e-3, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
       registers
@@ -65904,16 +65906,25 @@ var Metrics = class {
     for (const s of this.#series.values())
       flushSeries(s);
   }
+  /** Lock waits (seconds) not yet handed to prom-client (like the request metrics). */
+  #lockWaits = [];
+  #flushLockWaits() {
+    for (const v of this.#lockWaits)
+      this.lockWait.observe(v);
+    this.#lockWaits.length = 0;
+  }
   /**
    * The metadata store with its withLock timed: the wait until `fn` starts is observed. Every
    * other member is the store's own.
    */
   timeLocks(meta) {
-    const wait = this.lockWait;
+    const waits = this.#lockWaits;
     const withLock = (key, fn) => {
-      const stop = wait.startTimer();
+      const asked = performance.now();
       return meta.withLock(key, () => {
-        stop();
+        waits.push((performance.now() - asked) / 1e3);
+        if (waits.length >= FLUSH_AT)
+          this.#flushLockWaits();
         return fn();
       });
     };
@@ -66907,13 +66918,14 @@ var Resolver = class {
     return this.#upstream;
   }
   /** Resolves repo/path in a local, remote or virtual repository. */
-  async resolve(repo, path, opts = {}, seen = /* @__PURE__ */ new Set()) {
+  async resolve(repo, path, opts = {}, seen) {
     if (repo.rclass === "local") {
       const art = await this.#svc.meta.getArtifact(repo.key, path);
       return art ? { art, repo: repo.key, source: "local", stale: false } : void 0;
     }
     if (repo.rclass === "remote")
       return this.#remote(repo, path, opts);
+    seen ??= /* @__PURE__ */ new Set();
     let found;
     await this.fromMembers(repo, { path, owner: opts.packageOf?.(path), ownedBy: opts.ownedBy, seen, first: true }, async (m) => found = await this.resolve(m, path, opts, seen));
     return found;
@@ -67364,19 +67376,22 @@ function nameFromUrl(url) {
   return decodeOr(path.slice(path.lastIndexOf("/") + 1).split(";", 1)[0]);
 }
 function setServingHeaders(req, reply) {
+  const headers = reply.getHeaders();
   reply.header("x-content-type-options", "nosniff");
-  if (!reply.hasHeader("content-security-policy"))
+  const policy = headers["content-security-policy"];
+  if (policy === void 0)
     reply.header("content-security-policy", CONTENT_CSP);
-  const ownsPolicy = reply.getHeader("content-security-policy") !== CONTENT_CSP;
-  const type = reply.getHeader("content-type");
+  const ownsPolicy = policy !== void 0 && policy !== CONTENT_CSP;
+  const type = headers["content-type"];
   const status = reply.statusCode;
   const document = status !== 204 && (status < 300 || status === 304 || status >= 400);
   if (document && !ownsPolicy && !reply[INLINE] && isActiveType(typeof type === "string" ? type : void 0)) {
-    const named = reply.getHeader("x-artifactory-filename");
+    const named = headers["x-artifactory-filename"];
     const name2 = typeof named === "string" && named !== "" ? decodeOr(named) : nameFromUrl(req.url);
     reply.header("content-disposition", contentDisposition("attachment", name2));
   }
-  for (const [key, value] of Object.entries(reply.getHeaders())) {
+  for (const key in headers) {
+    const value = headers[key];
     if (typeof value === "string") {
       const safe = headerSafe(value);
       if (safe !== value)
@@ -69938,8 +69953,21 @@ var RenderedCache = class {
 function pickEncoding(header3) {
   if (!header3)
     return void 0;
+  if (typeof header3 !== "string" || header3.length > 256)
+    return parseEncoding(String(header3));
+  let enc = picked.get(header3);
+  if (enc === void 0) {
+    enc = parseEncoding(header3) ?? null;
+    if (picked.size >= 64)
+      picked.clear();
+    picked.set(header3, enc);
+  }
+  return enc ?? void 0;
+}
+var picked = /* @__PURE__ */ new Map();
+function parseEncoding(header3) {
   const accepted = /* @__PURE__ */ new Set();
-  for (const part of String(header3).toLowerCase().split(",")) {
+  for (const part of header3.toLowerCase().split(",")) {
     const [name2, ...params] = part.split(";").map((x) => x.trim());
     if (!name2)
       continue;
@@ -69954,13 +69982,15 @@ function pickEncoding(header3) {
     return "gzip";
   return void 0;
 }
-async function sendRendered(req, reply, entry2, type) {
+function sendRendered(req, reply, entry2, type) {
   reply.type(type).header("vary", "accept-encoding");
   const enc = entry2.body.length >= MIN_COMPRESS ? pickEncoding(req.headers["accept-encoding"]) : void 0;
   if (!enc)
     return reply.header("etag", entry2.etag).header("content-length", entry2.body.length).send(entry2.body);
-  const bytes = await entry2.variant(enc);
-  return reply.header("etag", `W/${entry2.etag}`).header("content-encoding", enc).header("content-length", bytes.length).send(bytes);
+  return entry2.variant(enc).then((bytes) => (
+    // The same entity, another encoding: a weak tag (If-None-Match compares weakly).
+    reply.header("etag", `W/${entry2.etag}`).header("content-encoding", enc).header("content-length", bytes.length).send(bytes)
+  ));
 }
 
 // ../server/dist/formats/npm/registry-api.js
@@ -70119,10 +70149,12 @@ async function npmRoutes(app) {
       done(full ? storageFull(err, full) : new HttpError("ERR_UPLOAD_INCOMPLETE", "the request body broke off", { cause: err }), void 0);
     });
   });
-  app.addHook("onResponse", async (req) => {
+  app.addHook("onResponse", (req, _reply, done) => {
     const b = req.body;
     if (b && typeof b === "object" && "spooled" in b)
-      await b.spooled.discard();
+      b.spooled.discard().then(() => done(), done);
+    else
+      done();
   });
   app.setErrorHandler((err, req, reply) => {
     if (!(err instanceof HttpError))
@@ -70162,9 +70194,24 @@ function npmRepo(svc, key) {
 function npmBase(req, repo) {
   return `${baseUrl(req)}/api/npm/${repo}`;
 }
+var parsedGets = new SizedLru(1024 * 1024);
+function parseGet(req) {
+  const path = rawUrl(req).path;
+  let hit = parsedGets.get(path);
+  if (hit === void 0) {
+    const { repoKey, raw } = split(req);
+    const target = parseTarget(raw, repoKey);
+    hit = { repoKey, target };
+    if (target.kind !== "special") {
+      if (target.kind === "package")
+        Object.freeze(target.rest);
+      parsedGets.set(path, Object.freeze(hit), 2 * path.length + 200);
+    }
+  }
+  return hit;
+}
 async function get(svc, req, reply) {
-  const { repoKey, raw } = split(req);
-  const target = parseTarget(raw, repoKey);
+  const { repoKey, target } = parseGet(req);
   if (target.kind === "special")
     return special(svc, req, reply, repoKey, target.segs);
   await req.authorize("repo:read", repoKey);
@@ -70175,13 +70222,15 @@ async function get(svc, req, reply) {
   if (sources.length === 0) {
     throw new HttpError("ERR_NOT_FOUND", `package ${target.name} is not in ${repoKey}`);
   }
-  if (sources.some((x) => x.stale))
+  const first = sources[0];
+  if (sources.length === 1 ? first.stale : sources.some((x) => x.stale))
     reply.header("x-stowage-cache", "stale");
   const accept = String(req.headers.accept ?? "");
   const abbreviated = accept.includes(ABBREVIATED) && !accept.includes("application/json");
   const spec = target.rest.join("/");
   const view = spec ? `version:${spec}` : abbreviated ? "abbreviated" : "full";
-  const key = `${npmBase(req, repoKey)}\0${target.name}\0${view}\0${sources.map((x) => x.sha256).join(",")}`;
+  const digests2 = sources.length === 1 ? first.sha256 : sources.map((x) => x.sha256).join(",");
+  const key = `${npmBase(req, repoKey)}\0${target.name}\0${view}\0${digests2}`;
   let entry2 = rendered.get(key);
   if (entry2 === void 0) {
     const doc = rewriteTarballs(await mergeSources(svc, sources, target.name), npmBase(req, repoKey));
@@ -70199,12 +70248,13 @@ async function get(svc, req, reply) {
   return sendRendered(req, reply, entry2, abbreviated && !spec ? ABBREVIATED : "application/json");
 }
 var rendered = new RenderedCache(64 * 1024 * 1024);
-async function packumentSources(svc, repo, name2, seen = /* @__PURE__ */ new Set()) {
+async function packumentSources(svc, repo, name2, seen) {
   const path = packumentPath(name2);
   if (repo.rclass !== "virtual") {
     const r = await svc.resolver.resolve(repo, path, remoteOptions(svc, name2));
     return r ? [{ sha256: r.art.sha256, stale: r.stale }] : [];
   }
+  seen ??= /* @__PURE__ */ new Set();
   const found = await svc.resolver.fromMembers(repo, { path, owner: name2, seen }, async (m) => {
     const s = await packumentSources(svc, m, name2, seen);
     return s.length ? s : void 0;
@@ -71322,8 +71372,9 @@ async function dockerRoutes(app) {
   await app.register(async (v2) => {
     v2.removeAllContentTypeParsers();
     v2.addContentTypeParser("*", (_req, payload, done) => done(null, payload));
-    v2.addHook("onSend", async (_req, reply) => {
+    v2.addHook("onSend", (_req, reply, payload, done) => {
       reply.header("docker-distribution-api-version", "registry/2.0");
+      done(null, payload);
     });
     v2.setErrorHandler((err, req, reply) => {
       let e;
@@ -77467,6 +77518,8 @@ var AUTHORIZED = /* @__PURE__ */ Symbol("authorized");
 var WROTE_TO = /* @__PURE__ */ Symbol("wroteTo");
 var AUDITED = /* @__PURE__ */ Symbol("audited");
 var POLICY = /* @__PURE__ */ Symbol("policy");
+var READ_AT = /* @__PURE__ */ Symbol("readAt");
+var WRITTEN_AT = /* @__PURE__ */ Symbol("writtenAt");
 var AUDIT_OF = {
   "repo:deploy": "artifact.deploy",
   "repo:delete": "artifact.delete",
@@ -77663,11 +77716,16 @@ async function buildApp(opts) {
       throw new HttpError("ERR_FORBIDDEN", "this call needs an admin token");
     return p;
   });
-  const started = /* @__PURE__ */ new WeakMap();
+  app.decorateRequest(READ_AT, -1);
+  app.decorateRequest(WRITTEN_AT, -1);
   app.addHook("onRequest", async (req) => {
     req.log.debug({ method: req.method, url: req.url }, "incoming request");
     const sock = req.raw.socket;
-    started.set(req, { read: sock?.bytesRead ?? 0, written: sock?.bytesWritten ?? 0 });
+    if (sock) {
+      const marks = req;
+      marks[READ_AT] = sock.bytesRead;
+      marks[WRITTEN_AT] = sock.bytesWritten;
+    }
     try {
       req.principal = await services.auth.authenticate(req.headers);
     } catch (err) {
@@ -77735,15 +77793,17 @@ async function buildApp(opts) {
     const status = reply.statusCode;
     const seconds2 = reply.elapsedTime / 1e3;
     const sock = req.raw.socket;
-    const at = started.get(req);
-    let bytesIn = 0;
-    let bytesOut = 0;
-    if (sock && at) {
+    const marks = req;
+    const readAt = marks[READ_AT];
+    let bytes;
+    if (sock && readAt >= 0) {
       const declared = Number(req.headers["content-length"] ?? 0) || 0;
-      bytesIn = Math.max(declared, sock.bytesRead - at.read);
-      bytesOut = Math.max(0, sock.bytesWritten - at.written);
+      bytes = {
+        bytesIn: Math.max(declared, sock.bytesRead - readAt),
+        bytesOut: Math.max(0, sock.bytesWritten - marks[WRITTEN_AT])
+      };
     }
-    metrics.observeRequest(req.method, route, status, seconds2, sock && at ? { bytesIn, bytesOut } : void 0);
+    metrics.observeRequest(req.method, route, status, seconds2, bytes);
     req.log.info({
       method: req.method,
       url: req.url,
@@ -77751,8 +77811,8 @@ async function buildApp(opts) {
       status,
       principal: req.principal?.user ?? "anonymous",
       durationMs: Math.round(reply.elapsedTime * 10) / 10,
-      bytesIn,
-      bytesOut
+      bytesIn: bytes?.bytesIn ?? 0,
+      bytesOut: bytes?.bytesOut ?? 0
     }, "request completed");
     done();
   });
@@ -78014,7 +78074,7 @@ async function openMetaStore(storage2, dataDir) {
   const m = storage2.metadata;
   if (m.type === "sqlite")
     return new SqliteMetaStore({ dir: dataDir });
-  const { PgMetaStore } = await import("./stowage-metastore-pg-MDNN4SUS.mjs");
+  const { PgMetaStore } = await import("./stowage-metastore-pg-TLKVMUVI.mjs");
   return PgMetaStore.open({
     url: m.url,
     ...m.schema !== void 0 ? { schema: m.schema } : {},
@@ -78027,7 +78087,7 @@ async function openBlobStore(storage2, dataDir, env) {
     const accessKeyId = env?.AWS_ACCESS_KEY_ID;
     const secretAccessKey = env?.AWS_SECRET_ACCESS_KEY;
     const sessionToken = env?.AWS_SESSION_TOKEN;
-    const { S3BlobStore } = await import("./stowage-blobstore-s3-J2MZW5HC.mjs");
+    const { S3BlobStore } = await import("./stowage-blobstore-s3-CANGBIFT.mjs");
     const s3 = new S3BlobStore({
       bucket: b.bucket,
       ...b.endpoint !== void 0 ? { endpoint: b.endpoint } : {},
