@@ -245,10 +245,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest(AUTHORIZED, false);
   app.decorateRequest(POLICY, null);
   /** The users, groups and targets in force, read once per request (not kept across requests). */
-  const policyOf = async (req: FastifyRequest): Promise<Policy> => {
+  const policyOf = (req: FastifyRequest): Policy | Promise<Policy> => {
     const marks = req as unknown as Marks;
-    marks[POLICY] ??= await services.auth.policy();
-    return marks[POLICY] as Policy;
+    const have = marks[POLICY] as Policy | null;
+    if (have) return have;
+    const got = services.auth.policy();
+    if (got instanceof Promise) return got.then((p) => (marks[POLICY] = p));
+    marks[POLICY] = got;
+    return got;
   };
   app.decorateRequest(WROTE_TO, null);
   app.decorateRequest(AUDITED, false);

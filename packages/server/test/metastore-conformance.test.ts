@@ -509,6 +509,59 @@ for (const e of ENGINES) {
       }
     });
 
+    test("cacheStamp: stands while nothing changes; moves with this store's changes to users, groups, targets, tokens and repositories at once, and with another store's", async () => {
+      const { a, b, drop } = await e.openTwo();
+      const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
+      // Whoever keeps something derived (the permission policy) keeps it while the stamp stands:
+      // a change must move it (undefined also means "do not trust memory").
+      const changes: [string, () => Promise<unknown>][] = [
+        ['a user', () => a.putUser({ name: 'alice', groups: [] })],
+        ['a group', () => a.putGroup({ name: 'devs' })],
+        [
+          'a permission target',
+          () =>
+            a.putPermissionTarget({
+              name: 'p',
+              repo: { repositories: ['libs'], actions: { users: { alice: ['read'] } } },
+            }),
+        ],
+        [
+          'a token',
+          () =>
+            a.putToken({ id: 't1', hash: 'f'.repeat(64), user: 'alice', admin: false, created: 1 }),
+        ],
+        ['a repository', () => a.putRepo({ key: 'libs', packageType: 'generic', rclass: 'local' })],
+        ['a deleted user', () => a.deleteUser('alice')],
+      ];
+      try {
+        await eventually(
+          async () => a.cacheStamp() !== undefined && b.cacheStamp() !== undefined,
+          'a stamp to start from',
+        );
+        for (const [what, change] of changes) {
+          await a.listUsers();
+          await b.listUsers();
+          await settle();
+          const sa = a.cacheStamp();
+          const sb = b.cacheStamp();
+          assert.notEqual(sa, undefined);
+          await settle();
+          assert.equal(a.cacheStamp(), sa, `the stamp stands while nothing changed (${what})`);
+          await change();
+          assert.notEqual(
+            a.cacheStamp(),
+            sa,
+            `${what} written here moves this store's stamp at once`,
+          );
+          await eventually(async () => b.cacheStamp() !== sb, `${what} (its stamp)`, 5);
+        }
+      } finally {
+        await a.close();
+        await b.close();
+        await drop();
+      }
+    });
+
     test("artifact records: a store sees its own changes at once, and another store's from its next turn", async () => {
       const { a, b, drop } = await e.openTwo();
       const deploy = (meta: MetaStore, path: string, content: string) =>

@@ -125,8 +125,19 @@ export class Authenticator {
     this.#config = config;
   }
 
-  /** Users, groups and permission targets in force: the config's, then the REST API's. */
-  async policy(): Promise<Policy> {
+  /**
+   * Users, groups and permission targets in force: the config's, then the REST API's. While the
+   * store's cache stamp stands (no change to them here or on another replica since the policy
+   * was built), the policy is answered without asking the store for its three lists.
+   */
+  policy(): Policy | Promise<Policy> {
+    const stamp = this.#meta.cacheStamp();
+    const last = this.#policy;
+    if (stamp !== undefined && last?.stamp === stamp) return last.policy;
+    return this.#loadPolicy(stamp);
+  }
+
+  async #loadPolicy(stamp: number | undefined): Promise<Policy> {
     const [users, groups, targets] = await Promise.all([
       this.#meta.listUsers(),
       this.#meta.listGroups(),
@@ -134,16 +145,20 @@ export class Authenticator {
     ]);
     // A store hands back the same (frozen) lists from memory while nothing changed, and new
     // ones after any change: the policy built from the same lists is the same policy.
+    // The stamp is taken before the lists are read: a change while they load moves it, and the
+    // next call reads again.
     const last = this.#policy;
-    if (last && last.users === users && last.groups === groups && last.targets === targets)
+    if (last && last.users === users && last.groups === groups && last.targets === targets) {
+      last.stamp = stamp;
       return last.policy;
+    }
     const policy: Policy = {
       users: [...(this.#config.users ?? []), ...users],
       groups: [...(this.#config.groups ?? []), ...groups],
       targets: [...(this.#config.permissions ?? []), ...targets],
       anonymousRead: this.#config.auth.anonymousRead,
     };
-    this.#policy = { users, groups, targets, policy };
+    this.#policy = { users, groups, targets, policy, stamp };
     return policy;
   }
 
@@ -153,6 +168,8 @@ export class Authenticator {
         groups: readonly unknown[];
         targets: readonly unknown[];
         policy: Policy;
+        /** The store's cache stamp when these lists were read (undefined: ask again). */
+        stamp: number | undefined;
       }
     | undefined;
 
@@ -214,10 +231,11 @@ export class Authenticator {
   async permits(
     p: Principal,
     w: Wanted | { kind: 'admin' },
-    policy: () => Promise<Policy> = () => this.policy(),
+    policy: () => Policy | Promise<Policy> = () => this.policy(),
   ): Promise<boolean> {
     if (p.admin) return true;
-    const pol = await policy();
+    const got = policy();
+    const pol = got instanceof Promise ? await got : got;
     if (w.kind === 'admin') {
       if (p.service) return p.scopes?.some((g) => g.kind === 'admin') ?? false;
       const user = this.#userGrants(pol, p.user).some((g) => g.kind === 'admin');

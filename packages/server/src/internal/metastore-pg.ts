@@ -570,6 +570,10 @@ export class PgMetaStore implements MetaStore {
     await this.#pool.query('SELECT 1');
   }
 
+  cacheStamp(): number | undefined {
+    return this.#cache.stamp();
+  }
+
   #repos(): Promise<Map<string, RepoConfig>> {
     return this.#cache.repos(async () =>
       (await this.#rows<{ config: string }>('SELECT config FROM repositories ORDER BY key')).map(

@@ -205,6 +205,14 @@ export interface MetaStore {
   withLock<T>(key: string, fn: () => Promise<T>): Promise<T>;
   /** Readiness: throws when the store cannot answer a query. */
   ping(): Promise<void>;
+  /**
+   * A number that stays the same while the users, groups, permission targets, tokens and
+   * repositories the store keeps in memory (metacache.ts) are what it would read, and changes
+   * with any change to them, local or another replica's; undefined while memory may not answer.
+   * Synchronous, so that whoever derives something from them (the permission policy) can tell
+   * without asking the store.
+   */
+  cacheStamp(): number | undefined;
 
   listRepos(): Promise<RepoConfig[]>;
   getRepo(key: string): Promise<RepoConfig | undefined>;
@@ -704,6 +712,10 @@ export class SqliteMetaStore implements MetaStore {
 
   async ping(): Promise<void> {
     this.#get('SELECT 1');
+  }
+
+  cacheStamp(): number | undefined {
+    return this.#cache.stamp();
   }
 
   #repos(): Promise<Map<string, RepoConfig>> {
