@@ -1,8 +1,8 @@
 // CPU per request of Stowage builds side by side. Each build runs in a process of its own with
 // its data on tmpfs (/dev/shm when there is one, so the disk's state does not move the figures),
-// gets the same loads from 16 clients (cached packument GETs, cached tarball GETs, 1 KiB
-// deploys), and the server's main-thread CPU per request is read from
-// /proc/<pid>/task/<pid>/stat before and after each load, with the other threads' beside it.
+// gets the same loads from 16 clients (cached packument GETs with the admin token and without
+// one, cached tarball GETs, 1 KiB deploys), and the server's main-thread CPU per request is read
+// from /proc/<pid>/task/<pid>/stat before and after each load, with the other threads' beside it.
 // Builds take turns and the order flips every round: a change is seen against the same machine
 // state, which the whole-run ratios of peers.ts cannot give for a 10% change. Not a test:
 // nothing here asserts.
@@ -54,6 +54,8 @@ async function start(build: { name: string; module: string }, n: number): Promis
   const { child, server } = await spawnStowage({
     dir: root,
     data: join(root, `${build.name}-${n}`),
+    // Anonymous read on, for the anonymous packument load (the others send the admin token).
+    extra: { auth: { anonymousRead: true } },
     env: { ...process.env, STOWAGE_SERVER_MODULE: build.module },
   });
   children.push(child);
@@ -106,12 +108,14 @@ async function measure(
     });
     n = SMALL_N;
   } else {
-    const url =
-      scenario === 'packument'
-        ? `${s.url}/api/npm/npm-local/${PKG}`
-        : `${s.url}/api/npm/npm-local/${PKG}/-/${PKG}-1.0.${VERSIONS - 1}.tgz`;
-    const headers =
-      scenario === 'packument' ? { ...auth, accept: 'application/vnd.npm.install-v1+json' } : auth;
+    const packument = scenario !== 'tarball';
+    const url = packument
+      ? `${s.url}/api/npm/npm-local/${PKG}`
+      : `${s.url}/api/npm/npm-local/${PKG}/-/${PKG}-1.0.${VERSIONS - 1}.tgz`;
+    // The anonymous load reads as npm does without a token: the permission check then works
+    // through the policy (the admin token's needs none).
+    const who = scenario === 'anonymous packument' ? {} : auth;
+    const headers = packument ? { ...who, accept: 'application/vnd.npm.install-v1+json' } : who;
     ({ rate, n } = await loadGets(url, headers, { clients: CLIENTS, seconds: LOAD_S }));
   }
   const after = await threads(s.pid);
@@ -123,7 +127,7 @@ async function measure(
   return { rate, cpu };
 }
 
-const SCENARIOS = ['packument', 'tarball', 'deploy'];
+const SCENARIOS = ['packument', 'anonymous packument', 'tarball', 'deploy'];
 const results = new Map<string, { rate: number[]; main: number[]; other: number[] }>();
 try {
   const servers = new Map<string, Server>();
