@@ -13,7 +13,7 @@ import {
   PromotionConflict,
   deployedRecord,
   revisionOf
-} from "./stowage-chunk-FIDYI2EM.mjs";
+} from "./stowage-chunk-AXG4ETYH.mjs";
 import {
   MetaStoreError
 } from "./stowage-chunk-PHX72IPM.mjs";
@@ -471,6 +471,9 @@ var PgMetaStore = class _PgMetaStore {
   }
   async ping() {
     await this.#pool.query("SELECT 1");
+  }
+  cacheStamp() {
+    return this.#cache.stamp();
   }
   #repos() {
     return this.#cache.repos(async () => (await this.#rows("SELECT config FROM repositories ORDER BY key")).map((r) => JSON.parse(r.config)));

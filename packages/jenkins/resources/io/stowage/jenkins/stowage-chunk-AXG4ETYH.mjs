@@ -475,6 +475,9 @@ var SqliteMetaStore = class {
   async ping() {
     this.#get("SELECT 1");
   }
+  cacheStamp() {
+    return this.#cache.stamp();
+  }
   #repos() {
     return this.#cache.repos(() => this.#all("SELECT config FROM repositories ORDER BY key").map((r) => JSON.parse(r.config)));
   }

@@ -5,7 +5,7 @@ import {
   PromotionConflict,
   SizedLru,
   SqliteMetaStore
-} from "./stowage-chunk-FIDYI2EM.mjs";
+} from "./stowage-chunk-AXG4ETYH.mjs";
 import {
   MetaStoreError,
   MigrationError
@@ -63708,23 +63708,36 @@ var Authenticator = class _Authenticator {
     this.#meta = meta;
     this.#config = config;
   }
-  /** Users, groups and permission targets in force: the config's, then the REST API's. */
-  async policy() {
+  /**
+   * Users, groups and permission targets in force: the config's, then the REST API's. While the
+   * store's cache stamp stands (no change to them here or on another replica since the policy
+   * was built), the policy is answered without asking the store for its three lists.
+   */
+  policy() {
+    const stamp = this.#meta.cacheStamp();
+    const last = this.#policy;
+    if (stamp !== void 0 && last?.stamp === stamp)
+      return last.policy;
+    return this.#loadPolicy(stamp);
+  }
+  async #loadPolicy(stamp) {
     const [users, groups, targets] = await Promise.all([
       this.#meta.listUsers(),
       this.#meta.listGroups(),
       this.#meta.listPermissionTargets()
     ]);
     const last = this.#policy;
-    if (last && last.users === users && last.groups === groups && last.targets === targets)
+    if (last && last.users === users && last.groups === groups && last.targets === targets) {
+      last.stamp = stamp;
       return last.policy;
+    }
     const policy = {
       users: [...this.#config.users ?? [], ...users],
       groups: [...this.#config.groups ?? [], ...groups],
       targets: [...this.#config.permissions ?? [], ...targets],
       anonymousRead: this.#config.auth.anonymousRead
     };
-    this.#policy = { users, groups, targets, policy };
+    this.#policy = { users, groups, targets, policy, stamp };
     return policy;
   }
   #policy;
@@ -63778,7 +63791,8 @@ var Authenticator = class _Authenticator {
   async permits(p, w, policy = () => this.policy()) {
     if (p.admin)
       return true;
-    const pol = await policy();
+    const got = policy();
+    const pol = got instanceof Promise ? await got : got;
     if (w.kind === "admin") {
       if (p.service)
         return p.scopes?.some((g) => g.kind === "admin") ?? false;
@@ -77633,10 +77647,16 @@ async function buildApp(opts) {
   app.decorateRequest("principal", null);
   app.decorateRequest(AUTHORIZED, false);
   app.decorateRequest(POLICY, null);
-  const policyOf = async (req) => {
+  const policyOf = (req) => {
     const marks = req;
-    marks[POLICY] ??= await services.auth.policy();
-    return marks[POLICY];
+    const have = marks[POLICY];
+    if (have)
+      return have;
+    const got = services.auth.policy();
+    if (got instanceof Promise)
+      return got.then((p) => marks[POLICY] = p);
+    marks[POLICY] = got;
+    return got;
   };
   app.decorateRequest(WROTE_TO, null);
   app.decorateRequest(AUDITED, false);
@@ -78074,7 +78094,7 @@ async function openMetaStore(storage2, dataDir) {
   const m = storage2.metadata;
   if (m.type === "sqlite")
     return new SqliteMetaStore({ dir: dataDir });
-  const { PgMetaStore } = await import("./stowage-metastore-pg-TLKVMUVI.mjs");
+  const { PgMetaStore } = await import("./stowage-metastore-pg-VLTA6627.mjs");
   return PgMetaStore.open({
     url: m.url,
     ...m.schema !== void 0 ? { schema: m.schema } : {},
