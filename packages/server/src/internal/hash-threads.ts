@@ -158,15 +158,13 @@ class HashThread {
       stderr: false,
     });
     worker.on('message', (msg: FromHashThread) => {
+      // Counted before anything else: every piece posted is answered once, whoever still waits.
+      if (!('digests' in msg)) this.#backlog--;
       const p = this.#pending.get(msg.job);
       if (!p) return;
-      if ('acked' in msg) {
-        this.#backlog--;
-        p.acks.shift()?.resolve();
-      } else if ('failed' in msg) {
-        this.#backlog--;
-        p.acks.shift()?.reject(writeError(msg.failed));
-      } else {
+      if ('acked' in msg) p.acks.shift()?.resolve();
+      else if ('failed' in msg) p.acks.shift()?.reject(writeError(msg.failed));
+      else {
         const d = p.digests;
         p.digests = undefined;
         d?.resolve(msg.digests);

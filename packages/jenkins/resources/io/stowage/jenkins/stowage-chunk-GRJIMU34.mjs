@@ -122,16 +122,16 @@ var HashThread = class {
       stderr: false
     });
     worker.on("message", (msg) => {
+      if (!("digests" in msg))
+        this.#backlog--;
       const p = this.#pending.get(msg.job);
       if (!p)
         return;
-      if ("acked" in msg) {
-        this.#backlog--;
+      if ("acked" in msg)
         p.acks.shift()?.resolve();
-      } else if ("failed" in msg) {
-        this.#backlog--;
+      else if ("failed" in msg)
         p.acks.shift()?.reject(writeError(msg.failed));
-      } else {
+      else {
         const d = p.digests;
         p.digests = void 0;
         d?.resolve(msg.digests);

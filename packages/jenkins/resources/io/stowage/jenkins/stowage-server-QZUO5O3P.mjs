@@ -15,7 +15,7 @@ import {
   FsBlobStore,
   SMALL_BODY_BYTES,
   beginBlobRead
-} from "./stowage-chunk-Y2YZV5P2.mjs";
+} from "./stowage-chunk-GRJIMU34.mjs";
 import {
   CHART_INVALID,
   CHART_NAME,
@@ -78107,7 +78107,7 @@ async function openBlobStore(storage2, dataDir, env) {
     const accessKeyId = env?.AWS_ACCESS_KEY_ID;
     const secretAccessKey = env?.AWS_SECRET_ACCESS_KEY;
     const sessionToken = env?.AWS_SESSION_TOKEN;
-    const { S3BlobStore } = await import("./stowage-blobstore-s3-CANGBIFT.mjs");
+    const { S3BlobStore } = await import("./stowage-blobstore-s3-ZKZKWT4L.mjs");
     const s3 = new S3BlobStore({
       bucket: b.bucket,
       ...b.endpoint !== void 0 ? { endpoint: b.endpoint } : {},
