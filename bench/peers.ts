@@ -1,8 +1,10 @@
 // Stowage next to the servers its users would pick instead, on loopback, in one run: nginx
 // (static files with sendfile, WebDAV PUT), the CNCF distribution registry (`docker-registry`,
-// filesystem storage) and Verdaccio (when installed). Rounds are interleaved (Stowage and its
-// peers take turns, the order flipping every round) and every figure is the median of the
-// per-round ratios, with the smallest and largest beside it. Not a test: nothing asserts.
+// filesystem storage) and Verdaccio (when installed); and, to tell what Node itself costs, a
+// bare `node:http` server doing only what nginx does (bench/bare-node.ts). Rounds are
+// interleaved (Stowage and its peers take turns, the order flipping every round) and every
+// figure is the median of the per-round ratios, with the smallest and largest beside it. Not a
+// test: nothing asserts.
 //
 //   npm run bench
 //   BENCH_BIG_MB=1024 BENCH_SMALL_N=10000 BENCH_ROUNDS=5 npm run bench   # the issue's sizes
@@ -18,6 +20,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile, copyFile } from 'node:fs/promi
 import { createServer } from 'node:net';
 import { tmpdir, loadavg, cpus } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { request } from 'undici';
 import { loadGets, smallPuts as smallPutsFrom } from './load.ts';
 import { npmDist, publishNpmVersion, spawnStowage, type StowageServer } from './stowage.ts';
@@ -32,6 +35,9 @@ const LOAD_S = env('BENCH_LOAD_S', 3);
 const ROUNDS = env('BENCH_ROUNDS', 3);
 const TARBALL_KB = env('BENCH_TARBALL_KB', 58);
 const VERSIONS = env('BENCH_VERSIONS', 30);
+
+/** The column of the bare Node server (bench/bare-node.ts): what Node itself does here. */
+const BARE = 'bare node:http';
 
 const root = await mkdtemp(join(tmpdir(), 'stowage-peers-'));
 const children: ChildProcess[] = [];
@@ -151,6 +157,19 @@ http {
   // The worker serves; its pid is the master's child.
   const kids = spawnSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).stdout.trim();
   return { url, www, pid: Number(kids.split('\n')[0] || child.pid) };
+}
+
+/** A bare `node:http` server on the same files as nginx (bench/bare-node.ts). */
+async function startBareNode(): Promise<{ url: string; www: string; pid: number }> {
+  const www = join(root, 'bare-node', 'www');
+  await mkdir(www, { recursive: true });
+  const child = spawn(process.execPath, [join(import.meta.dirname, 'bare-node.ts'), www], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(child);
+  const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+  const { url, pid } = JSON.parse(line) as { url: string; pid: number };
+  return { url, www, pid };
 }
 
 async function startRegistry(): Promise<{ url: string; pid: number } | undefined> {
@@ -275,7 +294,12 @@ try {
   const tarballs = new Map<string, Awaited<ReturnType<typeof makeTarball>>>();
   for (const v of versions) tarballs.set(v, await makeTarball(v));
 
-  const [s, nginx, registry] = await Promise.all([startStowage(), startNginx(), startRegistry()]);
+  const [s, nginx, registry, bare] = await Promise.all([
+    startStowage(),
+    startNginx(),
+    startRegistry(),
+    startBareNode(),
+  ]);
   const auth = { authorization: `Bearer ${s.token}` };
   const authArgs = ['-H', `Authorization: Bearer ${s.token}`];
 
@@ -294,6 +318,10 @@ try {
   await copyFile(par, join(nginx.www, 'par.bin'));
   await writeFile(join(nginx.www, 'packument.json'), packumentBytes);
   await copyFile(tarballs.get(latest)!.file, join(nginx.www, 'pkg.tgz'));
+  // The bare Node server: the same files.
+  await copyFile(big, join(bare.www, 'big.bin'));
+  await writeFile(join(bare.www, 'packument.json'), packumentBytes);
+  await copyFile(tarballs.get(latest)!.file, join(bare.www, 'pkg.tgz'));
 
   // The registry: both files as blobs of one repository.
   const blobUrl = new Map<string, string>();
@@ -351,28 +379,39 @@ try {
     log('Verdaccio is not installed (npm i -D verdaccio): its columns are left out');
   }
 
+  // Every server reads its large files once before the rounds, so each timed GET reads them
+  // from the page cache: Stowage writes large uploads past it (O_DIRECT), the peers through it.
+  await curl([...authArgs, '-o', '/dev/null', `${s.url}/generic-local/big.bin`]);
+  await curl([...authArgs, '-o', '/dev/null', `${s.url}/generic-local/par.bin`]);
+  await curl(['-o', '/dev/null', `${nginx.url}/big.bin`]);
+  await curl(['-o', '/dev/null', `${nginx.url}/par.bin`]);
+  await curl(['-o', '/dev/null', `${bare.url}/big.bin`]);
+  if (registry) for (const url of blobUrl.values()) await curl(['-L', '-o', '/dev/null', url]);
+
   const mib = (n: number, secs: number): number => (n * 1.048576) / secs;
   for (let round = 0; round < ROUNDS; round++) {
     log(`round ${round + 1}/${ROUNDS} (load ${loadavg()[0]!.toFixed(1)})`);
     const tag = `r${round}`;
 
     // Large GET.
-    const [g1, g2, g3] = await turns(round, [
+    const [g1, g2, g3, g4] = await turns(round, [
       () => curl([...authArgs, '-o', '/dev/null', `${s.url}/generic-local/big.bin`]),
       () => curl(['-o', '/dev/null', `${nginx.url}/big.bin`]),
       () =>
         registry
           ? curl(['-L', '-o', '/dev/null', blobUrl.get('big')!])
           : Promise.resolve(Number.NaN),
+      () => curl(['-o', '/dev/null', `${bare.url}/big.bin`]),
     ]);
     record(`${BIG_MB} MiB GET`, 'MB/s', mib(BIG_MB, g1!), {
       nginx: mib(BIG_MB, g2!),
       ...(registry ? { 'CNCF registry': mib(BIG_MB, g3!) } : {}),
+      [BARE]: mib(BIG_MB, g4!),
     });
 
     // Large PUT with a checksum (Stowage verifies it before the file is visible).
     await resetPeak(s.pid);
-    const [p1, p2] = await turns(round, [
+    const [p1, p2, p3] = await turns(round, [
       () =>
         curl([
           ...authArgs,
@@ -385,12 +424,15 @@ try {
           `${s.url}/generic-local/put-${tag}.bin`,
         ]),
       () => curl(['-T', big, '-o', '/dev/null', `${nginx.url}/put-${tag}.bin`]),
+      () => curl(['-T', big, '-o', '/dev/null', `${bare.url}/put-${tag}.bin`]),
     ]);
+    const streamRss = await procStatus(s.pid, 'VmHWM');
     record(`${BIG_MB} MiB PUT with checksum`, 'MB/s', mib(BIG_MB, p1!), {
       'nginx (WebDAV PUT)': mib(BIG_MB, p2!),
+      [`${BARE} (no checksum)`]: mib(BIG_MB, p3!),
     });
-    const streamRss = await procStatus(s.pid, 'VmHWM');
     await rm(join(nginx.www, `put-${tag}.bin`), { force: true });
+    await rm(join(bare.www, `put-${tag}.bin`), { force: true });
 
     // Parallel GETs, with each server's peak RSS during them.
     const parallel = async (urlOf: string, extra: string[], pid: number) => {
@@ -424,28 +466,32 @@ try {
     record(`peak RSS streaming ${BIG_MB} MiB up and down (absolute)`, 'MiB', streamRss, {});
 
     // Small deploys.
-    const [d1, d2] = await turns(round, [
+    const [d1, d2, d3] = await turns(round, [
       () => smallPuts((i) => `${s.url}/generic-local/small/${tag}/${i}.bin`, auth),
       () => smallPuts((i) => `${nginx.url}/small/${tag}/${i}.bin`, {}),
+      () => smallPuts((i) => `${bare.url}/small/${tag}/${i}.bin`, {}),
     ]);
     record(`${SMALL_N} × 1 KiB deploys, ${CLIENTS} clients`, 'deploys/s', d1!, {
       'nginx (WebDAV PUT)': d2!,
+      [BARE]: d3!,
     });
 
     // Cached tarball and packument, requests per second.
-    const [t1, t2, t3] = await turns(round, [
+    const [t1, t2, t3, t4] = await turns(round, [
       () => load(stowTarball, auth),
       () => load(`${nginx.url}/pkg.tgz`, {}),
       () =>
         verdaccio
           ? load(`${verdaccio.url}/${PKG}/-/${PKG}-${latest}.tgz`, {})
           : Promise.resolve(Number.NaN),
+      () => load(`${bare.url}/pkg.tgz`, {}),
     ]);
     record(`cached npm tarball (${TARBALL_KB} KB)`, 'req/s', t1!, {
       ...(verdaccio ? { Verdaccio: t3! } : {}),
       nginx: t2!,
+      [BARE]: t4!,
     });
-    const [k1, k2, k3, k4] = await turns(round, [
+    const [k1, k2, k3, k4, k5] = await turns(round, [
       () => load(stowPackument, abbreviated),
       () => load(`${nginx.url}/packument.json`, {}),
       () =>
@@ -453,10 +499,12 @@ try {
           ? load(`${verdaccio.url}/${PKG}`, { accept: abbreviated.accept })
           : Promise.resolve(Number.NaN),
       () => load(stowPackument, { ...abbreviated, 'accept-encoding': 'gzip' }),
+      () => load(`${bare.url}/packument.json`, {}),
     ]);
     record(`cached packument (${VERSIONS} versions, ${packumentBytes.length} B)`, 'req/s', k1!, {
       'nginx static': k2!,
       ...(verdaccio ? { Verdaccio: k3! } : {}),
+      [BARE]: k5!,
     });
     record(`cached packument, gzip asked (Stowage only)`, 'req/s', k4!, { 'nginx static': k2! });
 

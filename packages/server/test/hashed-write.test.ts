@@ -2,12 +2,13 @@
  * The write+hash path of the file-system blob store: bodies of every size (around the inline
  * threshold and the slice size) cut into chunks of every shape are stored and hashed exactly;
  * bodies cut off leave nothing; many at once stay correct; a hashing thread that stops or a
- * write that fails is an error, never a hang.
+ * write that fails is an error, never a hang; large ones go past the page cache (O_DIRECT) where
+ * the file system takes it, and land exactly either way.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, constants, openSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, request, type IncomingMessage } from 'node:http';
 import { once } from 'node:events';
@@ -15,6 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { FsBlobStore } from '../src/server.ts';
 import {
   HashThreadError,
@@ -22,7 +24,12 @@ import {
   leastBehind,
   stopHashThreads,
 } from '../src/internal/hash-threads.ts';
-import { INLINE_BYTES, SLICE_BYTES } from '../src/internal/hashed-write.ts';
+import {
+  DIRECT_AFTER,
+  HashedFileWriter,
+  INLINE_BYTES,
+  SLICE_BYTES,
+} from '../src/internal/hashed-write.ts';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -393,6 +400,98 @@ test('a write the hashing thread cannot make is an error with its code', async (
     await assert.rejects(hash.digest(), { code: 'EBADF' }, 'the hash stays failed');
   } finally {
     closeSync(fd);
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+/** Whether files in `dir` can be opened with O_DIRECT (Linux, and not every file system). */
+function takesDirect(dir: string): boolean {
+  const flag = (constants as { O_DIRECT?: number }).O_DIRECT;
+  if (!flag) return false;
+  try {
+    closeSync(openSync(join(dir, 'direct-probe'), constants.O_WRONLY | constants.O_CREAT | flag));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test('past DIRECT_AFTER whole slices are written with O_DIRECT where the file system takes it, and every file is exact', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'stowage-hashed-write-'));
+  try {
+    const direct = takesDirect(dir);
+    // Ends in a whole slice, a few bytes into one (the slice's alignment was found by writing
+    // 4 KiB where it goes: the file must still end where the upload does), and 4 KiB + 1 in.
+    const sizes = [DIRECT_AFTER + 2 * SLICE_BYTES, DIRECT_AFTER + 3 * SLICE_BYTES + 5];
+    sizes.push(DIRECT_AFTER + SLICE_BYTES + 4 * KiB + 1);
+    let n = 0;
+    for (const size of sizes) {
+      const data = randomBytes(size);
+      for (const chunk of [64 * KiB, 3 * KiB + 1]) {
+        const path = join(dir, `file-${n++}`);
+        const out = new HashedFileWriter({ path, flags: 'wx' });
+        await pipeline(
+          chunked(data, () => chunk),
+          out,
+        );
+        const what = `${size} bytes in ${chunk}-byte chunks`;
+        const got = await readFile(path);
+        assert.equal(got.length, size, `${what}: the file's length`);
+        assert.ok(got.equals(data), `${what}: the file's bytes`);
+        assert.deepEqual(await (out.hash as ThreadedHash).digest(), { ...sums(data) }, what);
+        const whole = Math.floor((size - DIRECT_AFTER) / SLICE_BYTES) * SLICE_BYTES;
+        if (direct) assert.equal(out.directBytes, whole, `${what}: written with O_DIRECT`);
+        else assert.equal(out.directBytes, 0, `${what}: no O_DIRECT here`);
+        await rm(path);
+      }
+    }
+    // Before DIRECT_AFTER, and into an existing file (upload sessions), all goes through the
+    // page cache.
+    const small = randomBytes(DIRECT_AFTER);
+    const out = new HashedFileWriter({ path: join(dir, 'small'), flags: 'wx' });
+    await pipeline(
+      chunked(small, () => 64 * KiB),
+      out,
+    );
+    assert.equal(out.directBytes, 0);
+    await writeFile(join(dir, 'session'), '');
+    const big = randomBytes(DIRECT_AFTER + 2 * SLICE_BYTES);
+    const more = new HashedFileWriter({ path: join(dir, 'session'), flags: 'r+', start: 0 });
+    await pipeline(
+      chunked(big, () => 64 * KiB),
+      more,
+    );
+    assert.equal(more.directBytes, 0);
+    assert.ok((await readFile(join(dir, 'session'))).equals(big));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('what an O_DIRECT write refuses (memory not aligned) the hashing thread writes through the page cache', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'stowage-hashed-write-'));
+  const file = join(dir, 'file');
+  const flag = (constants as { O_DIRECT?: number }).O_DIRECT;
+  const fd = openSync(file, 'w');
+  let direct: number | undefined;
+  try {
+    if (flag && takesDirect(dir)) direct = openSync(file, constants.O_WRONLY | flag);
+    const data = new SharedArrayBuffer(SLICE_BYTES + 64);
+    const bytes = randomBytes(SLICE_BYTES);
+    // From an odd offset: no O_DIRECT write takes memory aligned to one byte.
+    new Uint8Array(data, 1, SLICE_BYTES).set(bytes);
+    const hash = new ThreadedHash();
+    const written = await hash.update(data, 1, SLICE_BYTES, {
+      fd,
+      position: 0,
+      ...(direct !== undefined && { direct }),
+    });
+    assert.equal(written, 0, 'nothing went past the page cache');
+    assert.deepEqual(await hash.digest(), sums(bytes));
+    assert.ok((await readFile(file)).equals(bytes), 'the bytes landed all the same');
+  } finally {
+    closeSync(fd);
+    if (direct !== undefined) closeSync(direct);
     await rm(dir, { recursive: true, force: true });
   }
 });

@@ -21,16 +21,22 @@ const GROUPS: readonly (readonly Alg[])[] =
   availableParallelism() > 1 ? [['sha1', 'sha256'], ['md5']] : [['sha1', 'sha256', 'md5']];
 
 /**
- * Where a thread also writes the bytes it hashes, WRITE_PIECE at a time: on the development
- * machine (Linux 6.18) write(2)s of 1 MiB into new page cache cost about ten times the system
- * time of 16-32 KiB ones once a few hundred MiB stay cached (0.8-1 s against 0.07-0.15 s per
- * 256 MiB; large page-cache folios, presumably). nginx, too, writes request bodies in small
- * pieces. 256 KiB pieces measured ~40 ms less per 256 MiB alone, but in the server some PUTs then
- * took 0.5-1 s more system time.
+ * Where a thread also writes the bytes it hashes. Through the page cache it writes WRITE_PIECE at
+ * a time: on the development machine (Linux 6.18) write(2)s of 1 MiB into new page cache cost
+ * about ten times the system time of 16-32 KiB ones once a few hundred MiB stay cached (0.8-1 s
+ * against 0.07-0.15 s per 256 MiB; large page-cache folios, presumably). nginx, too, writes
+ * request bodies in small pieces. 256 KiB pieces measured ~40 ms less per 256 MiB alone, but in
+ * the server some PUTs then took 0.5-1 s more system time.
+ *
+ * With `direct` (a descriptor of the same file opened with O_DIRECT; see hashed-write.ts) it
+ * writes the whole slice with that one call, past the page cache, and falls back to `fd` for
+ * whatever the direct call refuses (EINVAL: memory, position or length not aligned as the file
+ * system wants), so the bytes always land.
  */
 export interface WriteTo {
   fd: number;
   position: number;
+  direct?: number;
 }
 export const WRITE_PIECE = 32 * 1024;
 
@@ -39,7 +45,7 @@ export type ToHashThread =
   | { job: number; end: true }
   | { job: number; drop: true };
 export type FromHashThread =
-  | { job: number; acked: true }
+  | { job: number; acked: true; direct?: number }
   | { job: number; failed: { message: string; code?: string; errno?: number; syscall?: string } }
   | { job: number; digests: string[] };
 
@@ -69,11 +75,24 @@ parentPort.on('message', (msg) => {
     return;
   }
   const view = new Uint8Array(msg.data, msg.offset, msg.length);
+  let direct = 0;
   if (msg.write) {
+    const w = msg.write;
     try {
-      for (let done = 0; done < msg.length; ) {
+      if (w.direct !== undefined) {
+        try {
+          while (direct < msg.length) {
+            const n = writeSync(w.direct, view, direct, msg.length - direct, w.position + direct);
+            if (n === 0) break;
+            direct += n;
+          }
+        } catch (err) {
+          if (err.code !== 'EINVAL') throw err;
+        }
+      }
+      for (let done = direct; done < msg.length; ) {
         const n = Math.min(piece, msg.length - done);
-        done += writeSync(msg.write.fd, view, done, n, msg.write.position + done);
+        done += writeSync(w.fd, view, done, n, w.position + done);
       }
     } catch (err) {
       const { message, code, errno, syscall } = err;
@@ -82,13 +101,14 @@ parentPort.on('message', (msg) => {
     }
   }
   for (const h of hashes) h.update(view);
-  parentPort.postMessage({ job: msg.job, acked: true });
+  parentPort.postMessage({ job: msg.job, acked: true, direct });
 });
 `;
 
 /** What a job is waiting for from one thread: acknowledgements in order, then its digests. */
 interface Pending {
-  acks: { resolve: () => void; reject: (err: Error) => void }[];
+  /** Each resolves with the bytes of that piece written with O_DIRECT. */
+  acks: { resolve: (direct: number) => void; reject: (err: Error) => void }[];
   digests?: { resolve: (d: string[]) => void; reject: (err: Error) => void };
 }
 
@@ -122,8 +142,11 @@ class HashThread {
     this.#worker?.postMessage({ job, drop: true } satisfies ToHashThread);
   }
 
-  /** Resolves when the thread has hashed the bytes `post` just sent for `job`. */
-  ack(job: number): Promise<void> {
+  /**
+   * Resolves when the thread has hashed the bytes `post` just sent for `job`, with how many of
+   * them it wrote with O_DIRECT.
+   */
+  ack(job: number): Promise<number> {
     return new Promise((resolve, reject) => this.#entry(job).acks.push({ resolve, reject }));
   }
 
@@ -162,7 +185,7 @@ class HashThread {
       if (!('digests' in msg)) this.#backlog--;
       const p = this.#pending.get(msg.job);
       if (!p) return;
-      if ('acked' in msg) p.acks.shift()?.resolve();
+      if ('acked' in msg) p.acks.shift()?.resolve(msg.direct ?? 0);
       else if ('failed' in msg) p.acks.shift()?.reject(writeError(msg.failed));
       else {
         const d = p.digests;
@@ -258,13 +281,14 @@ export class ThreadedHash {
    * can cost more than the digests (on the development machine's disk ~3.6 s per GiB of system
    * time, against 1.3 s for SHA-1 and SHA-256 and 1.7 s for MD5): left on one thread it made that
    * thread the bottleneck of every large PUT; shared this way, both threads stay busy.
+   * Resolves with how many of the bytes were written with O_DIRECT (`write.direct`).
    */
   async update(
     data: SharedArrayBuffer,
     offset: number,
     length: number,
     write?: WriteTo,
-  ): Promise<void> {
+  ): Promise<number> {
     this.#check();
     const writer = write ? leastBehind(threads.map((t) => t.backlog)) : -1;
     const acks = threads.map((t, i) => {
@@ -273,7 +297,8 @@ export class ThreadedHash {
       this.#posted(i, t.post(msg));
       return t.ack(this.#job);
     });
-    await this.#watch(Promise.all(acks));
+    const direct = await this.#watch(Promise.all(acks));
+    return direct.reduce((a, b) => a + b, 0);
   }
 
   async digest(): Promise<Checksums> {
