@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { FsBlobStore } from '../src/server.ts';
+import { DIRECT_AFTER } from '../src/internal/hashed-write.ts';
 
 test('a staged read that is dropped before commit never surfaces as an uncaught error', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'stowage-blobstore-'));
@@ -135,6 +136,42 @@ test("a staged body's temporary file is never taken for an upload to resume", as
     }
     assert.ok(await blobs.resumeUpload(upload.id, 0), 'the upload itself resumes');
     await streamed.discard();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('the same content committed again: a large file already stored stays (with its page cache), a small one is replaced', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'stowage-blobstore-'));
+  try {
+    const blobs = new FsBlobStore({ dir });
+    await blobs.init();
+    for (const [what, size, kept] of [
+      ['large', DIRECT_AFTER + 1024 * 1024 + 3, true],
+      ['small', 100 * 1024, false],
+    ] as const) {
+      const data = randomBytes(size);
+      const first = await blobs.stage(Readable.from([data]));
+      await first.commit();
+      const path = blobs.pathOf(first.sha256);
+      const before = await stat(path);
+      const again = await blobs.stage(Readable.from([data]));
+      await again.commit();
+      const after = await stat(path);
+      assert.equal(
+        after.ino === before.ino,
+        kept,
+        `${what}: the stored file ${kept ? 'stays' : 'is replaced'}`,
+      );
+      assert.ok((await readFile(path)).equals(data), `${what}: its bytes`);
+      assert.deepEqual(await readdir(join(dir, 'tmp')), [], `${what}: no temporary file is left`);
+      // Into a fan-out folder that went away meanwhile, too.
+      await rm(join(path, '..'), { recursive: true });
+      const third = await blobs.stage(Readable.from([data]));
+      await third.commit();
+      assert.ok((await readFile(path)).equals(data), `${what}: made again in a new folder`);
+      assert.deepEqual(await readdir(join(dir, 'tmp')), []);
+    }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

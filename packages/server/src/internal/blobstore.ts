@@ -2,6 +2,7 @@ import {
   close as fsClose,
   createReadStream,
   fstat,
+  link as fsLink,
   mkdir as fsMkdir,
   open as fsOpen,
   read as fsRead,
@@ -27,6 +28,7 @@ import { pipeline } from 'node:stream/promises';
 import { MultiHash, type Checksums } from '@stowage/core';
 import { ThreadedHash } from './hash-threads.ts';
 import {
+  DIRECT_AFTER,
   HashedFileWriter,
   hashFilePrefix,
   soleReader,
@@ -339,9 +341,11 @@ export class FsBlobStore implements BlobStore {
       commit: async () => {
         if (done) return;
         // Content-addressed: a file already there holds these very bytes, and rename(2) over
-        // it is atomic — one system call instead of a stat first.
+        // it is atomic — one system call instead of a stat first. A large one is kept instead
+        // (its page cache with it: the new copy was written past it, see DIRECT_AFTER).
+        const place = size > DIRECT_AFTER ? this.#linkInto : this.#renameInto;
         await new Promise<void>((resolve, reject) =>
-          this.#renameInto(tmpPath, this.pathOf(sums.sha256), (err) =>
+          place.call(this, tmpPath, this.pathOf(sums.sha256), (err) =>
             err ? reject(err) : resolve(),
           ),
         );
@@ -376,6 +380,31 @@ export class FsBlobStore implements BlobStore {
       this.#dirs.delete(dir);
       makeDirThenRename();
     });
+  }
+
+  /**
+   * Puts the file at `dest` unless one is there already (link(2) fails then, and the existing
+   * one, with these very bytes, stays), and removes `tmpPath` either way. Where the file system
+   * has no hard links, it is #renameInto.
+   */
+  #linkInto(tmpPath: string, dest: string, done: (err: Error | null) => void): void {
+    const attempt = (again: boolean): void =>
+      fsLink(tmpPath, dest, (err) => {
+        if (!err || err.code === 'EEXIST') return fsUnlink(tmpPath, (e) => done(e));
+        if (err.code === 'ENOENT' && again) {
+          // The fan-out folder is not there (yet, or any more).
+          const dir = join(dest, '..');
+          return fsMkdir(dir, { recursive: true }, (e) => {
+            if (e) return done(e);
+            this.#dirs.add(dir);
+            attempt(false);
+          });
+        }
+        if (err.code === 'EPERM' || err.code === 'ENOTSUP' || err.code === 'EOPNOTSUPP')
+          return this.#renameInto(tmpPath, dest, done);
+        done(err);
+      });
+    attempt(true);
   }
 
   async has(sha256: string): Promise<boolean> {
