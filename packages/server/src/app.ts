@@ -357,7 +357,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // Kept on the request (a WeakMap entry per request cost the scavenger its ephemeron pass).
   app.decorateRequest(READ_AT, -1);
   app.decorateRequest(WRITTEN_AT, -1);
-  app.addHook('onRequest', async (req) => {
+  // A callback hook: an anonymous request or the administrator's token is known at once, and
+  // an async hook cost a promise per request (and Fastify's handling of it).
+  app.addHook('onRequest', (req, _reply, done) => {
     // At debug level, a line when a request arrives (the one at info comes when it completes).
     req.log.debug({ method: req.method, url: req.url }, 'incoming request');
     const sock = req.raw.socket as Socket | null;
@@ -366,19 +368,34 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       marks[READ_AT] = sock.bytesRead;
       marks[WRITTEN_AT] = sock.bytesWritten;
     }
-    try {
-      req.principal = await services.auth.authenticate(req.headers);
-    } catch (err) {
+    const refused = (err: unknown): void => {
       req.principal = ANONYMOUS;
-      await req.audit('auth.failed', {
-        details: {
-          method: req.method,
-          url: req.url.split('?')[0] ?? '',
-          reason: (err as Error).message,
-        },
-      });
-      throw err;
+      req
+        .audit('auth.failed', {
+          details: {
+            method: req.method,
+            url: req.url.split('?')[0] ?? '',
+            reason: (err as Error).message,
+          },
+        })
+        .then(() => done(err as Error), done);
+    };
+    let got: Principal | Promise<Principal>;
+    try {
+      got = services.auth.authenticate(req.headers);
+    } catch (err) {
+      refused(err);
+      return;
     }
+    if (got instanceof Promise) {
+      got.then((p) => {
+        req.principal = p;
+        done();
+      }, refused);
+      return;
+    }
+    req.principal = got;
+    done();
   });
   // Every successful format write (npm publish, docker push, …) is audited here unless its
   // handler wrote a more precise entry itself.

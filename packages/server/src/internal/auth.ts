@@ -305,11 +305,19 @@ export class Authenticator {
     return undefined;
   }
 
-  async authenticate(headers: IncomingHttpHeaders): Promise<Principal> {
+  /**
+   * Who presents `headers`. Anonymous requests and the administrator's token are answered at
+   * once (no promise: the onRequest hook runs for every request); a token is looked up.
+   */
+  authenticate(headers: IncomingHttpHeaders): Principal | Promise<Principal> {
     const creds = Authenticator.credentials(headers);
     if (!creds || creds.token === ANONYMOUS_BEARER) return ANONYMOUS;
     const d = presentedDigest(creds.token);
     if (timingSafeEqual(d, this.#admin)) return { user: 'admin', authenticated: true, admin: true };
+    return this.#issued(d);
+  }
+
+  async #issued(d: Buffer): Promise<Principal> {
     const issued = await this.#meta.findToken(d.toString('hex'));
     const now = Date.now();
     if (issued && (issued.expires === undefined || issued.expires > now)) {
