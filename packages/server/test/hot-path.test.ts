@@ -1,7 +1,8 @@
 /**
  * What the request hot path keeps in memory, and what it must still get right: small files
  * served from memory (bounded, never stale, never a short read), downloads of no build written
- * together but never lost on close, a build's downloads written before the response.
+ * together but never lost on close, a build's downloads written before the response, tokens
+ * known at once but never past their revocation.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +14,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Agent, request } from 'undici';
 import { Readable } from 'node:stream';
 import { BlobCache } from '../src/internal/blobcache.ts';
+import { ANONYMOUS, Authenticator } from '../src/internal/auth.ts';
+import { SqliteMetaStore } from '../src/internal/metastore.ts';
 import { AUTH, makeApp, sums } from './helpers.ts';
 
 test('BlobCache: holds only small files, reads each once, bounded in total', async () => {
@@ -256,4 +259,30 @@ test('large files pumped past Fastify: exact bytes and ranges, keep-alive reuse,
   } finally {
     await t.close();
   }
+});
+
+test('authentication: anonymous, the administrator and a known token answer at once; a revoked or unknown token never passes', async () => {
+  const meta = new SqliteMetaStore({ memory: true });
+  const auth = new Authenticator('the-admin-token', meta);
+  const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
+  assert.equal(auth.authenticate({}), ANONYMOUS);
+  assert.deepEqual(auth.authenticate(bearer('the-admin-token')), {
+    user: 'admin',
+    authenticated: true,
+    admin: true,
+  });
+  const { token, id } = await auth.issue({ user: 'alice', scopes: ['repo:*:read'] });
+  // The first use looks the record up (and records the use); then it is in memory.
+  const first = await auth.authenticate(bearer(token));
+  assert.equal(first.user, 'alice');
+  const again = auth.authenticate(bearer(token));
+  assert.ok(!(again instanceof Promise), 'a known token is answered without a promise');
+  assert.equal(again.user, 'alice');
+  assert.equal(again.tokenId, id);
+  // Revoked: the very next request is refused, however it was answered before.
+  assert.equal(await meta.deleteToken(id), true);
+  await assert.rejects(async () => auth.authenticate(bearer(token)), { code: 'ERR_AUTH_INVALID' });
+  await assert.rejects(async () => auth.authenticate(bearer('never-issued')), {
+    code: 'ERR_AUTH_INVALID',
+  });
 });

@@ -281,7 +281,7 @@ export class Authenticator {
 
   /** The stored record of a token (its hash looked up), for inspection; undefined when unknown. */
   async inspect(token: string): Promise<TokenRecord | undefined> {
-    return this.#meta.findToken(digest(token).toString('hex'));
+    return await this.#meta.findToken(digest(token).toString('hex'));
   }
 
   /** Reads Bearer, Basic (token as password) or X-JFrog-Art-Api credentials; undefined when none were sent. */
@@ -317,8 +317,13 @@ export class Authenticator {
     return this.#issued(d);
   }
 
-  async #issued(d: Buffer): Promise<Principal> {
-    const issued = await this.#meta.findToken(d.toString('hex'));
+  /** A presented token's principal: at once when its record is in memory (see MetaCache). */
+  #issued(d: Buffer): Principal | Promise<Principal> {
+    const got = this.#meta.findToken(d.toString('hex'));
+    return got instanceof Promise ? got.then((t) => this.#principal(t)) : this.#principal(got);
+  }
+
+  #principal(issued: TokenRecord | undefined): Principal | Promise<Principal> {
     const now = Date.now();
     if (issued && (issued.expires === undefined || issued.expires > now)) {
       const p: Principal = {
@@ -334,7 +339,7 @@ export class Authenticator {
       if (p.scopes?.some((g) => g.kind === 'admin') && (issued.service || issued.user === 'admin'))
         p.admin = true;
       if (issued.lastUsed === undefined || now - issued.lastUsed > TOUCH_EVERY_MS)
-        await this.#meta.touchToken(issued.id, now);
+        return this.#meta.touchToken(issued.id, now).then(() => p);
       return p;
     }
     throw new HttpError('ERR_AUTH_INVALID', 'the token is not valid', {

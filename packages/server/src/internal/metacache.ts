@@ -124,19 +124,25 @@ export class MetaCache {
     return list;
   }
 
-  /** A token record by the hash of its secret (undefined: no such token). */
-  async token<T>(
+  /**
+   * A token record by the hash of its secret (undefined: no such token): at once when in memory
+   * (every request with a token asks), else as `load` answers it.
+   */
+  token<T>(
     hash: string,
     load: () => Promise<T | undefined> | T | undefined,
-  ): Promise<T | undefined> {
+  ): T | undefined | Promise<T | undefined> {
     if (!this.#fresh()) return load();
     const have = this.#tokens.get(hash);
     if (have) return have.value as T | undefined;
     const gen = this.#gen;
-    const value = await load();
-    const frozen = value === undefined ? undefined : deepFreeze(value);
-    if (this.#keeps(gen)) this.#tokens.set(hash, { value: frozen }, 1);
-    return frozen;
+    const keep = (value: T | undefined): T | undefined => {
+      const frozen = value === undefined ? undefined : deepFreeze(value);
+      if (this.#keeps(gen)) this.#tokens.set(hash, { value: frozen }, 1);
+      return frozen;
+    };
+    const got = load();
+    return got instanceof Promise ? got.then(keep) : keep(got);
   }
 }
 

@@ -319,7 +319,8 @@ export interface MetaStore {
   }): Promise<void>;
 
   putToken(t: TokenRecord): Promise<void>;
-  findToken(hash: string): Promise<TokenRecord | undefined>;
+  /** At once (no promise) where the store has the record in memory. */
+  findToken(hash: string): Promise<TokenRecord | undefined> | TokenRecord | undefined;
   /** Tokens (never their secret), newest first; with `user`, only that user's. */
   listTokens(filter?: { user?: string }): Promise<TokenRecord[]>;
   getToken(id: string): Promise<TokenRecord | undefined>;
@@ -1331,7 +1332,7 @@ export class SqliteMetaStore implements MetaStore {
     );
   }
 
-  async findToken(hash: string): Promise<TokenRecord | undefined> {
+  findToken(hash: string): Promise<TokenRecord | undefined> | TokenRecord | undefined {
     return this.#cache.token(hash, () => {
       const r = this.#get<TokenRow>('SELECT * FROM tokens WHERE hash = :hash', { hash });
       return r ? toToken(r) : undefined;
