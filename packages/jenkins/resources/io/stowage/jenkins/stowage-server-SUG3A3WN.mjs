@@ -5,7 +5,7 @@ import {
   PromotionConflict,
   SizedLru,
   SqliteMetaStore
-} from "./stowage-chunk-AXG4ETYH.mjs";
+} from "./stowage-chunk-FS6QCGQG.mjs";
 import {
   MetaStoreError,
   MigrationError
@@ -15,7 +15,7 @@ import {
   FsBlobStore,
   SMALL_BODY_BYTES,
   beginBlobRead
-} from "./stowage-chunk-GRJIMU34.mjs";
+} from "./stowage-chunk-UC7R4GE7.mjs";
 import {
   CHART_INVALID,
   CHART_NAME,
@@ -63841,7 +63841,7 @@ var Authenticator = class _Authenticator {
   }
   /** The stored record of a token (its hash looked up), for inspection; undefined when unknown. */
   async inspect(token) {
-    return this.#meta.findToken(digest(token).toString("hex"));
+    return await this.#meta.findToken(digest(token).toString("hex"));
   }
   /** Reads Bearer, Basic (token as password) or X-JFrog-Art-Api credentials; undefined when none were sent. */
   static credentials(headers) {
@@ -63866,14 +63866,25 @@ var Authenticator = class _Authenticator {
       return { token: api };
     return void 0;
   }
-  async authenticate(headers) {
+  /**
+   * Who presents `headers`. Anonymous requests and the administrator's token are answered at
+   * once (no promise: the onRequest hook runs for every request); a token is looked up.
+   */
+  authenticate(headers) {
     const creds = _Authenticator.credentials(headers);
     if (!creds || creds.token === ANONYMOUS_BEARER)
       return ANONYMOUS;
     const d = presentedDigest(creds.token);
     if (timingSafeEqual(d, this.#admin))
       return { user: "admin", authenticated: true, admin: true };
-    const issued = await this.#meta.findToken(d.toString("hex"));
+    return this.#issued(d);
+  }
+  /** A presented token's principal: at once when its record is in memory (see MetaCache). */
+  #issued(d) {
+    const got = this.#meta.findToken(d.toString("hex"));
+    return got instanceof Promise ? got.then((t) => this.#principal(t)) : this.#principal(got);
+  }
+  #principal(issued) {
     const now = Date.now();
     if (issued && (issued.expires === void 0 || issued.expires > now)) {
       const p = {
@@ -63891,7 +63902,7 @@ var Authenticator = class _Authenticator {
       if (p.scopes?.some((g) => g.kind === "admin") && (issued.service || issued.user === "admin"))
         p.admin = true;
       if (issued.lastUsed === void 0 || now - issued.lastUsed > TOUCH_EVERY_MS)
-        await this.#meta.touchToken(issued.id, now);
+        return this.#meta.touchToken(issued.id, now).then(() => p);
       return p;
     }
     throw new HttpError("ERR_AUTH_INVALID", "the token is not valid", {
@@ -77738,7 +77749,7 @@ async function buildApp(opts) {
   });
   app.decorateRequest(READ_AT, -1);
   app.decorateRequest(WRITTEN_AT, -1);
-  app.addHook("onRequest", async (req) => {
+  app.addHook("onRequest", (req, _reply, done) => {
     req.log.debug({ method: req.method, url: req.url }, "incoming request");
     const sock = req.raw.socket;
     if (sock) {
@@ -77746,19 +77757,32 @@ async function buildApp(opts) {
       marks[READ_AT] = sock.bytesRead;
       marks[WRITTEN_AT] = sock.bytesWritten;
     }
-    try {
-      req.principal = await services.auth.authenticate(req.headers);
-    } catch (err) {
+    const refused = (err) => {
       req.principal = ANONYMOUS;
-      await req.audit("auth.failed", {
+      req.audit("auth.failed", {
         details: {
           method: req.method,
           url: req.url.split("?")[0] ?? "",
           reason: err.message
         }
-      });
-      throw err;
+      }).then(() => done(err), done);
+    };
+    let got;
+    try {
+      got = services.auth.authenticate(req.headers);
+    } catch (err) {
+      refused(err);
+      return;
     }
+    if (got instanceof Promise) {
+      got.then((p) => {
+        req.principal = p;
+        done();
+      }, refused);
+      return;
+    }
+    req.principal = got;
+    done();
   });
   app.addHook("onSend", (req, reply, payload, done) => {
     const audit = auditDue(req, reply);
@@ -78094,7 +78118,7 @@ async function openMetaStore(storage2, dataDir) {
   const m = storage2.metadata;
   if (m.type === "sqlite")
     return new SqliteMetaStore({ dir: dataDir });
-  const { PgMetaStore } = await import("./stowage-metastore-pg-VLTA6627.mjs");
+  const { PgMetaStore } = await import("./stowage-metastore-pg-KEC4CTVD.mjs");
   return PgMetaStore.open({
     url: m.url,
     ...m.schema !== void 0 ? { schema: m.schema } : {},
@@ -78107,7 +78131,7 @@ async function openBlobStore(storage2, dataDir, env) {
     const accessKeyId = env?.AWS_ACCESS_KEY_ID;
     const secretAccessKey = env?.AWS_SECRET_ACCESS_KEY;
     const sessionToken = env?.AWS_SESSION_TOKEN;
-    const { S3BlobStore } = await import("./stowage-blobstore-s3-ZKZKWT4L.mjs");
+    const { S3BlobStore } = await import("./stowage-blobstore-s3-VN3DTS5L.mjs");
     const s3 = new S3BlobStore({
       bucket: b.bucket,
       ...b.endpoint !== void 0 ? { endpoint: b.endpoint } : {},

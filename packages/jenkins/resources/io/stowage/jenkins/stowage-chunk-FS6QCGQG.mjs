@@ -167,19 +167,25 @@ var MetaCache = class {
       this.#security.set(kind, list);
     return list;
   }
-  /** A token record by the hash of its secret (undefined: no such token). */
-  async token(hash, load) {
+  /**
+   * A token record by the hash of its secret (undefined: no such token): at once when in memory
+   * (every request with a token asks), else as `load` answers it.
+   */
+  token(hash, load) {
     if (!this.#fresh())
       return load();
     const have = this.#tokens.get(hash);
     if (have)
       return have.value;
     const gen = this.#gen;
-    const value = await load();
-    const frozen = value === void 0 ? void 0 : deepFreeze(value);
-    if (this.#keeps(gen))
-      this.#tokens.set(hash, { value: frozen }, 1);
-    return frozen;
+    const keep = (value) => {
+      const frozen = value === void 0 ? void 0 : deepFreeze(value);
+      if (this.#keeps(gen))
+        this.#tokens.set(hash, { value: frozen }, 1);
+      return frozen;
+    };
+    const got = load();
+    return got instanceof Promise ? got.then(keep) : keep(got);
   }
 };
 function byKey(list) {
@@ -904,7 +910,7 @@ var SqliteMetaStore = class {
       service: t.service ? 1 : 0
     });
   }
-  async findToken(hash) {
+  findToken(hash) {
     return this.#cache.token(hash, () => {
       const r = this.#get("SELECT * FROM tokens WHERE hash = :hash", { hash });
       return r ? toToken(r) : void 0;
