@@ -445,6 +445,28 @@ test('past DIRECT_AFTER whole slices are written with O_DIRECT where the file sy
         await rm(path);
       }
     }
+    // A body that arrives slowly needs few slices at once, all of them spares whose alignment
+    // an earlier upload found: each upload still opens its file for O_DIRECT.
+    const slowly = randomBytes(DIRECT_AFTER + 2 * SLICE_BYTES);
+    for (let i = 0; i < 3; i++) {
+      const path = join(dir, `slow-${i}`);
+      const out = new HashedFileWriter({ path, flags: 'wx' });
+      await pipeline(
+        Readable.from(
+          (async function* () {
+            for (let off = 0; off < slowly.length; off += 256 * KiB) {
+              yield slowly.subarray(off, off + 256 * KiB);
+              await new Promise((r) => setTimeout(r, 1));
+            }
+          })(),
+        ),
+        out,
+      );
+      assert.ok((await readFile(path)).equals(slowly), `slow upload ${i}: the file's bytes`);
+      assert.equal(out.directBytes, direct ? 2 * SLICE_BYTES : 0, `slow upload ${i}`);
+      await (out.hash as ThreadedHash).digest();
+      await rm(path);
+    }
     // Before DIRECT_AFTER, and into an existing file (upload sessions), all goes through the
     // page cache.
     const small = randomBytes(DIRECT_AFTER);

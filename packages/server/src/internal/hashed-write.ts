@@ -326,8 +326,10 @@ export class HashedFileWriter extends Writable {
       s = spare.pop() ?? newSlice();
     }
     if (!s) return false;
+    // Asked first: a slice whose alignment another upload found still needs this file opened.
+    const direct = this.#wantsDirect();
     let start = alignedStarts.get(s);
-    if (start === undefined && this.#wantsDirect()) {
+    if (direct && start === undefined) {
       start = alignedStart(this.#direct!, s, this.#pos);
       this.#probedTo = Math.max(this.#probedTo, this.#pos + DIRECT_ALIGN);
       if (start === undefined) this.#noDirect();
