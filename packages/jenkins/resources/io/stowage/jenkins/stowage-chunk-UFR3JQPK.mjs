@@ -525,8 +525,9 @@ var HashedFileWriter = class extends Writable {
     }
     if (!s)
       return false;
+    const direct = this.#wantsDirect();
     let start = alignedStarts.get(s);
-    if (start === void 0 && this.#wantsDirect()) {
+    if (direct && start === void 0) {
       start = alignedStart(this.#direct, s, this.#pos);
       this.#probedTo = Math.max(this.#probedTo, this.#pos + DIRECT_ALIGN);
       if (start === void 0)

@@ -15,7 +15,7 @@ import {
   FsBlobStore,
   SMALL_BODY_BYTES,
   beginBlobRead
-} from "./stowage-chunk-UC7R4GE7.mjs";
+} from "./stowage-chunk-UFR3JQPK.mjs";
 import {
   CHART_INVALID,
   CHART_NAME,
@@ -78131,7 +78131,7 @@ async function openBlobStore(storage2, dataDir, env) {
     const accessKeyId = env?.AWS_ACCESS_KEY_ID;
     const secretAccessKey = env?.AWS_SECRET_ACCESS_KEY;
     const sessionToken = env?.AWS_SESSION_TOKEN;
-    const { S3BlobStore } = await import("./stowage-blobstore-s3-VN3DTS5L.mjs");
+    const { S3BlobStore } = await import("./stowage-blobstore-s3-X7C5UPG3.mjs");
     const s3 = new S3BlobStore({
       bucket: b.bucket,
       ...b.endpoint !== void 0 ? { endpoint: b.endpoint } : {},
