@@ -47,7 +47,15 @@ export type MetadataStorage =
 
 /** Where blobs live: the data directory (default), or S3-compatible object storage. */
 export type BlobStorage =
-  | { type: 'fs' }
+  | {
+      type: 'fs';
+      /**
+       * Large uploads written past the page cache (O_DIRECT) where the file system takes it
+       * (default true; see internal/hashed-write.ts DIRECT_AFTER). false: every write goes
+       * through the page cache.
+       */
+      directWrites?: boolean;
+    }
   | {
       type: 's3';
       bucket: string;
@@ -702,8 +710,15 @@ export function resolveStorage(input: unknown, where = 'config'): StorageConfig 
         );
     }
     if (type === 'fs') {
-      only(b, ['type'], what);
+      only(b, ['type', 'directWrites'], what);
       out.blobs = { type: 'fs' };
+      if (b.directWrites !== undefined) {
+        if (typeof b.directWrites !== 'boolean')
+          throw new ConfigError(
+            `${what}: directWrites must be true or false (false: large uploads go through the page cache too)`,
+          );
+        out.blobs.directWrites = b.directWrites;
+      }
     } else if (type === 's3') {
       only(b, ['type', 'bucket', 'endpoint', 'region', 'forcePathStyle', 'prefix'], what);
       if (typeof b.bucket !== 'string' || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(b.bucket))
@@ -814,7 +829,8 @@ function resolveLimits(doc: unknown, where: string): LimitsConfig {
  * the config file: STOWAGE_METADATA_URL (a postgres:// URL: PostgreSQL metadata),
  * STOWAGE_METADATA_SCHEMA, STOWAGE_METADATA_POOL_SIZE; STOWAGE_BLOBS_TYPE (fs|s3),
  * STOWAGE_S3_BUCKET, STOWAGE_S3_ENDPOINT, STOWAGE_S3_REGION, STOWAGE_S3_FORCE_PATH_STYLE,
- * STOWAGE_S3_PREFIX. The caller passes its environment (library code never reads it).
+ * STOWAGE_S3_PREFIX, STOWAGE_BLOBS_DIRECT_WRITES (true|false). The caller passes its environment
+ * (library code never reads it).
  */
 export function storageFromEnv(
   base: StorageConfig,
@@ -846,6 +862,14 @@ export function storageFromEnv(
   for (const [k, key] of s3) if (v(k) !== undefined) blobs[key] = v(k);
   const fps = v('STOWAGE_S3_FORCE_PATH_STYLE');
   if (fps !== undefined) blobs.forcePathStyle = fps === 'true' || fps === '1';
+  const direct = v('STOWAGE_BLOBS_DIRECT_WRITES');
+  if (direct !== undefined)
+    blobs.directWrites =
+      direct === 'true' || direct === '1'
+        ? true
+        : direct === 'false' || direct === '0'
+          ? false
+          : direct;
   return resolveStorage(doc, 'environment');
 }
 

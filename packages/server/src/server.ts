@@ -260,7 +260,10 @@ export async function openBlobStore(
     }
     return s3;
   }
-  const blobs = new FsBlobStore({ dir: dataDir });
+  const blobs = new FsBlobStore({
+    dir: dataDir,
+    ...(b.directWrites === false && { directWrites: false }),
+  });
   await blobs.init();
   return blobs;
 }

@@ -9,6 +9,8 @@ import {
   storageFromEnv,
   ConfigError,
   DEFAULT_CONFIG,
+  FsBlobStore,
+  openBlobStore,
 } from '../src/server.ts';
 
 test('no config means the default repositories and stages', () => {
@@ -135,6 +137,27 @@ test('storage: SQLite and the file system by default; PostgreSQL and S3 from the
       }).blobs,
       { type: 's3', bucket: 'b-1', forcePathStyle: true },
     );
+    // Large uploads past the page cache can be turned off (file or environment).
+    assert.deepEqual(
+      resolveConfig({ storage: { blobs: { type: 'fs', directWrites: false } } }).storage.blobs,
+      {
+        type: 'fs',
+        directWrites: false,
+      },
+    );
+    assert.deepEqual(
+      storageFromEnv(resolveConfig({}).storage, { STOWAGE_BLOBS_DIRECT_WRITES: 'false' }).blobs,
+      { type: 'fs', directWrites: false },
+    );
+    const blobs = await openBlobStore(
+      resolveConfig({ storage: { blobs: { directWrites: false } } }).storage,
+      dir,
+    );
+    assert.equal((blobs as FsBlobStore).directWrites, false);
+    assert.equal(
+      ((await openBlobStore(resolveConfig({}).storage, dir)) as FsBlobStore).directWrites,
+      true,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -156,6 +179,11 @@ test('storage mistakes name the fix; credentials never come from the file', () =
       /credentials do not belong in the config file; set AWS_ACCESS_KEY_ID/,
     ],
     [{ blobs: { type: 'fs', root: '/x' } }, /unknown setting "root"/],
+    [{ blobs: { type: 'fs', directWrites: 'no' } }, /directWrites must be true or false/],
+    [
+      { blobs: { type: 's3', bucket: 'ok-bucket', directWrites: false } },
+      /unknown setting "directWrites"/,
+    ],
     [{ blobs: { type: 'gcs' } }, /type "gcs" is not one of fs, s3/],
     [{ other: 1 }, /unknown setting "other"/],
   ];

@@ -467,8 +467,16 @@ test('past DIRECT_AFTER whole slices are written with O_DIRECT where the file sy
       await (out.hash as ThreadedHash).digest();
       await rm(path);
     }
-    // Before DIRECT_AFTER, and into an existing file (upload sessions), all goes through the
-    // page cache.
+    // Turned off (storage.blobs.directWrites: false), before DIRECT_AFTER, and into an existing
+    // file (upload sessions), all goes through the page cache.
+    const off = new HashedFileWriter({ path: join(dir, 'off'), flags: 'wx', direct: false });
+    await pipeline(
+      chunked(slowly, () => 64 * KiB),
+      off,
+    );
+    assert.equal(off.directBytes, 0, 'directWrites: false');
+    await (off.hash as ThreadedHash).digest();
+    assert.ok((await readFile(join(dir, 'off'))).equals(slowly));
     const small = randomBytes(DIRECT_AFTER);
     const out = new HashedFileWriter({ path: join(dir, 'small'), flags: 'wx' });
     await pipeline(

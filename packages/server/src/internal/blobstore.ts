@@ -164,9 +164,13 @@ export class FsBlobStore implements BlobStore {
   /** Fan-out folders known to exist (they are never removed), so a commit skips `mkdir -p`. */
   readonly #dirs = new Set<string>();
 
-  constructor(opts: { dir: string }) {
+  /** Whether large uploads may be written past the page cache (see DIRECT_AFTER). */
+  readonly directWrites: boolean;
+
+  constructor(opts: { dir: string; directWrites?: boolean }) {
     this.#root = join(opts.dir, 'blobs');
     this.#tmp = join(opts.dir, 'tmp');
+    this.directWrites = opts.directWrites ?? true;
   }
 
   async init(): Promise<void> {
@@ -182,7 +186,13 @@ export class FsBlobStore implements BlobStore {
   async stage(body: Readable, opts: { signal?: AbortSignal } = {}): Promise<StagedBlob> {
     const tmpPath = this.#scratchName();
     const release = soleReader(body);
-    const out = sink({ path: tmpPath, flags: 'wx', mode: 0o600, ...(release && { release }) });
+    const out = sink({
+      path: tmpPath,
+      flags: 'wx',
+      mode: 0o600,
+      direct: this.directWrites,
+      ...(release && { release }),
+    });
     let sums: Checksums;
     try {
       await pipeline(body, out, { signal: opts.signal });

@@ -98,6 +98,8 @@ export interface HashedWriteOptions {
   path: string;
   /** 'wx' for a new file, 'r+' to write into an existing one at `start`. */
   flags: 'wx' | 'r+';
+  /** false: never O_DIRECT (see DIRECT_AFTER; it applies to new files only). Default true. */
+  direct?: boolean;
   mode?: number;
   start?: number;
   /**
@@ -348,7 +350,12 @@ export class HashedFileWriter extends Writable {
    * should be written with O_DIRECT, opening the file that way the first time.
    */
   #wantsDirect(): boolean {
-    if (this.#opts.flags !== 'wx' || this.#pos < DIRECT_AFTER || this.#pos % DIRECT_ALIGN !== 0)
+    if (
+      this.#opts.direct === false ||
+      this.#opts.flags !== 'wx' ||
+      this.#pos < DIRECT_AFTER ||
+      this.#pos % DIRECT_ALIGN !== 0
+    )
       return false;
     if (this.#direct === undefined) {
       // Not every platform has it (O_DIRECT is Linux's), nor every file system.
