@@ -15,7 +15,7 @@ import {
   FsBlobStore,
   SMALL_BODY_BYTES,
   beginBlobRead
-} from "./stowage-chunk-UFR3JQPK.mjs";
+} from "./stowage-chunk-6IUO7LA6.mjs";
 import {
   CHART_INVALID,
   CHART_NAME,
@@ -65647,8 +65647,13 @@ function resolveStorage(input, where = "config") {
         throw new ConfigError(`${what}: credentials do not belong in the config file; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or another AWS SDK credential source)`);
     }
     if (type === "fs") {
-      only(b, ["type"], what);
+      only(b, ["type", "directWrites"], what);
       out.blobs = { type: "fs" };
+      if (b.directWrites !== void 0) {
+        if (typeof b.directWrites !== "boolean")
+          throw new ConfigError(`${what}: directWrites must be true or false (false: large uploads go through the page cache too)`);
+        out.blobs.directWrites = b.directWrites;
+      }
     } else if (type === "s3") {
       only(b, ["type", "bucket", "endpoint", "region", "forcePathStyle", "prefix"], what);
       if (typeof b.bucket !== "string" || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(b.bucket))
@@ -65781,6 +65786,9 @@ function storageFromEnv(base, env) {
   const fps = v("STOWAGE_S3_FORCE_PATH_STYLE");
   if (fps !== void 0)
     blobs.forcePathStyle = fps === "true" || fps === "1";
+  const direct = v("STOWAGE_BLOBS_DIRECT_WRITES");
+  if (direct !== void 0)
+    blobs.directWrites = direct === "true" || direct === "1" ? true : direct === "false" || direct === "0" ? false : direct;
   return resolveStorage(doc, "environment");
 }
 async function loadConfigFile(file) {
@@ -78131,7 +78139,7 @@ async function openBlobStore(storage2, dataDir, env) {
     const accessKeyId = env?.AWS_ACCESS_KEY_ID;
     const secretAccessKey = env?.AWS_SECRET_ACCESS_KEY;
     const sessionToken = env?.AWS_SESSION_TOKEN;
-    const { S3BlobStore } = await import("./stowage-blobstore-s3-X7C5UPG3.mjs");
+    const { S3BlobStore } = await import("./stowage-blobstore-s3-SE5QQ57R.mjs");
     const s3 = new S3BlobStore({
       bucket: b.bucket,
       ...b.endpoint !== void 0 ? { endpoint: b.endpoint } : {},
@@ -78155,7 +78163,10 @@ async function openBlobStore(storage2, dataDir, env) {
     }
     return s3;
   }
-  const blobs = new FsBlobStore({ dir: dataDir });
+  const blobs = new FsBlobStore({
+    dir: dataDir,
+    ...b.directWrites === false && { directWrites: false }
+  });
   await blobs.init();
   return blobs;
 }

@@ -547,7 +547,7 @@ var HashedFileWriter = class extends Writable {
    * should be written with O_DIRECT, opening the file that way the first time.
    */
   #wantsDirect() {
-    if (this.#opts.flags !== "wx" || this.#pos < DIRECT_AFTER || this.#pos % DIRECT_ALIGN !== 0)
+    if (this.#opts.direct === false || this.#opts.flags !== "wx" || this.#pos < DIRECT_AFTER || this.#pos % DIRECT_ALIGN !== 0)
       return false;
     if (this.#direct === void 0) {
       const flag = constants.O_DIRECT;
@@ -720,9 +720,12 @@ var FsBlobStore = class {
   #tmp;
   /** Fan-out folders known to exist (they are never removed), so a commit skips `mkdir -p`. */
   #dirs = /* @__PURE__ */ new Set();
+  /** Whether large uploads may be written past the page cache (see DIRECT_AFTER). */
+  directWrites;
   constructor(opts) {
     this.#root = join(opts.dir, "blobs");
     this.#tmp = join(opts.dir, "tmp");
+    this.directWrites = opts.directWrites ?? true;
   }
   async init() {
     await mkdir(this.#root, { recursive: true });
@@ -736,7 +739,13 @@ var FsBlobStore = class {
   async stage(body, opts = {}) {
     const tmpPath = this.#scratchName();
     const release = soleReader(body);
-    const out = sink({ path: tmpPath, flags: "wx", mode: 384, ...release && { release } });
+    const out = sink({
+      path: tmpPath,
+      flags: "wx",
+      mode: 384,
+      direct: this.directWrites,
+      ...release && { release }
+    });
     let sums;
     try {
       await pipeline(body, out, { signal: opts.signal });
