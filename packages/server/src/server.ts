@@ -260,10 +260,7 @@ export async function openBlobStore(
     }
     return s3;
   }
-  const blobs = new FsBlobStore({
-    dir: dataDir,
-    ...(b.directWrites === false && { directWrites: false }),
-  });
+  const blobs = new FsBlobStore({ dir: dataDir, directWrites: b.directWrites !== false });
   await blobs.init();
   return blobs;
 }

@@ -370,26 +370,36 @@ export class FsBlobStore implements BlobStore {
   }
 
   /**
-   * rename(2) into the fan-out folder, creating it the first time (or if removed meanwhile).
-   * Callbacks, not promises: a small deploy's commit chains it after its own write.
+   * Runs `place` (a rename or a link of a file to `dest`) in dest's fan-out folder, creating the
+   * folder the first time (or if removed meanwhile). Callbacks, not promises: a small deploy's
+   * commit chains it after its own write.
    */
-  #renameInto(tmpPath: string, dest: string, done: (err: Error | null) => void): void {
+  #inFanOut(
+    dest: string,
+    place: (cb: (err: NodeJS.ErrnoException | null) => void) => void,
+    done: (err: NodeJS.ErrnoException | null) => void,
+  ): void {
     const dir = join(dest, '..');
-    const makeDirThenRename = (): void =>
+    const makeDirThenPlace = (): void =>
       fsMkdir(dir, { recursive: true }, (err) => {
         if (err) return done(err);
-        fsRename(tmpPath, dest, (e) => {
+        place((e) => {
           if (!e) this.#dirs.add(dir);
           done(e);
         });
       });
-    if (!this.#dirs.has(dir)) return makeDirThenRename();
-    fsRename(tmpPath, dest, (err) => {
+    if (!this.#dirs.has(dir)) return makeDirThenPlace();
+    place((err) => {
       if (err?.code !== 'ENOENT') return done(err);
       // The fan-out folder went away since it was seen: make it again.
       this.#dirs.delete(dir);
-      makeDirThenRename();
+      makeDirThenPlace();
     });
+  }
+
+  /** rename(2) into the fan-out folder (see #inFanOut). */
+  #renameInto(tmpPath: string, dest: string, done: (err: Error | null) => void): void {
+    this.#inFanOut(dest, (cb) => fsRename(tmpPath, dest, cb), done);
   }
 
   /**
@@ -398,23 +408,16 @@ export class FsBlobStore implements BlobStore {
    * has no hard links, it is #renameInto.
    */
   #linkInto(tmpPath: string, dest: string, done: (err: Error | null) => void): void {
-    const attempt = (again: boolean): void =>
-      fsLink(tmpPath, dest, (err) => {
-        if (!err || err.code === 'EEXIST') return fsUnlink(tmpPath, (e) => done(e));
-        if (err.code === 'ENOENT' && again) {
-          // The fan-out folder is not there (yet, or any more).
-          const dir = join(dest, '..');
-          return fsMkdir(dir, { recursive: true }, (e) => {
-            if (e) return done(e);
-            this.#dirs.add(dir);
-            attempt(false);
-          });
-        }
+    this.#inFanOut(
+      dest,
+      (cb) => fsLink(tmpPath, dest, (err) => cb(err?.code === 'EEXIST' ? null : err)),
+      (err) => {
+        if (!err) return fsUnlink(tmpPath, (e) => done(e));
         if (err.code === 'EPERM' || err.code === 'ENOTSUP' || err.code === 'EOPNOTSUPP')
           return this.#renameInto(tmpPath, dest, done);
         done(err);
-      });
-    attempt(true);
+      },
+    );
   }
 
   async has(sha256: string): Promise<boolean> {

@@ -153,8 +153,8 @@ export class HashedFileWriter extends Writable {
   /** A Buffer over #slice from #sliceStart, to copy into. */
   #view: Buffer | undefined;
   #sliceStart = 0;
-  /** Whether #slice starts where O_DIRECT takes it (see alignedStart). */
-  #sliceAligned = false;
+  /** Whether #slice, once full, is written with O_DIRECT (decided when it was taken). */
+  #sliceDirect = false;
   /** The file opened with O_DIRECT: undefined until wanted, null when not to be had. */
   #direct: number | null | undefined;
   #directBytes = 0;
@@ -278,9 +278,7 @@ export class HashedFileWriter extends Writable {
       this.#view = undefined;
       if (this.#owned > 1) sharedInUse -= this.#owned - 1;
       this.#owned = 0;
-      const direct = this.#direct;
-      this.#direct = null;
-      if (typeof direct === 'number') close(direct, () => undefined);
+      this.#noDirect();
       const fd = this.#fd;
       this.#fd = undefined;
       if (fd !== undefined) close(fd, (e) => cb(err ?? e));
@@ -339,7 +337,7 @@ export class HashedFileWriter extends Writable {
     }
     this.#slice = s;
     this.#sliceStart = start ?? 0;
-    this.#sliceAligned = start !== undefined;
+    this.#sliceDirect = direct && start !== undefined;
     this.#view = Buffer.from(s, this.#sliceStart, SLICE_BYTES);
     this.#fill = 0;
     return true;
@@ -381,13 +379,9 @@ export class HashedFileWriter extends Writable {
     const start = this.#sliceStart;
     const length = this.#fill;
     const position = this.#pos;
-    // Only whole slices, aligned in memory and in the file, go past the page cache.
+    // Only whole slices go past the page cache (the last one of an upload may be short).
     const direct =
-      this.#sliceAligned &&
-      typeof this.#direct === 'number' &&
-      length === SLICE_BYTES &&
-      position >= DIRECT_AFTER &&
-      position % DIRECT_ALIGN === 0
+      this.#sliceDirect && typeof this.#direct === 'number' && length === SLICE_BYTES
         ? this.#direct
         : undefined;
     this.#slice = undefined;
