@@ -15,7 +15,7 @@ import {
   FsBlobStore,
   SMALL_BODY_BYTES,
   beginBlobRead
-} from "./stowage-chunk-6IUO7LA6.mjs";
+} from "./stowage-chunk-PVMLMRUF.mjs";
 import {
   CHART_INVALID,
   CHART_NAME,
@@ -78139,7 +78139,7 @@ async function openBlobStore(storage2, dataDir, env) {
     const accessKeyId = env?.AWS_ACCESS_KEY_ID;
     const secretAccessKey = env?.AWS_SECRET_ACCESS_KEY;
     const sessionToken = env?.AWS_SESSION_TOKEN;
-    const { S3BlobStore } = await import("./stowage-blobstore-s3-SE5QQ57R.mjs");
+    const { S3BlobStore } = await import("./stowage-blobstore-s3-NVSUN5DC.mjs");
     const s3 = new S3BlobStore({
       bucket: b.bucket,
       ...b.endpoint !== void 0 ? { endpoint: b.endpoint } : {},
@@ -78163,10 +78163,7 @@ async function openBlobStore(storage2, dataDir, env) {
     }
     return s3;
   }
-  const blobs = new FsBlobStore({
-    dir: dataDir,
-    ...b.directWrites === false && { directWrites: false }
-  });
+  const blobs = new FsBlobStore({ dir: dataDir, directWrites: b.directWrites !== false });
   await blobs.init();
   return blobs;
 }

@@ -353,8 +353,8 @@ var HashedFileWriter = class extends Writable {
   /** A Buffer over #slice from #sliceStart, to copy into. */
   #view;
   #sliceStart = 0;
-  /** Whether #slice starts where O_DIRECT takes it (see alignedStart). */
-  #sliceAligned = false;
+  /** Whether #slice, once full, is written with O_DIRECT (decided when it was taken). */
+  #sliceDirect = false;
   /** The file opened with O_DIRECT: undefined until wanted, null when not to be had. */
   #direct;
   #directBytes = 0;
@@ -472,10 +472,7 @@ var HashedFileWriter = class extends Writable {
       if (this.#owned > 1)
         sharedInUse -= this.#owned - 1;
       this.#owned = 0;
-      const direct = this.#direct;
-      this.#direct = null;
-      if (typeof direct === "number")
-        close(direct, () => void 0);
+      this.#noDirect();
       const fd = this.#fd;
       this.#fd = void 0;
       if (fd !== void 0)
@@ -537,7 +534,7 @@ var HashedFileWriter = class extends Writable {
     }
     this.#slice = s;
     this.#sliceStart = start ?? 0;
-    this.#sliceAligned = start !== void 0;
+    this.#sliceDirect = direct && start !== void 0;
     this.#view = Buffer.from(s, this.#sliceStart, SLICE_BYTES);
     this.#fill = 0;
     return true;
@@ -571,7 +568,7 @@ var HashedFileWriter = class extends Writable {
     const start = this.#sliceStart;
     const length = this.#fill;
     const position = this.#pos;
-    const direct = this.#sliceAligned && typeof this.#direct === "number" && length === SLICE_BYTES && position >= DIRECT_AFTER && position % DIRECT_ALIGN === 0 ? this.#direct : void 0;
+    const direct = this.#sliceDirect && typeof this.#direct === "number" && length === SLICE_BYTES ? this.#direct : void 0;
     this.#slice = void 0;
     this.#view = void 0;
     this.#fill = 0;
@@ -902,28 +899,33 @@ var FsBlobStore = class {
     };
   }
   /**
-   * rename(2) into the fan-out folder, creating it the first time (or if removed meanwhile).
-   * Callbacks, not promises: a small deploy's commit chains it after its own write.
+   * Runs `place` (a rename or a link of a file to `dest`) in dest's fan-out folder, creating the
+   * folder the first time (or if removed meanwhile). Callbacks, not promises: a small deploy's
+   * commit chains it after its own write.
    */
-  #renameInto(tmpPath, dest, done) {
+  #inFanOut(dest, place, done) {
     const dir = join(dest, "..");
-    const makeDirThenRename = () => fsMkdir(dir, { recursive: true }, (err) => {
+    const makeDirThenPlace = () => fsMkdir(dir, { recursive: true }, (err) => {
       if (err)
         return done(err);
-      fsRename(tmpPath, dest, (e) => {
+      place((e) => {
         if (!e)
           this.#dirs.add(dir);
         done(e);
       });
     });
     if (!this.#dirs.has(dir))
-      return makeDirThenRename();
-    fsRename(tmpPath, dest, (err) => {
+      return makeDirThenPlace();
+    place((err) => {
       if (err?.code !== "ENOENT")
         return done(err);
       this.#dirs.delete(dir);
-      makeDirThenRename();
+      makeDirThenPlace();
     });
+  }
+  /** rename(2) into the fan-out folder (see #inFanOut). */
+  #renameInto(tmpPath, dest, done) {
+    this.#inFanOut(dest, (cb) => fsRename(tmpPath, dest, cb), done);
   }
   /**
    * Puts the file at `dest` unless one is there already (link(2) fails then, and the existing
@@ -931,23 +933,13 @@ var FsBlobStore = class {
    * has no hard links, it is #renameInto.
    */
   #linkInto(tmpPath, dest, done) {
-    const attempt = (again) => fsLink(tmpPath, dest, (err) => {
-      if (!err || err.code === "EEXIST")
+    this.#inFanOut(dest, (cb) => fsLink(tmpPath, dest, (err) => cb(err?.code === "EEXIST" ? null : err)), (err) => {
+      if (!err)
         return fsUnlink(tmpPath, (e) => done(e));
-      if (err.code === "ENOENT" && again) {
-        const dir = join(dest, "..");
-        return fsMkdir(dir, { recursive: true }, (e) => {
-          if (e)
-            return done(e);
-          this.#dirs.add(dir);
-          attempt(false);
-        });
-      }
       if (err.code === "EPERM" || err.code === "ENOTSUP" || err.code === "EOPNOTSUPP")
         return this.#renameInto(tmpPath, dest, done);
       done(err);
     });
-    attempt(true);
   }
   async has(sha256) {
     return exists(this.pathOf(sha256));
