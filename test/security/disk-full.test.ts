@@ -20,6 +20,7 @@ import {
   tempDir,
   type ServerProcess,
 } from './process.ts';
+import { storedBlobs as blobFiles } from './helpers.ts';
 
 let dir: string;
 let mnt: string;
@@ -48,19 +49,6 @@ after(async () => {
   if (mounted) spawnSync('umount', [mnt]);
   await rm(dir, { recursive: true, force: true });
 });
-
-/** Every file under the blob store, as sha256 names. */
-async function blobFiles(data: string): Promise<string[]> {
-  const out: string[] = [];
-  const walk = async (d: string): Promise<void> => {
-    for (const e of await readdir(d, { withFileTypes: true })) {
-      if (e.isDirectory()) await walk(join(d, e.name));
-      else out.push(e.name);
-    }
-  };
-  await walk(join(data, 'blobs'));
-  return out.sort();
-}
 
 test('an upload bigger than the free space answers 507 and leaves nothing behind', async (t) => {
   if (!server) {

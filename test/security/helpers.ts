@@ -15,6 +15,9 @@ export async function tempDir(prefix: string): Promise<string> {
   return mkdtemp(join(tmpdir(), `stowage-sec-${prefix}-`));
 }
 
+// Every blob a data directory holds (files and rows of blobs/pack.db), for the probes.
+export { packBlob, packedBlobs, storedBlobs } from '../../packages/server/test/stored-blobs.ts';
+
 /** A real server with the given config (GC's grace period 0 unless the config says otherwise). */
 export async function serve(dir: string, config: Record<string, unknown>): Promise<RunningServer> {
   // STOWAGE_TEST_METASTORE=postgres: the metadata goes to a PostgreSQL schema of its own,

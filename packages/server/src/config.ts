@@ -55,6 +55,13 @@ export type BlobStorage =
        * through the page cache.
        */
       directWrites?: boolean;
+      /**
+       * Small bodies (deploys of at most 64 KiB) committed into one SQLite file, `blobs/pack.db`,
+       * instead of a file each (see internal/blob-pack.ts). Default: true with SQLite metadata
+       * (one process owns the data directory), false with PostgreSQL (replicas may share the
+       * directory, where SQLite's locks are not safe); true with PostgreSQL is refused.
+       */
+      packSmall?: boolean;
     }
   | {
       type: 's3';
@@ -710,7 +717,7 @@ export function resolveStorage(input: unknown, where = 'config'): StorageConfig 
         );
     }
     if (type === 'fs') {
-      only(b, ['type', 'directWrites'], what);
+      only(b, ['type', 'directWrites', 'packSmall'], what);
       out.blobs = { type: 'fs' };
       if (b.directWrites !== undefined) {
         if (typeof b.directWrites !== 'boolean')
@@ -718,6 +725,13 @@ export function resolveStorage(input: unknown, where = 'config'): StorageConfig 
             `${what}: directWrites must be true or false (false: large uploads go through the page cache too)`,
           );
         out.blobs.directWrites = b.directWrites;
+      }
+      if (b.packSmall !== undefined) {
+        if (typeof b.packSmall !== 'boolean')
+          throw new ConfigError(
+            `${what}: packSmall must be true or false (false: every blob is a file of its own)`,
+          );
+        out.blobs.packSmall = b.packSmall;
       }
     } else if (type === 's3') {
       only(b, ['type', 'bucket', 'endpoint', 'region', 'forcePathStyle', 'prefix'], what);
@@ -751,7 +765,17 @@ export function resolveStorage(input: unknown, where = 'config'): StorageConfig 
       throw new ConfigError(`${what}: type "${String(type)}" is not one of fs, s3`);
     }
   }
+  if (out.blobs.type === 'fs' && out.blobs.packSmall && out.metadata.type === 'postgres')
+    throw new ConfigError(
+      `${where}: storage.blobs: packSmall needs SQLite metadata (one process owning the data directory); with PostgreSQL, replicas may share the directory, where SQLite's locks are not safe: leave packSmall out`,
+    );
   return out;
+}
+
+/** Whether small blobs go into the pack: packSmall, else with SQLite metadata (see BlobStorage). */
+export function packsSmallBlobs(storage: StorageConfig): boolean {
+  if (storage.blobs.type !== 'fs') return false;
+  return storage.blobs.packSmall ?? storage.metadata.type === 'sqlite';
 }
 
 const UNITS: Record<string, number> = {
@@ -829,7 +853,7 @@ function resolveLimits(doc: unknown, where: string): LimitsConfig {
  * the config file: STOWAGE_METADATA_URL (a postgres:// URL: PostgreSQL metadata),
  * STOWAGE_METADATA_SCHEMA, STOWAGE_METADATA_POOL_SIZE; STOWAGE_BLOBS_TYPE (fs|s3),
  * STOWAGE_S3_BUCKET, STOWAGE_S3_ENDPOINT, STOWAGE_S3_REGION, STOWAGE_S3_FORCE_PATH_STYLE,
- * STOWAGE_S3_PREFIX, STOWAGE_BLOBS_DIRECT_WRITES (true|false). The caller passes its environment
+ * STOWAGE_S3_PREFIX, STOWAGE_BLOBS_DIRECT_WRITES and STOWAGE_BLOBS_PACK_SMALL (true|false). The caller passes its environment
  * (library code never reads it).
  */
 export function storageFromEnv(
@@ -862,14 +886,12 @@ export function storageFromEnv(
   for (const [k, key] of s3) if (v(k) !== undefined) blobs[key] = v(k);
   const fps = v('STOWAGE_S3_FORCE_PATH_STYLE');
   if (fps !== undefined) blobs.forcePathStyle = fps === 'true' || fps === '1';
+  const flag = (s: string): boolean | string =>
+    s === 'true' || s === '1' ? true : s === 'false' || s === '0' ? false : s;
   const direct = v('STOWAGE_BLOBS_DIRECT_WRITES');
-  if (direct !== undefined)
-    blobs.directWrites =
-      direct === 'true' || direct === '1'
-        ? true
-        : direct === 'false' || direct === '0'
-          ? false
-          : direct;
+  if (direct !== undefined) blobs.directWrites = flag(direct);
+  const pack = v('STOWAGE_BLOBS_PACK_SMALL');
+  if (pack !== undefined) blobs.packSmall = flag(pack);
   return resolveStorage(doc, 'environment');
 }
 

@@ -7,6 +7,7 @@ import {
   ConfigError,
   defaultServerConfig,
   loadConfigFile,
+  packsSmallBlobs,
   resolveConfig,
   storageFromEnv,
   type ServerConfig,
@@ -130,7 +131,13 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const cleanedTempFiles = await blobs.cleanup({
     olderThanMs: opts.tempMaxAgeMs ?? TEMP_MAX_AGE_MS,
   });
-  const meta = await openMetaStore(config.storage, opts.dataDir);
+  let meta: MetaStore;
+  try {
+    meta = await openMetaStore(config.storage, opts.dataDir);
+  } catch (err) {
+    closeBlobStore(blobs);
+    throw err;
+  }
   let app;
   try {
     for (const repo of config.repositories) await meta.putRepo(repo);
@@ -146,6 +153,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     });
   } catch (err) {
     await meta.close();
+    closeBlobStore(blobs);
     throw err;
   }
   // V8 keeps memory it no longer uses until a memory-reducing collection, which Node never runs
@@ -260,7 +268,11 @@ export async function openBlobStore(
     }
     return s3;
   }
-  const blobs = new FsBlobStore({ dir: dataDir, directWrites: b.directWrites !== false });
+  const blobs = new FsBlobStore({
+    dir: dataDir,
+    directWrites: b.directWrites !== false,
+    packSmall: packsSmallBlobs(storage),
+  });
   await blobs.init();
   return blobs;
 }

@@ -330,6 +330,29 @@ conformance(
   false,
 );
 
+// The default with SQLite metadata: small bodies (stageBytes) go into blobs/pack.db.
+let packDir = '';
+const packStores: FsBlobStore[] = [];
+conformance(
+  'fs with small blobs packed',
+  {
+    async open() {
+      packDir = await mkdtemp(join(tmpdir(), 'stowage-conformance-pack-'));
+      const a = new FsBlobStore({ dir: packDir, packSmall: true });
+      const b = new FsBlobStore({ dir: packDir, packSmall: true });
+      await a.init();
+      await b.init();
+      packStores.push(a, b);
+      return { a, b, leftovers: async () => (await readdir(join(packDir, 'tmp'))).sort() };
+    },
+    async close() {
+      for (const s of packStores) s.close();
+      await rm(packDir, { recursive: true, force: true });
+    },
+  },
+  false,
+);
+
 let s3Drop: (() => Promise<void>) | undefined;
 const s3Stores: S3BlobStore[] = [];
 conformance(

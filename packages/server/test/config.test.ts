@@ -12,6 +12,7 @@ import {
   FsBlobStore,
   openBlobStore,
 } from '../src/server.ts';
+import { packsSmallBlobs } from '../src/config.ts';
 
 test('no config means the default repositories and stages', () => {
   assert.deepEqual(resolveConfig(undefined), DEFAULT_CONFIG);
@@ -154,9 +155,30 @@ test('storage: SQLite and the file system by default; PostgreSQL and S3 from the
       dir,
     );
     assert.equal((blobs as FsBlobStore).directWrites, false);
+    (blobs as FsBlobStore).close();
+    const defaults = (await openBlobStore(resolveConfig({}).storage, dir)) as FsBlobStore;
+    assert.equal(defaults.directWrites, true);
+    // Small blobs go into blobs/pack.db by default with SQLite metadata (one process owns the
+    // directory), never by default with PostgreSQL (replicas may share it); file or environment.
+    assert.equal(defaults.packSmall, true);
+    defaults.close();
+    assert.equal(packsSmallBlobs(resolveConfig({}).storage), true);
+    const pg = { metadata: { type: 'postgres', url: 'postgres://db/x' } };
+    assert.equal(packsSmallBlobs(resolveConfig({ storage: pg }).storage), false);
     assert.equal(
-      ((await openBlobStore(resolveConfig({}).storage, dir)) as FsBlobStore).directWrites,
-      true,
+      packsSmallBlobs(resolveConfig({ storage: { blobs: { packSmall: false } } }).storage),
+      false,
+    );
+    const off = storageFromEnv(resolveConfig({}).storage, { STOWAGE_BLOBS_PACK_SMALL: '0' });
+    assert.deepEqual(off.blobs, { type: 'fs', packSmall: false });
+    const unpacked = (await openBlobStore(off, dir)) as FsBlobStore;
+    assert.equal(unpacked.packSmall, false);
+    unpacked.close();
+    assert.equal(
+      packsSmallBlobs(
+        resolveConfig({ storage: { blobs: { type: 's3', bucket: 'ok-bucket' } } }).storage,
+      ),
+      false,
     );
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -180,6 +202,18 @@ test('storage mistakes name the fix; credentials never come from the file', () =
     ],
     [{ blobs: { type: 'fs', root: '/x' } }, /unknown setting "root"/],
     [{ blobs: { type: 'fs', directWrites: 'no' } }, /directWrites must be true or false/],
+    [{ blobs: { packSmall: 'yes' } }, /packSmall must be true or false/],
+    [
+      {
+        metadata: { type: 'postgres', url: 'postgres://db/x' },
+        blobs: { type: 'fs', packSmall: true },
+      },
+      /packSmall needs SQLite metadata.*leave packSmall out/,
+    ],
+    [
+      { blobs: { type: 's3', bucket: 'ok-bucket', packSmall: true } },
+      /unknown setting "packSmall"/,
+    ],
     [
       { blobs: { type: 's3', bucket: 'ok-bucket', directWrites: false } },
       /unknown setting "directWrites"/,

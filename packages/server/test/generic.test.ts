@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AUTH, deploy, errorCode, makeApp, sums, type TestApp } from './helpers.ts';
+import { storedBlobs as blobFiles } from './stored-blobs.ts';
 
 let t: TestApp;
 before(async () => {
@@ -10,18 +11,6 @@ before(async () => {
   t = await makeApp({ gc: { graceSec: 0 } });
 });
 after(async () => t.close());
-
-async function blobFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  const walk = async (d: string): Promise<void> => {
-    for (const e of await readdir(d, { withFileTypes: true })) {
-      if (e.isDirectory()) await walk(join(d, e.name));
-      else out.push(e.name);
-    }
-  };
-  await walk(join(dir, 'blobs'));
-  return out;
-}
 
 test('deploy with matrix properties, then download with checksum headers', async () => {
   const data = 'report,rows\nnightly,42\n';

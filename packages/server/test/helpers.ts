@@ -25,7 +25,9 @@ export async function makeApp(
   extra: { upstream?: UpstreamOptions; plugins?: ((app: FastifyInstance) => Promise<void>)[] } = {},
 ): Promise<TestApp> {
   const dir = await mkdtemp(join(tmpdir(), 'stowage-server-test-'));
-  const blobs = new FsBlobStore({ dir });
+  // As the server sets it up: small bodies into blobs/pack.db with SQLite metadata, files with
+  // PostgreSQL (config.ts packsSmallBlobs).
+  const blobs = new FsBlobStore({ dir, packSmall: !APPS_ON_PG });
   await blobs.init();
   // STOWAGE_TEST_METASTORE=postgres runs the same tests over PostgreSQL (a schema per app).
   let meta: MetaStore;
@@ -38,7 +40,10 @@ export async function makeApp(
   const cfg = resolveConfig(config);
   for (const r of cfg.repositories) await meta.putRepo(r);
   const app = await buildApp({ config: cfg, blobs, meta, adminToken: TOKEN, ...extra });
-  app.addHook('onClose', async () => meta.close());
+  app.addHook('onClose', async () => {
+    await meta.close();
+    blobs.close();
+  });
   return {
     app,
     dir,

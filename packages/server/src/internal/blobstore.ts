@@ -26,6 +26,7 @@ import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { MultiHash, type Checksums } from '@stowage/core';
+import { BlobPack } from './blob-pack.ts';
 import { ThreadedHash } from './hash-threads.ts';
 import {
   DIRECT_AFTER,
@@ -101,6 +102,13 @@ export interface BlobStore {
     sha256: string,
     opts?: { expiresInSec?: number; filename?: string; contentType?: string },
   ): Promise<string>;
+  /** Gives space that deleted blobs held back to the disk, where the store keeps it (the pack). */
+  vacuum?(): void;
+  /**
+   * For the health check, beyond a staged write: the other parts of the store a commit needs
+   * answer (the file-system store's pack).
+   */
+  check?(): Promise<void>;
   /**
    * Removes temporary files left by an upload cut off by a crash. With `olderThanMs`, only
    * those untouched for that long: other replicas may be writing the newer ones.
@@ -109,6 +117,8 @@ export interface BlobStore {
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
+/** The pack's file in the blobs folder (see blob-pack.ts). */
+const PACK_FILE = 'pack.db';
 /**
  * The largest body a deploy reads into memory instead of streaming (stageBytes): below it a
  * stream's machinery and a temporary file written piecemeal cost more than the bytes.
@@ -166,16 +176,42 @@ export class FsBlobStore implements BlobStore {
 
   /** Whether large uploads may be written past the page cache (see DIRECT_AFTER). */
   readonly directWrites: boolean;
+  /** Whether small bodies (stageBytes) are committed into the pack (see blob-pack.ts). */
+  readonly packSmall: boolean;
+  /**
+   * The pack: open when packSmall, or when an earlier run packed blobs here (its blobs stay
+   * readable, and deletable, whatever the setting now).
+   */
+  #pack: BlobPack | undefined;
 
-  constructor(opts: { dir: string; directWrites?: boolean }) {
+  constructor(opts: { dir: string; directWrites?: boolean; packSmall?: boolean }) {
     this.#root = join(opts.dir, 'blobs');
     this.#tmp = join(opts.dir, 'tmp');
     this.directWrites = opts.directWrites ?? true;
+    this.packSmall = opts.packSmall ?? false;
   }
 
   async init(): Promise<void> {
     await mkdir(this.#root, { recursive: true });
     await mkdir(this.#tmp, { recursive: true });
+    const packFile = join(this.#root, PACK_FILE);
+    if (!this.#pack && (this.packSmall || (await exists(packFile))))
+      this.#pack = new BlobPack(packFile);
+  }
+
+  async check(): Promise<void> {
+    this.#pack?.check();
+  }
+
+  /** Closes the pack (committing what was put in this turn). */
+  close(): void {
+    this.#pack?.close();
+  }
+
+  /** Where a blob is: the pack, a file, or nowhere (for tests and diagnostics). */
+  async whereIs(sha256: string): Promise<'pack' | 'file' | undefined> {
+    if (this.#pack?.size(sha256) !== undefined) return 'pack';
+    return (await exists(this.pathOf(sha256))) ? 'file' : undefined;
   }
 
   pathOf(sha256: string): string {
@@ -206,6 +242,8 @@ export class FsBlobStore implements BlobStore {
   }
 
   stageBytes(data: Buffer): StagedBlob {
+    const pack = this.packSmall ? this.#pack : undefined;
+    if (pack) return stagedBytes(data, (sums, bytes) => pack.put(sums.sha256, bytes));
     // Written whole to a temporary file and renamed under the digest: never seen half-written.
     // Plain callbacks, one promise: for a small file the promise API's per-call machinery
     // (a FileHandle, a promise per step) costs more main-thread time than the bytes.
@@ -421,10 +459,12 @@ export class FsBlobStore implements BlobStore {
   }
 
   async has(sha256: string): Promise<boolean> {
-    return exists(this.pathOf(sha256));
+    return (await this.whereIs(sha256)) !== undefined;
   }
 
   async size(sha256: string): Promise<number | undefined> {
+    const packed = this.#pack?.size(sha256);
+    if (packed !== undefined) return packed;
     try {
       return (await stat(this.pathOf(sha256))).size;
     } catch {
@@ -433,16 +473,31 @@ export class FsBlobStore implements BlobStore {
   }
 
   open(sha256: string, range?: { start: number; end: number }): Readable {
+    const packed = this.#pack?.get(sha256);
+    if (packed) {
+      const bytes = range ? packed.subarray(range.start, range.end + 1) : packed;
+      return Readable.from([bytes], { objectMode: false });
+    }
     return new BlobReadStream(this.pathOf(sha256), range);
   }
 
-  /** The blob's file opened for reading (serve.ts sends large ones without a stream). */
+  /**
+   * The blob's file opened for reading (serve.ts sends large ones without a stream; the pack
+   * holds none of those).
+   */
   openFile(sha256: string): Promise<FileHandle> {
     return openFile(this.pathOf(sha256), 'r');
   }
 
   async delete(sha256: string): Promise<void> {
+    // Both: a blob packed now may have been a file written before the pack was turned on.
+    this.#pack?.delete(sha256);
     await rm(this.pathOf(sha256), { force: true });
+  }
+
+  /** After garbage collection: the pages of the pack's deleted blobs go back to the disk. */
+  vacuum(): void {
+    this.#pack?.vacuum();
   }
 
   async *list(): AsyncIterable<{ sha256: string; modified: number }> {
@@ -461,6 +516,7 @@ export class FsBlobStore implements BlobStore {
         }
       }
     }
+    if (this.#pack) yield* this.#pack.list();
   }
 
   async cleanup(opts: { olderThanMs?: number } = {}): Promise<number> {

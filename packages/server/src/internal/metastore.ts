@@ -626,7 +626,12 @@ export class SqliteMetaStore implements MetaStore {
     } else {
       this.#db = new DatabaseSync(':memory:');
     }
-    this.#db.exec('PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
+    // temp_store: the journal each deploy's savepoint keeps (see #commitDeploys) stays in memory;
+    // past 64 KiB SQLite would spill it to a temporary file, created, written and removed per
+    // group commit (~6% of a small deploy's main-thread time under load, measured with perf).
+    this.#db.exec(
+      'PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY;',
+    );
     this.#db.exec(SCHEMA);
     // Stores made before blob GC's grace period: add the column (0 = touched long ago).
     // gone = 1: the content was collected; the record stays for the download records naming it.

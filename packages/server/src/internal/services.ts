@@ -346,6 +346,7 @@ export class Services {
         orphansRemoved++;
       });
     }
+    if (blobsRemoved + orphansRemoved > 0) this.blobs.vacuum?.();
     this.log.info({ blobsRemoved, orphansRemoved }, 'garbage collection finished');
     return { blobsRemoved, orphansRemoved };
   }

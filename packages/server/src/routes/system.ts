@@ -24,6 +24,7 @@ export async function systemRoutes(app: FastifyInstance): Promise<void> {
       blobs: await check(async () => {
         const staged = await svc.blobs.stage(Readable.from([Buffer.from('health')]));
         await staged.discard();
+        await svc.blobs.check?.();
       }),
     };
     const failed = Object.entries(checks).filter(([, c]) => c.status !== 'ok');
