@@ -412,7 +412,7 @@ var SqliteMetaStore = class {
     } else {
       this.#db = new DatabaseSync(":memory:");
     }
-    this.#db.exec("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;");
+    this.#db.exec("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY;");
     this.#db.exec(SCHEMA);
     this.#addColumns("blobs", {
       touched: "INTEGER NOT NULL DEFAULT 0",

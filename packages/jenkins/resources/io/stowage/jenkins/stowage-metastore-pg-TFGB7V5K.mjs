@@ -13,7 +13,7 @@ import {
   PromotionConflict,
   deployedRecord,
   revisionOf
-} from "./stowage-chunk-FS6QCGQG.mjs";
+} from "./stowage-chunk-RMFTJKS7.mjs";
 import {
   MetaStoreError
 } from "./stowage-chunk-PHX72IPM.mjs";

@@ -5,6 +5,10 @@ import {
   MultiHash
 } from "./stowage-chunk-TPUZXTG7.mjs";
 import {
+  DatabaseSync,
+  init_node_sqlite
+} from "./stowage-chunk-QDYDZI7D.mjs";
+import {
   init_define_STOWAGE_UI_ASSETS
 } from "./stowage-chunk-PAFHW2OS.mjs";
 
@@ -17,6 +21,139 @@ import { basename, join } from "node:path";
 import { once } from "node:events";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+
+// ../server/dist/internal/blob-pack.js
+init_define_STOWAGE_UI_ASSETS();
+init_node_sqlite();
+var BlobPack = class {
+  #db;
+  #get;
+  #size;
+  #put;
+  #delete;
+  #page;
+  #check;
+  #batch = [];
+  #scheduled = false;
+  #closed = false;
+  constructor(file) {
+    this.#db = new DatabaseSync(file);
+    try {
+      this.#db.exec(`PRAGMA auto_vacuum = INCREMENTAL; PRAGMA journal_mode = WAL;
+        PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY;
+        CREATE TABLE IF NOT EXISTS blobs (
+          sha256 TEXT PRIMARY KEY,
+          modified INTEGER NOT NULL,
+          data BLOB NOT NULL
+        );`);
+      this.#get = this.#db.prepare("SELECT data FROM blobs WHERE sha256 = ?");
+      this.#size = this.#db.prepare("SELECT length(data) AS n FROM blobs WHERE sha256 = ?");
+      this.#put = this.#db.prepare(`INSERT INTO blobs (sha256, modified, data) VALUES (?, ?, ?)
+         ON CONFLICT(sha256) DO UPDATE SET modified = excluded.modified`);
+      this.#delete = this.#db.prepare("DELETE FROM blobs WHERE sha256 = ?");
+      this.#check = this.#db.prepare("SELECT count(*) FROM (SELECT 1 FROM blobs LIMIT 1)");
+      this.#page = this.#db.prepare("SELECT sha256, modified FROM blobs WHERE sha256 > ? ORDER BY sha256 LIMIT ?");
+    } catch (err) {
+      this.#db.close();
+      throw err;
+    }
+  }
+  /** The blob's bytes, or undefined when the pack does not hold it. */
+  get(sha256) {
+    const row = this.#get.get(sha256);
+    if (!row)
+      return void 0;
+    const d = row.data;
+    return Buffer.from(d.buffer, d.byteOffset, d.byteLength);
+  }
+  size(sha256) {
+    const row = this.#size.get(sha256);
+    return row?.n;
+  }
+  /**
+   * Stores `data` under `sha256` (the caller computed the digest from these very bytes). Settles
+   * once the transaction holding it has committed: the puts of one turn of the event loop share
+   * one, at most MAX_BATCH of them.
+   */
+  put(sha256, data) {
+    if (this.#closed)
+      return Promise.reject(new Error("the blob pack is closed"));
+    return new Promise((resolve, reject) => {
+      this.#batch.push({ sha256, data, resolve, reject });
+      if (this.#batch.length >= MAX_BATCH)
+        this.#flush();
+      else if (!this.#scheduled) {
+        this.#scheduled = true;
+        setImmediate(() => this.#flush());
+      }
+    });
+  }
+  #flush() {
+    this.#scheduled = false;
+    const batch = this.#batch;
+    if (batch.length === 0)
+      return;
+    this.#batch = [];
+    const now = Date.now();
+    try {
+      this.#db.exec("BEGIN IMMEDIATE");
+      try {
+        for (const b of batch)
+          this.#put.run(b.sha256, now, b.data);
+        this.#db.exec("COMMIT");
+      } catch (err) {
+        if (this.#db.isTransaction)
+          this.#db.exec("ROLLBACK");
+        throw err;
+      }
+    } catch (err) {
+      for (const b of batch)
+        b.reject(err);
+      return;
+    }
+    for (const b of batch)
+      b.resolve();
+  }
+  /** True when the pack held it. */
+  delete(sha256) {
+    return Number(this.#delete.run(sha256).changes) > 0;
+  }
+  /** Every blob with when it was last put, in digest order, read a page at a time. */
+  *list() {
+    let after = "";
+    for (; ; ) {
+      const rows = this.#page.all(after, PAGE);
+      for (const r of rows)
+        yield { sha256: r.sha256, modified: r.modified };
+      if (rows.length < PAGE)
+        return;
+      after = rows[rows.length - 1].sha256;
+    }
+  }
+  /**
+   * Throws unless the pack is open and its table answers (the health check; it does not wait
+   * for the write lock, which would hold up the event loop).
+   */
+  check() {
+    if (this.#closed)
+      throw new Error("the blob pack is closed");
+    this.#check.get();
+  }
+  /** Gives the pages deleted blobs freed back to the file system. */
+  vacuum() {
+    this.#db.exec("PRAGMA incremental_vacuum");
+  }
+  /** Commits what was put in this turn, then closes the file. */
+  close() {
+    if (this.#closed)
+      return;
+    this.#flush();
+    this.#closed = true;
+    this.#db.close();
+  }
+};
+var MAX_BATCH = 256;
+var PAGE = 1e3;
 
 // ../server/dist/internal/hash-threads.js
 init_define_STOWAGE_UI_ASSETS();
@@ -678,6 +815,7 @@ async function readAll(fd, buf, offset, length, position) {
 
 // ../server/dist/internal/blobstore.js
 var SHA256 = /^[0-9a-f]{64}$/;
+var PACK_FILE = "pack.db";
 var SMALL_BODY_BYTES = 64 * 1024;
 function checksumsOf(data) {
   if (data.length > SMALL_BODY_BYTES)
@@ -719,14 +857,38 @@ var FsBlobStore = class {
   #dirs = /* @__PURE__ */ new Set();
   /** Whether large uploads may be written past the page cache (see DIRECT_AFTER). */
   directWrites;
+  /** Whether small bodies (stageBytes) are committed into the pack (see blob-pack.ts). */
+  packSmall;
+  /**
+   * The pack: open when packSmall, or when an earlier run packed blobs here (its blobs stay
+   * readable, and deletable, whatever the setting now).
+   */
+  #pack;
   constructor(opts) {
     this.#root = join(opts.dir, "blobs");
     this.#tmp = join(opts.dir, "tmp");
     this.directWrites = opts.directWrites ?? true;
+    this.packSmall = opts.packSmall ?? false;
   }
   async init() {
     await mkdir(this.#root, { recursive: true });
     await mkdir(this.#tmp, { recursive: true });
+    const packFile = join(this.#root, PACK_FILE);
+    if (!this.#pack && (this.packSmall || await exists(packFile)))
+      this.#pack = new BlobPack(packFile);
+  }
+  async check() {
+    this.#pack?.check();
+  }
+  /** Closes the pack (committing what was put in this turn). */
+  close() {
+    this.#pack?.close();
+  }
+  /** Where a blob is: the pack, a file, or nowhere (for tests and diagnostics). */
+  async whereIs(sha256) {
+    if (this.#pack?.size(sha256) !== void 0)
+      return "pack";
+    return await exists(this.pathOf(sha256)) ? "file" : void 0;
   }
   pathOf(sha256) {
     if (!SHA256.test(sha256))
@@ -755,6 +917,9 @@ var FsBlobStore = class {
     return this.#staged(tmpPath, sums, out.size);
   }
   stageBytes(data) {
+    const pack = this.packSmall ? this.#pack : void 0;
+    if (pack)
+      return stagedBytes(data, (sums, bytes) => pack.put(sums.sha256, bytes));
     return stagedBytes(data, (sums, bytes) => new Promise((resolve, reject) => {
       const tmpPath = this.#scratchName();
       const failed = (err) => fsUnlink(tmpPath, () => reject(err));
@@ -942,9 +1107,12 @@ var FsBlobStore = class {
     });
   }
   async has(sha256) {
-    return exists(this.pathOf(sha256));
+    return await this.whereIs(sha256) !== void 0;
   }
   async size(sha256) {
+    const packed = this.#pack?.size(sha256);
+    if (packed !== void 0)
+      return packed;
     try {
       return (await stat(this.pathOf(sha256))).size;
     } catch {
@@ -952,14 +1120,27 @@ var FsBlobStore = class {
     }
   }
   open(sha256, range) {
+    const packed = this.#pack?.get(sha256);
+    if (packed) {
+      const bytes = range ? packed.subarray(range.start, range.end + 1) : packed;
+      return Readable.from([bytes], { objectMode: false });
+    }
     return new BlobReadStream(this.pathOf(sha256), range);
   }
-  /** The blob's file opened for reading (serve.ts sends large ones without a stream). */
+  /**
+   * The blob's file opened for reading (serve.ts sends large ones without a stream; the pack
+   * holds none of those).
+   */
   openFile(sha256) {
     return openFile(this.pathOf(sha256), "r");
   }
   async delete(sha256) {
+    this.#pack?.delete(sha256);
     await rm(this.pathOf(sha256), { force: true });
+  }
+  /** After garbage collection: the pages of the pack's deleted blobs go back to the disk. */
+  vacuum() {
+    this.#pack?.vacuum();
   }
   async *list() {
     const dirs = async (d) => (await readdir(d, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory()).map((e) => e.name).sort();
@@ -975,6 +1156,8 @@ var FsBlobStore = class {
         }
       }
     }
+    if (this.#pack)
+      yield* this.#pack.list();
   }
   async cleanup(opts = {}) {
     const names = await readdir(this.#tmp).catch(() => []);

@@ -3,10 +3,11 @@ import { createRequire as __stowageCreateRequire } from 'node:module';
 const require = __stowageCreateRequire(import.meta.url);
 import {
   stagedBytes
-} from "./stowage-chunk-PVMLMRUF.mjs";
+} from "./stowage-chunk-GMS4I5SS.mjs";
 import {
   MultiHash
 } from "./stowage-chunk-TPUZXTG7.mjs";
+import "./stowage-chunk-QDYDZI7D.mjs";
 import {
   BinaryDecisionDiagram,
   Client,

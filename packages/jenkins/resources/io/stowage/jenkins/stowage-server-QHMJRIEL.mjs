@@ -5,17 +5,16 @@ import {
   PromotionConflict,
   SizedLru,
   SqliteMetaStore
-} from "./stowage-chunk-FS6QCGQG.mjs";
+} from "./stowage-chunk-RMFTJKS7.mjs";
 import {
   MetaStoreError,
   MigrationError
 } from "./stowage-chunk-PHX72IPM.mjs";
-import "./stowage-chunk-QDYDZI7D.mjs";
 import {
   FsBlobStore,
   SMALL_BODY_BYTES,
   beginBlobRead
-} from "./stowage-chunk-PVMLMRUF.mjs";
+} from "./stowage-chunk-GMS4I5SS.mjs";
 import {
   CHART_INVALID,
   CHART_NAME,
@@ -33,6 +32,7 @@ import {
   validateBuildInfo,
   walkTar
 } from "./stowage-chunk-TPUZXTG7.mjs";
+import "./stowage-chunk-QDYDZI7D.mjs";
 import {
   __commonJS,
   __esm,
@@ -65647,12 +65647,17 @@ function resolveStorage(input, where = "config") {
         throw new ConfigError(`${what}: credentials do not belong in the config file; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or another AWS SDK credential source)`);
     }
     if (type === "fs") {
-      only(b, ["type", "directWrites"], what);
+      only(b, ["type", "directWrites", "packSmall"], what);
       out.blobs = { type: "fs" };
       if (b.directWrites !== void 0) {
         if (typeof b.directWrites !== "boolean")
           throw new ConfigError(`${what}: directWrites must be true or false (false: large uploads go through the page cache too)`);
         out.blobs.directWrites = b.directWrites;
+      }
+      if (b.packSmall !== void 0) {
+        if (typeof b.packSmall !== "boolean")
+          throw new ConfigError(`${what}: packSmall must be true or false (false: every blob is a file of its own)`);
+        out.blobs.packSmall = b.packSmall;
       }
     } else if (type === "s3") {
       only(b, ["type", "bucket", "endpoint", "region", "forcePathStyle", "prefix"], what);
@@ -65684,7 +65689,14 @@ function resolveStorage(input, where = "config") {
       throw new ConfigError(`${what}: type "${String(type)}" is not one of fs, s3`);
     }
   }
+  if (out.blobs.type === "fs" && out.blobs.packSmall && out.metadata.type === "postgres")
+    throw new ConfigError(`${where}: storage.blobs: packSmall needs SQLite metadata (one process owning the data directory); with PostgreSQL, replicas may share the directory, where SQLite's locks are not safe: leave packSmall out`);
   return out;
+}
+function packsSmallBlobs(storage2) {
+  if (storage2.blobs.type !== "fs")
+    return false;
+  return storage2.blobs.packSmall ?? storage2.metadata.type === "sqlite";
 }
 var UNITS = {
   "": 1,
@@ -65786,9 +65798,13 @@ function storageFromEnv(base, env) {
   const fps = v("STOWAGE_S3_FORCE_PATH_STYLE");
   if (fps !== void 0)
     blobs.forcePathStyle = fps === "true" || fps === "1";
+  const flag2 = (s) => s === "true" || s === "1" ? true : s === "false" || s === "0" ? false : s;
   const direct = v("STOWAGE_BLOBS_DIRECT_WRITES");
   if (direct !== void 0)
-    blobs.directWrites = direct === "true" || direct === "1" ? true : direct === "false" || direct === "0" ? false : direct;
+    blobs.directWrites = flag2(direct);
+  const pack = v("STOWAGE_BLOBS_PACK_SMALL");
+  if (pack !== void 0)
+    blobs.packSmall = flag2(pack);
   return resolveStorage(doc, "environment");
 }
 async function loadConfigFile(file) {
@@ -66274,6 +66290,8 @@ var Services = class {
         orphansRemoved++;
       });
     }
+    if (blobsRemoved + orphansRemoved > 0)
+      this.blobs.vacuum?.();
     this.log.info({ blobsRemoved, orphansRemoved }, "garbage collection finished");
     return { blobsRemoved, orphansRemoved };
   }
@@ -76775,6 +76793,7 @@ async function systemRoutes(app) {
       blobs: await check(async () => {
         const staged = await svc.blobs.stage(Readable12.from([Buffer.from("health")]));
         await staged.discard();
+        await svc.blobs.check?.();
       })
     };
     const failed = Object.entries(checks).filter(([, c]) => c.status !== "ok");
@@ -78062,7 +78081,13 @@ async function startServer(opts) {
   const cleanedTempFiles = await blobs.cleanup({
     olderThanMs: opts.tempMaxAgeMs ?? TEMP_MAX_AGE_MS
   });
-  const meta = await openMetaStore(config.storage, opts.dataDir);
+  let meta;
+  try {
+    meta = await openMetaStore(config.storage, opts.dataDir);
+  } catch (err) {
+    closeBlobStore(blobs);
+    throw err;
+  }
   let app;
   try {
     for (const repo of config.repositories)
@@ -78079,6 +78104,7 @@ async function startServer(opts) {
     });
   } catch (err) {
     await meta.close();
+    closeBlobStore(blobs);
     throw err;
   }
   let requests = 0;
@@ -78126,7 +78152,7 @@ async function openMetaStore(storage2, dataDir) {
   const m = storage2.metadata;
   if (m.type === "sqlite")
     return new SqliteMetaStore({ dir: dataDir });
-  const { PgMetaStore } = await import("./stowage-metastore-pg-KEC4CTVD.mjs");
+  const { PgMetaStore } = await import("./stowage-metastore-pg-TFGB7V5K.mjs");
   return PgMetaStore.open({
     url: m.url,
     ...m.schema !== void 0 ? { schema: m.schema } : {},
@@ -78139,7 +78165,7 @@ async function openBlobStore(storage2, dataDir, env) {
     const accessKeyId = env?.AWS_ACCESS_KEY_ID;
     const secretAccessKey = env?.AWS_SECRET_ACCESS_KEY;
     const sessionToken = env?.AWS_SESSION_TOKEN;
-    const { S3BlobStore } = await import("./stowage-blobstore-s3-NVSUN5DC.mjs");
+    const { S3BlobStore } = await import("./stowage-blobstore-s3-SCF67DQ7.mjs");
     const s3 = new S3BlobStore({
       bucket: b.bucket,
       ...b.endpoint !== void 0 ? { endpoint: b.endpoint } : {},
@@ -78163,7 +78189,11 @@ async function openBlobStore(storage2, dataDir, env) {
     }
     return s3;
   }
-  const blobs = new FsBlobStore({ dir: dataDir, directWrites: b.directWrites !== false });
+  const blobs = new FsBlobStore({
+    dir: dataDir,
+    directWrites: b.directWrites !== false,
+    packSmall: packsSmallBlobs(storage2)
+  });
   await blobs.init();
   return blobs;
 }
