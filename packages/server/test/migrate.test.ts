@@ -8,9 +8,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { migrateStorage, startServer, MigrationError, type RunningServer } from '../src/server.ts';
 import { PG_URL, SKIP_PG, dropSchema, newSchema } from './pg.ts';
 import { SKIP_S3, newBucket, s3Env } from './s3.ts';
@@ -272,10 +273,16 @@ describe('migrate SQLite + fs to PostgreSQL + S3', { skip: SKIP_PG || SKIP_S3 },
       await src.close();
     }
     const digest = sha('sha256', data);
-    await writeFile(
-      join(work, 'src', 'blobs', digest.slice(0, 2), digest.slice(2, 4), digest),
-      'tampered',
-    );
+    // A small body: the source (SQLite metadata) keeps it as a row of blobs/pack.db.
+    const pack = new DatabaseSync(join(work, 'src', 'blobs', 'pack.db'));
+    try {
+      const damaged = pack
+        .prepare('UPDATE blobs SET data = ? WHERE sha256 = ?')
+        .run(Buffer.from('tampered'), digest);
+      assert.equal(Number(damaged.changes), 1, 'the small blob is in the pack');
+    } finally {
+      pack.close();
+    }
     await assert.rejects(
       migrateStorage({
         from: { dataDir: join(work, 'src') },
