@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -215,4 +215,20 @@ test('files stored before the pack stay readable; a pack stays readable with pac
     } finally {
       off.close();
     }
+  }));
+
+test('a pack that is not a database stops the start with what to do', () =>
+  withDir(async (dir) => {
+    await mkdir(join(dir, 'blobs'), { recursive: true });
+    const file = join(dir, 'blobs', 'pack.db');
+    await writeFile(file, randomBytes(8192));
+    const blobs = new FsBlobStore({ dir, packSmall: false });
+    await assert.rejects(blobs.init(), (err: Error) => {
+      assert.ok(err.message.includes(file), err.message);
+      assert.match(
+        err.message,
+        /cannot be opened \(.*not a database.*\): restore it from a backup/,
+      );
+      return true;
+    });
   }));

@@ -55,7 +55,10 @@ export class BlobPack {
       );
     } catch (err) {
       this.#db.close();
-      throw err;
+      throw new Error(
+        `the blob pack ${file} cannot be opened (${(err as Error).message}): restore it from a backup, or move it away to start without the small blobs it holds`,
+        { cause: err },
+      );
     }
   }
 
