@@ -55,7 +55,7 @@ var BlobPack = class {
       this.#page = this.#db.prepare("SELECT sha256, modified FROM blobs WHERE sha256 > ? ORDER BY sha256 LIMIT ?");
     } catch (err) {
       this.#db.close();
-      throw err;
+      throw new Error(`the blob pack ${file} cannot be opened (${err.message}): restore it from a backup, or move it away to start without the small blobs it holds`, { cause: err });
     }
   }
   /** The blob's bytes, or undefined when the pack does not hold it. */
