@@ -99,6 +99,9 @@ export class BlobPack {
     this.#batch = [];
     const now = Date.now();
     try {
+      // A transaction left open by a rollback that itself failed (an I/O error) would refuse
+      // every BEGIN from now on: end it first.
+      if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
       this.#db.exec('BEGIN IMMEDIATE');
       try {
         for (const b of batch) this.#put.run(b.sha256, now, b.data);
