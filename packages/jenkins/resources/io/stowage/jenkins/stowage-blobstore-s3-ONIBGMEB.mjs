@@ -3,7 +3,7 @@ import { createRequire as __stowageCreateRequire } from 'node:module';
 const require = __stowageCreateRequire(import.meta.url);
 import {
   stagedBytes
-} from "./stowage-chunk-EIECHLPA.mjs";
+} from "./stowage-chunk-4O6OR7OI.mjs";
 import {
   MultiHash
 } from "./stowage-chunk-TPUZXTG7.mjs";

@@ -14,7 +14,7 @@ import {
   FsBlobStore,
   SMALL_BODY_BYTES,
   beginBlobRead
-} from "./stowage-chunk-EIECHLPA.mjs";
+} from "./stowage-chunk-4O6OR7OI.mjs";
 import {
   CHART_INVALID,
   CHART_NAME,
@@ -78165,7 +78165,7 @@ async function openBlobStore(storage2, dataDir, env) {
     const accessKeyId = env?.AWS_ACCESS_KEY_ID;
     const secretAccessKey = env?.AWS_SECRET_ACCESS_KEY;
     const sessionToken = env?.AWS_SESSION_TOKEN;
-    const { S3BlobStore } = await import("./stowage-blobstore-s3-2KT52NVK.mjs");
+    const { S3BlobStore } = await import("./stowage-blobstore-s3-ONIBGMEB.mjs");
     const s3 = new S3BlobStore({
       bucket: b.bucket,
       ...b.endpoint !== void 0 ? { endpoint: b.endpoint } : {},

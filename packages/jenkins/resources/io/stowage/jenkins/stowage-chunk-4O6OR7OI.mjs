@@ -96,6 +96,8 @@ var BlobPack = class {
     this.#batch = [];
     const now = Date.now();
     try {
+      if (this.#db.isTransaction)
+        this.#db.exec("ROLLBACK");
       this.#db.exec("BEGIN IMMEDIATE");
       try {
         for (const b of batch)
