@@ -853,8 +853,8 @@ function resolveLimits(doc: unknown, where: string): LimitsConfig {
  * the config file: STOWAGE_METADATA_URL (a postgres:// URL: PostgreSQL metadata),
  * STOWAGE_METADATA_SCHEMA, STOWAGE_METADATA_POOL_SIZE; STOWAGE_BLOBS_TYPE (fs|s3),
  * STOWAGE_S3_BUCKET, STOWAGE_S3_ENDPOINT, STOWAGE_S3_REGION, STOWAGE_S3_FORCE_PATH_STYLE,
- * STOWAGE_S3_PREFIX, STOWAGE_BLOBS_DIRECT_WRITES and STOWAGE_BLOBS_PACK_SMALL (true|false). The caller passes its environment
- * (library code never reads it).
+ * STOWAGE_S3_PREFIX, STOWAGE_BLOBS_DIRECT_WRITES and STOWAGE_BLOBS_PACK_SMALL (true|false). The
+ * caller passes its environment (library code never reads it).
  */
 export function storageFromEnv(
   base: StorageConfig,

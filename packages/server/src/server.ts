@@ -128,11 +128,12 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const token = await adminToken(opts);
 
   const blobs = await openBlobStore(config.storage, opts.dataDir, opts.env);
-  const cleanedTempFiles = await blobs.cleanup({
-    olderThanMs: opts.tempMaxAgeMs ?? TEMP_MAX_AGE_MS,
-  });
+  let cleanedTempFiles: number;
   let meta: MetaStore;
   try {
+    cleanedTempFiles = await blobs.cleanup({
+      olderThanMs: opts.tempMaxAgeMs ?? TEMP_MAX_AGE_MS,
+    });
     meta = await openMetaStore(config.storage, opts.dataDir);
   } catch (err) {
     closeBlobStore(blobs);
@@ -207,7 +208,7 @@ function isPgMetaStore(meta: MetaStore): meta is PgMetaStore {
   return 'onConnectionError' in meta;
 }
 
-/** Releases what a blob store holds open (the S3 client's sockets); the file system's holds nothing. */
+/** Releases what a blob store holds open: the S3 client's sockets, the file system's pack. */
 function closeBlobStore(blobs: BlobStore | undefined): void {
   const b = blobs as { close?: unknown } | undefined;
   if (typeof b?.close === 'function') (b as { close(): void }).close();
