@@ -78078,11 +78078,12 @@ async function startServer(opts) {
     config.storage = storageFromEnv(config.storage, opts.env);
   const token = await adminToken(opts);
   const blobs = await openBlobStore(config.storage, opts.dataDir, opts.env);
-  const cleanedTempFiles = await blobs.cleanup({
-    olderThanMs: opts.tempMaxAgeMs ?? TEMP_MAX_AGE_MS
-  });
+  let cleanedTempFiles;
   let meta;
   try {
+    cleanedTempFiles = await blobs.cleanup({
+      olderThanMs: opts.tempMaxAgeMs ?? TEMP_MAX_AGE_MS
+    });
     meta = await openMetaStore(config.storage, opts.dataDir);
   } catch (err) {
     closeBlobStore(blobs);
