@@ -1,4 +1,5 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { TurnBatch } from './turn-batch.ts';
 
 /**
  * Small blobs in one SQLite file (`blobs/pack.db`) instead of a file each.
@@ -24,8 +25,7 @@ export class BlobPack {
   readonly #delete: StatementSync;
   readonly #page: StatementSync;
   readonly #check: StatementSync;
-  #batch: { sha256: string; data: Buffer; resolve(): void; reject(err: unknown): void }[] = [];
-  #scheduled = false;
+  readonly #batch = new TurnBatch<Put>(MAX_BATCH, (puts) => this.#commit(puts));
   #closed = false;
 
   constructor(file: string) {
@@ -82,21 +82,12 @@ export class BlobPack {
    */
   put(sha256: string, data: Buffer): Promise<void> {
     if (this.#closed) return Promise.reject(new Error('the blob pack is closed'));
-    return new Promise<void>((resolve, reject) => {
-      this.#batch.push({ sha256, data, resolve, reject });
-      if (this.#batch.length >= MAX_BATCH) this.#flush();
-      else if (!this.#scheduled) {
-        this.#scheduled = true;
-        setImmediate(() => this.#flush());
-      }
-    });
+    return new Promise<void>((resolve, reject) =>
+      this.#batch.add({ sha256, data, resolve, reject }),
+    );
   }
 
-  #flush(): void {
-    this.#scheduled = false;
-    const batch = this.#batch;
-    if (batch.length === 0) return;
-    this.#batch = [];
+  #commit(batch: Put[]): void {
     const now = Date.now();
     try {
       // A transaction left open by a rollback that itself failed (an I/O error) would refuse
@@ -151,10 +142,17 @@ export class BlobPack {
   /** Commits what was put in this turn, then closes the file. */
   close(): void {
     if (this.#closed) return;
-    this.#flush();
+    this.#batch.flush();
     this.#closed = true;
     this.#db.close();
   }
+}
+
+interface Put {
+  sha256: string;
+  data: Buffer;
+  resolve(): void;
+  reject(err: unknown): void;
 }
 
 /** The most puts one transaction holds (64 KiB each at most: 16 MiB). */

@@ -7,6 +7,7 @@ import { AnalyticsStore, type Analytics } from './analytics-store.ts';
 import { SizedLru } from './lru.ts';
 import { MetaCache } from './metacache.ts';
 import { KeyedMutex } from './mutex.ts';
+import { TurnBatch } from './turn-batch.ts';
 import type { GroupRecord, PermissionTarget, UserRecord } from './permissions.ts';
 
 export type RepoClass = 'local' | 'remote' | 'virtual';
@@ -867,22 +868,14 @@ export class SqliteMetaStore implements MetaStore {
     // Group commit: the deploys asked for in one turn of the event loop share a transaction
     // (each in a savepoint of its own, so one that fails fails alone); each caller's promise
     // settles once the transaction holding its row has committed.
-    return new Promise((resolve, reject) => {
-      let batch = this.#deploys;
-      if (!batch) {
-        batch = this.#deploys = [];
-        setImmediate(() => this.#commitDeploys(batch!));
-      }
-      batch.push({ a, resolve, reject });
-      if (batch.length >= MAX_DEPLOY_BATCH) this.#commitDeploys(batch);
-    });
+    return new Promise((resolve, reject) => this.#deploys.add({ a, resolve, reject }));
   }
 
-  #deploys: PendingDeploy[] | undefined;
+  readonly #deploys = new TurnBatch<PendingDeploy>(MAX_DEPLOY_BATCH, (batch) =>
+    this.#commitDeploys(batch),
+  );
 
   #commitDeploys(batch: PendingDeploy[]): void {
-    if (this.#deploys !== batch) return;
-    this.#deploys = undefined;
     const now = Date.now();
     const out: ({ ok: ArtifactRecord & { replaced?: string } } | { err: unknown })[] = [];
     try {
@@ -1598,7 +1591,7 @@ export class SqliteMetaStore implements MetaStore {
 
   async close(): Promise<void> {
     // Deploys asked for in this turn are written, not lost.
-    if (this.#deploys) this.#commitDeploys(this.#deploys);
+    this.#deploys.flush();
     this.#stmts.clear();
     this.#db.close();
   }

@@ -17,6 +17,7 @@ import type { Resolver } from './resolver.ts';
 import type { Authenticator } from './auth.ts';
 import { Metrics } from './metrics.ts';
 import { BlobCache } from './blobcache.ts';
+import { TurnBatch } from './turn-batch.ts';
 
 const HEX = { sha1: /^[0-9a-f]{40}$/i, sha256: /^[0-9a-f]{64}$/i, md5: /^[0-9a-f]{32}$/i } as const;
 
@@ -33,6 +34,12 @@ export interface IncomingBlob extends BlobRecord {
 
 /** The most downloads written in one transaction. */
 const MAX_DOWNLOAD_BATCH = 1000;
+
+interface PendingDownload {
+  d: DownloadRecord;
+  resolve(): void;
+  reject(err: unknown): void;
+}
 
 /** Build-info properties that stamp an artifact with its build. */
 export const BUILD_NAME_PROP = 'build.name';
@@ -71,7 +78,12 @@ export class Services {
   }
 
   /** Downloads waiting for the next turn of the event loop, to be written together. */
-  #downloads: { batch: DownloadRecord[]; written: Promise<void>; flush(): void } | undefined;
+  readonly #downloads = new TurnBatch<PendingDownload>(MAX_DOWNLOAD_BATCH, (batch) => {
+    this.meta.recordDownloads(batch.map((p) => p.d)).then(
+      () => batch.forEach((p) => p.resolve()),
+      (err: unknown) => batch.forEach((p) => p.reject(err)),
+    );
+  });
 
   /**
    * Records a download; resolves once it is written. Downloads that arrive in the same turn of
@@ -80,26 +92,9 @@ export class Services {
    * file — can rely on it, on any replica, whatever happens to this process afterwards.
    */
   recordDownload(d: DownloadRecord): Promise<void> {
-    let pending = this.#downloads;
-    if (!pending) {
-      const batch: DownloadRecord[] = [];
-      let flush!: () => void;
-      const written = new Promise<void>((resolve, reject) => {
-        let started = false;
-        flush = () => {
-          if (started) return;
-          started = true;
-          if (this.#downloads === pending) this.#downloads = undefined;
-          this.meta.recordDownloads(batch).then(resolve, reject);
-        };
-      });
-      pending = { batch, written, flush };
-      this.#downloads = pending;
-      setImmediate(flush);
-    }
-    pending.batch.push({ ...d, ts: Date.now() });
-    if (pending.batch.length >= MAX_DOWNLOAD_BATCH) pending.flush();
-    return pending.written;
+    return new Promise((resolve, reject) =>
+      this.#downloads.add({ d: { ...d, ts: Date.now() }, resolve, reject }),
+    );
   }
 
   /** Commit and GC of one digest, serialised across every replica sharing the metadata store. */
