@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -10,6 +10,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { FsBlobStore } from '../src/server.ts';
 import { BlobPack } from '../src/internal/blob-pack.ts';
 import { SMALL_BODY_BYTES } from '../src/internal/blobstore.ts';
+import { fileBlobs as blobFiles } from './stored-blobs.ts';
 
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
@@ -17,17 +18,6 @@ async function readAll(s: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of s) chunks.push(c as Buffer);
   return Buffer.concat(chunks);
-}
-
-/** The names in blobs/'s fan-out folders (a blob as a file of its own). */
-async function blobFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  const root = join(dir, 'blobs');
-  for (const a of await readdir(root)) {
-    if (!/^[0-9a-f]{2}$/.test(a)) continue;
-    for (const b of await readdir(join(root, a))) out.push(...(await readdir(join(root, a, b))));
-  }
-  return out.sort();
 }
 
 async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {

@@ -15,6 +15,11 @@ import { DatabaseSync } from 'node:sqlite';
  * SQLite metadata (packages/server/src/internal/blob-pack.ts).
  */
 export async function storedBlobs(data: string): Promise<string[]> {
+  return [...(await fileBlobs(data)), ...packedBlobs(data).map((r) => r.sha256)].sort();
+}
+
+/** The names in blobs/'s fan-out folders: the blobs stored as files of their own (sorted). */
+export async function fileBlobs(data: string): Promise<string[]> {
   const out: string[] = [];
   const root = join(data, 'blobs');
   for (const a of await readdir(root).catch(() => [] as string[])) {
@@ -22,7 +27,6 @@ export async function storedBlobs(data: string): Promise<string[]> {
     for (const b of await readdir(join(root, a)))
       for (const f of await readdir(join(root, a, b))) out.push(f);
   }
-  out.push(...packedBlobs(data).map((r) => r.sha256));
   return out.sort();
 }
 
