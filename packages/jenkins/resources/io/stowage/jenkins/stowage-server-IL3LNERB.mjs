@@ -5,7 +5,7 @@ import {
   PromotionConflict,
   SizedLru,
   SqliteMetaStore
-} from "./stowage-chunk-RMFTJKS7.mjs";
+} from "./stowage-chunk-PGOFE4MX.mjs";
 import {
   MetaStoreError,
   MigrationError
@@ -14,7 +14,7 @@ import {
   FsBlobStore,
   SMALL_BODY_BYTES,
   beginBlobRead
-} from "./stowage-chunk-4O6OR7OI.mjs";
+} from "./stowage-chunk-MSU7GEKJ.mjs";
 import {
   CHART_INVALID,
   CHART_NAME,
@@ -32,6 +32,9 @@ import {
   validateBuildInfo,
   walkTar
 } from "./stowage-chunk-TPUZXTG7.mjs";
+import {
+  TurnBatch
+} from "./stowage-chunk-JQF566ZO.mjs";
 import "./stowage-chunk-QDYDZI7D.mjs";
 import {
   __commonJS,
@@ -66077,7 +66080,9 @@ var Services = class {
     this.log = opts.log;
   }
   /** Downloads waiting for the next turn of the event loop, to be written together. */
-  #downloads;
+  #downloads = new TurnBatch(MAX_DOWNLOAD_BATCH, (batch) => {
+    this.meta.recordDownloads(batch.map((p) => p.d)).then(() => batch.forEach((p) => p.resolve()), (err) => batch.forEach((p) => p.reject(err)));
+  });
   /**
    * Records a download; resolves once it is written. Downloads that arrive in the same turn of
    * the event loop are written together in one transaction (group commit): each request still
@@ -66085,29 +66090,7 @@ var Services = class {
    * file — can rely on it, on any replica, whatever happens to this process afterwards.
    */
   recordDownload(d) {
-    let pending = this.#downloads;
-    if (!pending) {
-      const batch = [];
-      let flush;
-      const written = new Promise((resolve, reject) => {
-        let started = false;
-        flush = () => {
-          if (started)
-            return;
-          started = true;
-          if (this.#downloads === pending)
-            this.#downloads = void 0;
-          this.meta.recordDownloads(batch).then(resolve, reject);
-        };
-      });
-      pending = { batch, written, flush };
-      this.#downloads = pending;
-      setImmediate(flush);
-    }
-    pending.batch.push({ ...d, ts: Date.now() });
-    if (pending.batch.length >= MAX_DOWNLOAD_BATCH)
-      pending.flush();
-    return pending.written;
+    return new Promise((resolve, reject) => this.#downloads.add({ d: { ...d, ts: Date.now() }, resolve, reject }));
   }
   /** Commit and GC of one digest, serialised across every replica sharing the metadata store. */
   #blobLock(sha256, fn) {
@@ -78153,7 +78136,7 @@ async function openMetaStore(storage2, dataDir) {
   const m = storage2.metadata;
   if (m.type === "sqlite")
     return new SqliteMetaStore({ dir: dataDir });
-  const { PgMetaStore } = await import("./stowage-metastore-pg-TFGB7V5K.mjs");
+  const { PgMetaStore } = await import("./stowage-metastore-pg-QOYE4C36.mjs");
   return PgMetaStore.open({
     url: m.url,
     ...m.schema !== void 0 ? { schema: m.schema } : {},
@@ -78166,7 +78149,7 @@ async function openBlobStore(storage2, dataDir, env) {
     const accessKeyId = env?.AWS_ACCESS_KEY_ID;
     const secretAccessKey = env?.AWS_SECRET_ACCESS_KEY;
     const sessionToken = env?.AWS_SESSION_TOKEN;
-    const { S3BlobStore } = await import("./stowage-blobstore-s3-ONIBGMEB.mjs");
+    const { S3BlobStore } = await import("./stowage-blobstore-s3-SLH5Z3DS.mjs");
     const s3 = new S3BlobStore({
       bucket: b.bucket,
       ...b.endpoint !== void 0 ? { endpoint: b.endpoint } : {},

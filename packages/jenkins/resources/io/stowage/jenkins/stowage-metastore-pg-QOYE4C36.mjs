@@ -13,10 +13,11 @@ import {
   PromotionConflict,
   deployedRecord,
   revisionOf
-} from "./stowage-chunk-RMFTJKS7.mjs";
+} from "./stowage-chunk-PGOFE4MX.mjs";
 import {
   MetaStoreError
 } from "./stowage-chunk-PHX72IPM.mjs";
+import "./stowage-chunk-JQF566ZO.mjs";
 import "./stowage-chunk-QDYDZI7D.mjs";
 import {
   init_define_STOWAGE_UI_ASSETS

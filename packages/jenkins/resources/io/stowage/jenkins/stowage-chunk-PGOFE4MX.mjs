@@ -5,6 +5,9 @@ import {
   AnalyticsStore
 } from "./stowage-chunk-PHX72IPM.mjs";
 import {
+  TurnBatch
+} from "./stowage-chunk-JQF566ZO.mjs";
+import {
   DatabaseSync,
   init_node_sqlite
 } from "./stowage-chunk-QDYDZI7D.mjs";
@@ -581,22 +584,10 @@ var SqliteMetaStore = class {
     return stamp !== void 0;
   }
   deployArtifact(a) {
-    return new Promise((resolve, reject) => {
-      let batch = this.#deploys;
-      if (!batch) {
-        batch = this.#deploys = [];
-        setImmediate(() => this.#commitDeploys(batch));
-      }
-      batch.push({ a, resolve, reject });
-      if (batch.length >= MAX_DEPLOY_BATCH)
-        this.#commitDeploys(batch);
-    });
+    return new Promise((resolve, reject) => this.#deploys.add({ a, resolve, reject }));
   }
-  #deploys;
+  #deploys = new TurnBatch(MAX_DEPLOY_BATCH, (batch) => this.#commitDeploys(batch));
   #commitDeploys(batch) {
-    if (this.#deploys !== batch)
-      return;
-    this.#deploys = void 0;
     const now = Date.now();
     const out = [];
     try {
@@ -1102,8 +1093,7 @@ var SqliteMetaStore = class {
     return this.#all("SELECT * FROM uploads WHERE touched < :before ORDER BY touched", { before }).map((r) => ({ ...r }));
   }
   async close() {
-    if (this.#deploys)
-      this.#commitDeploys(this.#deploys);
+    this.#deploys.flush();
     this.#stmts.clear();
     this.#db.close();
   }

@@ -5,6 +5,9 @@ import {
   MultiHash
 } from "./stowage-chunk-TPUZXTG7.mjs";
 import {
+  TurnBatch
+} from "./stowage-chunk-JQF566ZO.mjs";
+import {
   DatabaseSync,
   init_node_sqlite
 } from "./stowage-chunk-QDYDZI7D.mjs";
@@ -33,8 +36,7 @@ var BlobPack = class {
   #delete;
   #page;
   #check;
-  #batch = [];
-  #scheduled = false;
+  #batch = new TurnBatch(MAX_BATCH, (puts) => this.#commit(puts));
   #closed = false;
   constructor(file) {
     this.#db = new DatabaseSync(file);
@@ -78,22 +80,9 @@ var BlobPack = class {
   put(sha256, data) {
     if (this.#closed)
       return Promise.reject(new Error("the blob pack is closed"));
-    return new Promise((resolve, reject) => {
-      this.#batch.push({ sha256, data, resolve, reject });
-      if (this.#batch.length >= MAX_BATCH)
-        this.#flush();
-      else if (!this.#scheduled) {
-        this.#scheduled = true;
-        setImmediate(() => this.#flush());
-      }
-    });
+    return new Promise((resolve, reject) => this.#batch.add({ sha256, data, resolve, reject }));
   }
-  #flush() {
-    this.#scheduled = false;
-    const batch = this.#batch;
-    if (batch.length === 0)
-      return;
-    this.#batch = [];
+  #commit(batch) {
     const now = Date.now();
     try {
       if (this.#db.isTransaction)
@@ -149,7 +138,7 @@ var BlobPack = class {
   close() {
     if (this.#closed)
       return;
-    this.#flush();
+    this.#batch.flush();
     this.#closed = true;
     this.#db.close();
   }

@@ -3,10 +3,11 @@ import { createRequire as __stowageCreateRequire } from 'node:module';
 const require = __stowageCreateRequire(import.meta.url);
 import {
   stagedBytes
-} from "./stowage-chunk-4O6OR7OI.mjs";
+} from "./stowage-chunk-MSU7GEKJ.mjs";
 import {
   MultiHash
 } from "./stowage-chunk-TPUZXTG7.mjs";
+import "./stowage-chunk-JQF566ZO.mjs";
 import "./stowage-chunk-QDYDZI7D.mjs";
 import {
   BinaryDecisionDiagram,
