@@ -599,10 +599,14 @@ class BlobReadStream extends Readable {
 
   override _construct(cb: (err?: Error | null) => void): void {
     fsOpen(this.#path, 'r', (err, fd) => {
-      if (err) return cb(err);
+      // A reader that stopped before the open completed (a client gone) wants no answer: the
+      // blob may have been deleted meanwhile, and its ENOENT must not become an 'error' nobody
+      // listens for (an uncaught exception).
+      if (err) return cb(this.destroyed ? null : err);
       this.#fd = fd;
+      if (this.destroyed) return cb();
       fstat(fd, (err2, st) => {
-        if (err2) return cb(err2);
+        if (err2) return cb(this.destroyed ? null : err2);
         this.#pos = this.#range?.start ?? 0;
         this.#end = Math.min(this.#range?.end ?? Infinity, st.size - 1);
         cb();
