@@ -14,7 +14,7 @@ import {
   FsBlobStore,
   SMALL_BODY_BYTES,
   beginBlobRead
-} from "./stowage-chunk-MSU7GEKJ.mjs";
+} from "./stowage-chunk-OZ4AKGSV.mjs";
 import {
   CHART_INVALID,
   CHART_NAME,
@@ -78149,7 +78149,7 @@ async function openBlobStore(storage2, dataDir, env) {
     const accessKeyId = env?.AWS_ACCESS_KEY_ID;
     const secretAccessKey = env?.AWS_SECRET_ACCESS_KEY;
     const sessionToken = env?.AWS_SESSION_TOKEN;
-    const { S3BlobStore } = await import("./stowage-blobstore-s3-SLH5Z3DS.mjs");
+    const { S3BlobStore } = await import("./stowage-blobstore-s3-YOPE5FS4.mjs");
     const s3 = new S3BlobStore({
       bucket: b.bucket,
       ...b.endpoint !== void 0 ? { endpoint: b.endpoint } : {},

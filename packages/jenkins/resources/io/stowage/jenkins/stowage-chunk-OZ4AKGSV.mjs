@@ -1205,11 +1205,13 @@ var BlobReadStream = class extends Readable {
   _construct(cb) {
     fsOpen(this.#path, "r", (err, fd) => {
       if (err)
-        return cb(err);
+        return cb(this.destroyed ? null : err);
       this.#fd = fd;
+      if (this.destroyed)
+        return cb();
       fstat(fd, (err2, st) => {
         if (err2)
-          return cb(err2);
+          return cb(this.destroyed ? null : err2);
         this.#pos = this.#range?.start ?? 0;
         this.#end = Math.min(this.#range?.end ?? Infinity, st.size - 1);
         cb();
