@@ -136,7 +136,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     });
     meta = await openMetaStore(config.storage, opts.dataDir);
   } catch (err) {
-    closeBlobStore(blobs);
+    blobs.close?.();
     throw err;
   }
   let app;
@@ -154,7 +154,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     });
   } catch (err) {
     await meta.close();
-    closeBlobStore(blobs);
+    blobs.close?.();
     throw err;
   }
   // V8 keeps memory it no longer uses until a memory-reducing collection, which Node never runs
@@ -173,7 +173,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   app.addHook('onClose', async () => {
     memoryWatch.stop();
     await meta.close();
-    closeBlobStore(blobs);
+    blobs.close?.();
   });
   if (isPgMetaStore(meta))
     meta.onConnectionError = (err, what) => app.log.warn({ err }, `metadata store: ${what}`);
@@ -206,12 +206,6 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
  */
 function isPgMetaStore(meta: MetaStore): meta is PgMetaStore {
   return 'onConnectionError' in meta;
-}
-
-/** Releases what a blob store holds open: the S3 client's sockets, the file system's pack. */
-function closeBlobStore(blobs: BlobStore | undefined): void {
-  const b = blobs as { close?: unknown } | undefined;
-  if (typeof b?.close === 'function') (b as { close(): void }).close();
 }
 
 /**
@@ -361,7 +355,7 @@ export async function migrateStorage(opts: MigrateStorageOptions): Promise<Migra
       ...(opts.progress ? { progress: opts.progress } : {}),
     });
   } finally {
-    closeBlobStore(fromBlobs);
-    closeBlobStore(toBlobs);
+    fromBlobs.close?.();
+    toBlobs?.close?.();
   }
 }

@@ -109,6 +109,8 @@ export interface BlobStore {
    * answer (the file-system store's pack).
    */
   check?(): Promise<void>;
+  /** Releases what the store holds open (the S3 client's sockets, the file system's pack). */
+  close?(): void;
   /**
    * Removes temporary files left by an upload cut off by a crash. With `olderThanMs`, only
    * those untouched for that long: other replicas may be writing the newer ones.
@@ -208,7 +210,7 @@ export class FsBlobStore implements BlobStore {
     this.#pack?.close();
   }
 
-  /** Where a blob is: the pack, a file, or nowhere (for tests and diagnostics). */
+  /** Where a blob is: the pack, a file, or nowhere (`has`, and tests and diagnostics). */
   async whereIs(sha256: string): Promise<'pack' | 'file' | undefined> {
     if (this.#pack?.size(sha256) !== undefined) return 'pack';
     return (await exists(this.pathOf(sha256))) ? 'file' : undefined;
