@@ -7096,7 +7096,7 @@ async function loadServer() {
   if (!sqlite) {
     throw new CliError("ERR_CLI_NODE_TOO_OLD", `stowage serve needs Node 24 (or 22.13+) for its built-in node:sqlite; this is Node ${process.versions.node} \u2014 the other commands work on it`);
   }
-  return import("./stowage-server-CRC4M64I.mjs");
+  return import("./stowage-server-NP2Q74RH.mjs");
 }
 async function serve(s, opts) {
   const port = Number(opts.port);
@@ -7205,7 +7205,7 @@ async function run(s, opts) {
   const env = s.ctx.env;
   const fromDir = s.path(opts.fromDataDir ?? env.STOWAGE_DATA_DIR ?? join5(env.HOME || homedir3(), ".stowage"));
   const toDir = opts.toDataDir ? s.path(opts.toDataDir) : fromDir;
-  const { ConfigError, MetaStoreError, MigrationError, migrateStorage } = await import("./stowage-server-CRC4M64I.mjs");
+  const { ConfigError, MetaStoreError, MigrationError, migrateStorage } = await import("./stowage-server-NP2Q74RH.mjs");
   try {
     const report3 = await migrateStorage({
       from: { configFile: s.path(opts.from), dataDir: fromDir },
@@ -8379,7 +8379,7 @@ async function main() {
     cwd: process.cwd(),
     // Request logs must not block on the terminal or a pipe: pino's asynchronous destination.
     // The server module is loaded here only when `serve` (which has loaded it) asks.
-    serverLog: async () => (await import("./stowage-server-CRC4M64I.mjs")).asyncLogDestination(1),
+    serverLog: async () => (await import("./stowage-server-NP2Q74RH.mjs")).asyncLogDestination(1),
     waitForShutdown: () => new Promise((resolve5) => {
       process.once("SIGINT", () => resolve5("SIGINT"));
       process.once("SIGTERM", () => resolve5("SIGTERM"));

@@ -14,7 +14,7 @@ import {
   FsBlobStore,
   SMALL_BODY_BYTES,
   beginBlobRead
-} from "./stowage-chunk-OZ4AKGSV.mjs";
+} from "./stowage-chunk-TVOMDAED.mjs";
 import {
   CHART_INVALID,
   CHART_NAME,
@@ -78069,7 +78069,7 @@ async function startServer(opts) {
     });
     meta = await openMetaStore(config.storage, opts.dataDir);
   } catch (err) {
-    closeBlobStore(blobs);
+    blobs.close?.();
     throw err;
   }
   let app;
@@ -78088,7 +78088,7 @@ async function startServer(opts) {
     });
   } catch (err) {
     await meta.close();
-    closeBlobStore(blobs);
+    blobs.close?.();
     throw err;
   }
   let requests = 0;
@@ -78101,7 +78101,7 @@ async function startServer(opts) {
   app.addHook("onClose", async () => {
     memoryWatch.stop();
     await meta.close();
-    closeBlobStore(blobs);
+    blobs.close?.();
   });
   if (isPgMetaStore(meta))
     meta.onConnectionError = (err, what) => app.log.warn({ err }, `metadata store: ${what}`);
@@ -78127,11 +78127,6 @@ async function startServer(opts) {
 function isPgMetaStore(meta) {
   return "onConnectionError" in meta;
 }
-function closeBlobStore(blobs) {
-  const b = blobs;
-  if (typeof b?.close === "function")
-    b.close();
-}
 async function openMetaStore(storage2, dataDir) {
   const m = storage2.metadata;
   if (m.type === "sqlite")
@@ -78149,7 +78144,7 @@ async function openBlobStore(storage2, dataDir, env) {
     const accessKeyId = env?.AWS_ACCESS_KEY_ID;
     const secretAccessKey = env?.AWS_SECRET_ACCESS_KEY;
     const sessionToken = env?.AWS_SESSION_TOKEN;
-    const { S3BlobStore } = await import("./stowage-blobstore-s3-YOPE5FS4.mjs");
+    const { S3BlobStore } = await import("./stowage-blobstore-s3-TNO4BIN6.mjs");
     const s3 = new S3BlobStore({
       bucket: b.bucket,
       ...b.endpoint !== void 0 ? { endpoint: b.endpoint } : {},
@@ -78231,8 +78226,8 @@ async function migrateStorage(opts) {
       ...opts.progress ? { progress: opts.progress } : {}
     });
   } finally {
-    closeBlobStore(fromBlobs);
-    closeBlobStore(toBlobs);
+    fromBlobs.close?.();
+    toBlobs?.close?.();
   }
 }
 export {

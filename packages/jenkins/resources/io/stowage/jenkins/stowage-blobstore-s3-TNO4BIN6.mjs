@@ -3,7 +3,7 @@ import { createRequire as __stowageCreateRequire } from 'node:module';
 const require = __stowageCreateRequire(import.meta.url);
 import {
   stagedBytes
-} from "./stowage-chunk-OZ4AKGSV.mjs";
+} from "./stowage-chunk-TVOMDAED.mjs";
 import {
   MultiHash
 } from "./stowage-chunk-TPUZXTG7.mjs";

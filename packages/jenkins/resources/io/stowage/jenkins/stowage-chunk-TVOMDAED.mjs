@@ -875,7 +875,7 @@ var FsBlobStore = class {
   close() {
     this.#pack?.close();
   }
-  /** Where a blob is: the pack, a file, or nowhere (for tests and diagnostics). */
+  /** Where a blob is: the pack, a file, or nowhere (`has`, and tests and diagnostics). */
   async whereIs(sha256) {
     if (this.#pack?.size(sha256) !== void 0)
       return "pack";
